@@ -1,0 +1,290 @@
+"""Command-line interface: ``cvclassify --help``."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cvclassify.errors import CvclassifyError
+
+app = typer.Typer(help="Suggest Contrat de Ville objective codes for French grant applications.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+taxonomy_app = typer.Typer(help="Import and inspect objective trees.", no_args_is_help=True)
+corpus_app = typer.Typer(help="Inspect and check the labelled corpus.", no_args_is_help=True)
+app.add_typer(taxonomy_app, name="taxonomy")
+app.add_typer(corpus_app, name="corpus")
+
+out = Console()
+err = Console(stderr=True)
+
+ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model folder (default: models/default).")]
+TaxonomyOpt = Annotated[str | None, typer.Option("--taxonomy", "-t", help="Taxonomy name or file.")]
+OnlyOpt = Annotated[list[str] | None, typer.Option("--only", help="Keep only these codes or patterns (2.*).")]
+ExcludeOpt = Annotated[list[str] | None, typer.Option("--exclude", help="Leave out these codes or patterns.")]
+
+
+def friendly(func):
+    """Turn cvclassify errors into one clear line on stderr and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except CvclassifyError as exc:
+            err.print(f"[bold red]Erreur :[/] {exc}", highlight=False)
+            raise typer.Exit(1) from exc
+
+    return wrapper
+
+
+# ---------------------------------------------------------------------------------------------
+# Taxonomy
+# ---------------------------------------------------------------------------------------------
+
+
+@taxonomy_app.command("import")
+@friendly
+def taxonomy_import(
+    contract: Annotated[Path, typer.Argument(help="Text of the Contrat de Ville.", exists=True, dir_okay=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the tree (.json or .yaml).")],
+    name: Annotated[str | None, typer.Option(help="Taxonomy name (default: output file stem).")] = None,
+) -> None:
+    """Parse a contract's objectives into a stored objective tree."""
+    from cvclassify.taxonomy import parse_contract, save_taxonomy
+
+    text = contract.read_text(encoding="utf-8", errors="replace")
+    taxonomy = parse_contract(text, name=name or output.name.split(".")[0], source=contract.name)
+    save_taxonomy(taxonomy, output)
+    counts = {level: len(taxonomy.by_level(level)) for level in ("axis", "strategic", "operational", "leaf")}
+    out.print(f"{output}: {counts['axis']} axes, {counts['strategic']} strategic objectives, "
+              f"{counts['operational']} operational objectives, {counts['leaf']} leaf codes.")
+    for warning in taxonomy.warnings:
+        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+
+
+@app.command("objectives")
+@friendly
+def objectives(
+    taxonomy: TaxonomyOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the tree as JSON.")] = False,
+) -> None:
+    """Print the objective tree."""
+    from cvclassify.taxonomy import load_taxonomy
+
+    tree = load_taxonomy(taxonomy)
+    if as_json:
+        sys.stdout.write(json.dumps(tree.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    indent = {"axis": "", "strategic": "  ", "operational": "    ", "leaf": "      "}
+    for o in tree:
+        if o.level == "axis":
+            out.print(f"[bold]Axe {o.code} – {o.label}[/]", highlight=False)
+        elif o.level == "strategic":
+            out.print(f"{indent['strategic']}[cyan]{o.label}[/]", highlight=False)
+        else:
+            pad = indent["leaf"] if o.level == "leaf" and tree.group_of(o.id).level == "operational" else "    "
+            style = "italic" if o.level == "operational" else ""
+            shown = f"{o.code} ({o.id})" if o.id != o.code else o.code
+            out.print(f"{pad}[{style}]{shown} – {o.label}[/]" if style else f"{pad}{shown} – {o.label}",
+                      highlight=False)
+    for warning in tree.warnings:
+        err.print(f"[yellow]note:[/] {warning}", highlight=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Training and suggestions
+# ---------------------------------------------------------------------------------------------
+
+
+@app.command("train")
+@friendly
+def train(
+    corpus: Annotated[Path | None, typer.Option(help="Folder of proposals (*.jsonl).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Model folder.")] = None,
+    taxonomy: TaxonomyOpt = None,
+    include_heldout: Annotated[bool, typer.Option(help="Also train on the held-out split (no honest metrics then).")] = False,
+    descriptions_only: Annotated[bool, typer.Option(help="Cold start: learn from objective descriptions only.")] = False,
+    cv_folds: Annotated[int, typer.Option(help="Folds for calibration and thresholds (0: none).")] = 5,
+) -> None:
+    """Train a model on the corpus and objective descriptions, evaluate it on the held-out split."""
+    from cvclassify.training import train_and_evaluate
+
+    result = train_and_evaluate(
+        corpus_dir=corpus, output=output, taxonomy=taxonomy, include_heldout=include_heldout,
+        descriptions_only=descriptions_only, cv_folds=cv_folds, log=lambda m: err.print(m, highlight=False),
+    )
+    out.print(f"Model {result.card.version} written to {result.directory}")
+    metrics = result.card.metrics.get("heldout")
+    if metrics:
+        table = Table("level", "P@1", "R@3", "R@5", "F1@3", "nDCG@5", "macro-F1", title="Held-out split")
+        for level in ("leaf", "objective", "axis"):
+            m = metrics[level]
+            table.add_row(level, *(f"{m[k]:.3f}" for k in ("P@1", "R@3", "R@5", "F1@3", "nDCG@5", "macro_F1")))
+        out.print(table)
+
+
+def _read_text_argument(text: str) -> str:
+    if text == "-":
+        data = sys.stdin.buffer.read()
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("utf-8", errors="replace")
+    return text
+
+
+@app.command("suggest")
+@friendly
+def suggest(
+    text: Annotated[str, typer.Argument(help="Application text, or - to read stdin.")],
+    k: Annotated[int, typer.Option("-k", help="Number of suggestions.", min=1, max=50)] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    model: ModelOpt = None,
+    only: OnlyOpt = None,
+    exclude: ExcludeOpt = None,
+) -> None:
+    """Suggest objective codes for one application text."""
+    from cvclassify.model import Classifier
+
+    clf = Classifier.load(model)
+    result = clf.suggest(_read_text_argument(text), k=k, only=only, exclude=exclude)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("#", "code", "score", "objectif", "libellé", "mots déterminants",
+                  title=f"Suggestions (modèle {result.model_version})", show_lines=False)
+    for rank, s in enumerate(result, start=1):
+        mark = "[green]✔[/]" if s.selected else " "
+        words = ", ".join(e.word for e in s.evidence[:5])
+        table.add_row(f"{rank}{mark}", s.code, f"{s.score:.2f}", s.objective["code"], s.label, words)
+    out.print(table)
+    if result.objective_hint:
+        h = result.objective_hint
+        out.print(f"Code incertain, mais l'objectif {h.code} « {h.label} » est probable ({h.score:.2f}).")
+    for warning in result.warnings:
+        err.print(f"[yellow]attention :[/] {warning}", highlight=False)
+
+
+@app.command("classify")
+@friendly
+def classify(
+    input_file: Annotated[Path, typer.Argument(help="JSON Lines file of applications (- for stdin).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSON Lines output (- for stdout).")],
+    k: Annotated[int, typer.Option("-k", help="Suggestions per application.", min=1, max=50)] = 5,
+    model: ModelOpt = None,
+    only: OnlyOpt = None,
+    exclude: ExcludeOpt = None,
+) -> None:
+    """Classify every line of a JSON Lines file; one output line per input line, same order."""
+    from cvclassify.batch import BatchSummary, classify_records
+    from cvclassify.io import atomic_write_text, read_jsonl, write_jsonl
+    from cvclassify.model import Classifier
+
+    clf = Classifier.load(model)
+    if str(input_file) != "-" and not input_file.exists():
+        raise typer.BadParameter(f"{input_file} n'existe pas.", param_hint="INPUT_FILE")
+    summary = BatchSummary()
+    handle = sys.stdin if str(input_file) == "-" else input_file.open(encoding="utf-8", errors="replace")
+    with handle:
+        rows = list(classify_records(clf, read_jsonl(handle), k=k, only=only, exclude=exclude, summary=summary))
+    if str(output) == "-":
+        write_jsonl(sys.stdout, rows)
+    else:
+        import io
+
+        buffer = io.StringIO()
+        write_jsonl(buffer, rows)
+        atomic_write_text(output, buffer.getvalue())
+    err.print(f"{summary.rows} lignes : {summary.classified} classées, {summary.errors} en erreur.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Corpus
+# ---------------------------------------------------------------------------------------------
+
+
+@corpus_app.command("stats")
+@friendly
+def corpus_stats_cmd(
+    corpus: Annotated[Path | None, typer.Option(help="Folder of proposals.")] = None,
+    taxonomy: TaxonomyOpt = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Counts per code, axis and style, multi-code share, lengths, near-duplicates."""
+    from cvclassify.corpus import corpus_stats, load_corpus
+    from cvclassify.taxonomy import load_taxonomy
+
+    stats = corpus_stats(load_corpus(corpus), load_taxonomy(taxonomy))
+    if as_json:
+        sys.stdout.write(json.dumps(stats, ensure_ascii=False, indent=2) + "\n")
+        return
+    out.print(f"[bold]{stats['proposals']}[/] proposals, {stats['leaf_codes']} leaf codes, "
+              f"at least {stats['min_primary_per_code']} primary examples per code, "
+              f"{stats['multi_code_share']:.0%} with 2-3 codes.")
+    out.print(f"Per axis (primary): {stats['per_axis']}")
+    out.print(f"Per style: {stats['per_style']}")
+    out.print(f"Per year: {stats['per_year']}")
+    out.print(f"Length in words: {stats['length_words']}")
+    if stats["codes_without_primary_example"]:
+        out.print(f"[red]Codes without a primary example:[/] {stats['codes_without_primary_example']}")
+    out.print("Most similar pairs: " + ", ".join(
+        f"{p['a']}~{p['b']} {p['cosine']:.2f}" for p in stats["most_similar_pairs"]))
+    out.print(f"Near-duplicates (cosine > 0.8): {len(stats['near_duplicates'])}")
+    table = Table("code", "primary", "any", title="Per code")
+    for code, c in stats["per_code"].items():
+        table.add_row(code, str(c["primary"]), str(c["any"]))
+    out.print(table)
+
+
+@corpus_app.command("check")
+@friendly
+def corpus_check_cmd(
+    corpus: Annotated[Path | None, typer.Option(help="Folder of proposals.")] = None,
+    taxonomy: TaxonomyOpt = None,
+) -> None:
+    """Report invalid codes, missing fields, empty texts, duplicate ids and near-duplicates."""
+    from cvclassify.corpus import check_corpus, load_corpus
+    from cvclassify.taxonomy import load_taxonomy
+
+    loaded = load_corpus(corpus)
+    issues = check_corpus(loaded, load_taxonomy(taxonomy))
+    for issue in issues:
+        out.print(f"{issue.kind}\t{issue.proposal_id}\t{issue.message}", highlight=False)
+    if issues:
+        err.print(f"[red]{len(issues)} problem(s) in {len(loaded)} proposals.[/]")
+        raise typer.Exit(1)
+    out.print(f"{len(loaded)} proposals: no problem found.")
+
+
+@corpus_app.command("split")
+@friendly
+def corpus_split_cmd(
+    corpus: Annotated[Path | None, typer.Option(help="Folder of proposals.")] = None,
+    force: Annotated[bool, typer.Option(help="Recompute the split even if it exists.")] = False,
+) -> None:
+    """Write the fixed held-out split (about 20 %, stratified by primary code)."""
+    from cvclassify.corpus import load_corpus, save_heldout, split_path, stratified_heldout
+
+    path = split_path()
+    if path.exists() and not force:
+        err.print(f"{path} exists; use --force to recompute it (this moves proposals across the split).")
+        raise typer.Exit(1)
+    loaded = load_corpus(corpus)
+    heldout = stratified_heldout(loaded.proposals)
+    save_heldout(heldout, path)
+    out.print(f"{path}: {len(heldout)} held-out proposals of {len(loaded)}.")
+
+
+def main() -> None:  # pragma: no cover - console script entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,30 @@
+"""Exceptions raised by cvclassify, with messages a user can act on."""
+
+from __future__ import annotations
+
+
+class CvclassifyError(Exception):
+    """Base class of every error cvclassify raises on purpose."""
+
+
+class TaxonomyError(CvclassifyError):
+    """The objective tree could not be parsed, loaded or validated."""
+
+
+class UnknownCodeError(CvclassifyError, KeyError):
+    """A code or pattern does not name any objective of the taxonomy."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class CorpusError(CvclassifyError):
+    """A labelled proposal file is missing, unreadable or invalid."""
+
+
+class InvalidTextError(CvclassifyError, ValueError):
+    """A text cannot be classified (empty, binary, no words)."""
+
+
+class ModelError(CvclassifyError):
+    """A model file is missing, corrupt or incompatible."""

@@ -1,0 +1,109 @@
+"""The command line, run in-process with Typer's runner."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from cvclassify.cli import app
+
+from .conftest import CONTRACT, FIXTURES
+
+runner = CliRunner()
+
+
+def test_taxonomy_import_writes_the_tree_and_reports_warnings(tmp_path):
+    out = tmp_path / "metz.yaml"
+    result = runner.invoke(app, ["taxonomy", "import", str(CONTRACT), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "118 leaf codes" in result.output
+    assert "1.5.3-bis" in result.output  # the duplicate warning
+    assert out.read_text(encoding="utf-8").startswith("schema_version: 1")
+
+
+def test_objectives_prints_the_tree_and_json():
+    text = runner.invoke(app, ["objectives"])
+    assert text.exit_code == 0
+    assert "1.1.1 – Améliorer la sécurité" in text.output
+    assert "1.5.3 (1.5.3-bis) – Développer et diffuser des contenus médiatiques" in text.output
+    data = json.loads(runner.invoke(app, ["objectives", "--json"]).output)
+    assert sum(o["level"] == "leaf" for o in data["objectives"]) == 118
+
+
+def test_suggest_table_json_and_stdin(small_model_dir):
+    args = ["suggest", "Cours de français pour les mamans", "-k", "3", "--model", str(small_model_dir)]
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0, table.output
+    assert "2.11.1" in table.output
+    data = json.loads(runner.invoke(app, [*args, "--json"]).output)
+    assert data["suggestions"][0]["code"] == "2.11.1"
+    assert len(data["suggestions"]) == 3
+    piped = runner.invoke(app, ["suggest", "-", "--json", "--model", str(small_model_dir)],
+                          input="Conseil citoyen : formation des membres")
+    assert json.loads(piped.output)["suggestions"][0]["code"] == "4.7"
+
+
+def test_suggest_rejects_empty_text_with_a_message(small_model_dir):
+    result = runner.invoke(app, ["suggest", "  ", "--model", str(small_model_dir)])
+    assert result.exit_code == 1
+    assert "vide" in result.output
+
+
+def test_suggest_reports_a_missing_model(tmp_path):
+    result = runner.invoke(app, ["suggest", "texte", "--model", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "cvclassify train" in result.output
+
+
+def test_classify_keeps_one_row_per_line_in_order(small_model_dir, tmp_path):
+    lines = [
+        json.dumps({"id": "a", "title": "ASL", "text": "Ateliers sociolinguistiques pour mères"}),
+        "{broken json",
+        json.dumps({"id": "c", "text": "   "}),
+        json.dumps({"id": "d", "description": "Correspondants de nuit dans les halls"}),
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"id": "f", "intitule": "Conseil citoyen", "objet": "formation des membres"}),
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dst = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["classify", str(src), "-o", str(dst), "-k", "2",
+                                 "--model", str(small_model_dir)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", "ligne-2", "c", "d", "ligne-5", "f"]
+    assert rows[0]["suggestions"][0]["code"] == "2.11.1"
+    assert len(rows[0]["suggestions"]) == 2
+    assert "JSON invalide" in rows[1]["error"]
+    assert "aucun texte" in rows[2]["error"]
+    assert rows[3]["suggestions"][0]["code"] == "3.9.8"
+    assert "objet JSON" in rows[4]["error"]
+    assert rows[5]["suggestions"][0]["code"] == "4.7"
+    assert "6 lignes : 3 classées, 3 en erreur" in result.output
+
+
+def test_corpus_check_and_stats_on_the_fixture():
+    check = runner.invoke(app, ["corpus", "check", "--corpus", str(FIXTURES)])
+    assert check.exit_code == 0, check.output
+    stats = json.loads(runner.invoke(app, ["corpus", "stats", "--corpus", str(FIXTURES), "--json"]).output)
+    assert stats["proposals"] == 21
+    assert stats["per_code"]["2.11.1"]["primary"] == 3
+
+
+def test_corpus_check_fails_on_bad_proposals(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    rows = [
+        {"id": "x1", "title": "T", "text": "Atelier de couture", "codes": ["9.9.9"], "style": "titre",
+         "porteur": "Asso", "quartier": "Borny", "year": 2018},
+        {"id": "x1", "title": "", "text": "", "codes": ["1.1"], "style": "titre",
+         "porteur": "Asso", "quartier": "Borny", "year": 2018},
+        {"id": "x3", "title": "Atelier de couture", "text": "Atelier de couture",
+         "codes": ["2.11.1"], "year": 2018},
+    ]
+    bad.write_text("\n".join(json.dumps(r) for r in rows) + "\n{oops\n", encoding="utf-8")
+    result = runner.invoke(app, ["corpus", "check", "--corpus", str(tmp_path)])
+    assert result.exit_code == 1
+    for kind in ("invalid_code", "duplicate_id", "empty_text", "missing_field", "near_duplicate", "unreadable"):
+        assert kind in result.output
+    assert "operational objective, not a leaf" in result.output

@@ -1,0 +1,108 @@
+"""A real model trained on a small fixture corpus: clear cases, scores, hierarchy, persistence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cvclassify import Classifier, InvalidTextError, ModelError, UnknownCodeError
+
+CLEAR_CASES = [
+    ("Ateliers sociolinguistiques pour des mamans primo-arrivantes, cours de français le matin", "2.11.1"),
+    ("Agents de tranquillité dans les halls et les parkings la nuit, nuisances des regroupements", "3.9.8"),
+    ("Licences de football et entraînements au stade pour tous les habitants", "1.3.3"),
+    ("Former les membres du conseil citoyen avant le comité de pilotage", "4.7"),
+    ("Lieu d'accueil enfants-parents et café des parents à l'école maternelle", "2.6.4"),
+    ("Permanence CitésLab pour les habitants qui veulent créer leur entreprise", "3.3.2"),
+]
+
+
+@pytest.mark.parametrize(("text", "code"), CLEAR_CASES)
+def test_clear_cases_get_the_right_code_first(small_model, text, code):
+    assert small_model.suggest(text, k=3)[0].code == code
+
+
+def test_suggestions_carry_label_score_objective_axis_and_evidence(small_model):
+    result = small_model.suggest("Cours de FLE et ateliers sociolinguistiques pour adultes", k=5)
+    assert len(result) == 5
+    top = result[0]
+    assert top.code == "2.11.1"
+    assert top.label == "Développer, adapter et professionnaliser l'offre"
+    assert top.objective == {"code": "2.11", "label": "En favorisant l'apprentissage du français"}
+    assert top.axis["code"] == "2"
+    scores = [s.score for s in result]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    words = {e.word for e in top.evidence}
+    assert "sociolinguistiques" in words or "FLE" in words
+    text = "Cours de FLE et ateliers sociolinguistiques pour adultes"
+    for e in top.evidence:
+        assert text[e.start:e.end] == e.word and e.weight > 0
+
+
+def test_suggest_many_matches_suggest(small_model):
+    texts = [t for t, _ in CLEAR_CASES]
+    many = small_model.suggest_many(texts, k=2)
+    assert [r.codes for r in many] == [small_model.suggest(t, k=2).codes for t in texts]
+
+
+def test_only_and_exclude_restrict_the_codes(small_model):
+    text = CLEAR_CASES[0][0]
+    only = small_model.suggest(text, k=5, only=["3.*"])
+    assert all(s.code.startswith("3.") for s in only)
+    excluded = small_model.suggest(text, k=5, exclude=["2.*"])
+    assert all(not s.code.startswith("2.") for s in excluded)
+    with pytest.raises(UnknownCodeError):
+        small_model.suggest(text, only=["8.*"])
+
+
+def test_structured_input_uses_the_fields(small_model):
+    result = small_model.suggest({"title": "Conseil citoyen", "description": "réunions et formation des membres"})
+    assert result[0].code == "4.7"
+    assert {e.field for e in result[0].evidence} <= {"title", "text"}
+    assert any(e.field == "title" for e in result[0].evidence)
+
+
+def test_bad_texts_raise_invalid_text_error(small_model):
+    for bad in ("", "   ", "\x00\x01\x02binaire"):
+        with pytest.raises(InvalidTextError):
+            small_model.suggest(bad)
+
+
+def test_a_huge_paragraph_is_truncated_and_flagged(small_model):
+    result = small_model.suggest("cours de français " * 400_000, k=1)
+    assert result[0].code == "2.11.1"
+    assert any("tronqué" in w for w in result.warnings)
+
+
+def test_hierarchy_scores_are_consistent(small_model):
+    from cvclassify.evaluate import to_level
+
+    scores = small_model.scores(["Cours de français et ateliers sociolinguistiques"])
+    lifted, _, groups = to_level(scores, [set()], small_model.leaf_ids, small_model.taxonomy, "objective")
+    group = groups.index("2.11")
+    assert lifted[0, group] >= scores[0, small_model.leaf_ids.index("2.11.1")] - 1e-12
+    assert np.all(lifted <= 1.0)
+
+
+def test_save_and_load_give_the_same_scores(small_model, small_model_dir):
+    loaded = Classifier.load(small_model_dir)
+    text = ["Ateliers de français pour les mères"]
+    assert np.allclose(loaded.scores(text), small_model.scores(text))
+    assert loaded.card.version == small_model.card.version
+    assert loaded.card.libraries["scikit-learn"]
+
+
+def test_corrupt_or_missing_model_gets_a_clear_error(tmp_path):
+    with pytest.raises(ModelError, match="cvclassify train"):
+        Classifier.load(tmp_path / "nowhere")
+    (tmp_path / "model.joblib").write_bytes(b"not a pickle at all")
+    with pytest.raises(ModelError, match="corrompu"):
+        Classifier.load(tmp_path)
+
+
+def test_the_default_model_loads_and_suggests():
+    clf = Classifier.load()
+    result = clf.suggest("Ateliers sociolinguistiques pour les mamans du quartier de Borny", k=3)
+    assert result[0].code == "2.11.1"
+    assert clf.card.metrics["heldout"]["leaf"]["documents"] > 0
