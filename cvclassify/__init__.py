@@ -7,8 +7,8 @@
 
 __version__ = "0.1.0"
 
-from cvclassify.corpus import Corpus, Proposal, load_corpus  # noqa: E402
-from cvclassify.errors import (  # noqa: E402
+from cvclassify.corpus import Corpus, Proposal, load_corpus
+from cvclassify.errors import (
     CorpusError,
     CvclassifyError,
     InvalidTextError,
@@ -16,8 +16,8 @@ from cvclassify.errors import (  # noqa: E402
     TaxonomyError,
     UnknownCodeError,
 )
-from cvclassify.model import Classifier, ModelCard, ModelParams, Suggestion, Suggestions  # noqa: E402
-from cvclassify.taxonomy import Objective, Taxonomy, load_taxonomy, parse_contract  # noqa: E402
+from cvclassify.model import Classifier, ModelCard, ModelParams, Suggestion, Suggestions
+from cvclassify.taxonomy import Objective, Taxonomy, load_taxonomy, parse_contract
 
 __all__ = [
     "Classifier",

@@ -130,6 +130,31 @@ def train(
         out.print(table)
 
 
+@app.command("evaluate")
+@friendly
+def evaluate(
+    model: ModelOpt = None,
+    corpus: Annotated[Path | None, typer.Option(help="Folder of proposals.")] = None,
+    cv: Annotated[int, typer.Option("--cv", help="Cross-validation folds on the training split (0: none).")] = 5,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Report folder.")] = Path("reports"),
+) -> None:
+    """Measure a model on the held-out split and its recipe by cross-validation; write a report."""
+    from cvclassify.model import Classifier
+    from cvclassify.report import metrics_table, write_report
+    from cvclassify.training import evaluation_report
+
+    clf = Classifier.load(model)
+    report = evaluation_report(clf, corpus, cv, log=lambda m: err.print(m, highlight=False))
+    path = write_report(report, output, clf.taxonomy)
+    for name, block in report["evaluations"].items():
+        out.print(f"[bold]{name}[/] ({block['leaf']['documents']} documents)")
+        out.print(metrics_table(block), highlight=False)
+    for t in report["targets"]:
+        mark = "[green]met[/]" if t["met"] else "[red]not met[/]"
+        out.print(f"target {t['name']} >= {t['target']}: {t['value']:.3f} {mark}")
+    out.print(f"Report: {path}")
+
+
 def _read_text_argument(text: str) -> str:
     if text == "-":
         data = sys.stdin.buffer.read()

