@@ -22,6 +22,12 @@ from cvclassify.taxonomy import Taxonomy
 REQUIRED = ("id", "title", "text", "codes")
 METADATA = ("style", "porteur", "quartier", "year")
 STYLES = ("fiche_action", "formulaire", "titre", "dossier_long", "bruite")
+QUARTIERS = (
+    # Metz Métropole's priority neighbourhoods (2015) and "veille active" areas, as in shared/reference.
+    "Borny", "Bellecroix", "Hauts-de-Vallières", "Sablon Sud", "La Patrotte - Metz Nord",
+    "Saint-Eloy - Boileau - Pré-Génie", "Quartier du Roi", "Giraud / Marc Sangnier / Saint-Exupéry",
+    "plusieurs QPV", "Métropole",
+)
 NEAR_DUPLICATE = 0.8
 HELDOUT_SHARE = 0.2
 SPLIT_SEED = "cvclassify-heldout-v1"
@@ -199,6 +205,8 @@ def check_corpus(corpus: Corpus, taxonomy: Taxonomy, near_threshold: float = NEA
                 issues.append(CorpusIssue("missing_field", p.id, f"field {key!r} is missing or empty"))
         if p.style and p.style not in STYLES:
             issues.append(CorpusIssue("invalid_style", p.id, f"style {p.style!r} not in {STYLES}"))
+        if p.quartier and p.quartier not in QUARTIERS:
+            issues.append(CorpusIssue("invalid_quartier", p.id, f"quartier {p.quartier!r} not in {QUARTIERS}"))
         if p.year is not None and not 2015 <= p.year <= 2023:
             issues.append(CorpusIssue("invalid_year", p.id, f"year {p.year} outside 2015-2023"))
     for a, b, score in near_duplicates(corpus.proposals, near_threshold):

@@ -38,9 +38,17 @@ def group_index(taxonomy: Taxonomy, leaf_ids: Sequence[str], level: str) -> tupl
     return groups, np.array([groups.index(k) for k in keys])
 
 
-def aggregate(scores: np.ndarray, member: np.ndarray, n_groups: int) -> np.ndarray:
-    """Group scores consistent with their leaves: the probability that at least one leaf applies
-    (noisy-OR), so a group never scores below its best leaf."""
+def aggregate(scores: np.ndarray, member: np.ndarray, n_groups: int, how: str = "noisy_or") -> np.ndarray:
+    """Group scores consistent with their leaves, never below the group's best leaf.
+
+    ``noisy_or`` (for probabilities): the chance that at least one leaf applies. ``max``: the best leaf,
+    for scores that are not probabilities (similarities of other systems).
+    """
+    if how == "max":
+        out = np.zeros((scores.shape[0], n_groups))
+        for leaf, group in enumerate(member):
+            out[:, group] = np.maximum(out[:, group], scores[:, leaf])
+        return out
     out = np.ones((scores.shape[0], n_groups))
     for leaf, group in enumerate(member):
         out[:, group] *= 1.0 - np.clip(scores[:, leaf], 0.0, 1.0)
@@ -48,7 +56,8 @@ def aggregate(scores: np.ndarray, member: np.ndarray, n_groups: int) -> np.ndarr
 
 
 def to_level(
-    scores: np.ndarray, gold: Sequence[set[str]], leaf_ids: Sequence[str], taxonomy: Taxonomy, level: str
+    scores: np.ndarray, gold: Sequence[set[str]], leaf_ids: Sequence[str], taxonomy: Taxonomy, level: str,
+    aggregation: str = "noisy_or",
 ) -> tuple[np.ndarray, list[set[str]], list[str]]:
     """Scores, gold sets and group ids lifted to a level of the tree."""
     groups, member = group_index(taxonomy, leaf_ids, level)
@@ -56,7 +65,7 @@ def to_level(
         return scores, [set(g) for g in gold], groups
     pos = {c: member[i] for i, c in enumerate(leaf_ids)}
     lifted_gold = [{groups[pos[c]] for c in g if c in pos} for g in gold]
-    return aggregate(scores, member, len(groups)), lifted_gold, groups
+    return aggregate(scores, member, len(groups), aggregation), lifted_gold, groups
 
 
 def ranking_metrics(scores: np.ndarray, gold: Sequence[set[str]], ids: Sequence[str]) -> dict[str, float]:
@@ -158,6 +167,7 @@ def evaluate_scores(
     taxonomy: Taxonomy,
     selected: np.ndarray | None = None,
     details: bool = False,
+    aggregation: str = "noisy_or",
 ) -> dict:
     """Ranking metrics at every level; with ``selected``, macro-F1 of the selected codes too.
 
@@ -165,7 +175,7 @@ def evaluate_scores(
     """
     report: dict = {}
     for level in LEVELS:
-        s, g, ids = to_level(scores, gold, leaf_ids, taxonomy, level)
+        s, g, ids = to_level(scores, gold, leaf_ids, taxonomy, level, aggregation)
         metrics = ranking_metrics(s, g, ids)
         if selected is not None:
             sel = selected
