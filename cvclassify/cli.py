@@ -109,8 +109,12 @@ def train(
     corpus: Annotated[Path | None, typer.Option(help="Folder of proposals (*.jsonl).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Model folder.")] = None,
     taxonomy: TaxonomyOpt = None,
-    include_heldout: Annotated[bool, typer.Option(help="Also train on the held-out split (no honest metrics then).")] = False,
-    descriptions_only: Annotated[bool, typer.Option(help="Cold start: learn from objective descriptions only.")] = False,
+    include_heldout: Annotated[
+        bool, typer.Option(help="Also train on the held-out split (no honest metrics then).")
+    ] = False,
+    descriptions_only: Annotated[
+        bool, typer.Option(help="Cold start: learn from objective descriptions only.")
+    ] = False,
     cv_folds: Annotated[int, typer.Option(help="Folds for calibration and thresholds (0: none).")] = 5,
 ) -> None:
     """Train a model on the corpus and objective descriptions, evaluate it on the held-out split."""

@@ -63,7 +63,9 @@ def test_operational_objectives_are_parents_of_their_leaves(parsed):
 
 def test_several_codes_on_one_table_line_are_split(parsed):
     assert parsed["1.3.1"].label == "Favoriser les pratiques culturelles et l'accès aux équipements"
-    assert parsed["1.3.2"].label == "Créer ou renforcer le lien entre les équipements culturels existants et les quartiers"
+    assert parsed["1.3.2"].label == (
+        "Créer ou renforcer le lien entre les équipements culturels existants et les quartiers"
+    )
     assert parsed["1.4.4"].label == "Développer des partenariats avec les structures spécialisées"
 
 

