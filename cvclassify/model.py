@@ -68,6 +68,8 @@ class ModelParams:
     char_ngrams: tuple[int, int] | None = (2, 5)
     char_max_features: int = 200_000
     use_descriptions: bool = True
+    use_lexicon: bool = True
+    """Include each code's lexicon (jargon) in its description document."""
     use_proposals: bool = True
     description_copies: int = 2
     cv_folds: int = 5
@@ -160,7 +162,7 @@ def training_examples(
     if params.use_descriptions:
         for leaf in taxonomy.leaves:
             for _ in range(params.description_copies):
-                texts.append(taxonomy.describe(leaf.id))
+                texts.append(taxonomy.describe(leaf.id, lexicon=params.use_lexicon))
                 labels.append([leaf.id])
     if not texts:
         raise ModelError("Nothing to train on: enable proposals or objective descriptions.")

@@ -160,10 +160,10 @@ class Taxonomy:
                     selected |= {o.id for o in self.leaves if node in self.ancestors(o.id)}
         return [i for i in self.leaf_ids if i in selected]
 
-    def describe(self, ident: str) -> str:
+    def describe(self, ident: str, lexicon: bool = True) -> str:
         """Training text for a leaf: its label, lexicon and its parents' labels and descriptions."""
         node = self.resolve(ident)
-        parts = [node.label, node.description, " ; ".join(node.lexicon)]
+        parts = [node.label, node.description, " ; ".join(node.lexicon) if lexicon else ""]
         for parent in self.ancestors(node.id):
             parts += [parent.label, parent.description]
         return "\n".join(p for p in parts if p)

@@ -70,3 +70,18 @@ def test_heldout_split_is_fixed_stratified_and_disjoint(corpus):
     assert abs(len(test) / len(corpus) - HELDOUT_SHARE) < 0.03
     per_code = Counter(p.primary for p in test)
     assert all(per_code[c] >= 1 for c in {p.primary for p in corpus.proposals})
+
+
+def test_corpus_commands_pass_on_the_real_corpus():
+    import json
+
+    from typer.testing import CliRunner
+
+    from cvclassify.cli import app
+
+    runner = CliRunner()
+    check = runner.invoke(app, ["corpus", "check"])
+    assert check.exit_code == 0, check.output
+    assert "no problem found" in check.output
+    stats = json.loads(runner.invoke(app, ["corpus", "stats", "--json"]).output)
+    assert stats["near_duplicates"] == [] and stats["codes_without_primary_example"] == []

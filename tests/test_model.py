@@ -106,3 +106,30 @@ def test_the_default_model_loads_and_suggests():
     result = clf.suggest("Ateliers sociolinguistiques pour les mamans du quartier de Borny", k=3)
     assert result[0].code == "2.11.1"
     assert clf.card.metrics["heldout"]["leaf"]["documents"] > 0
+
+
+def test_unsure_leaf_but_sure_objective_suggests_the_objective(small_model):
+    clf = small_model
+    row = np.full(len(clf.leaf_ids), 0.01)
+    members = [clf.leaf_ids.index(c) for c in ("2.6.1", "2.6.2", "2.6.3", "2.6.4")]
+    for j in members[:2] + members[3:]:  # three leaves of 2.6, each just below its threshold
+        row[j] = 0.8 * clf.thresholds[j]
+    assert (row < clf.thresholds).all()
+    expected = 1 - np.prod(1 - row[members])
+    assert expected >= 0.5
+    allowed = np.ones(len(clf.leaf_ids), dtype=bool)
+    result = clf._rank("texte", {"text": "texte"}, row, allowed, k=3, explain=False, notes=[])
+    assert not any(s.selected for s in result)
+    hint = result.objective_hint
+    assert hint is not None and hint.code == "2.6" and hint.level == "operational"
+    assert hint.score == pytest.approx(expected, abs=1e-3)
+    confident = row.copy()
+    confident[clf.leaf_ids.index("2.6.4")] = 0.99
+    assert clf._rank("t", {"text": "t"}, confident, allowed, 3, False, []).objective_hint is None
+
+
+def test_selected_marks_scores_above_the_code_threshold(small_model):
+    result = small_model.suggest("Conseil citoyen : formation des membres et réunions plénières", k=5)
+    for s in result:
+        j = small_model.leaf_ids.index(s.id)
+        assert s.selected == (s.score >= round(float(small_model.thresholds[j]), 4) - 1e-4)

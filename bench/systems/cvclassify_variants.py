@@ -55,5 +55,10 @@ def suites() -> dict[str, list[CvclassifyVariant]]:
             V("proposals-only", "proposals only", use_descriptions=False),
             V("descriptions-only", "objective descriptions only (cold start)", use_proposals=False),
             V("descriptions-only+vectors", "cold start + word vectors", use_proposals=False, vectors=1.0),
+            V("labels-only", "cold start without lexicons: contract labels and parents' texts only",
+              use_proposals=False, use_lexicon=False),
+            V("labels-only+vectors", "labels-only + word vectors", use_proposals=False, use_lexicon=False,
+              vectors=1.0),
+            V("both-no-lexicon", "proposals + descriptions without lexicons", use_lexicon=False),
         ],
     }
