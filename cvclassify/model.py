@@ -32,7 +32,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from cvclassify import __version__
 from cvclassify.corpus import Proposal, text_fields, text_of
-from cvclassify.errors import ModelError
+from cvclassify.errors import CorpusError, ModelError
 from cvclassify.taxonomy import Taxonomy, taxonomy_from_dict
 from cvclassify.text import (
     DocVectors,
@@ -299,6 +299,13 @@ class Classifier:
         """Fit on proposals and objective descriptions; calibrate and tune thresholds out of fold."""
         params = params or ModelParams()
         leaf_ids = taxonomy.leaf_ids
+        known = set(leaf_ids)
+        unknown = sorted({f"{p.id}: {c}" for p in proposals for c in p.codes if c not in known})
+        if unknown:
+            raise CorpusError(
+                f"{len(unknown)} code(s) of the training proposals are not leaf codes of {taxonomy.name!r} "
+                f"({', '.join(unknown[:5])}{', …' if len(unknown) > 5 else ''}). Run `cvclassify corpus check`."
+            )
         texts, labels = training_examples(proposals, taxonomy, params)
         binarizer = MultiLabelBinarizer(classes=leaf_ids)
         y = binarizer.fit_transform(labels)

@@ -133,3 +133,11 @@ def test_selected_marks_scores_above_the_code_threshold(small_model):
     for s in result:
         j = small_model.leaf_ids.index(s.id)
         assert s.selected == (s.score >= round(float(small_model.thresholds[j]), 4) - 1e-4)
+
+
+def test_training_refuses_codes_outside_the_taxonomy(taxonomy):
+    from cvclassify import CorpusError, Proposal
+
+    bad = [Proposal(id="x", title="t", text="Atelier de couture", codes=("9.9.9",))]
+    with pytest.raises(CorpusError, match="corpus check"):
+        Classifier.train(bad, taxonomy)
