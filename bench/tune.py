@@ -65,8 +65,9 @@ def main() -> None:
             model = Classifier.train([train[i] for i in tr], taxonomy, params)
             oof[te] = model.scores([train[i].full_text for i in te])
         r = evaluate_scores(oof, gold, taxonomy.leaf_ids, taxonomy)
-        print(f"| {changes or 'default'} | {r['leaf']['P@1']:.3f} | {r['leaf']['R@3']:.3f} | {r['leaf']['nDCG@5']:.3f} "
-              f"| {r['objective']['R@3']:.3f} | {r['axis']['P@1']:.3f} | {time.perf_counter() - start:.0f} |", flush=True)
+        cells = [r["leaf"]["P@1"], r["leaf"]["R@3"], r["leaf"]["nDCG@5"], r["objective"]["R@3"], r["axis"]["P@1"]]
+        print(f"| {changes or 'default'} | " + " | ".join(f"{v:.3f}" for v in cells)
+              + f" | {time.perf_counter() - start:.0f} |", flush=True)
 
 
 if __name__ == "__main__":
