@@ -357,10 +357,14 @@ class Classifier:
             raise ValueError("k must be at least 1.")
         prepared = [self._prepare(t) for t in texts]
         allowed = self._allowed(only, exclude)
-        scores = self.scores([p[0] for p in prepared]) if prepared else np.zeros((0, len(self.leaf_ids)))
+        if not prepared:
+            return []
+        features = self.pipeline.named_steps["features"].transform([p[0] for p in prepared]).tocsr()
+        scores = platt(_decision_from_features(self.pipeline, features), self.calibration)
         results = []
-        for (joined, fields, notes), row in zip(prepared, scores, strict=True):
-            results.append(self._rank(joined, fields, row, allowed, k, explain, notes))
+        for i, ((joined, fields, notes), row) in enumerate(zip(prepared, scores, strict=True)):
+            x = features[i] if explain else None
+            results.append(self._rank(joined, fields, row, allowed, k, explain, notes, x))
         return results
 
     def _prepare(self, item: TextInput) -> tuple[str, dict[str, str], list[str]]:
@@ -388,14 +392,14 @@ class Classifier:
         return mask
 
     def _rank(self, text: str, fields: dict[str, str], row: np.ndarray, allowed: np.ndarray,
-              k: int, explain: bool, notes: list[str]) -> Suggestions:
+              k: int, explain: bool, notes: list[str], x=None) -> Suggestions:
         candidates = [j for j in np.argsort(-row, kind="stable") if allowed[j]][:k]
         items = []
         for j in candidates:
             s = self._suggestion(self.leaf_ids[j], float(row[j]), bool(row[j] >= self.thresholds[j]))
             items.append(s)
         if explain and items:
-            self._explain(text, fields or {"text": text}, items)
+            self._explain(text, fields or {"text": text}, items, x)
         hint = self._objective_hint(row, allowed)
         return Suggestions(items, objective_hint=hint, warnings=notes, model_version=self.card.version)
 
@@ -436,8 +440,11 @@ class Classifier:
             self._coef = np.vstack([_coef_row(e) for e in estimators])
         return self._coef
 
-    def _explain(self, joined: str, fields: dict[str, str], items: list[Suggestion], top: int = 8) -> None:
-        """Attach to each suggestion the words whose features raised its decision value."""
+    def _explain(self, joined: str, fields: dict[str, str], items: list[Suggestion], x=None, top: int = 8) -> None:
+        """Attach to each suggestion the words whose features raised its decision value.
+
+        ``x`` is the text's feature row when the caller already has it.
+        """
         union: FeatureUnion = self.pipeline.named_steps["features"]
         blocks = dict(union.transformer_list)
         params = ModelParams.from_dict(self.card.params)
@@ -447,7 +454,7 @@ class Classifier:
         chars: TfidfVectorizer | None = blocks.get("chars")
         offset_chars = len(vocab)
         fields = {name: truncate(value)[0] for name, value in fields.items()}
-        x = union.transform([joined]).tocsr()
+        x = (x if x is not None else union.transform([joined])).tocsr()
         weights_x = dict(zip(x.indices, x.data, strict=True))
         coef = self._coefficients()
         names = list(fields)
@@ -584,7 +591,11 @@ def _coef_row(estimator) -> np.ndarray:
 
 
 def _decision(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
-    features = pipeline.named_steps["features"].transform(list(texts))
+    return _decision_from_features(pipeline, pipeline.named_steps["features"].transform(list(texts)))
+
+
+def _decision_from_features(pipeline: Pipeline, features) -> np.ndarray:
+    """Decision values of every code for rows of already computed features."""
     clf: OneVsRestClassifier = pipeline.named_steps["classifier"]
     out = np.zeros((features.shape[0], len(clf.estimators_)))
     for j, est in enumerate(clf.estimators_):
