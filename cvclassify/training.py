@@ -124,6 +124,8 @@ def evaluation_report(
         block = evaluate_scores(scores, gold, classifier.leaf_ids, classifier.taxonomy, selected, details=True)
         block["folds"] = cv_folds
         evaluations["cross_validation"] = block
+    if not evaluations:
+        raise ModelError("Nothing to evaluate: the held-out split is empty and cross-validation is off (--cv 0).")
     reference = evaluations.get("heldout") or evaluations["cross_validation"]
     targets = [
         {"name": f"{level} {metric}", "target": target, "value": reference[level][metric],
