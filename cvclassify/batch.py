@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from cvclassify.corpus import text_of
+from cvclassify.document import Document, text_of
 from cvclassify.errors import InvalidTextError
 from cvclassify.io import Record
-from cvclassify.model import Classifier, Suggestions
-from cvclassify.text import check_text
+from cvclassify.model import Classifier
 
 BATCH_SIZE = 64
 
@@ -27,12 +26,6 @@ class BatchSummary:
     rows: int = 0
     classified: int = 0
     errors: int = 0
-
-
-def compact(suggestions: Suggestions) -> list[dict[str, Any]]:
-    """Suggestions as batch output: code, label, score, selected, objective and axis."""
-    keys = ("code", "id", "label", "score", "selected", "objective", "axis")
-    return [{k: getattr(s, k) for k in keys} for s in suggestions]
 
 
 def classify_records(
@@ -49,27 +42,24 @@ def classify_records(
     while chunk := list(islice(iterator, BATCH_SIZE)):
         rows: list[dict[str, Any]] = []
         valid: list[int] = []
-        texts: list[str] = []
+        documents: list[Document] = []
         for record in chunk:
             row: dict[str, Any] = {"id": record.id}
             if record.error is None:
                 try:
-                    texts.append(check_text(text_of(record.data or {})))
+                    document = Document.of(record.data or {}, id=record.id)
+                    document.prepare()
+                    documents.append(document)
                     valid.append(len(rows))
                 except InvalidTextError as exc:
                     row["error"] = _no_text_message(record, exc)
             else:
                 row["error"] = record.error
             rows.append(row)
-        if texts:
-            results = classifier.suggest_many(texts, k=k, only=only, exclude=exclude, explain=False)
+        if documents:
+            results = classifier.suggest_many(documents, k=k, only=only, exclude=exclude, explain=False)
             for i, result in zip(valid, results, strict=True):
-                rows[i]["suggestions"] = compact(result)
-                if result.objective_hint is not None:
-                    hint = result.objective_hint
-                    rows[i]["objective_hint"] = {"code": hint.code, "label": hint.label, "score": hint.score}
-                if result.warnings:
-                    rows[i]["warnings"] = result.warnings
+                rows[i].update(result.to_row())
         for row in rows:
             summary.rows += 1
             summary.errors += "error" in row

@@ -18,16 +18,40 @@ app = typer.Typer(help="Suggest Contrat de Ville objective codes for French gran
                   no_args_is_help=True, pretty_exceptions_enable=False)
 taxonomy_app = typer.Typer(help="Import and inspect objective trees.", no_args_is_help=True)
 corpus_app = typer.Typer(help="Inspect and check the labelled corpus.", no_args_is_help=True)
+models_app = typer.Typer(help="List a project's model versions and choose the current one.", no_args_is_help=True)
+projects_app = typer.Typer(help="The projects of the data home.", no_args_is_help=True)
 app.add_typer(taxonomy_app, name="taxonomy")
 app.add_typer(corpus_app, name="corpus")
+app.add_typer(models_app, name="models")
+app.add_typer(projects_app, name="projects")
 
 out = Console()
 err = Console(stderr=True)
 
-ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model folder (default: models/default).")]
+ModelOpt = Annotated[
+    Path | None, typer.Option("--model", "-m", help="Model folder (default: the project's current version).")
+]
+ProjectOpt = Annotated[
+    str | None, typer.Option("--project", "-p", help="Project of the data home (default: its default project).")
+]
+VersionOpt = Annotated[
+    str | None, typer.Option("--version", help="Model version of the project (default: the current one).")
+]
 TaxonomyOpt = Annotated[str | None, typer.Option("--taxonomy", "-t", help="Taxonomy name or file.")]
 OnlyOpt = Annotated[list[str] | None, typer.Option("--only", help="Keep only these codes or patterns (2.*).")]
 ExcludeOpt = Annotated[list[str] | None, typer.Option("--exclude", help="Leave out these codes or patterns.")]
+
+
+def progress(message: str) -> None:
+    """Progress lines on a terminal; nothing when stderr is a pipe or a file (pipelines stay quiet)."""
+    if err.is_terminal:
+        err.print(f"[dim]{message}[/]", highlight=False)
+
+
+def load_classifier(model: Path | None, project: str | None, version: str | None):
+    from cvclassify.model import Classifier
+
+    return Classifier.load(model, project=project, version=version)
 
 
 def friendly(func):
@@ -106,8 +130,11 @@ def objectives(
 @app.command("train")
 @friendly
 def train(
-    corpus: Annotated[Path | None, typer.Option(help="Folder of proposals (*.jsonl).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Model folder.")] = None,
+    project: ProjectOpt = None,
+    corpus: Annotated[Path | None, typer.Option(help="Folder of proposals (*.jsonl; default: the project's).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the model to this folder instead of a new version.")
+    ] = None,
     taxonomy: TaxonomyOpt = None,
     include_heldout: Annotated[
         bool, typer.Option(help="Also train on the held-out split (no honest metrics then).")
@@ -116,40 +143,51 @@ def train(
         bool, typer.Option(help="Cold start: learn from objective descriptions only.")
     ] = False,
     cv_folds: Annotated[int, typer.Option(help="Folds for calibration and thresholds (0: none).")] = 5,
+    no_switch: Annotated[bool, typer.Option("--no-switch", help="Keep the current version in use.")] = False,
 ) -> None:
-    """Train a model on the corpus and objective descriptions, evaluate it on the held-out split."""
-    from cvclassify.training import train_and_evaluate
+    """Train a new model version on the project's corpus, measure it on the held-out split, make it current."""
+    from cvclassify.training import train_version
 
-    result = train_and_evaluate(
-        corpus_dir=corpus, output=output, taxonomy=taxonomy, include_heldout=include_heldout,
-        descriptions_only=descriptions_only, cv_folds=cv_folds, log=lambda m: err.print(m, highlight=False),
+    result = train_version(
+        project=project, corpus_dir=corpus, output=output, taxonomy=taxonomy, include_heldout=include_heldout,
+        descriptions_only=descriptions_only, cv_folds=cv_folds, make_current=not no_switch, log=progress,
     )
-    out.print(f"Model {result.card.version} written to {result.directory}")
+    where = "" if output else f" (project {result.card.project}{'' if no_switch else ', now current'})"
+    out.print(f"Model {result.card.version} written to {result.directory}{where}", highlight=False)
     metrics = result.card.metrics.get("heldout")
     if metrics:
-        table = Table("level", "P@1", "R@3", "R@5", "F1@3", "nDCG@5", "macro-F1", title="Held-out split")
-        for level in ("leaf", "objective", "axis"):
-            m = metrics[level]
-            table.add_row(level, *(f"{m[k]:.3f}" for k in ("P@1", "R@3", "R@5", "F1@3", "nDCG@5", "macro_F1")))
-        out.print(table)
+        out.print(heldout_table(metrics))
+
+
+def heldout_table(metrics: dict, title: str = "Held-out split") -> Table:
+    table = Table("level", "P@1", "R@3", "R@5", "F1@3", "nDCG@5", "macro-F1", title=title)
+    for level in ("leaf", "objective", "axis"):
+        m = metrics[level]
+        table.add_row(level, *(f"{m[k]:.3f}" for k in ("P@1", "R@3", "R@5", "F1@3", "nDCG@5", "macro_F1")))
+    return table
 
 
 @app.command("evaluate")
 @friendly
 def evaluate(
     model: ModelOpt = None,
+    project: ProjectOpt = None,
+    version: VersionOpt = None,
     corpus: Annotated[Path | None, typer.Option(help="Folder of proposals.")] = None,
     cv: Annotated[int, typer.Option("--cv", help="Cross-validation folds on the training split (0: none).")] = 5,
     output: Annotated[Path, typer.Option("--output", "-o", help="Report folder.")] = Path("reports"),
 ) -> None:
     """Measure a model on the held-out split and its recipe by cross-validation; write a report."""
-    from cvclassify.model import Classifier
-    from cvclassify.report import metrics_table, write_report
-    from cvclassify.training import evaluation_report
+    from cvclassify.evaluate import evaluation_report
+    from cvclassify.report import PLOTS_MISSING, metrics_table, plots_available, write_report
 
-    clf = Classifier.load(model)
-    report = evaluation_report(clf, corpus, cv, log=lambda m: err.print(m, highlight=False))
+    clf = load_classifier(model, project, version)
+    if not plots_available():
+        err.print(f"[yellow]note:[/] {PLOTS_MISSING} The report is written without them.", highlight=False)
+    report = evaluation_report(clf, corpus, cv, project=project, log=progress)
     path = write_report(report, output, clf.taxonomy)
+    for warning in report["warnings"]:
+        err.print(f"[yellow]attention :[/] {warning}", highlight=False)
     for name, block in report["evaluations"].items():
         out.print(f"[bold]{name}[/] ({block['leaf']['documents']} documents)")
         out.print(metrics_table(block), highlight=False)
@@ -176,13 +214,13 @@ def suggest(
     k: Annotated[int, typer.Option("-k", help="Number of suggestions.", min=1, max=50)] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     model: ModelOpt = None,
+    project: ProjectOpt = None,
+    version: VersionOpt = None,
     only: OnlyOpt = None,
     exclude: ExcludeOpt = None,
 ) -> None:
     """Suggest objective codes for one application text."""
-    from cvclassify.model import Classifier
-
-    clf = Classifier.load(model)
+    clf = load_classifier(model, project, version)
     result = clf.suggest(_read_text_argument(text), k=k, only=only, exclude=exclude)
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -208,15 +246,16 @@ def classify(
     output: Annotated[Path, typer.Option("--output", "-o", help="JSON Lines output (- for stdout).")],
     k: Annotated[int, typer.Option("-k", help="Suggestions per application.", min=1, max=50)] = 5,
     model: ModelOpt = None,
+    project: ProjectOpt = None,
+    version: VersionOpt = None,
     only: OnlyOpt = None,
     exclude: ExcludeOpt = None,
 ) -> None:
     """Classify every line of a JSON Lines file; one output line per input line, same order."""
     from cvclassify.batch import BatchSummary, classify_records
     from cvclassify.io import atomic_write_text, read_jsonl, write_jsonl
-    from cvclassify.model import Classifier
 
-    clf = Classifier.load(model)
+    clf = load_classifier(model, project, version)
     if str(input_file) != "-" and not input_file.exists():
         raise typer.BadParameter(f"{input_file} n'existe pas.", param_hint="INPUT_FILE")
     summary = BatchSummary()
@@ -297,11 +336,13 @@ def corpus_check_cmd(
 def corpus_split_cmd(
     corpus: Annotated[Path | None, typer.Option(help="Folder of proposals.")] = None,
     force: Annotated[bool, typer.Option(help="Recompute the split even if it exists.")] = False,
+    project: ProjectOpt = None,
 ) -> None:
     """Write the fixed held-out split (about 20 %, stratified by primary code)."""
-    from cvclassify.corpus import load_corpus, save_heldout, split_path, stratified_heldout
+    from cvclassify.corpus import load_corpus, save_heldout, stratified_heldout
+    from cvclassify.projects import open_project
 
-    path = split_path()
+    path = open_project(project).heldout_path
     if path.exists() and not force:
         err.print(f"{path} exists; use --force to recompute it (this moves proposals across the split).")
         raise typer.Exit(1)
@@ -309,6 +350,86 @@ def corpus_split_cmd(
     heldout = stratified_heldout(loaded.proposals)
     save_heldout(heldout, path)
     out.print(f"{path}: {len(heldout)} held-out proposals of {len(loaded)}.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Projects and model versions
+# ---------------------------------------------------------------------------------------------
+
+
+@models_app.command("list")
+@friendly
+def models_list(
+    project: ProjectOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The project's model versions, oldest first, with their held-out metrics."""
+    from cvclassify.projects import open_project
+
+    proj = open_project(project)
+    versions = proj.versions()
+    if as_json:
+        rows = [{"version": v.version, "current": v.current, "path": str(v.path),
+                 "created": v.card.get("created"), "heldout": v.heldout} for v in versions]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("", "version", "created", "proposals", "leaf P@1", "leaf R@3", "objective R@3", "axis P@1",
+                  title=f"Project {proj.name}: model versions")
+    for v in versions:
+        h = v.heldout
+
+        def cell(level: str, metric: str, h: dict = h) -> str:
+            return f"{h[level][metric]:.3f}" if level in h else "–"
+
+        table.add_row("[green]●[/]" if v.current else "", v.version, str(v.card.get("created", "")),
+                      str(v.card.get("training_proposals", "")), cell("leaf", "P@1"), cell("leaf", "R@3"),
+                      cell("objective", "R@3"), cell("axis", "P@1"))
+    out.print(table)
+    if not versions:
+        err.print(f"No model version in {proj.models_dir}; build one with `cvclassify train`.")
+
+
+@models_app.command("use")
+@friendly
+def models_use(
+    version: Annotated[str, typer.Argument(help="Version to make current (see `cvclassify models list`).")],
+    project: ProjectOpt = None,
+) -> None:
+    """Make a version the project's current one (atomic switch; the others stay untouched)."""
+    from cvclassify.projects import open_project
+
+    proj = open_project(project)
+    proj.use(version)
+    out.print(f"Project {proj.name}: current version is now {version}.")
+
+
+@projects_app.command("list")
+@friendly
+def projects_list() -> None:
+    """Projects of the data home, with their current model version."""
+    from cvclassify.projects import Home, ProjectError
+
+    home = Home.open()
+    table = Table("", "project", "title", "current version", title=f"Data home {home.root}")
+    for name, proj in home.projects.items():
+        try:
+            current = proj.current_version()
+        except ProjectError:
+            current = "–"
+        table.add_row("*" if name == home.default_project else "", name, proj.title, current)
+    out.print(table)
+
+
+@projects_app.command("init")
+@friendly
+def projects_init(
+    target: Annotated[Path, typer.Argument(help="New data home folder.")],
+) -> None:
+    """Copy the current data home (trees, corpora, current models) into a writable folder."""
+    from cvclassify.projects import init_home
+
+    init_home(target)
+    out.print(f"Data home written to {target}. Use it with: export CVCLASSIFY_HOME={target.resolve()}")
 
 
 def main() -> None:  # pragma: no cover - console script entry point

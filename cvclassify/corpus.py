@@ -11,11 +11,11 @@ import hashlib
 import json
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
+from cvclassify.document import text_of
 from cvclassify.errors import CorpusError, UnknownCodeError
 from cvclassify.taxonomy import Taxonomy
 
@@ -57,45 +57,6 @@ class Proposal:
         return text_of({"title": self.title, "text": self.text})
 
 
-FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "title": ("title", "titre", "intitule", "intitulé", "intituleProjet", "libelle", "libellé",
-              "lib_action", "Libellé de l'action"),
-    "objectives": ("objectives", "objectifs", "objectif", "objet"),
-    "text": ("text", "texte", "description", "Description"),
-    "public": ("public", "beneficiaires", "bénéficiaires", "Bénéficiaires"),
-    "territory": ("territory", "territoire", "Territoire"),
-}
-TITLE_WEIGHT = 2
-"""The title is read this many times: it names the action in few, telling words."""
-
-
-def text_fields(record: Mapping[str, Any]) -> dict[str, str]:
-    """The known text fields of a record (title, objectives, text, public, territory), by alias."""
-    found: dict[str, str] = {}
-    for name, aliases in FIELD_ALIASES.items():
-        for alias in aliases:
-            value = record.get(alias)
-            if isinstance(value, str) and value.strip():
-                found[name] = value.strip()
-                break
-    return found
-
-
-def text_of(record: Mapping[str, Any]) -> str:
-    """The text the classifier reads for a record: the title (weighted) then the other fields.
-
-    A title the body already starts with is not repeated.
-    """
-    fields = text_fields(record)
-    title = fields.pop("title", "")
-    body = "\n".join(fields.values())
-    if not title:
-        return body
-    if body.startswith(title):
-        body = body[len(title):].lstrip()
-    return "\n".join([title] * TITLE_WEIGHT + ([body] if body else []))
-
-
 @dataclass
 class CorpusIssue:
     """A problem found by ``check_corpus``."""
@@ -125,9 +86,9 @@ class Corpus:
 
 def load_corpus(directory: str | Path | None = None) -> Corpus:
     """Read every ``*.jsonl`` file of a folder (default ``corpus/proposals``) in name order."""
-    from cvclassify.paths import proposals_dir
+    from cvclassify.projects import open_project
 
-    directory = Path(directory) if directory else proposals_dir()
+    directory = Path(directory) if directory else open_project().corpus_dir
     files = sorted(directory.glob("*.jsonl")) if directory.is_dir() else []
     if not files:
         raise CorpusError(f"No proposal file (*.jsonl) in {directory}.")
@@ -226,7 +187,7 @@ def most_similar_pairs(proposals: Sequence[Proposal], top: int | None = 10) -> l
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from cvclassify.text import fold
+    from cvclassify.analysis import fold
 
     if len(proposals) < 2:
         return []
@@ -273,9 +234,10 @@ def stratified_heldout(proposals: Iterable[Proposal], share: float = HELDOUT_SHA
 
 
 def split_path() -> Path:
-    from cvclassify.paths import corpus_dir
+    """The default project's held-out split file."""
+    from cvclassify.projects import open_project
 
-    return corpus_dir() / "splits" / "heldout.txt"
+    return open_project().heldout_path
 
 
 def load_heldout(path: Path | None = None) -> set[str]:
@@ -283,6 +245,11 @@ def load_heldout(path: Path | None = None) -> set[str]:
     if not path.exists():
         raise CorpusError(f"No held-out split at {path}. Create it with `cvclassify corpus split`.")
     return {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
+def ids_fingerprint(ids: Iterable[str]) -> str:
+    """Hash of a set of proposal ids (the held-out split), stored in model cards."""
+    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:16]
 
 
 def save_heldout(ids: Iterable[str], path: Path | None = None) -> Path:

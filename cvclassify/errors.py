@@ -28,3 +28,11 @@ class InvalidTextError(CvclassifyError, ValueError):
 
 class ModelError(CvclassifyError):
     """A model file is missing, corrupt or incompatible."""
+
+
+class ProjectError(CvclassifyError):
+    """A project, its configuration or one of its model versions cannot be found or written."""
+
+
+class MissingExtraError(CvclassifyError):
+    """An optional dependency is needed for this feature; the message names the extra to install."""

@@ -1,194 +1,85 @@
-"""Metrics of ranked suggestions at three levels: leaf code, objective (1.1) and axis.
+"""Evaluation of a model version: its held-out metrics and cross-validated metrics of its recipe.
 
-Everything here works on numbers: a score matrix (documents × leaf codes, in the order of
-``leaf_ids``) and, for each document, the set of its gold leaf codes.
+Every figure comes from proposals the scored model did not train on. When the corpus or the held-out
+split differ from those recorded in the model card, the report says so: the figures then measure
+something else than the card's.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
 
-import numpy as np
+from cvclassify.corpus import ids_fingerprint, load_corpus, load_heldout, split_corpus
+from cvclassify.errors import ModelError
+from cvclassify.metrics import evaluate_scores
+from cvclassify.model import Classifier, ModelParams
+from cvclassify.projects import Project, open_project
+from cvclassify.training import Log, _quiet, cross_validated_scores, heldout_metrics
 
-from cvclassify.taxonomy import Taxonomy
-
-LEVELS = ("leaf", "objective", "axis")
-
-
-def multilabel_folds(y: np.ndarray, n_splits: int, random_state: int = 0):
-    """Train/test index pairs of an iterative stratification (Sechidis et al.) over label matrix y."""
-    from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
-
-    splitter = MultilabelStratifiedKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
-    return list(splitter.split(np.zeros((y.shape[0], 1)), y))
+TARGETS = (("leaf", "P@1", 0.80), ("leaf", "R@3", 0.92), ("objective", "R@3", 0.96), ("axis", "P@1", 0.95))
 
 
-def group_index(taxonomy: Taxonomy, leaf_ids: Sequence[str], level: str) -> tuple[list[str], np.ndarray]:
-    """Ids of the groups of a level and, for each leaf, the index of its group."""
-    if level == "leaf":
-        return list(leaf_ids), np.arange(len(leaf_ids))
-    if level == "objective":
-        keys = [taxonomy.group_of(c).id for c in leaf_ids]
-    elif level == "axis":
-        keys = [taxonomy.axis_of(c).id for c in leaf_ids]
-    else:
-        raise ValueError(f"Unknown level {level!r}; choose among {LEVELS}.")
-    groups = list(dict.fromkeys(keys))
-    return groups, np.array([groups.index(k) for k in keys])
+def card_mismatches(classifier: Classifier, corpus_fingerprint: str, heldout_fingerprint: str) -> list[str]:
+    """Warnings (in French) when the data evaluated differ from the data in the model card."""
+    card = classifier.card
+    found = []
+    if card.corpus_fingerprint and card.corpus_fingerprint != corpus_fingerprint:
+        found.append(
+            f"Le corpus ({corpus_fingerprint}) n'est plus celui de l'apprentissage du modèle "
+            f"({card.corpus_fingerprint}) : les mesures ne sont pas comparables à celles de sa fiche."
+        )
+    if card.heldout_fingerprint and card.heldout_fingerprint != heldout_fingerprint:
+        found.append(
+            f"Le jeu mis de côté ({heldout_fingerprint}) diffère de celui de la fiche du modèle "
+            f"({card.heldout_fingerprint}) : le modèle a pu apprendre sur certaines propositions évaluées."
+        )
+    return found
 
 
-def aggregate(scores: np.ndarray, member: np.ndarray, n_groups: int, how: str = "noisy_or") -> np.ndarray:
-    """Group scores consistent with their leaves, never below the group's best leaf.
-
-    ``noisy_or`` (for probabilities): the chance that at least one leaf applies. ``max``: the best leaf,
-    for scores that are not probabilities (similarities of other systems).
-    """
-    if how == "max":
-        out = np.zeros((scores.shape[0], n_groups))
-        for leaf, group in enumerate(member):
-            out[:, group] = np.maximum(out[:, group], scores[:, leaf])
-        return out
-    out = np.ones((scores.shape[0], n_groups))
-    for leaf, group in enumerate(member):
-        out[:, group] *= 1.0 - np.clip(scores[:, leaf], 0.0, 1.0)
-    return 1.0 - out
-
-
-def to_level(
-    scores: np.ndarray, gold: Sequence[set[str]], leaf_ids: Sequence[str], taxonomy: Taxonomy, level: str,
-    aggregation: str = "noisy_or",
-) -> tuple[np.ndarray, list[set[str]], list[str]]:
-    """Scores, gold sets and group ids lifted to a level of the tree."""
-    groups, member = group_index(taxonomy, leaf_ids, level)
-    if level == "leaf":
-        return scores, [set(g) for g in gold], groups
-    pos = {c: member[i] for i, c in enumerate(leaf_ids)}
-    lifted_gold = [{groups[pos[c]] for c in g if c in pos} for g in gold]
-    return aggregate(scores, member, len(groups), aggregation), lifted_gold, groups
-
-
-def ranking_metrics(scores: np.ndarray, gold: Sequence[set[str]], ids: Sequence[str]) -> dict[str, float]:
-    """P@1, R@3, R@5, F1@3 and nDCG@5, averaged over documents."""
-    order = np.argsort(-scores, axis=1, kind="stable")[:, :5]
-    p1, r3, r5, f3, ndcg = [], [], [], [], []
-    discounts = 1.0 / np.log2(np.arange(2, 7))
-    for row, g in zip(order, gold, strict=True):
-        if not g:
-            continue
-        ranked = [ids[j] for j in row]
-        hits = np.array([c in g for c in ranked], dtype=float)
-        p1.append(hits[0])
-        r3.append(hits[:3].sum() / len(g))
-        r5.append(hits[:5].sum() / len(g))
-        prec3 = hits[:3].sum() / 3
-        f3.append(0.0 if prec3 + r3[-1] == 0 else 2 * prec3 * r3[-1] / (prec3 + r3[-1]))
-        ideal = discounts[: min(len(g), 5)].sum()
-        ndcg.append(float((hits * discounts[: len(hits)]).sum() / ideal))
-    return {
-        "P@1": float(np.mean(p1)),
-        "R@3": float(np.mean(r3)),
-        "R@5": float(np.mean(r5)),
-        "F1@3": float(np.mean(f3)),
-        "nDCG@5": float(np.mean(ndcg)),
-        "documents": len(p1),
-    }
-
-
-def selection_metrics(selected: np.ndarray, gold: Sequence[set[str]], ids: Sequence[str]) -> dict:
-    """Macro- and micro-F1 of a 0/1 selection matrix, plus a per-code table (support, P, R, F1)."""
-    truth = np.array([[c in g for c in ids] for g in gold], dtype=bool)
-    selected = selected.astype(bool)
-    tp = (selected & truth).sum(0)
-    fp = (selected & ~truth).sum(0)
-    fn = (~selected & truth).sum(0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
-        recall = np.where(tp + fn > 0, tp / (tp + fn), 0.0)
-        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
-    support = truth.sum(0)
-    present = support > 0
-    micro_p = tp.sum() / max(1, tp.sum() + fp.sum())
-    micro_r = tp.sum() / max(1, tp.sum() + fn.sum())
-    return {
-        "macro_F1": float(f1[present].mean()) if present.any() else 0.0,
-        "micro_F1": float(0.0 if micro_p + micro_r == 0 else 2 * micro_p * micro_r / (micro_p + micro_r)),
-        "selected_per_document": float(selected.sum(1).mean()),
-        "per_code": {
-            c: {"support": int(support[j]), "P": round(float(precision[j]), 3),
-                "R": round(float(recall[j]), 3), "F1": round(float(f1[j]), 3)}
-            for j, c in enumerate(ids)
-        },
-    }
-
-
-def confusions(scores: np.ndarray, gold: Sequence[set[str]], ids: Sequence[str], top: int = 15) -> list[dict]:
-    """Most frequent (gold primary-or-any → wrongly ranked first) pairs."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for row, g in zip(np.argmax(scores, axis=1), gold, strict=True):
-        predicted = ids[row]
-        if g and predicted not in g:
-            for c in g:
-                counts[(c, predicted)] += 1
-    return [{"gold": a, "predicted": b, "count": n} for (a, b), n in counts.most_common(top)]
-
-
-def calibration(scores: np.ndarray, gold: Sequence[set[str]], ids: Sequence[str], bins: int = 10) -> dict:
-    """Reliability table, expected calibration error and Brier score of every (document, code) score."""
-    truth = np.array([[c in g for c in ids] for g in gold], dtype=float).ravel()
-    flat = np.clip(scores.ravel(), 0.0, 1.0)
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    which = np.clip(np.digitize(flat, edges[1:-1]), 0, bins - 1)
-    table, ece = [], 0.0
-    for b in range(bins):
-        mask = which == b
-        if not mask.any():
-            continue
-        mean_score, freq = float(flat[mask].mean()), float(truth[mask].mean())
-        ece += mask.sum() / len(flat) * abs(mean_score - freq)
-        table.append({"bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}", "count": int(mask.sum()),
-                      "mean_score": round(mean_score, 4), "observed": round(freq, 4)})
-    top = np.argmax(scores, axis=1)
-    top_scores = scores[np.arange(len(top)), top]
-    top_hits = np.array([ids[j] in g for j, g in zip(top, gold, strict=True)], dtype=float)
-    return {
-        "ECE": round(float(ece), 4),
-        "Brier": round(float(np.mean((flat - truth) ** 2)), 5),
-        "top1_mean_score": round(float(top_scores.mean()), 4),
-        "top1_accuracy": round(float(top_hits.mean()), 4),
-        "reliability": table,
-    }
-
-
-def evaluate_scores(
-    scores: np.ndarray,
-    gold: Sequence[set[str]],
-    leaf_ids: Sequence[str],
-    taxonomy: Taxonomy,
-    selected: np.ndarray | None = None,
-    details: bool = False,
-    aggregation: str = "noisy_or",
+def evaluation_report(
+    classifier: Classifier, corpus_dir: Path | None = None, cv_folds: int = 5,
+    project: Project | str | None = None, log: Log = _quiet,
 ) -> dict:
-    """Ranking metrics at every level; with ``selected``, macro-F1 of the selected codes too.
-
-    With ``details``, adds the leaf-level per-code table, confusions and calibration.
-    """
-    report: dict = {}
-    for level in LEVELS:
-        s, g, ids = to_level(scores, gold, leaf_ids, taxonomy, level, aggregation)
-        metrics = ranking_metrics(s, g, ids)
-        if selected is not None:
-            sel = selected
-            if level != "leaf":
-                _, member = group_index(taxonomy, leaf_ids, level)
-                sel = np.zeros((selected.shape[0], len(ids)), dtype=bool)
-                for leaf, grp in enumerate(member):
-                    sel[:, grp] |= selected[:, leaf].astype(bool)
-            metrics["macro_F1"] = selection_metrics(sel, g, ids)["macro_F1"]
-        report[level] = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in metrics.items()}
-    if details:
-        if selected is not None:
-            report["per_code"] = selection_metrics(selected, gold, leaf_ids)["per_code"]
-        report["confusions"] = confusions(scores, gold, leaf_ids)
-        report["calibration"] = calibration(scores, gold, leaf_ids)
-    return report
+    """Held-out metrics of a model and cross-validated metrics of its recipe on the training split."""
+    if classifier.card.trained_on_heldout:
+        raise ModelError("This model was trained on the held-out split: its held-out metrics would be "
+                         "meaningless. Evaluate a model built by `cvclassify train` without --include-heldout.")
+    project = project if isinstance(project, Project) else open_project(project)
+    corpus = load_corpus(corpus_dir or project.corpus_dir)
+    heldout_ids = load_heldout(project.heldout_path)
+    train, heldout = split_corpus(corpus, heldout_ids)
+    warnings = card_mismatches(classifier, corpus.fingerprint(), ids_fingerprint(heldout_ids))
+    for w in warnings:
+        log(f"attention : {w}")
+    evaluations = {}
+    if heldout:
+        log(f"jeu mis de côté : {len(heldout)} propositions à noter")
+        evaluations["heldout"] = heldout_metrics(classifier, heldout, details=True)
+    if cv_folds >= 2:
+        params = ModelParams.from_dict(classifier.card.params)
+        params.cv_folds = min(params.cv_folds, 3) if params.cv_folds >= 2 else 0
+        scores, selected = cross_validated_scores(train, classifier.taxonomy, params, cv_folds, log)
+        gold = [set(p.codes) for p in train]
+        block = evaluate_scores(scores, gold, classifier.leaf_ids, classifier.taxonomy, selected, details=True)
+        block["folds"] = cv_folds
+        evaluations["cross_validation"] = block
+    if not evaluations:
+        raise ModelError("Nothing to evaluate: the held-out split is empty and cross-validation is off (--cv 0).")
+    reference = evaluations.get("heldout") or evaluations["cross_validation"]
+    targets = [
+        {"name": f"{level} {metric}", "target": target, "value": reference[level][metric],
+         "met": reference[level][metric] >= target}
+        for level, metric, target in TARGETS
+    ]
+    return {
+        "model_version": classifier.card.version,
+        "project": project.name,
+        "corpus_fingerprint": corpus.fingerprint(),
+        "proposals": len(corpus),
+        "heldout_proposals": len(heldout),
+        "params": asdict(ModelParams.from_dict(classifier.card.params)),
+        "warnings": warnings,
+        "evaluations": evaluations,
+        "targets": targets,
+    }

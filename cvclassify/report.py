@@ -1,10 +1,12 @@
-"""Evaluation reports: ``reports/metrics.json`` and a readable Markdown page with PNG plots."""
+"""Evaluation reports: ``reports/metrics.json``, a readable Markdown page and, with the ``plots`` extra
+(matplotlib), PNG plots."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from cvclassify.errors import MissingExtraError
 from cvclassify.io import atomic_write_text
 
 METRICS = ("P@1", "R@3", "R@5", "F1@3", "nDCG@5", "macro_F1")
@@ -16,9 +18,19 @@ def _pyplot():
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
-    except ImportError as exc:  # pragma: no cover - matplotlib is a dev dependency
-        raise RuntimeError("Plots need matplotlib: pip install -e '.[dev]'.") from exc
+    except ImportError as exc:
+        raise MissingExtraError(PLOTS_MISSING) from exc
     return plt
+
+
+PLOTS_MISSING = "Plots need matplotlib: install the plots extra, `pip install 'cvclassify[plots]'`."
+
+
+def plots_available() -> bool:
+    """Whether matplotlib (the ``plots`` extra) is installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("matplotlib") is not None
 
 
 def metrics_table(block: dict) -> str:
@@ -77,15 +89,18 @@ def plot_levels(report: dict, path: Path) -> None:
     plt.close(fig)
 
 
-def write_report(report: dict, directory: Path, taxonomy=None) -> Path:
-    """Write metrics.json, the PNG plots and report.md into ``directory``."""
+def write_report(report: dict, directory: Path, taxonomy=None, plots: bool | None = None) -> Path:
+    """Write metrics.json, report.md and (when matplotlib is installed, or ``plots``) the PNG plots."""
     directory.mkdir(parents=True, exist_ok=True)
     atomic_write_text(directory / "metrics.json", json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     evaluations = report["evaluations"]
     detailed = evaluations.get("cross_validation") or next(iter(evaluations.values()))
-    plot_levels(report, directory / "levels.png")
-    plot_reliability(detailed["calibration"], directory / "calibration.png")
-    plot_per_code_f1(detailed["per_code"], directory / "per_code_f1.png")
+    plots = plots_available() if plots is None else plots
+    if plots:
+        plot_levels(report, directory / "levels.png")
+        plot_reliability(detailed["calibration"], directory / "calibration.png")
+        plot_per_code_f1(detailed["per_code"], directory / "per_code_f1.png")
+    image = (lambda alt, name: f"![{alt}]({name})") if plots else (lambda alt, name: f"*({alt}: {PLOTS_MISSING})*")
 
     label = (lambda c: taxonomy[c].label) if taxonomy is not None else (lambda c: "")
     parts = [
@@ -96,10 +111,12 @@ def write_report(report: dict, directory: Path, taxonomy=None) -> Path:
         "Every figure below comes from proposals the scored model did not train on.",
         "",
     ]
+    for warning in report.get("warnings", []):
+        parts += [f"> **Attention :** {warning}", ""]
     for name, block in evaluations.items():
         parts += [f"## {name.replace('_', ' ').capitalize()} ({block['leaf']['documents']} documents)", "",
                   metrics_table(block), ""]
-    parts += ["![metrics per level](levels.png)", "", "## Targets", "",
+    parts += [image("metrics per level", "levels.png"), "", "## Targets", "",
               "| target | value | met |", "|---|---|---|"]
     for t in report.get("targets", []):
         parts.append(f"| {t['name']} ≥ {t['target']} | {t['value']:.3f} | {'yes' if t['met'] else '**no**'} |")
@@ -107,12 +124,12 @@ def write_report(report: dict, directory: Path, taxonomy=None) -> Path:
     parts += ["", "## Calibration", "",
               f"ECE {cal['ECE']:.3f}, Brier {cal['Brier']:.4f}; mean top-1 score "
               f"{cal['top1_mean_score']:.3f} for a top-1 accuracy of {cal['top1_accuracy']:.3f}.", "",
-              "![calibration](calibration.png)", "", "## Most frequent confusions", "",
+              image("calibration", "calibration.png"), "", "## Most frequent confusions", "",
               "| gold | ranked first instead | count |", "|---|---|---|"]
     for c in detailed["confusions"]:
         parts.append(f"| {c['gold']} {label(c['gold'])[:60]} | {c['predicted']} {label(c['predicted'])[:60]} "
                      f"| {c['count']} |")
-    parts += ["", "## Per code", "", "![per-code F1](per_code_f1.png)", "",
+    parts += ["", "## Per code", "", image("per-code F1", "per_code_f1.png"), "",
               "| code | support | P | R | F1 |", "|---|---|---|---|---|"]
     for code, v in detailed["per_code"].items():
         parts.append(f"| {code} | {v['support']} | {v['P']:.2f} | {v['R']:.2f} | {v['F1']:.2f} |")

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cvclassify import Classifier, load_corpus, load_taxonomy
-from cvclassify.model import ModelParams
+from cvclassify import Classifier, ModelParams, load_corpus, load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -40,3 +39,11 @@ def small_model_dir(small_model, tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("model")
     small_model.save(directory)
     return directory
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Notebooks are slow: mark them ``notebook`` and ``slow`` so ``-m 'not slow'`` skips them."""
+    for item in items:
+        if str(item.fspath).endswith(".ipynb"):
+            item.add_marker(pytest.mark.notebook)
+            item.add_marker(pytest.mark.slow)

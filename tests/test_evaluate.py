@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from cvclassify.evaluate import aggregate, calibration, evaluate_scores, ranking_metrics, selection_metrics
+from cvclassify.hierarchy import aggregate
+from cvclassify.metrics import calibration, evaluate_scores, ranking_metrics, selection_metrics
 
 
 def test_ranking_metrics_by_hand():

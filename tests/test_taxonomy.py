@@ -177,4 +177,8 @@ def test_stored_file_is_valid_json_with_schema(taxonomy):
 
     data = json.loads(taxonomy_path().read_text(encoding="utf-8"))
     assert data["schema_version"] == 1
-    assert data["source_sha256"]
+    import hashlib
+
+    from .conftest import CONTRACT
+
+    assert data["source_sha256"] == hashlib.sha256(CONTRACT.read_text(encoding="utf-8").encode()).hexdigest()

