@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from cvclassify.errors import CvclassifyError
@@ -45,7 +46,7 @@ ExcludeOpt = Annotated[list[str] | None, typer.Option("--exclude", help="Leave o
 def progress(message: str) -> None:
     """Progress lines on a terminal; nothing when stderr is a pipe or a file (pipelines stay quiet)."""
     if err.is_terminal:
-        err.print(f"[dim]{message}[/]", highlight=False)
+        err.print(f"[dim]{escape(message)}[/]", highlight=False)
 
 
 def load_classifier(model: Path | None, project: str | None, version: str | None):
@@ -62,7 +63,7 @@ def friendly(func):
         try:
             return func(*args, **kwargs)
         except CvclassifyError as exc:
-            err.print(f"[bold red]Erreur :[/] {exc}", highlight=False)
+            err.print(f"[bold red]Erreur :[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(1) from exc
 
     return wrapper
@@ -183,11 +184,11 @@ def evaluate(
 
     clf = load_classifier(model, project, version)
     if not plots_available():
-        err.print(f"[yellow]note:[/] {PLOTS_MISSING} The report is written without them.", highlight=False)
+        err.print(f"[yellow]note:[/] {escape(PLOTS_MISSING)} The report is written without them.", highlight=False)
     report = evaluation_report(clf, corpus, cv, project=project, log=progress)
     path = write_report(report, output, clf.taxonomy)
     for warning in report["warnings"]:
-        err.print(f"[yellow]attention :[/] {warning}", highlight=False)
+        err.print(f"[yellow]attention :[/] {escape(warning)}", highlight=False)
     for name, block in report["evaluations"].items():
         out.print(f"[bold]{name}[/] ({block['leaf']['documents']} documents)")
         out.print(metrics_table(block), highlight=False)
@@ -236,7 +237,7 @@ def suggest(
         h = result.objective_hint
         out.print(f"Code incertain, mais l'objectif {h.code} « {h.label} » est probable ({h.score:.2f}).")
     for warning in result.warnings:
-        err.print(f"[yellow]attention :[/] {warning}", highlight=False)
+        err.print(f"[yellow]attention :[/] {escape(warning)}", highlight=False)
 
 
 @app.command("classify")

@@ -49,6 +49,7 @@ def test_rare_codes_are_shrunk_towards_the_global_threshold_and_kept_above_the_f
     assert thresholds[1] >= 0.2
 
 
+@pytest.mark.slow
 def test_pruning_keeps_the_ranking_and_a_tenth_of_the_weights(taxonomy, fixture_corpus):
     from sklearn.preprocessing import MultiLabelBinarizer
 

@@ -67,6 +67,7 @@ def test_levels_lift_gold_and_scores(taxonomy):
     assert report["axis"]["R@3"] == 1.0
 
 
+@pytest.mark.slow
 def test_evaluate_command_writes_metrics_and_report(small_model, tmp_path, monkeypatch):
     """Held-out evaluation of a model through the CLI, with plots (no cross-validation: too slow here)."""
     from typer.testing import CliRunner
@@ -86,3 +87,30 @@ def test_evaluate_command_writes_metrics_and_report(small_model, tmp_path, monke
     assert "Most frequent confusions" in report and "calibration.png" in report
     for png in ("levels.png", "calibration.png", "per_code_f1.png"):
         assert (out / png).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_evaluate_without_matplotlib_says_so_and_still_writes_the_report(small_model_dir, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import cvclassify.report
+    from cvclassify.cli import app
+
+    monkeypatch.setattr(cvclassify.report, "plots_available", lambda: False)
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(app, ["evaluate", "--model", str(small_model_dir), "--cv", "0", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "cvclassify[plots]" in result.output
+    assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["evaluations"]["heldout"]
+    assert "cvclassify[plots]" in (out / "report.md").read_text(encoding="utf-8")
+    assert not list(out.glob("*.png"))
+
+
+def test_evaluate_warns_when_the_heldout_split_differs_from_the_card(small_model, tmp_path):
+    from cvclassify.corpus import ids_fingerprint, load_heldout
+    from cvclassify.evaluate import card_mismatches
+
+    heldout = ids_fingerprint(load_heldout())
+    small_model.card.heldout_fingerprint, small_model.card.corpus_fingerprint = heldout, "abc"
+    assert card_mismatches(small_model, "abc", heldout) == []
+    warnings = card_mismatches(small_model, "def", "0123")
+    assert len(warnings) == 2 and "corpus" in warnings[0] and "mis de côté" in warnings[1]

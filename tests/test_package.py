@@ -31,6 +31,7 @@ def test_import_and_help_load_neither_spacy_nor_sklearn():
     assert loaded.strip() == "[]"
 
 
+@pytest.mark.slow
 def test_prediction_path_imports_no_training_evaluation_or_bench_code():
     loaded = _run(
         "import sys\n"
