@@ -374,17 +374,17 @@ def models_list(
                  "created": v.card.get("created"), "heldout": v.heldout} for v in versions]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("", "version", "created", "proposals", "leaf P@1", "leaf R@3", "objective R@3", "axis P@1",
-                  title=f"Project {proj.name}: model versions")
+    table = Table("", "version", "proposals", "leaf P@1", "leaf R@3", "obj. R@3", "axis P@1",
+                  title=f"Project {proj.name}: model versions (held-out metrics)")
+    table.columns[1].no_wrap = True
     for v in versions:
         h = v.heldout
 
         def cell(level: str, metric: str, h: dict = h) -> str:
             return f"{h[level][metric]:.3f}" if level in h else "–"
 
-        table.add_row("[green]●[/]" if v.current else "", v.version, str(v.card.get("created", "")),
-                      str(v.card.get("training_proposals", "")), cell("leaf", "P@1"), cell("leaf", "R@3"),
-                      cell("objective", "R@3"), cell("axis", "P@1"))
+        table.add_row("[green]●[/]" if v.current else "", v.version, str(v.card.get("training_proposals", "")),
+                      cell("leaf", "P@1"), cell("leaf", "R@3"), cell("objective", "R@3"), cell("axis", "P@1"))
     out.print(table)
     if not versions:
         err.print(f"No model version in {proj.models_dir}; build one with `cvclassify train`.")
