@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -199,13 +200,20 @@ def evaluate(
 
 
 def _read_text_argument(text: str) -> str:
+    """The text of ``suggest``: the argument, or stdin for ``-``; UTF-8, else Windows-1252."""
     if text == "-":
-        data = sys.stdin.buffer.read()
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            return data.decode("utf-8", errors="replace")
+        return decode_bytes(sys.stdin.buffer.read())
+    if any("\udc80" <= c <= "\udcff" for c in text):  # bytes of the argument that were not UTF-8
+        return decode_bytes(os.fsencode(text))
     return text
+
+
+def decode_bytes(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, the usual encoding of French Windows exports."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 @app.command("suggest")
@@ -243,35 +251,116 @@ def suggest(
 @app.command("classify")
 @friendly
 def classify(
-    input_file: Annotated[Path, typer.Argument(help="JSON Lines file of applications (- for stdin).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="JSON Lines output (- for stdout).")],
+    input_file: Annotated[Path, typer.Argument(
+        help="CSV, XLSX, ODS, JSON Lines, a folder or a .zip of PDF/DOCX/ODT/TXT/MD files; - reads JSON Lines "
+             "from stdin.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output .csv, .xlsx or .jsonl (- for JSON Lines "
+                                                                "on stdout).")],
     k: Annotated[int, typer.Option("-k", help="Suggestions per application.", min=1, max=50)] = 5,
+    text_col: Annotated[list[str] | None, typer.Option("--text-col", help="Column(s) holding the text, in reading "
+                                                       "order (default: recognised export headers).")] = None,
+    id_col: Annotated[str | None, typer.Option("--id-col", help="Column holding the row id.")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Only this sheet of a workbook.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run into the same output.")] = False,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Processes (default: the cores, at most 4).")]
+    = 0,
+    chart: Annotated[Path | None, typer.Option("--chart", help="Also draw the distribution of codes and axes "
+                                                "(PNG; plots extra).")] = None,
     model: ModelOpt = None,
     project: ProjectOpt = None,
     version: VersionOpt = None,
     only: OnlyOpt = None,
     exclude: ExcludeOpt = None,
 ) -> None:
-    """Classify every line of a JSON Lines file; one output line per input line, same order."""
-    from cvclassify.batch import BatchSummary, classify_records
-    from cvclassify.io import atomic_write_text, read_jsonl, write_jsonl
+    """Classify every row of a file; one output row per input row, in order, written atomically."""
+    import tempfile
 
-    clf = load_classifier(model, project, version)
-    if str(input_file) != "-" and not input_file.exists():
-        raise typer.BadParameter(f"{input_file} n'existe pas.", param_hint="INPUT_FILE")
-    summary = BatchSummary()
-    handle = sys.stdin if str(input_file) == "-" else input_file.open(encoding="utf-8", errors="replace")
-    with handle:
-        rows = list(classify_records(clf, read_jsonl(handle), k=k, only=only, exclude=exclude, summary=summary))
-    if str(output) == "-":
-        write_jsonl(sys.stdout, rows)
-    else:
-        import io
+    from cvclassify.batch import Options
+    from cvclassify.io.writers import check_output_path
 
-        buffer = io.StringIO()
-        write_jsonl(buffer, rows)
-        atomic_write_text(output, buffer.getvalue())
-    err.print(f"{summary.rows} lignes : {summary.classified} classées, {summary.errors} en erreur.")
+    with tempfile.TemporaryDirectory(prefix="cvclassify-") as tmp:
+        source = input_file
+        if str(input_file) == "-":
+            source = Path(tmp) / "stdin.jsonl"
+            source.write_bytes(sys.stdin.buffer.read())
+        target = Path(tmp) / "stdout.jsonl" if str(output) == "-" else output
+        check_output_path(target, [source])
+        if chart is not None:
+            check_output_path(chart.with_suffix(".csv"), [source])  # same checks: folder exists and is writable
+        clf = load_classifier(model, project, version)
+        model_dir = model
+        if model_dir is None:
+            from cvclassify.projects import open_project
+
+            model_dir = open_project(project).version_dir(version)
+        options = Options(k=k, only=tuple(only or ()), exclude=tuple(exclude or ()))
+        n_workers = workers or max(1, min(4, os.cpu_count() or 1))
+        summary = _run_with_progress(clf, source, target, options, text_col, id_col, sheet, resume, n_workers,
+                                     model_dir)
+        if str(output) == "-":
+            with target.open(encoding="utf-8") as handle:
+                for line in handle:
+                    sys.stdout.write(line)
+    _print_summary(summary)
+    if chart is not None:
+        from cvclassify.report import plot_batch
+
+        plot_batch(summary, chart, clf.taxonomy)
+        err.print(f"Graphique : {chart}", highlight=False)
+    if summary.classified == 0:
+        raise typer.Exit(2)
+
+
+def _run_with_progress(clf, source, target, options, text_col, id_col, sheet, resume, workers, model_dir):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from cvclassify.batch import run_batch
+
+    def notes(lines: list[str]) -> None:
+        for line in lines:
+            err.print(escape(line), highlight=False)
+
+    if not err.is_terminal:
+        return run_batch(clf, source, target, options=options, text_cols=text_col, id_col=id_col, sheet=sheet,
+                         resume=resume, workers=workers, model_dir=model_dir)
+    total = _estimate_rows(source)
+    columns = [TextColumn("Classement"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]} lignes/s"), TimeRemainingColumn()]
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("rows", total=total, rate="–")
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+            speed = bar.tasks[0].speed
+            bar.update(task, rate=f"{speed:,.0f}".replace(",", " ") if speed else "–")
+
+        return run_batch(clf, source, target, options=options, text_cols=text_col, id_col=id_col, sheet=sheet,
+                         resume=resume, workers=workers, model_dir=model_dir, on_chunk=advance, on_start=notes)
+
+
+def _estimate_rows(path: Path) -> int | None:
+    """A quick row count for the progress bar (lines of a text file, files of a folder), else unknown."""
+    if path.is_dir():
+        return sum(1 for p in path.rglob("*") if p.is_file())
+    if path.suffix.lower() in (".csv", ".tsv", ".jsonl", ".ndjson") and path.is_file():
+        with path.open("rb") as handle:
+            lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+        return max(0, lines - (1 if path.suffix.lower() in (".csv", ".tsv") else 0))
+    return None
+
+
+def _print_summary(summary) -> None:
+    """Closing lines: readable on a terminal, one JSON line in a pipeline."""
+    if not err.is_terminal:
+        err.print(json.dumps({"summary": summary.to_dict()}, ensure_ascii=False), highlight=False, soft_wrap=True)
+        return
+    err.print(f"{summary.rows} lignes : {summary.classified} classées dont {summary.to_review} à vérifier, "
+              f"{summary.errors} en erreur" + (f" ({summary.resumed} reprises)." if summary.resumed else "."),
+              highlight=False)
+    if summary.axes:
+        err.print("Axes : " + ", ".join(f"{a} : {n}" for a, n in sorted(summary.axes.items())), highlight=False)
+        err.print("Codes les plus fréquents : " + ", ".join(f"{c} ({n})" for c, n in summary.codes.most_common(8)),
+                  highlight=False)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -36,3 +36,7 @@ class ProjectError(CvclassifyError):
 
 class MissingExtraError(CvclassifyError):
     """An optional dependency is needed for this feature; the message names the extra to install."""
+
+
+class BatchInputError(CvclassifyError):
+    """A batch input or output cannot be used (unknown format, missing file, output over an input)."""

@@ -26,9 +26,10 @@ class Analyse(TransformerMixin, BaseEstimator):
     pipeline is loaded, so a saved model holds no spaCy object and no cached text.
     """
 
-    def __init__(self, spacy_model: str = SPACY_MODEL) -> None:
+    def __init__(self, spacy_model: str = SPACY_MODEL, mode: str = "rule") -> None:
         self.spacy_model = spacy_model
-        self.analyzer = Analyzer(spacy_model)
+        self.mode = mode
+        self.analyzer = Analyzer(spacy_model, mode=mode)
 
     def fit(self, X: Sequence, y=None) -> Analyse:
         return self
@@ -47,7 +48,8 @@ class Analyse(TransformerMixin, BaseEstimator):
 
     def __setstate__(self, state: dict) -> None:
         super().__setstate__(state)
-        self.analyzer = Analyzer(self.spacy_model)
+        self.mode = state.get("mode", "rule")
+        self.analyzer = Analyzer(self.spacy_model, mode=self.mode)
 
 
 class LemmaStrings(TransformerMixin, BaseEstimator):

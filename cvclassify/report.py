@@ -136,3 +136,26 @@ def write_report(report: dict, directory: Path, taxonomy=None, plots: bool | Non
     path = directory / "report.md"
     atomic_write_text(path, "\n".join(parts) + "\n")
     return path
+
+
+def plot_batch(summary, path: Path, taxonomy=None) -> Path:
+    """Bar charts of a batch's first codes by axis and its most frequent codes (French labels)."""
+    plt = _pyplot()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [1, 2]})
+    axes = sorted(summary.axes.items())
+    names = [f"Axe {a}" for a, _ in axes]
+    left.bar(names, [n for _, n in axes], color="#3b6ea5")
+    left.set_title("Premier code, par axe")
+    left.set_ylabel("demandes")
+    codes = summary.codes.most_common(15)[::-1]
+    label = (lambda c: f"{c} {taxonomy[c].label[:45]}") if taxonomy is not None else str
+    right.barh([label(c) for c, _ in codes], [n for _, n in codes], color="#4f8a4f")
+    right.set_title("Codes les plus fréquents (premier code)")
+    right.tick_params(axis="y", labelsize=7)
+    fig.suptitle(f"{summary.rows} demandes : {summary.classified} classées, {summary.to_review} à vérifier, "
+                 f"{summary.errors} en erreur")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

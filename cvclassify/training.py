@@ -102,7 +102,8 @@ def train_classifier(
     y = MultiLabelBinarizer(classes=leaf_ids).fit_transform(labels)
     n_props = len(proposals) if params.use_proposals else 0
     log(f"analyse de {len(texts)} textes (spaCy)")
-    analyses = (analyzer or Analyzer()).analyse(texts)
+    analyzer = analyzer if analyzer is not None and analyzer.mode == params.analysis else Analyzer(mode=params.analysis)
+    analyses = analyzer.analyse(texts)
 
     calibration, thresholds = (1.0, 0.0), np.full(len(leaf_ids), 0.5)
     if params.cv_folds >= 2 and n_props >= params.cv_folds * 2:
@@ -148,7 +149,7 @@ def cross_validated_scores(
     y = MultiLabelBinarizer(classes=leaf_ids).fit_transform([p.codes for p in proposals])
     scores = np.zeros(y.shape, dtype=float)
     selected = np.zeros(y.shape, dtype=bool)
-    analyzer = Analyzer()
+    analyzer = Analyzer(mode=params.analysis)
     for n, (train_idx, test_idx) in enumerate(multilabel_folds(y, folds, params.random_state), start=1):
         log(f"validation croisée : pli {n}/{folds} ({len(train_idx)} pour apprendre, {len(test_idx)} à noter)")
         model = train_classifier([proposals[i] for i in train_idx], taxonomy, params, analyzer=analyzer)

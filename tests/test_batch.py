@@ -1,39 +1,45 @@
-"""Batch classification: one output row per input record, in order, bad records flagged, never raised."""
+"""Batch classification of rows: one result per input row, in order, bad rows flagged, never raised."""
 
 from __future__ import annotations
 
-from cvclassify.batch import BatchSummary, classify_records
-from cvclassify.io import Record
+from cvclassify.batch import BatchSummary, Options, classify_rows
+
+ITEMS = [
+    (1, "asl", {"title": "ASL", "text": "Ateliers sociolinguistiques pour mères"}, None),
+    (2, "ligne-2", {}, "ligne 2 : JSON invalide à la colonne 1"),
+    (3, "vide", {}, None),
+    (4, "ligne-4", {"text": "Correspondants de nuit dans les halls"}, None),
+    (5, "bin", {"text": "\x00\x01\x02\x03 binaire"}, None),
+    (6, "cc", {"title": "Conseil citoyen", "objectives": "formation des membres"}, None),
+]
 
 
-def test_every_record_gets_one_row_in_order(small_model):
-    records = [
-        Record(1, {"id": "asl", "title": "ASL", "text": "Ateliers sociolinguistiques pour mères"}),
-        Record(2, None, "Ligne 2 : JSON invalide (Expecting value, colonne 1)."),
-        Record(3, {"id": "vide", "text": "   "}),
-        Record(4, {"description": "Correspondants de nuit dans les halls"}),
-        Record(5, {"id": "bin", "text": "\x00\x01\x02\x03 binaire"}),
-        Record(6, {"id": "cc", "intitule": "Conseil citoyen", "objet": "formation des membres"}),
-    ] * 30  # 180 records: several chunks of BATCH_SIZE
+def test_every_row_gets_one_result_in_order(small_model):
+    items = [(i + 6 * n, rid, fields, err) for n in range(30) for i, rid, fields, err in ITEMS]
+    results = classify_rows(small_model, items, Options(k=2))
+    assert [r["index"] for r in results] == list(range(1, 181))
+    assert [r["id"] for r in results[:6]] == ["asl", "ligne-2", "vide", "ligne-4", "bin", "cc"]
+    assert results[0]["suggestions"][0]["code"] == "2.11.1" and len(results[0]["suggestions"]) == 2
+    assert set(results[0]["suggestions"][0]) == {"code", "id", "label", "score", "selected", "objective", "axis"}
+    assert results[0]["evidence"] and all(isinstance(w, str) for w in results[0]["evidence"])
+    assert "JSON invalide" in results[1]["error"] and results[1]["status"] == "erreur"
+    assert "Aucun texte" in results[2]["error"]
+    assert results[3]["suggestions"][0]["code"] == "3.9.8"
+    assert "binaires" in results[4]["error"]
+    assert results[5]["suggestions"][0]["code"] == "4.7"
+    strip = [{k: v for k, v in r.items() if k != "index"} for r in results]
+    assert strip[6:12] == strip[:6]  # the same rows give the same results in every chunk
     summary = BatchSummary()
-    rows = list(classify_records(small_model, records, k=2, summary=summary))
-    assert len(rows) == len(records)
-    assert [r["id"] for r in rows[:6]] == ["asl", "ligne-2", "vide", "ligne-4", "bin", "cc"]
-    assert rows[0]["suggestions"][0]["code"] == "2.11.1" and len(rows[0]["suggestions"]) == 2
-    assert set(rows[0]["suggestions"][0]) == {"code", "id", "label", "score", "selected", "objective", "axis"}
-    assert "JSON invalide" in rows[1]["error"]
-    assert "aucun texte" in rows[2]["error"]
-    assert rows[3]["suggestions"][0]["code"] == "3.9.8"
-    assert "binaires" in rows[4]["error"]
-    assert rows[5]["suggestions"][0]["code"] == "4.7"
-    assert rows[6:12] == rows[:6]  # the same records give the same rows in every chunk
+    for r in results:
+        summary.add(r)
     assert (summary.rows, summary.classified, summary.errors) == (180, 90, 90)
 
 
-def test_batch_rows_carry_the_scores_of_a_single_suggestion(small_model):
-    record = Record(1, {"id": "x", "title": "Conseil citoyen", "description": "réunions et formation des membres"})
-    row = next(classify_records(small_model, [record], k=3))
-    single = small_model.suggest({"title": "Conseil citoyen", "description": "réunions et formation des membres"}, k=3)
-    assert [(s["code"], s["score"], s["selected"]) for s in row["suggestions"]] == [
+def test_batch_results_carry_the_scores_of_a_single_suggestion(small_model):
+    fields = {"title": "Conseil citoyen", "text": "réunions et formation des membres"}
+    result = classify_rows(small_model, [(1, "x", fields, None)], Options(k=3))[0]
+    single = small_model.suggest(fields, k=3)
+    assert [(s["code"], s["score"], s["selected"]) for s in result["suggestions"]] == [
         (s.code, s.score, s.selected) for s in single
     ]
+    assert result["selected"] == [s.code for s in single if s.selected]

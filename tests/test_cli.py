@@ -56,7 +56,7 @@ def test_suggest_reports_a_missing_model(tmp_path):
     assert "cvclassify train" in result.output
 
 
-def test_classify_keeps_one_row_per_line_in_order(small_model_dir, tmp_path):
+def test_classify_jsonl_keeps_one_row_per_line_in_order(small_model_dir, tmp_path):
     lines = [
         json.dumps({"id": "a", "title": "ASL", "text": "Ateliers sociolinguistiques pour mères"}),
         "{broken json",
@@ -64,23 +64,27 @@ def test_classify_keeps_one_row_per_line_in_order(small_model_dir, tmp_path):
         json.dumps({"id": "d", "description": "Correspondants de nuit dans les halls"}),
         json.dumps(["not", "an", "object"]),
         json.dumps({"id": "f", "intitule": "Conseil citoyen", "objet": "formation des membres"}),
+        "",
+        '{"id": "h", "texte": "Atelier de fran\\u00e7ais \\ud83c"}',
     ]
     src = tmp_path / "in.jsonl"
-    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    src.write_bytes(("\ufeff" + "\n".join(lines) + "\n").encode("utf-8"))
     dst = tmp_path / "out.jsonl"
-    result = runner.invoke(app, ["classify", str(src), "-o", str(dst), "-k", "2",
+    result = runner.invoke(app, ["classify", str(src), "-o", str(dst), "-k", "2", "--workers", "1",
                                  "--model", str(small_model_dir)])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
-    assert [r["id"] for r in rows] == ["a", "ligne-2", "c", "d", "ligne-5", "f"]
-    assert rows[0]["suggestions"][0]["code"] == "2.11.1"
+    assert len(rows) == len(lines)
+    assert rows[0]["id"] == "a" and rows[0]["suggestions"][0]["code"] == "2.11.1"  # the BOM did not hide the id
     assert len(rows[0]["suggestions"]) == 2
-    assert "JSON invalide" in rows[1]["error"]
-    assert "aucun texte" in rows[2]["error"]
+    assert rows[1]["status"] == "erreur" and "JSON invalide" in rows[1]["error"]
+    assert "Expecting" not in rows[1]["error"]
+    assert rows[2]["status"] == "erreur"
     assert rows[3]["suggestions"][0]["code"] == "3.9.8"
-    assert "objet JSON" in rows[4]["error"]
-    assert rows[5]["suggestions"][0]["code"] == "4.7"
-    assert "6 lignes : 3 classées, 3 en erreur" in result.output
+    assert rows[4]["status"] == "erreur"
+    assert rows[5]["id"] == "f" and rows[5]["suggestions"][0]["code"] == "4.7"
+    assert rows[6]["status"] == "erreur"  # a blank line keeps its output row
+    assert rows[7]["id"] == "h" and rows[7]["status"] != "erreur"  # half an emoji does not lose the batch
 
 
 def test_corpus_check_and_stats_on_the_fixture():

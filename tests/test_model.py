@@ -116,7 +116,8 @@ def test_the_default_model_loads_and_suggests():
 
 
 def test_unsure_leaf_but_sure_objective_suggests_the_objective(small_model):
-    clf = small_model
+    m = small_model
+    clf = Classifier(m.pipeline, m.taxonomy, m.leaf_ids, m.calibration, np.full(len(m.leaf_ids), 0.6), m.card)
     row = np.full(len(clf.leaf_ids), 0.01)
     members = [clf.leaf_ids.index(c) for c in ("2.6.1", "2.6.2", "2.6.3", "2.6.4")]
     for j in members[:2] + members[3:]:  # three leaves of 2.6, each just below its threshold

@@ -143,7 +143,7 @@ def test_resolve_and_patterns(parsed):
     assert parsed.leaves_matching(["1.5.3"]) == ["1.5.3", "1.5.3-bis"]
     assert parsed.leaves_matching(["S4.3"]) == ["4.10", "4.11"]
     assert parsed.leaves_matching(["2.11"]) == ["2.11.1"]
-    with pytest.raises(UnknownCodeError, match="Did you mean"):
+    with pytest.raises(UnknownCodeError, match="Vouliez-vous dire"):
         parsed.resolve("2.11.9")
     with pytest.raises(UnknownCodeError):
         parsed.leaves_matching(["7.*"])

