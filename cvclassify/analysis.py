@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cvclassify.errors import ModelError
 
@@ -39,8 +39,13 @@ _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 def fold(text: str) -> str:
     """Lower-case, strip accents and ligatures, collapse whitespace: the key features are built on."""
     text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE").lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return _WHITESPACE.sub(" ", text).strip()
+    return _WHITESPACE.sub(" ", text.translate(_combining_marks())).strip()
+
+
+@lru_cache(maxsize=1)
+def _combining_marks() -> dict[int, None]:
+    """Every combining code point (what ``unicodedata.combining`` flags), mapped to nothing."""
+    return {cp: None for cp in range(0x110000) if unicodedata.combining(chr(cp))}
 
 
 @lru_cache(maxsize=1)
@@ -73,8 +78,7 @@ def load_spacy(name: str = SPACY_MODEL):
             ) from exc
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A content word of a text: its folded lemma and where it stands in the original text."""
 
     lemma: str
@@ -151,7 +155,7 @@ class Analyzer:
         self.mode = mode
         self.cache = _BoundedCache(cache_bytes)
         self._pipe_lock = threading.Lock()
-        self._lexemes: dict[int, tuple[bool, str, int]] = {}  # per word form; see _lexeme (bounded)
+        self._lexemes: dict[int, tuple[bool, str, int, int]] = {}  # per word form; see _lexeme (bounded)
         self._nonzero = None
 
     @property
@@ -199,40 +203,49 @@ class Analyzer:
 
     def _content(self, doc, offset: int, tokens: list[Token], rows: list[int]) -> None:
         """Append a doc's content tokens and their vector rows (-1: no vector)."""
+        if self.mode == "lookup":  # context-free: read word forms from arrays, no Token objects
+            from spacy.attrs import IDX, ORTH
+
+            known = self._lexemes
+            for orth, idx in doc.to_array([ORTH, IDX]).tolist():
+                info = known.get(orth) or self._lexeme(orth)
+                if info[0]:
+                    tokens.append(Token(info[1], offset + idx, offset + idx + info[3]))
+                    rows.append(info[2])
+            return
         stop = french_stop_words()
-        lookup = self.mode == "lookup"
         for tok in doc:
-            known = self._lexemes.get(tok.orth)
-            if known is None:
-                known = self._lexeme(tok, stop)
-            candidate, lemma, row = known
+            candidate, _, row, _ = self._lexemes.get(tok.orth) or self._lexeme(tok.orth)
             if not candidate:
                 continue
-            if not lookup:  # the rule lemmatizer's lemma depends on the context
-                lemma = fold(tok.lemma_ or tok.text)
-                if len(lemma) < 2 or lemma in stop:
-                    continue
+            lemma = fold(tok.lemma_ or tok.text)  # the rule lemmatizer's lemma depends on the context
+            if len(lemma) < 2 or lemma in stop:
+                continue
             tokens.append(Token(lemma.replace(" ", "_"), offset + tok.idx, offset + tok.idx + len(tok.text)))
             rows.append(row)
 
-    def _lexeme(self, tok, stop: frozenset[str]) -> tuple[bool, str, int]:
-        """What does not depend on context, computed once per word form: is it a content-word candidate,
-        its lookup lemma (lookup mode) and its vector row."""
-        candidate = not (tok.is_space or tok.is_punct or tok.like_num or tok.is_stop) and bool(
-            _LETTER.search(tok.text)) and tok.lower_ not in stop
+    def _lexeme(self, orth: int) -> tuple[bool, str, int, int]:
+        """What does not depend on context, computed once per word form: whether it is a content-word
+        candidate, its lookup lemma (lookup mode), its vector row and its length."""
+        stop = french_stop_words()
+        lex = self.nlp.vocab[orth]
+        text = lex.orth_
+        candidate = not (lex.is_space or lex.is_punct or lex.like_num or lex.is_stop) and bool(
+            _LETTER.search(text)) and lex.lower_ not in stop
         lemma = ""
         if candidate and self.mode == "lookup":
-            found = _lemma_lookup(self.spacy_model).get(tok.lower)
-            lemma = fold(found[0] if isinstance(found, list) and found else found or tok.lower_)
+            found = _lemma_lookup(self.spacy_model).get(lex.lower)
+            lemma = fold(found[0] if isinstance(found, list) and found else found or lex.lower_)
             candidate = len(lemma) >= 2 and lemma not in stop
+            lemma = lemma.replace(" ", "_")
         row = -1
         if candidate:
-            row = int(self.nlp.vocab.vectors.find(key=tok.lower))
+            row = int(self.nlp.vocab.vectors.find(key=lex.lower))
             if row >= 0 and not self._nonzero_rows()[row]:
                 row = -1
-        known = (candidate, lemma, row)
+        known = (candidate, lemma, row, len(text))
         if len(self._lexemes) < MAX_LEXEMES:
-            self._lexemes[tok.orth] = known
+            self._lexemes[orth] = known
         return known
 
     def _vector_table(self):

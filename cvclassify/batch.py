@@ -285,8 +285,12 @@ _WORKER_CLASSIFIER: Classifier | None = None
 
 
 def _init_worker(classifier: Classifier | None, model_dir: Path | None) -> None:
-    """Runs once in each worker process: the model it classifies with (inherited, or loaded)."""
+    """Runs once in each worker process: the model it classifies with (inherited, or loaded), and one
+    BLAS thread (the processes already share the cores)."""
     global _WORKER_CLASSIFIER
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
     _WORKER_CLASSIFIER = classifier if classifier is not None else Classifier.load(model_dir)
 
 

@@ -262,7 +262,7 @@ def classify(
     id_col: Annotated[str | None, typer.Option("--id-col", help="Column holding the row id.")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Only this sheet of a workbook.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run into the same output.")] = False,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Processes (default: the cores, at most 4).")]
+    workers: Annotated[int, typer.Option("--workers", "-w", min=0, help="Processes (0: one per core, at most 4).")]
     = 0,
     chart: Annotated[Path | None, typer.Option("--chart", help="Also draw the distribution of codes and axes "
                                                 "(PNG; plots extra).")] = None,

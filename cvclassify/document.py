@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Union
 
 from cvclassify.errors import InvalidTextError
@@ -30,7 +31,9 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 }
 FIELDS = tuple(FIELD_ALIASES)
 
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.DOTALL)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+"""Control (Cc, but tab and line breaks), surrogate (Cs) and private-use (Co) characters."""
 
 
 def text_fields(record: Mapping[str, Any]) -> dict[str, str]:
@@ -81,13 +84,13 @@ def check_text(text: object) -> str:
     if not text.strip():
         raise InvalidTextError("Le texte est vide.")
     sample = text[:20_000]
-    control = sum(1 for c in sample if unicodedata.category(c) in {"Cc", "Co", "Cs"} and c not in "\n\r\t")
+    control = len(_CONTROL.findall(sample))
     if "\x00" in sample or control / len(sample) > 0.05 or sample.count("\ufffd") / len(sample) > 0.05:
         raise InvalidTextError(
             "Le texte contient des caractères binaires : s'agit-il d'un fichier PDF ou DOCX "
             "non converti en texte ?"
         )
-    if len(_LETTER.findall(sample)) < 2:
+    if not _TWO_LETTERS.search(sample):
         raise InvalidTextError("Le texte ne contient aucun mot à analyser.")
     return text
 
@@ -131,7 +134,11 @@ class Document:
         return self.raw if self.raw else join_fields(self.fields)
 
     def prepare(self) -> tuple[str, list[str]]:
-        """The checked, possibly truncated text, and the warnings for the reader (in French)."""
+        """The checked, possibly truncated text, and the warnings for the reader (in French); computed once."""
+        return self._prepared
+
+    @cached_property
+    def _prepared(self) -> tuple[str, list[str]]:
         text, cut = truncate(check_text(self.text))
         return text, [f"Texte tronqué à {len(text)} caractères pour l'analyse."] if cut else []
 

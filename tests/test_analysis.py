@@ -73,3 +73,39 @@ def test_truncate_cuts_at_a_word_boundary():
     cut, was_cut = truncate(text)
     assert was_cut and len(cut) <= MAX_CHARS and cut.endswith("mot")
     assert truncate("court") == ("court", False)
+
+
+def test_memoised_character_ngrams_equal_scikit_learns():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from cvclassify.features import CharNgramTfidf
+
+    texts = ["Ateliers  sociolinguistiques\tà Borny", "ASL ASL asl — l'école", "a", "Cœur de quartier, cœur!"]
+    stock = TfidfVectorizer(analyzer="char_wb", preprocessor=fold, ngram_range=(2, 5)).build_analyzer()
+    fast = CharNgramTfidf(analyzer="char_wb", preprocessor=fold, ngram_range=(2, 5)).build_analyzer()
+    assert [fast(t) for t in texts] == [stock(t) for t in texts]
+    assert [fast(t) for t in texts] == [stock(t) for t in texts]  # from the memo this time
+
+
+def test_lookup_and_rule_analyses_agree_on_plain_words():
+    text = "Les mères participent aux ateliers sociolinguistiques de Borny"
+    lookup = Analyzer(mode="lookup").analyse([text])[0]
+    rule = Analyzer(mode="rule").analyse([text])[0]
+    assert [text[t.start:t.end] for t in lookup.tokens] == [text[t.start:t.end] for t in rule.tokens]
+    assert {"mere", "atelier", "sociolinguistique"} <= set(lookup.lemmas.split())
+    assert abs(float(lookup.vector @ rule.vector) - 1.0) < 1e-5  # same words, same vector
+
+
+def test_fold_matches_its_definition_on_any_text():
+    import random
+    import unicodedata
+
+    def reference(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE").lower())
+        return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
+
+    rng = random.Random(0)
+    alphabet = "aàâäeéèêëiîïoôöuùûüçœæÀÉÈÇŒ ñãõåøß\u0301\u0327\u1e9e\u212b\ufb01\t\n-'’" + "ǅǈ𝔄ﬀ"
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert fold(text) == reference(text)

@@ -18,6 +18,8 @@ from cvclassify.features import Analyse, MeanVectors, char_block, feature_union,
 from cvclassify.model.params import ModelParams
 
 PipelineFactory = Callable[[ModelParams], Pipeline]
+DENSE_WEIGHTS_BYTES = 128 * 2**20
+"""Stacked weights up to this size are kept dense for prediction."""
 
 
 def build_pipeline(params: ModelParams) -> Pipeline:
@@ -98,13 +100,16 @@ class StackedLinear:
             return cls(None, np.zeros(0), pipeline)
         columns = [sparse.csr_matrix(e.coef_, dtype=np.float64) for e in estimators]
         weights = sparse.vstack(columns).T.tocsr()
+        if weights.shape[0] * weights.shape[1] * 8 <= DENSE_WEIGHTS_BYTES:
+            weights = weights.toarray()  # a sparse × dense product is several times faster
         intercepts = np.array([float(np.ravel(e.intercept_)[0]) for e in estimators])
         return cls(weights, intercepts, pipeline)
 
     def decision(self, features) -> np.ndarray:
         if self.weights is None:
             return decision_values(self.pipeline, features)
-        return np.asarray((features @ self.weights).todense()) + self.intercepts
+        product = features @ self.weights
+        return (product.toarray() if hasattr(product, "toarray") else np.asarray(product)) + self.intercepts
 
 
 def decisions(pipeline: Pipeline, X: Sequence) -> np.ndarray:
