@@ -286,7 +286,7 @@ def classify(
         target = Path(tmp) / "stdout.jsonl" if str(output) == "-" else output
         check_output_path(target, [source])
         if chart is not None:
-            check_output_path(chart.with_suffix(".csv"), [source])  # same checks: folder exists and is writable
+            _check_chart_path(chart)
         clf = load_classifier(model, project, version)
         model_dir = model
         if model_dir is None:
@@ -309,6 +309,18 @@ def classify(
         err.print(f"Graphique : {chart}", highlight=False)
     if summary.classified == 0:
         raise typer.Exit(2)
+
+
+def _check_chart_path(chart: Path) -> None:
+    from cvclassify.errors import BatchInputError
+    from cvclassify.report import PLOTS_MISSING, plots_available
+
+    if chart.suffix.lower() != ".png":
+        raise BatchInputError(f"Le graphique s'écrit en PNG : donnez un nom en .png, pas « {chart.name} ».")
+    if chart.is_dir() or not chart.parent.is_dir() or not os.access(chart.parent, os.W_OK):
+        raise BatchInputError(f"Impossible d'écrire le graphique « {chart} » : dossier absent ou protégé.")
+    if not plots_available():
+        raise BatchInputError(PLOTS_MISSING)
 
 
 def _run_with_progress(clf, source, target, options, text_col, id_col, sheet, resume, workers, model_dir):
@@ -342,10 +354,18 @@ def _estimate_rows(path: Path) -> int | None:
     """A quick row count for the progress bar (lines of a text file, files of a folder), else unknown."""
     if path.is_dir():
         return sum(1 for p in path.rglob("*") if p.is_file())
-    if path.suffix.lower() in (".csv", ".tsv", ".jsonl", ".ndjson") and path.is_file():
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv") and path.is_file():  # records, not lines: a quoted cell may hold line breaks
+        import csv
+
+        csv.field_size_limit(1 << 30)
+        with path.open(encoding="latin-1", newline="") as handle:  # any bytes decode; quotes and breaks stay
+            header = handle.readline()
+            delimiter = max(";,\t|", key=header.count)
+            return sum(1 for _ in csv.reader(handle, delimiter=delimiter))
+    if suffix in (".jsonl", ".ndjson") and path.is_file():
         with path.open("rb") as handle:
-            lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
-        return max(0, lines - (1 if path.suffix.lower() in (".csv", ".tsv") else 0))
+            return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
     return None
 
 

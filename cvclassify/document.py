@@ -8,7 +8,6 @@ and the title is counted twice, since it names the action in few, telling words.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -32,7 +31,10 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 FIELDS = tuple(FIELD_ALIASES)
 
 _TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.DOTALL)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # Cc but tab and line breaks
+    "\ud800-\udfff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
+)
 """Control (Cc, but tab and line breaks), surrogate (Cs) and private-use (Co) characters."""
 
 

@@ -140,7 +140,8 @@ class CharNgramTfidf(TfidfVectorizer):
             counts.extend(tally.values())
             indptr.append(len(indices))
         X = sparse.csr_matrix(
-            (np.asarray(counts, dtype=np.intc), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
+            (np.asarray(counts, dtype=np.intc), np.asarray(indices, dtype=np.int32),
+             np.asarray(indptr, dtype=np.int32)),
             shape=(len(indptr) - 1, len(vocabulary)), dtype=self.dtype,
         )
         X.sort_indices()

@@ -148,9 +148,13 @@ def plot_batch(summary, path: Path, taxonomy=None) -> Path:
     left.set_title("Premier code, par axe")
     left.set_ylabel("demandes")
     codes = summary.codes.most_common(15)[::-1]
-    label = (lambda c: f"{c} {taxonomy[c].label[:45]}") if taxonomy is not None else str
+    def label(code: str) -> str:
+        text = taxonomy[code].label if taxonomy is not None else ""
+        return f"{code} {text[:45].rstrip()}…" if len(text) > 45 else f"{code} {text}".strip()
+
     right.barh([label(c) for c, _ in codes], [n for _, n in codes], color="#4f8a4f")
     right.set_title("Codes les plus fréquents (premier code)")
+    right.xaxis.get_major_locator().set_params(integer=True)
     right.tick_params(axis="y", labelsize=7)
     fig.suptitle(f"{summary.rows} demandes : {summary.classified} classées, {summary.to_review} à vérifier, "
                  f"{summary.errors} en erreur")

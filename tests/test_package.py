@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -47,6 +48,7 @@ def test_prediction_path_imports_no_training_evaluation_or_bench_code():
 def test_the_wheel_works_from_any_folder_without_a_checkout(tmp_path):
     """Build the wheel, install it (not editable) in a new environment, run the CLI from elsewhere."""
     dist = tmp_path / "dist"
+    shutil.rmtree(ROOT / "build", ignore_errors=True)  # a stale build/ of an earlier layout would leak into the wheel
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
                    check=True, capture_output=True)
     wheel = next(dist.glob("cvclassify-*.whl"))

@@ -1,14 +1,10 @@
-"""Reading and writing files: atomic writes and JSON Lines records."""
+"""Reading and writing files: atomic writes here; batch readers, writers and column mapping in the modules."""
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
@@ -32,43 +28,3 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 
 def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
-
-
-@dataclass
-class Record:
-    """One input line of a batch: its parsed fields, or the reason it could not be read."""
-
-    line_no: int
-    data: dict[str, Any] | None
-    error: str | None = None
-
-    @property
-    def id(self) -> Any:
-        if self.data is not None and "id" in self.data:
-            return self.data["id"]
-        return f"ligne-{self.line_no}"
-
-
-def read_jsonl(handle: IO[str]) -> Iterator[Record]:
-    """Yield one Record per non-blank line; a broken line yields a Record with an error."""
-    for line_no, line in enumerate(handle, start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Record(line_no, None, f"Ligne {line_no} : JSON invalide ({exc.msg}, colonne {exc.colno}).")
-            continue
-        if not isinstance(data, dict):
-            yield Record(line_no, None, f"Ligne {line_no} : un objet JSON {{…}} est attendu.")
-            continue
-        yield Record(line_no, data)
-
-
-def write_jsonl(handle: IO[str], rows: Iterable[dict[str, Any]]) -> int:
-    """Write rows as JSON Lines (UTF-8, accents kept); return how many were written."""
-    n = 0
-    for row in rows:
-        handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        n += 1
-    return n
