@@ -295,8 +295,13 @@ def classify(
             model_dir = open_project(project).version_dir(version)
         options = Options(k=k, only=tuple(only or ()), exclude=tuple(exclude or ()))
         n_workers = workers or max(1, min(4, os.cpu_count() or 1))
-        summary = _run_with_progress(clf, source, target, options, text_col, id_col, sheet, resume, n_workers,
-                                     model_dir)
+        try:
+            summary = _run_with_progress(clf, source, target, options, text_col, id_col, sheet, resume, n_workers,
+                                         model_dir)
+        except KeyboardInterrupt:
+            err.print("Interrompu. Les lignes déjà classées sont gardées : relancez la même commande avec --resume "
+                      "pour continuer.", highlight=False)
+            raise typer.Exit(130) from None
         if str(output) == "-":
             with target.open(encoding="utf-8") as handle:
                 for line in handle:
