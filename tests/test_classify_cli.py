@@ -139,3 +139,11 @@ def test_an_interrupted_run_resumes_without_duplicates_or_gaps(small_model, tmp_
     assert read_csv(fresh) == read_csv(out)
     with pytest.raises(Exception, match="Rien à reprendre"):
         batch.run_batch(small_model, src, tmp_path / "other.csv", resume=True)
+
+
+def test_the_progress_total_counts_csv_records_not_lines(tmp_path):
+    from cvclassify.cli import _estimate_rows
+
+    rows = [["D1", "ASL", "Asso", '"Ateliers\nsur deux lignes"'], ["D2", "NUIT", "Asso", "Médiation"]]
+    assert _estimate_rows(write_csv(tmp_path / "multi.csv", rows=rows)) == 2
+    assert _estimate_rows(tmp_path) == 1
