@@ -599,8 +599,11 @@ def _extract(suffix: str, data: bytes) -> str:
 
 
 def _pdf_text(data: bytes) -> str:
+    import logging
+
     from pypdf import PdfReader
 
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # damaged files become error rows, not log noise
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
         try:
