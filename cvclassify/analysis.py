@@ -157,6 +157,7 @@ class Analyzer:
         self._pipe_lock = threading.Lock()
         self._lexemes: dict[int, tuple[bool, str, int, int]] = {}  # per word form; see _lexeme (bounded)
         self._nonzero = None
+        self._lookup = None
 
     @property
     def nlp(self):
@@ -234,7 +235,9 @@ class Analyzer:
             _LETTER.search(text)) and lex.lower_ not in stop
         lemma = ""
         if candidate and self.mode == "lookup":
-            found = _lemma_lookup(self.spacy_model).get(lex.lower)
+            if self._lookup is None:
+                self._lookup = _lemma_lookup(self.spacy_model)
+            found = self._lookup.get(lex.lower)
             lemma = fold(found[0] if isinstance(found, list) and found else found or lex.lower_)
             candidate = len(lemma) >= 2 and lemma not in stop
             lemma = lemma.replace(" ", "_")
