@@ -21,7 +21,7 @@ from cvclassify.taxonomy import Taxonomy
 
 REQUIRED = ("id", "title", "text", "codes")
 METADATA = ("style", "porteur", "quartier", "year")
-STYLES = ("fiche_action", "formulaire", "titre", "dossier_long", "bruite")
+STYLES = ("fiche_action", "formulaire", "titre", "dossier_long", "bruite", "export")
 QUARTIERS = (
     # Metz Métropole's priority neighbourhoods (2015) and "veille active" areas, as in shared/reference.
     "Borny", "Bellecroix", "Hauts-de-Vallières", "Sablon Sud", "La Patrotte - Metz Nord",
