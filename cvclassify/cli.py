@@ -547,6 +547,81 @@ def projects_init(
     out.print(f"Data home written to {target}. Use it with: export CVCLASSIFY_HOME={target.resolve()}")
 
 
+# ---------------------------------------------------------------------------------------------
+# HTTP service and feedback
+# ---------------------------------------------------------------------------------------------
+
+
+@app.command("serve")
+@friendly
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes (one per core).")] = 1,
+    project: Annotated[list[str] | None, typer.Option("--project", "-p", help="Serve only these projects "
+                                                      "(default: every project with a model).")] = None,
+    api_key: Annotated[str | None, typer.Option(envvar="CVCLASSIFY_API_KEY", help="Require this key for feedback, "
+                                                "exports, queues and the review desk.")] = None,
+    database_url: Annotated[str | None, typer.Option(envvar="CVCLASSIFY_DATABASE_URL", help="Feedback database "
+                                                     "(default: a SQLite file in the data home).")] = None,
+    cors_origin: Annotated[list[str] | None, typer.Option("--cors-origin", help="Origin allowed to call the API "
+                                                          "from a browser (repeatable).")] = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the JSON API, its Annif dialect and the review desk (uvicorn); OpenAPI docs at /docs."""
+    import uvicorn
+
+    from cvclassify.feedback import FeedbackStore, default_database_url
+    from cvclassify.projects import Home
+
+    home = Home.open()
+    for name in project or []:
+        home.project(name)
+    url = database_url or default_database_url()
+    store = FeedbackStore(url)
+    store.upgrade()  # once, before the workers start
+    store.close()
+    os.environ.update({"CVCLASSIFY_DATABASE_URL": url, "CVCLASSIFY_PROJECTS": ",".join(project or [])})
+    if api_key:
+        os.environ["CVCLASSIFY_API_KEY"] = api_key
+    if cors_origin:
+        os.environ["CVCLASSIFY_CORS_ORIGINS"] = ",".join(cors_origin)
+    err.print(f"Bureau de revue : http://{host}:{port}/ — API : http://{host}:{port}/docs — "
+              f"retours : {store.safe_url}", highlight=False)
+    uvicorn.run("cvclassify.api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level=log_level, timeout_graceful_shutdown=5)
+
+
+feedback_app = typer.Typer(help="The officers' decisions kept by the review desk and the API.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("export")
+@friendly
+def feedback_export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output .jsonl or .csv (- for JSON Lines on "
+                                                                "stdout).")] = Path("-"),
+    project: ProjectOpt = None,
+    database_url: Annotated[str | None, typer.Option(envvar="CVCLASSIFY_DATABASE_URL",
+                                                     help="Feedback database.")] = None,
+) -> None:
+    """Write every stored decision of a project (withdrawn ones included, marked)."""
+    from cvclassify.feedback import FeedbackStore
+    from cvclassify.io import atomic_write_text
+    from cvclassify.projects import open_project
+
+    name = open_project(project).name
+    store = FeedbackStore(database_url)
+    store.upgrade()
+    fmt = "csv" if output.suffix.lower() == ".csv" else "jsonl"
+    text = "".join(store.export(name, fmt))
+    if str(output) == "-":
+        sys.stdout.write(text)
+    else:
+        atomic_write_text(output, text)
+        err.print(f"{len(store.feedback(name))} décisions écrites dans {output}.", highlight=False)
+
+
 def main() -> None:  # pragma: no cover - console script entry point
     app()
 

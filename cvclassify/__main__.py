@@ -1,0 +1,5 @@
+"""``python -m cvclassify``: the command line."""
+
+from cvclassify.cli import main
+
+main()

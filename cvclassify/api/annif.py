@@ -1,0 +1,189 @@
+"""Annif's REST dialect (``/annif/v1``), so that tools wired to Annif can use cvclassify by changing a
+base URL. Paths, form fields and answers follow Annif's own OpenAPI description (``annif.yaml``,
+Annif 1.4); errors are ``application/problem+json`` as there.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Form, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from cvclassify.api.security import KEY_HEADER, key_is_valid
+from cvclassify.api.service import ModelPool, suggest_documents
+from cvclassify.errors import CvclassifyError, ProjectError
+
+router = APIRouter(prefix="/annif/v1", tags=["annif"])
+URI_BASE = "urn:cvclassify:"
+
+
+class AnnifDocument(BaseModel):
+    text: str = Field(..., max_length=100_000)
+    document_id: str | None = None
+    metadata: dict[str, str] | None = None
+
+
+class AnnifBatch(BaseModel):
+    documents: list[AnnifDocument] = Field(..., max_length=32)
+
+
+class AnnifSubject(BaseModel):
+    uri: str
+    label: str | None = None
+
+
+class AnnifIndexedDocument(BaseModel):
+    text: str | None = Field(None, max_length=100_000)
+    metadata: dict[str, str] | None = None
+    subjects: list[AnnifSubject] = []
+
+
+class LanguageQuery(BaseModel):
+    text: str = Field(..., max_length=100_000)
+    languages: list[str] = Field(..., min_length=1, max_length=50)
+
+
+def problem(status: int, title: str, detail: str) -> JSONResponse:
+    return JSONResponse({"type": "about:blank", "title": title, "status": status, "detail": detail},
+                        status_code=status, media_type="application/problem+json")
+
+
+def subject_uri(project: str, leaf_id: str) -> str:
+    return f"{URI_BASE}{project}:{leaf_id}"
+
+
+def _pool(request: Request) -> ModelPool:
+    return request.app.state.pool
+
+
+def _project_info(pool: ModelPool, name: str) -> dict[str, Any]:
+    model = pool.models.get(name)
+    project = pool.home.project(name)
+    vocab = {"vocab_id": name, "languages": ["fr"], "size": len(model.leaf_ids) if model else None,
+             "loaded": model is not None}
+    return {"project_id": name, "name": project.title or name, "language": "fr",
+            "backend": {"backend_id": "cvclassify"}, "vocab": vocab, "vocab_language": "fr",
+            "is_trained": model is not None, "modification_time": model.card.created if model else None}
+
+
+def _results(project: str, payload: dict[str, Any] | None) -> list[dict[str, Any]]:
+    return [{"uri": subject_uri(project, s["id"]), "label": s["label"], "notation": s["code"],
+             "score": s["score"]} for s in (payload or {}).get("suggestions", [])]
+
+
+def _guard(pool: ModelPool, project_id: str):
+    """The project's model, or the problem to answer (404 unknown, 503 loading)."""
+    if project_id not in pool.names:
+        return None, problem(404, "Project not found", f"Projet inconnu : {project_id!r}.")
+    if not pool.ready.is_set():
+        return None, problem(503, "Service Unavailable", "Le modèle se charge ; réessayez plus tard.")
+    try:
+        return pool.model(project_id), None
+    except ProjectError as exc:
+        return None, problem(503, "Service Unavailable", str(exc))
+
+
+@router.get("/", summary="API information")
+def show_info() -> dict[str, str]:
+    from cvclassify import __version__
+
+    return {"title": "cvclassify (Annif REST API dialect)", "version": __version__}
+
+
+@router.get("/vocabs", summary="List vocabularies")
+def list_vocabs(request: Request) -> dict[str, Any]:
+    pool = _pool(request)
+    return {"vocabs": [_project_info(pool, name)["vocab"] for name in pool.names]}
+
+
+@router.get("/projects", summary="List projects")
+def list_projects(request: Request) -> dict[str, Any]:
+    pool = _pool(request)
+    return {"projects": [_project_info(pool, name) for name in pool.names]}
+
+
+@router.get("/projects/{project_id}", summary="Show project")
+def show_project(project_id: str, request: Request):
+    pool = _pool(request)
+    if project_id not in pool.names:
+        return problem(404, "Project not found", f"Projet inconnu : {project_id!r}.")
+    return _project_info(pool, project_id)
+
+
+def _suggest(request: Request, project_id: str, docs: list[tuple[str | None, str]], limit: int,
+             threshold: float) -> tuple[list[tuple[str | None, dict | None, str | None]] | None, JSONResponse | None]:
+    found, error = _guard(_pool(request), project_id)
+    if error:
+        return None, error
+    name, model = found
+    if limit == 0:
+        return [(doc_id, None, None) for doc_id, _ in docs], None
+    return suggest_documents(name, model, docs, k=min(limit, len(model.leaf_ids)), threshold=threshold,
+                             only=None, exclude=None), None
+
+
+@router.post("/projects/{project_id}/suggest", summary="Suggest subjects for a text")
+def suggest(project_id: str, request: Request, text: Annotated[str, Form(max_length=100_000)],
+            limit: Annotated[int, Form(ge=0)] = 10,
+            threshold: Annotated[float, Form(ge=0.0, le=1.0)] = 0.0,
+            language: Annotated[str | None, Form()] = None):
+    results, error = _suggest(request, project_id, [(None, text)], limit, threshold)
+    if error:
+        return error
+    [(_, payload, bad)] = results
+    if bad:  # Annif answers an empty list for a text without words
+        return {"results": []}
+    return {"results": _results(project_id, payload)}
+
+
+@router.post("/projects/{project_id}/suggest-batch", summary="Suggest subjects for up to 32 documents")
+def suggest_batch(project_id: str, request: Request, body: AnnifBatch,
+                  limit: Annotated[int, Query(ge=0)] = 10,
+                  threshold: Annotated[float, Query(ge=0.0, le=1.0)] = 0.0,
+                  language: Annotated[str | None, Query()] = None):
+    docs = [(d.document_id, d.text) for d in body.documents]
+    results, error = _suggest(request, project_id, docs, limit, threshold)
+    if error:
+        return error
+    return [{"document_id": doc_id, "results": _results(project_id, payload)} for doc_id, payload, _ in results]
+
+
+@router.post("/projects/{project_id}/learn", status_code=204, summary="Learn from indexed documents")
+def learn(project_id: str, request: Request, documents: Annotated[list[AnnifIndexedDocument], Body()]):
+    """Stored as officers' feedback (the learning loop retrains from it), not learnt on the fly."""
+    pool = _pool(request)
+    if not key_is_valid(request, request.headers.get(KEY_HEADER)):
+        return problem(403, "Forbidden", "Clé d'API absente ou invalide (en-tête X-API-Key).")
+    if project_id not in pool.names:
+        return problem(404, "Project not found", f"Projet inconnu : {project_id!r}.")
+    from cvclassify.taxonomy import load_taxonomy
+
+    tx = load_taxonomy(pool.project(project_id).taxonomy_path)
+    prefix = f"{URI_BASE}{project_id}:"
+    decisions = []
+    for doc in documents:
+        codes = []
+        for subject in doc.subjects:
+            code = subject.uri.removeprefix(prefix)
+            try:
+                node = tx.resolve(code)
+            except CvclassifyError as exc:
+                return problem(400, "Bad Request", str(exc))
+            if node.level != "leaf":
+                return problem(400, "Bad Request", f"{subject.uri} n'est pas un code opérationnel.")
+            codes.append(node.id)
+        decisions.append((doc.text, codes))
+    store = request.app.state.store
+    for text, codes in decisions:
+        store.add_feedback(project_id, suggested=[], kept=[], added=codes, text=text, source="annif-learn")
+    return None
+
+
+@router.post("/detect-language", summary="Detect the language of a text")
+def detect_language(query: LanguageQuery) -> dict[str, Any]:
+    """cvclassify reads French only: French is reported when it is a candidate."""
+    if "fr" in query.languages:
+        return {"results": [{"language": "fr", "score": 1.0}]}
+    return {"results": [{"language": None, "score": 1.0}]}

@@ -1,0 +1,44 @@
+"""The review desk (``GET /``): a static page served by the app, behind the API key when one is set."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+
+from cvclassify.api.security import KEY_COOKIE, key_is_valid
+
+STATIC = Path(__file__).with_name("static")
+router = APIRouter(include_in_schema=False)
+
+LOGIN_PAGE = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>cvclassify — bureau de revue</title><link rel="stylesheet" href="/static/desk.css"></head>
+<body class="login"><main><h1>Bureau de revue</h1>
+<form method="post" action="/login"><p>Ce bureau est protégé. Saisissez la clé d'accès donnée par
+l'administrateur du service.</p>{error}
+<label for="key">Clé d'accès</label> <input id="key" name="key" type="password" autocomplete="current-password"
+required autofocus> <button type="submit">Entrer</button></form></main></body></html>"""
+
+
+@router.get("/", response_class=HTMLResponse)
+def desk(request: Request):
+    if not key_is_valid(request, request.headers.get("X-API-Key")):
+        return HTMLResponse(LOGIN_PAGE.format(error=""), status_code=401)
+    return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8",
+                        headers={"Cache-Control": "no-cache"})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(request: Request, key: Annotated[str, Form(max_length=500)]):
+    if not key_is_valid(request, key):
+        error = '<p class="error" role="alert">Clé incorrecte.</p>'
+        return HTMLResponse(LOGIN_PAGE.format(error=html.escape(error, quote=False).replace("&lt;", "<")
+                                              .replace("&gt;", ">")), status_code=401)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(KEY_COOKIE, key, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")
+    return response

@@ -1,0 +1,249 @@
+"""Request and response bodies of the HTTP API (Pydantic), documented in the OpenAPI schema."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from cvclassify.document import MAX_CHARS
+
+
+class DocumentFields(BaseModel):
+    """The fields of an intake form; any may be missing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(None, description="Intitulé / libellé de l'action", max_length=MAX_CHARS)
+    objectives: str | None = Field(None, description="Objectifs", max_length=MAX_CHARS)
+    description: str | None = Field(None, description="Description de l'action", max_length=MAX_CHARS)
+    public: str | None = Field(None, description="Bénéficiaires / public visé", max_length=MAX_CHARS)
+    territory: str | None = Field(None, description="Territoire / quartiers", max_length=MAX_CHARS)
+
+    def as_document(self) -> dict[str, str]:
+        values = self.model_dump(exclude_none=True)
+        if "description" in values:
+            values["text"] = values.pop("description")
+        return {k: v for k, v in values.items() if v.strip()}
+
+
+class DocumentIn(BaseModel):
+    """One application: a plain ``text`` or the ``fields`` of a form (not both)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "examples": [{"text": "Ateliers sociolinguistiques pour des mères primo-arrivantes de Borny, "
+                              "deux matinées par semaine à l'école."}]})
+
+    id: str | None = Field(None, max_length=500, description="Identifiant rendu tel quel dans la réponse")
+    text: str | None = Field(None, max_length=MAX_CHARS, description="Texte de la demande")
+    fields: DocumentFields | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DocumentIn:
+        if self.text is not None and self.fields is not None:
+            raise ValueError("Donnez soit « text », soit « fields », pas les deux.")
+        if self.text is None and self.fields is None:
+            raise ValueError("Donnez le texte de la demande (« text ») ou ses champs (« fields »).")
+        return self
+
+    def as_document(self) -> str | dict[str, str]:
+        return self.text if self.text is not None else self.fields.as_document()
+
+
+class SuggestOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    k: int = Field(5, ge=1, le=50, description="Nombre de codes proposés")
+    threshold: float = Field(0.0, ge=0.0, le=1.0, description="Score minimal des codes rendus")
+    only: list[str] | None = Field(None, max_length=200, description="Motifs de codes autorisés (« 2.* »)")
+    exclude: list[str] | None = Field(None, max_length=200, description="Motifs de codes exclus")
+
+
+class SuggestRequest(DocumentIn, SuggestOptions):
+    """A text or form fields, with the options of the suggestion."""
+
+
+class BatchRequest(SuggestOptions):
+    documents: list[DocumentIn] = Field(..., min_length=1, description="Au plus 100 demandes")
+
+
+class Parent(BaseModel):
+    code: str
+    label: str
+
+
+class EvidenceOut(BaseModel):
+    word: str
+    lemma: str
+    weight: float
+    field: str = Field(description="Champ du texte dans lequel se trouvent start et end")
+    start: int
+    end: int
+
+
+class SuggestionOut(BaseModel):
+    code: str = Field(description="Code tel qu'imprimé dans le contrat")
+    id: str = Field(description="Identifiant unique du code (1.5.3-bis)")
+    label: str
+    score: float
+    selected: bool
+    level: str
+    objective: dict[str, str] = Field(description="Objectif opérationnel parent (code, label)")
+    axis: dict[str, str]
+    description: str = ""
+    evidence: list[EvidenceOut] = []
+
+
+class Decision(BaseModel):
+    confidence: float = Field(description="Probabilité que le premier code soit juste")
+    route: Literal["auto", "review", "objective"]
+
+
+class SuggestResponse(BaseModel):
+    id: str | None = None
+    project: str
+    model_version: str
+    fields: dict[str, str] = Field(description="Les champs lus, que les positions des indices désignent")
+    suggestions: list[SuggestionOut]
+    objective_hint: SuggestionOut | None = None
+    decision: Decision | None = None
+    warnings: list[str] = []
+
+
+class BatchItemResponse(BaseModel):
+    id: str | None = None
+    ok: bool
+    error: str | None = None
+    result: SuggestResponse | None = None
+
+
+class BatchResponse(BaseModel):
+    project: str
+    model_version: str
+    results: list[BatchItemResponse]
+
+
+class ProjectOut(BaseModel):
+    name: str
+    title: str
+    default: bool
+    model_version: str | None
+    leaf_codes: int
+
+
+class ObjectiveOut(BaseModel):
+    id: str
+    code: str
+    label: str
+    level: str
+    parent: str | None = None
+    lexicon: list[str] = []
+    children: list[ObjectiveOut] = []
+
+
+class LeafOut(BaseModel):
+    id: str
+    code: str
+    label: str
+    objective: Parent
+    axis: Parent
+
+
+class TreeResponse(BaseModel):
+    project: str
+    tree: list[ObjectiveOut]
+    leaves: list[LeafOut]
+
+
+class ObjectiveDetail(ObjectiveOut):
+    ancestors: list[Parent] = []
+
+
+class ModelResponse(BaseModel):
+    project: str
+    version: str
+    card: dict[str, Any]
+
+
+class Health(BaseModel):
+    status: Literal["ok", "loading", "error"]
+    projects: dict[str, str] = {}
+    database: str | None = None
+    detail: str | None = None
+
+
+class FeedbackIn(BaseModel):
+    """An officer's decision on the suggestions for one application."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    document_id: str | None = Field(None, max_length=500)
+    text: str | None = Field(None, max_length=MAX_CHARS)
+    suggested: list[str] = Field(default_factory=list, max_length=200)
+    kept: list[str] = Field(default_factory=list, max_length=200)
+    added: list[str] = Field(default_factory=list, max_length=200)
+    removed: list[str] = Field(default_factory=list, max_length=200)
+    comment: str | None = Field(None, max_length=5000)
+    reviewer: str | None = Field(None, max_length=200)
+    model_version: str | None = Field(None, max_length=100)
+    queue_id: str | None = Field(None, max_length=36)
+    item_id: int | None = Field(None, ge=0, le=2**31 - 1)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> FeedbackIn:
+        if self.text is None and self.document_id is None and self.item_id is None:
+            raise ValueError("Donnez le texte (« text ») ou l'identifiant de la demande (« document_id »).")
+        if (self.queue_id is None) != (self.item_id is None):
+            raise ValueError("« queue_id » et « item_id » vont ensemble.")
+        if set(self.kept) & set(self.removed):
+            raise ValueError("Un même code ne peut être à la fois gardé et retiré.")
+        return self
+
+
+class FeedbackOut(BaseModel):
+    id: int
+    created_at: str
+    final_codes: list[str]
+    message: str
+
+
+class QueueCreated(BaseModel):
+    queue_id: str
+    name: str
+    total: int
+    errors: int
+    notes: list[str]
+
+
+class QueueItemOut(BaseModel):
+    item_id: int
+    position: int
+    row_id: str
+    fields: dict[str, str]
+    status: str
+    error: str | None
+    suggestions: list[SuggestionOut] = []
+    objective_hint: SuggestionOut | None = None
+    decision: Decision | None = None
+    final_codes: list[str] | None = None
+    comment: str | None = None
+    feedback_id: int | None = None
+
+
+class QueueOut(BaseModel):
+    queue_id: str
+    name: str
+    model_version: str | None
+    total: int
+    reviewed: int
+    notes: list[str]
+    items: list[QueueItemOut]
+
+
+class ExtractOut(BaseModel):
+    name: str
+    text: str
+
+
+class ErrorOut(BaseModel):
+    detail: str | list[Any]

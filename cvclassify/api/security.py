@@ -1,0 +1,28 @@
+"""The optional API key: header ``X-API-Key``, or the desk's cookie set by its login form."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import HTTPException, Request
+from fastapi.security import APIKeyHeader
+
+KEY_HEADER = "X-API-Key"
+KEY_COOKIE = "cvclassify_key"
+api_key_header = APIKeyHeader(name=KEY_HEADER, auto_error=False,
+                              description="Clé d'API, quand le service en demande une")
+
+
+def key_is_valid(request: Request, given: str | None) -> bool:
+    expected = request.app.state.settings.api_key
+    if not expected:
+        return True
+    given = given or request.cookies.get(KEY_COOKIE) or ""
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def require_key(request: Request, key: str | None = None) -> None:
+    """Dependency: 401 unless the key (when one is configured) is given."""
+    if not key_is_valid(request, key or request.headers.get(KEY_HEADER)):
+        raise HTTPException(401, "Clé d'API absente ou invalide (en-tête X-API-Key).",
+                            headers={"WWW-Authenticate": KEY_HEADER})

@@ -1,0 +1,118 @@
+"""What the HTTP layer asks of the core: the loaded models of each project, and suggestions as dicts.
+
+Models load once, in a background thread started by the app's lifespan; until they are loaded,
+``/health`` says ``loading`` and model routes answer 503.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cvclassify.document import Document
+from cvclassify.errors import CvclassifyError, ProjectError
+from cvclassify.model import Classifier
+from cvclassify.projects import Home, Project
+
+log = logging.getLogger("cvclassify.api")
+
+WARM_UP_TEXT = "Ateliers sociolinguistiques pour des mères de Borny, deux matinées par semaine."
+
+
+class NotReady(CvclassifyError):
+    """The models are still loading."""
+
+
+@dataclass
+class ModelPool:
+    """The current model of each served project, loaded once per process."""
+
+    home: Home
+    names: tuple[str, ...] = ()
+    models: dict[str, Classifier] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    ready: threading.Event = field(default_factory=threading.Event)
+
+    @classmethod
+    def open(cls, projects: Sequence[str] = ()) -> ModelPool:
+        home = Home.open()
+        names = tuple(projects) or tuple(home.projects)
+        for name in names:
+            home.project(name)  # an unknown project stops the start-up with a clear message
+        return cls(home, names)
+
+    def load(self) -> None:
+        """Load every project's current model, warm it up, then mark the pool ready."""
+        for name in self.names:
+            try:
+                model = Classifier.load(self.home.project(name).version_dir())
+                model.suggest(WARM_UP_TEXT, explain=True)
+                self.models[name] = model
+                log.info("project %s: model %s loaded", name, model.card.version)
+            except CvclassifyError as exc:
+                self.failures[name] = str(exc)
+                log.error("project %s: %s", name, exc)
+        self.ready.set()
+
+    def start(self) -> threading.Thread:
+        thread = threading.Thread(target=self.load, name="cvclassify-model-loader", daemon=True)
+        thread.start()
+        return thread
+
+    def project(self, name: str | None) -> Project:
+        name = name or self.home.default_project
+        if name not in self.names:
+            raise ProjectError(f"Projet inconnu : {name!r} (projets servis : {', '.join(self.names)}).")
+        return self.home.project(name)
+
+    def model(self, name: str | None) -> tuple[str, Classifier]:
+        project = self.project(name)
+        if not self.ready.is_set():
+            raise NotReady("Le modèle se charge ; réessayez dans quelques secondes.")
+        if project.name not in self.models:
+            raise ProjectError(f"Le projet {project.name!r} n'a pas de modèle utilisable : "
+                               f"{self.failures.get(project.name, 'modèle absent')}")
+        return project.name, self.models[project.name]
+
+    def status(self) -> dict[str, str]:
+        out = {}
+        for name in self.names:
+            if name in self.models:
+                out[name] = self.models[name].card.version
+            elif name in self.failures:
+                out[name] = "erreur"
+            else:
+                out[name] = "chargement"
+        return out
+
+
+def suggestion_payload(project: str, model: Classifier, document: Document, suggestions,
+                       threshold: float = 0.0, doc_id: str | None = None) -> dict[str, Any]:
+    """The JSON answer for one document (``SuggestResponse``)."""
+    data = suggestions.to_dict()
+    data["suggestions"] = [s for s in data["suggestions"] if s["score"] >= threshold]
+    text, _ = document.prepare()
+    data.update(id=doc_id, project=project, model_version=model.card.version,
+                fields=dict(document.fields) if document.fields else {"text": text})
+    return data
+
+
+def suggest_documents(project: str, model: Classifier, inputs: Sequence[tuple[str | None, Any]], *, k: int,
+                      threshold: float, only, exclude) -> list[tuple[str | None, dict | None, str | None]]:
+    """Suggestions for many documents; a bad document gets its error instead (nothing raises for it)."""
+    model.allowed(only, exclude)  # a pattern matching nothing is an error of the whole request
+    documents, errors = [], {}
+    for i, (_, source) in enumerate(inputs):
+        document = Document.of(source)
+        try:
+            document.prepare()
+            documents.append((i, document))
+        except CvclassifyError as exc:
+            errors[i] = str(exc)
+    results = model.suggest_many([d for _, d in documents], k=k, only=only, exclude=exclude, explain=True)
+    payloads = {i: suggestion_payload(project, model, d, r, threshold, inputs[i][0])
+                for (i, d), r in zip(documents, results, strict=True)}
+    return [(doc_id, payloads.get(i), errors.get(i)) for i, (doc_id, _) in enumerate(inputs)]

@@ -1,0 +1,38 @@
+"""Configuration of the HTTP service, read from the environment (so that every worker sees the same)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+MAX_BODY_BYTES = 20 * 1024 * 1024
+"""Largest request body (an uploaded call for projects); larger requests get 413."""
+MAX_BATCH = 100
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the app needs to know; ``Settings.from_env()`` reads ``CVCLASSIFY_*`` variables."""
+
+    api_key: str | None = None
+    """When set, feedback, exports, queues and the review desk require it (header ``X-API-Key``)."""
+    cors_origins: tuple[str, ...] = ()
+    database_url: str | None = None
+    projects: tuple[str, ...] = ()
+    """Projects to serve (empty: every project of the data home that has a model)."""
+    max_body_bytes: int = MAX_BODY_BYTES
+    max_batch: int = MAX_BATCH
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        def items(name: str) -> tuple[str, ...]:
+            return tuple(v.strip() for v in os.environ.get(name, "").split(",") if v.strip())
+
+        return cls(
+            api_key=os.environ.get("CVCLASSIFY_API_KEY") or None,
+            cors_origins=items("CVCLASSIFY_CORS_ORIGINS"),
+            database_url=os.environ.get("CVCLASSIFY_DATABASE_URL") or None,
+            projects=items("CVCLASSIFY_PROJECTS"),
+            max_body_bytes=int(os.environ.get("CVCLASSIFY_MAX_BODY_BYTES") or MAX_BODY_BYTES),
+        )
