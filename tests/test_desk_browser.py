@@ -1,0 +1,432 @@
+"""End-to-end tests of the review desk in a real headless Chromium, against the real server.
+
+The server runs in a subprocess (``python -m cvclassify serve``) with a throw-away feedback database;
+the page is driven with Playwright as an instruction officer would use it: mouse for the single
+application, keyboard only for the queue. Screenshots of the key steps go to ``tests/artifacts/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip("Chromium is not installed at /usr/bin/chromium: browser tests skipped "
+                "(install Debian's chromium package to run them).", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed in this environment.")
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1280, "height": 800}
+STARTUP_TIMEOUT = 120  # seconds: loading spaCy and the model on a busy two-core machine
+
+APPLICATION = ("Fête de quartier et jardins partagés à la Patrotte. L'association propose d'animer les jardins "
+               "partagés avec les habitants toute l'année et d'organiser une fête de quartier au mois de juin "
+               "pour renforcer le lien social entre les générations et entre voisins.")
+
+QUEUE_COLUMNS = ["N° dossier", "Porteur", "Libellé de l'action", "Objectif"]
+QUEUE_ROWS = [  # a small call for projects, as exported (the last row has no text: an unreadable row)
+    ["AAP-2024-011", "Association Femmes Relais 57", "Ateliers sociolinguistiques à Borny",
+     "Permettre à des mères primo-arrivantes de progresser en français oral et écrit, deux matinées par "
+     "semaine, avec une garde d'enfants sur place."],
+    ["AAP-2024-017", "Régie de quartier Metz-Nord", "Chantier éducatif d'été",
+     "Remobiliser des jeunes de 16 à 25 ans éloignés de l'emploi par un chantier de rénovation rémunéré, "
+     "avec un accompagnement renforcé vers la Mission locale."],
+    ["AAP-2024-023", "Centre social de Bellecroix", "Permanences d'accès aux droits",
+     "Tenir une permanence hebdomadaire pour aider les habitants dans leurs démarches administratives en "
+     "ligne (CAF, impôts, retraite) et lutter contre le non-recours."],
+    ["AAP-2024-031", "Collectif des jardins de la Patrotte", "Fête de quartier et jardins partagés",
+     "Animer les jardins partagés avec les habitants et organiser une fête de quartier pour renforcer le "
+     "lien social entre les générations."],
+    ["AAP-2024-040", "Club de prévention de Borny", "", ""],
+]
+
+
+# ------------------------------------------------------------------------------------------- fixtures
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str, timeout: float = 5) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The real service on a free port, with a fresh SQLite feedback database; yields its base URL."""
+    folder = tmp_path_factory.mktemp("desk-server")
+    port = _free_port()
+    env = {**os.environ, "CVCLASSIFY_DATABASE_URL": f"sqlite:///{folder / 'fb.sqlite3'}"}
+    env.pop("CVCLASSIFY_API_KEY", None)
+    log_path = folder / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cvclassify", "serve", "--port", str(port), "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the server stopped (code {process.returncode}):\n{log_path.read_text()[-3000:]}")
+            try:
+                status, _ = _get(base + "health", timeout=2)
+            except OSError:
+                status = None
+            if status == 200:
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(f"/health not 200 after {STARTUP_TIMEOUT} s:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport=VIEWPORT, locale="fr-FR", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    expected_refusal = "the server responded with a status of 422"  # the 422 a test provokes on purpose
+    page.on("console", lambda msg: errors.append(msg.text)
+            if msg.type == "error" and expected_refusal not in msg.text else None)
+    page.goto(server)
+    page.wait_for_selector("body[data-ready='true']")
+    yield page
+    context.close()
+    assert not errors, f"errors in the page: {errors}"
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"desk-{name}.png"))
+
+
+def project_name(server: str) -> str:
+    _, body = _get(server + "v1/projects")
+    projects = json.loads(body)
+    return next((p for p in projects if p["default"]), projects[0])["name"]
+
+
+def ticked_ids(page) -> list[str]:
+    return page.eval_on_selector_all("#codes input[type=checkbox]:checked", "els => els.map(e => e.dataset.id)")
+
+
+def all_ids(page) -> list[str]:
+    return page.eval_on_selector_all("#codes input[type=checkbox]", "els => els.map(e => e.dataset.id)")
+
+
+def focused_id(page) -> str | None:
+    return page.evaluate("document.activeElement && document.activeElement.dataset ? "
+                         "document.activeElement.dataset.id || null : null")
+
+
+# ------------------------------------------------------------------------------------------- tests
+def test_single_application_review(page, server):
+    """Paste, read the suggestions and their evidence, correct them with the picker, save, check the store."""
+    project = project_name(server)
+    page.fill("#text-input", APPLICATION)
+    shot(page, "01-paste")
+    page.click("#suggest-button")
+    page.wait_for_selector("#codes li.code-row input[type=checkbox]")
+
+    # Ranked codes with label, objective, axis and a score with a French decimal comma.
+    rows = page.locator("#codes li.code-row")
+    assert rows.count() >= 3
+    first = rows.first
+    assert re.fullmatch(r"\d,\d\d", first.locator(".score-number").inner_text().strip())
+    assert "Objectif" in first.inner_text() and "Axe" in first.inner_text()
+    assert first.locator(".bar-fill").count() == 1
+
+    suggested = all_ids(page)
+    ticked = ticked_ids(page)
+    assert ticked, "the selected codes come ticked"
+    if len(ticked) < 2:  # make sure one code is kept and one removed, whatever the model's threshold
+        page.locator(f"#codes input[data-id='{next(i for i in suggested if i not in ticked)}']").check()
+        ticked = ticked_ids(page)
+
+    # Evidence words are highlighted in the text, coloured like their code's swatch.
+    marks = page.locator("#single-doc mark.ev")
+    assert marks.count() >= 1
+    mark_text = marks.first.inner_text()
+    assert mark_text and mark_text in APPLICATION
+    owner = int(marks.first.get_attribute("data-s").split()[0])
+    colour = re.search(r"\bc\d\b", marks.first.get_attribute("class")).group(0)
+    assert page.locator(f"#codes li[data-suggestion='{owner}'] .swatch.{colour}").count() == 1
+    second_row = page.locator("#codes li.code-row").nth(1)
+    second_row.hover()  # hovering a code shows its own words
+    if second_row.locator(".code-words").count():
+        assert page.locator("#single-doc mark.ev.is-active").count() >= 1
+    shot(page, "02-suggestions")
+
+    # Untick one code with the mouse.
+    removed_id = ticked[0]
+    page.locator(f"#codes input[data-id='{removed_id}']").uncheck()
+    assert removed_id not in ticked_ids(page)
+
+    # Add a missing code from the picker, with the keyboard: "/" focuses the search (accent-insensitive).
+    leaves = json.loads(_get(server + f"v1/projects/{project}/objectives")[1])["leaves"]
+    added = next(leaf for leaf in leaves if leaf["id"] not in suggested and leaf["code"] == leaf["id"])
+    page.locator("#codes input[type=checkbox]").first.focus()
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "picker-input"
+    page.keyboard.type("developper")  # no accent: must still find « Développer… » labels
+    options = page.locator("#picker-list [role=option]")
+    assert options.count() >= 1 and "développer" in options.first.inner_text().lower()
+    page.fill("#picker-input", "")
+    page.keyboard.type(added["code"])
+    page.wait_for_selector(f"#picker-list [data-id='{added['id']}']")
+    shot(page, "03-picker")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    assert page.locator("#picker-list .is-active").get_attribute("data-id") == added["id"]
+    page.keyboard.press("Enter")
+    added_row = page.locator(f"#codes li.is-added:has(input[data-id='{added['id']}'])")
+    assert added_row.count() == 1 and "ajouté" in added_row.inner_text()
+    assert added["id"] in ticked_ids(page)
+
+    # Comment ("c" focuses it; letters typed there are not shortcuts), reviewer, then save.
+    page.keyboard.press("Escape")
+    page.keyboard.press("c")
+    assert page.evaluate("document.activeElement.id") == "comment"
+    comment = "Fête et jardins : lien social d'abord ; x et u tapés ici ne sont pas des raccourcis."
+    page.keyboard.type(comment)
+    assert page.input_value("#comment") == comment
+    page.fill("#reviewer", "Agent instructeur")
+    page.click("#submit")
+    status = page.locator("#status")
+    sync_api.expect(status).to_contain_text("enregistrée")
+    assert status.get_attribute("role") == "status"
+    feedback_id = int(re.search(r"n° (\d+)", status.inner_text()).group(1))
+    shot(page, "04-saved")
+
+    # What the server stored is what the officer did.
+    _, body = _get(server + f"v1/projects/{project}/feedback/export?format=jsonl")
+    records = {r["id"]: r for r in map(json.loads, body.decode("utf-8").splitlines())}
+    record = records[feedback_id]
+    expected_kept = [i for i in suggested if i in ticked and i != removed_id]
+    assert record["suggested"] == suggested
+    assert record["kept"] == expected_kept
+    assert record["removed"] == [i for i in suggested if i not in expected_kept]
+    assert removed_id in record["removed"]
+    assert record["added"] == [added["id"]]
+    assert record["comment"] == comment
+    assert record["reviewer"] == "Agent instructeur"
+    assert set(record["final_codes"]) == {*expected_kept, added["id"]}
+    assert record["text"] == APPLICATION
+
+    # Narrower screen: one column, nothing wider than the window.
+    page.set_viewport_size({"width": 760, "height": 900})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "05-narrow")
+
+
+def test_decision_and_hint_are_shown(page, server):
+    """The decision (confidence and route) and the objective hint, when the model gives them."""
+    def with_decision(route):
+        response = route.fetch()
+        body = response.json()
+        body["decision"] = {"confidence": 0.934, "route": "auto"}
+        first = body["suggestions"][0]
+        body["objective_hint"] = {**first, "code": first["objective"]["code"], "label": first["objective"]["label"],
+                                  "level": "objective", "score": 0.88, "evidence": []}
+        route.fulfill(response=response, json=body)
+
+    page.route("**/suggest", with_decision)
+    page.fill("#text-input", APPLICATION)
+    page.keyboard.press("Control+Enter")  # from the text area: suggest
+    sync_api.expect(page.locator("#decision")).to_have_text("Confiance 0,93 — peut être acceptée telle quelle")
+    sync_api.expect(page.locator("#hint")).to_contain_text("Objectif probable")
+    sync_api.expect(page.locator("#hint-score")).to_have_text("(score 0,88)")
+    shot(page, "06-decision-hint")
+    page.click("#hint-pick")  # lists the codes of the hinted objective
+    options = page.locator("#picker-list [role=option]")
+    assert options.count() >= 1
+    objective = page.locator("#hint-code").inner_text()
+    assert all(meta.startswith(f"Objectif {objective} ") for meta in options.locator(".picker-meta").all_inner_texts())
+
+    # A refusal of the server (422) is shown as an error, in French, and nothing is confirmed.
+    refusal = {"detail": [{"loc": ["body"], "type": "value_error",
+                           "msg": "Value error, Un même code ne peut être à la fois gardé et retiré."}]}
+    page.route("**/feedback", lambda route: route.fulfill(status=422, json=refusal))
+    page.keyboard.press("Escape")
+    page.click("#submit")
+    sync_api.expect(page.locator("#alert-text")).to_have_text("Un même code ne peut être à la fois gardé et retiré.")
+    sync_api.expect(page.locator("#status")).to_be_empty()
+    sync_api.expect(page.locator("#submit")).to_be_enabled()
+
+
+def test_uploaded_document_is_suggested(page, server, tmp_path):
+    """A document uploaded on the desk is read by /v1/extract, shown in the text area, then suggested."""
+    path = tmp_path / "fiche-action.txt"
+    path.write_text("Fiche action 2024\n\n" + APPLICATION + "\n", encoding="utf-8")
+    page.set_input_files("#file-input", str(path))
+    page.wait_for_selector("#codes li.code-row input[type=checkbox]")
+    assert APPLICATION in page.input_value("#text-input")
+    sync_api.expect(page.locator("#text-source")).to_contain_text("fiche-action.txt")
+    assert page.locator("#single-doc mark.ev").count() >= 1
+
+
+def test_queue_keyboard_only(page, server, tmp_path):
+    """Upload a call for projects and review it with the keyboard only; the export has the final codes."""
+    project = project_name(server)
+    path = tmp_path / "appel-2024.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows([QUEUE_COLUMNS, *QUEUE_ROWS])
+    page.goto(server + "#file")
+    page.wait_for_selector("#queue-form")
+    page.set_input_files("#queue-file", str(path))
+    page.locator("#queue-submit").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#queue-work:not([hidden]) #codes input[type=checkbox]")
+    progress = page.locator("#queue-progress-text")
+    sync_api.expect(progress).to_have_text("0 / 5 revues (1 illisible)")
+    sync_api.expect(page.locator("#item-status")).to_have_text("à revoir")
+    shot(page, "10-queue-first")
+    expected: dict[str, dict] = {}
+
+    def ref() -> str:
+        return page.locator("#item-row").inner_text().replace("· réf.", "").strip()
+
+    def position() -> str:
+        return page.locator("#item-position").inner_text()
+
+    # Item 1: reject the focused (first) code with "x", accept with Entrée.
+    first_ref = ref()
+    focused = focused_id(page)
+    assert focused == all_ids(page)[0], "the first code has the keyboard focus"
+    page.keyboard.press("x")
+    assert focused not in ticked_ids(page)
+    expected[first_ref] = {"codes": ticked_ids(page), "comment": ""}
+    page.keyboard.press("Enter")
+    sync_api.expect(progress).to_have_text("1 / 5 revues (1 illisible)")
+    assert ref() != first_ref and position() == "Demande 2 sur 5"
+    sync_api.expect(page.locator("#status")).to_contain_text("enregistrée")
+
+    # Item 2: j/↓ move, Espace toggles, "/" adds a code, "c" comments (keys typed there do nothing else).
+    second_ref = ref()
+    page.keyboard.press("j")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("k")
+    second_code = all_ids(page)[1]
+    assert focused_id(page) == second_code
+    was_ticked = second_code in ticked_ids(page)
+    page.keyboard.press("Space")
+    assert (second_code in ticked_ids(page)) != was_ticked
+    suggested = all_ids(page)
+    leaves = json.loads(_get(server + f"v1/projects/{project}/objectives")[1])["leaves"]
+    added = next(leaf for leaf in leaves if leaf["id"] not in suggested and leaf["code"] == leaf["id"])
+    page.keyboard.press("/")
+    page.keyboard.type(added["code"])
+    page.wait_for_selector(f"#picker-list [data-id='{added['id']}']")
+    page.keyboard.press("Enter")
+    assert added["id"] in ticked_ids(page)
+    page.keyboard.press("c")
+    comment = "Vu en commission : ajout du code, pas de suite à donner ni de rejet."
+    page.keyboard.type(comment)  # contains n, p, u, x, j, k: none may act as a shortcut here
+    assert position() == "Demande 2 sur 5" and page.input_value("#comment") == comment
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.type") == "checkbox"
+    shot(page, "11-queue-edited")
+    expected[second_ref] = {"codes": ticked_ids(page), "comment": comment}
+    page.keyboard.press("Enter")
+    sync_api.expect(progress).to_have_text("2 / 5 revues (1 illisible)")
+    assert position() == "Demande 3 sur 5"
+
+    # Previous (← and p), next (n): reviewed items show their decision.
+    page.keyboard.press("ArrowLeft")
+    assert position() == "Demande 2 sur 5"
+    sync_api.expect(page.locator("#item-status")).to_have_text("revu")
+    sync_api.expect(page.locator("#final-summary")).to_contain_text("Décision enregistrée")
+    page.keyboard.press("p")
+    assert position() == "Demande 1 sur 5" and ref() == first_ref
+    shot(page, "12-queue-reviewed-item")
+    page.keyboard.press("n")
+    assert position() == "Demande 2 sur 5"
+
+    # Undo: "u" reopens the item shown (it keeps its ticks as a draft); Entrée decides again.
+    page.keyboard.press("u")
+    sync_api.expect(page.locator("#item-status")).to_have_text("à revoir")
+    sync_api.expect(progress).to_have_text("1 / 5 revues (1 illisible)")
+    assert sorted(ticked_ids(page)) == sorted(expected[second_ref]["codes"])
+    assert page.input_value("#comment") == comment
+    shot(page, "13-queue-undone")
+    page.keyboard.press("Enter")
+    sync_api.expect(progress).to_have_text("2 / 5 revues (1 illisible)")
+    assert position() == "Demande 3 sur 5"
+    # Ctrl+Z on an open item undoes the last decision taken (item 2), and brings it back.
+    page.keyboard.press("Control+z")
+    sync_api.expect(progress).to_have_text("1 / 5 revues (1 illisible)")
+    assert ref() == second_ref
+    page.keyboard.press("Enter")
+    sync_api.expect(progress).to_have_text("2 / 5 revues (1 illisible)")
+
+    # The remaining readable items: accept as suggested.
+    for done in (3, 4):
+        current = ref()
+        expected[current] = {"codes": ticked_ids(page), "comment": ""}
+        page.keyboard.press("Enter")
+        sync_api.expect(progress).to_have_text(f"{done} / 5 revues (1 illisible)")
+    sync_api.expect(page.locator("#queue-done")).to_contain_text("Toutes les demandes sont revues")
+    page.keyboard.press("ArrowRight")  # the unreadable row, last
+    sync_api.expect(page.locator("#item-status")).to_have_text("erreur")
+    sync_api.expect(page.locator("#item-error")).to_be_visible()
+    page.keyboard.press("?")
+    sync_api.expect(page.locator("#help-dialog")).to_be_visible()
+    shot(page, "14-queue-help")
+    page.keyboard.press("Escape")
+    sync_api.expect(page.locator("#help-dialog")).to_be_hidden()
+    shot(page, "15-queue-done")
+
+    # Export links, and the exported file carries the officer's decisions.
+    csv_href = page.get_attribute("#export-csv", "href")
+    assert page.get_attribute("#export-xlsx", "href").endswith("format=xlsx")
+    status, body = _get(server + csv_href)
+    assert status == 200
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    by_ref = {row["N° dossier"]: row for row in rows}
+    assert len(rows) == 5
+    for row_ref, decision in expected.items():
+        row = by_ref[row_ref]
+        assert row["cv_statut_revue"] == "revu"
+        assert sorted(row["cv_codes_finaux"].split()) == sorted(decision["codes"]), row_ref
+        assert row["cv_commentaire"] == decision["comment"]
+    assert by_ref["AAP-2024-040"]["cv_statut_revue"].startswith("erreur")
+    assert by_ref["AAP-2024-040"]["cv_codes_finaux"] == ""
