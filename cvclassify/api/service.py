@@ -7,7 +7,9 @@ Models load once, in a background thread started by the app's lifespan; until th
 from __future__ import annotations
 
 import logging
+import queue
 import threading
+from concurrent.futures import Future
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +35,7 @@ class ModelPool:
     home: Home
     names: tuple[str, ...] = ()
     models: dict[str, Classifier] = field(default_factory=dict)
+    batchers: dict[str, Batcher] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     ready: threading.Event = field(default_factory=threading.Event)
 
@@ -77,6 +80,13 @@ class ModelPool:
                                f"{self.failures.get(project.name, 'modèle absent')}")
         return project.name, self.models[project.name]
 
+    def batcher(self, name: str, model: Classifier) -> Batcher:
+        """The project's micro-batcher (made on first use)."""
+        found = self.batchers.get(name)
+        if found is None or found.model is not model:
+            found = self.batchers[name] = Batcher(name, model)
+        return found
+
     def status(self) -> dict[str, str]:
         out = {}
         for name in self.names:
@@ -116,3 +126,57 @@ def suggest_documents(project: str, model: Classifier, inputs: Sequence[tuple[st
     payloads = {i: suggestion_payload(project, model, d, r, threshold, inputs[i][0])
                 for (i, d), r in zip(documents, results, strict=True)}
     return [(doc_id, payloads.get(i), errors.get(i)) for i, (doc_id, _) in enumerate(inputs)]
+
+
+BatchKey = tuple[int, tuple[str, ...] | None, tuple[str, ...] | None]
+
+
+class Batcher:
+    """Classifies the documents of concurrent requests together.
+
+    Requests queue their document; one thread takes everything queued, classifies it in one pass
+    per option set, and hands each request its answer. Under load, documents that arrive while a
+    batch runs make the next batch, so the fixed cost of a pass (and of spaCy's lock) is shared;
+    a lone request is classified at once, with no waiting.
+    """
+
+    MAX_BATCH = 32
+
+    def __init__(self, project: str, model: Classifier) -> None:
+        self.project, self.model = project, model
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._run, name=f"cvclassify-batcher-{project}", daemon=True)
+        self.thread.start()
+
+    def submit(self, doc_id: str | None, source: Any, *, k: int, threshold: float, only, exclude
+               ) -> tuple[str | None, dict | None, str | None]:
+        """Classify one document (blocks until its batch is done); raises what the pass raised."""
+        self.model.allowed(only, exclude)  # an option error belongs to this request alone
+        future: Future = Future()
+        key = (k, tuple(only) if only else None, tuple(exclude) if exclude else None)
+        self.queue.put((key, (doc_id, source), threshold, future))
+        return future.result()
+
+    def _run(self) -> None:
+        while True:
+            batch = [self.queue.get()]
+            while len(batch) < self.MAX_BATCH:
+                try:
+                    batch.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            groups: dict[BatchKey, list] = {}
+            for entry in batch:
+                groups.setdefault(entry[0], []).append(entry)
+            for (k, only, exclude), entries in groups.items():
+                try:
+                    results = suggest_documents(self.project, self.model, [e[1] for e in entries], k=k,
+                                                threshold=0.0, only=only, exclude=exclude)
+                except BaseException as exc:  # handed to each waiting request
+                    for entry in entries:
+                        entry[3].set_exception(exc)
+                    continue
+                for (_, _, threshold, future), (doc_id, payload, error) in zip(entries, results, strict=True):
+                    if payload is not None and threshold > 0:
+                        payload["suggestions"] = [s for s in payload["suggestions"] if s["score"] >= threshold]
+                    future.set_result((doc_id, payload, error))

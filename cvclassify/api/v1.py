@@ -39,8 +39,9 @@ PROTECTED = [Depends(keyed)]
 # -- suggestions ---------------------------------------------------------------------------------
 def _suggest(pool: ModelPool, project: str | None, body: schemas.SuggestRequest) -> dict[str, Any]:
     name, model = pool.model(project)
-    [(_, payload, error)] = suggest_documents(name, model, [(body.id, body.as_document())], k=body.k,
-                                              threshold=body.threshold, only=body.only, exclude=body.exclude)
+    _, payload, error = pool.batcher(name, model).submit(body.id, body.as_document(), k=body.k,
+                                                         threshold=body.threshold, only=body.only,
+                                                         exclude=body.exclude)
     if error:
         raise InvalidTextError(error)
     return payload

@@ -17,6 +17,10 @@ from cvclassify.document import truncate
 from cvclassify.suggestion import Evidence, Suggestion
 
 
+CHAR_MEMO_SIZE = 200_000
+"""Word forms whose character n-gram columns are remembered (a few tens of MB at most)."""
+
+
 class Explainer:
     """Evidence words for suggestions of one fitted pipeline (weights read once, then reused)."""
 
@@ -31,6 +35,7 @@ class Explainer:
         self.coef = coef
         self.position = {c: j for j, c in enumerate(leaf_ids)}
         self.analyzer = analyzer
+        self._char_memo: dict[str, tuple[int, ...]] = {}
         self.terms = np.empty(len(self.vocab), dtype=object)
         for term, idx in self.vocab.items():
             self.terms[idx] = term.replace("_", " ")
@@ -48,44 +53,68 @@ class Explainer:
         return [str(self.terms[idx[j]]) for j in best if contributions[j] > 0]
 
     def explain(self, fields: Mapping[str, str], items: Sequence[Suggestion], x, top: int = 8) -> None:
-        """Attach to each suggestion its evidence words; ``x`` is the text's feature row (1 × features)."""
+        """Attach to each suggestion its evidence words; ``x`` is the text's feature row (1 × features).
+
+        The text's word → feature table is built once; each suggestion is then one weighted sum.
+        """
         fields = {name: truncate(value)[0] for name, value in fields.items()}
         x = x.tocsr()
-        weights_x = dict(zip(x.indices, x.data, strict=True))
+        weights_x = dict(zip(x.indices.tolist(), x.data.tolist(), strict=True))
         names = list(fields)
-        token_lists = self.analyzer.tokens([fields[n] for n in names])
+        words: list[tuple[str, str, Token]] = []
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[float] = []
+        shares: list[float] = []
+
+        def add(word: int, column: int | None, share: float) -> None:
+            if column is not None and column in weights_x:
+                rows.append(word)
+                cols.append(column)
+                values.append(weights_x[column])
+                shares.append(share)
+
+        for name, tokens in zip(names, self.analyzer.tokens([fields[n] for n in names]), strict=True):
+            text = fields[name]
+            for i, tok in enumerate(tokens):
+                word = len(words)
+                words.append((name, text, tok))
+                add(word, self.vocab.get(tok.lemma), 1.0)
+                if i + 1 < len(tokens):
+                    add(word, self.vocab.get(f"{tok.lemma} {tokens[i + 1].lemma}"), 2.0)
+                if i > 0:
+                    add(word, self.vocab.get(f"{tokens[i - 1].lemma} {tok.lemma}"), 2.0)
+                for column in self._char_columns(text[tok.start:tok.end]):
+                    add(word, column, 4.0)
+        if not rows:
+            return
+        rows_a, cols_a = np.array(rows), np.array(cols)
+        values_a, shares_a = np.array(values), np.array(shares)
         for s in items:
             row = self.coef[self.position[s.id]]
             if row.size == 0:
                 continue
-            found: list[Evidence] = []
-            for name, tokens in zip(names, token_lists, strict=True):
-                found += self._words(fields[name], name, tokens, row, weights_x)
+            weight = np.round(np.bincount(rows_a, weights=values_a * row[cols_a] / shares_a,
+                                          minlength=len(words)), 4)
+            positive = np.flatnonzero(weight > 0)
             best: dict[str, Evidence] = {}
-            for ev in sorted(found, key=lambda e: -e.weight):
-                best.setdefault(ev.lemma, ev)
-            s.evidence = sorted(best.values(), key=lambda e: -e.weight)[:top]
+            for j in positive[np.argsort(-weight[positive], kind="stable")]:
+                name, text, tok = words[j]
+                if tok.lemma not in best:
+                    best[tok.lemma] = Evidence(text[tok.start:tok.end], tok.lemma, float(weight[j]), name,
+                                               tok.start, tok.end)
+                    if len(best) == top:
+                        break
+            s.evidence = list(best.values())
 
-    def _words(self, text: str, name: str, tokens: Sequence[Token], row: np.ndarray,
-               weights_x: dict[int, float]) -> list[Evidence]:
-        found = []
-        for i, tok in enumerate(tokens):
-            feats = [tok.lemma]
-            if i + 1 < len(tokens):
-                feats.append(f"{tok.lemma} {tokens[i + 1].lemma}")
-            if i > 0:
-                feats.append(f"{tokens[i - 1].lemma} {tok.lemma}")
-            w = 0.0
-            for f in feats:
-                idx = self.vocab.get(f)
-                if idx is not None and idx in weights_x:
-                    w += weights_x[idx] * row[idx] / (1 if " " not in f else 2)
-            if self.char_analyzer is not None:
-                for g in set(self.char_analyzer(text[tok.start:tok.end])):
-                    idx = self.char_vocab.get(g)
-                    if idx is not None and self.char_offset + idx in weights_x:
-                        w += weights_x[self.char_offset + idx] * row[self.char_offset + idx] / 4
-            if w > 0:
-                found.append(Evidence(text[tok.start:tok.end], tok.lemma, round(float(w), 4), name,
-                                      tok.start, tok.end))
+    def _char_columns(self, word: str) -> tuple[int, ...]:
+        """Feature columns of a word's character n-grams (memoised per word form)."""
+        if self.char_analyzer is None:
+            return ()
+        found = self._char_memo.get(word)
+        if found is None:
+            found = tuple(self.char_offset + self.char_vocab[g] for g in set(self.char_analyzer(word))
+                          if g in self.char_vocab)
+            if len(self._char_memo) < CHAR_MEMO_SIZE:
+                self._char_memo[word] = found
         return found
