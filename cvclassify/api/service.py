@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from concurrent.futures import Future
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 

@@ -16,7 +16,6 @@ from cvclassify.analysis import Analyzer, Token
 from cvclassify.document import truncate
 from cvclassify.suggestion import Evidence, Suggestion
 
-
 CHAR_MEMO_SIZE = 200_000
 """Word forms whose character n-gram columns are remembered (a few tens of MB at most)."""
 
@@ -59,37 +58,42 @@ class Explainer:
         """
         fields = {name: truncate(value)[0] for name, value in fields.items()}
         x = x.tocsr()
-        weights_x = dict(zip(x.indices.tolist(), x.data.tolist(), strict=True))
+        x.sort_indices()
         names = list(fields)
         words: list[tuple[str, str, Token]] = []
         rows: list[int] = []
         cols: list[int] = []
-        values: list[float] = []
         shares: list[float] = []
-
-        def add(word: int, column: int | None, share: float) -> None:
-            if column is not None and column in weights_x:
-                rows.append(word)
-                cols.append(column)
-                values.append(weights_x[column])
-                shares.append(share)
-
+        vocab = self.vocab
         for name, tokens in zip(names, self.analyzer.tokens([fields[n] for n in names]), strict=True):
             text = fields[name]
             for i, tok in enumerate(tokens):
                 word = len(words)
                 words.append((name, text, tok))
-                add(word, self.vocab.get(tok.lemma), 1.0)
+                found = [(vocab.get(tok.lemma), 1.0)]
                 if i + 1 < len(tokens):
-                    add(word, self.vocab.get(f"{tok.lemma} {tokens[i + 1].lemma}"), 2.0)
+                    found.append((vocab.get(f"{tok.lemma} {tokens[i + 1].lemma}"), 2.0))
                 if i > 0:
-                    add(word, self.vocab.get(f"{tokens[i - 1].lemma} {tok.lemma}"), 2.0)
-                for column in self._char_columns(text[tok.start:tok.end]):
-                    add(word, column, 4.0)
+                    found.append((vocab.get(f"{tokens[i - 1].lemma} {tok.lemma}"), 2.0))
+                for column, share in found:
+                    if column is not None:
+                        rows.append(word)
+                        cols.append(column)
+                        shares.append(share)
+                chars = self._char_columns(text[tok.start:tok.end])
+                rows.extend([word] * len(chars))
+                cols.extend(chars)
+                shares.extend([4.0] * len(chars))
         if not rows:
             return
-        rows_a, cols_a = np.array(rows), np.array(cols)
-        values_a, shares_a = np.array(values), np.array(shares)
+        # keep the (word, feature) pairs whose feature is present in the text, with its value
+        cols_a = np.array(cols, dtype=np.int64)
+        where = np.searchsorted(x.indices, cols_a)
+        where[where >= x.indices.size] = 0
+        present = x.indices.size > 0
+        keep = (x.indices[where] == cols_a) if present else np.zeros(cols_a.size, dtype=bool)
+        rows_a, cols_a = np.array(rows)[keep], cols_a[keep]
+        values_a, shares_a = x.data[where[keep]], np.array(shares)[keep]
         for s in items:
             row = self.coef[self.position[s.id]]
             if row.size == 0:
