@@ -19,8 +19,8 @@ import asyncio
 import json
 import os
 import platform
-import shutil
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -219,7 +219,7 @@ def main() -> None:
             proc = start_server(workers, port, Path(tmp) / f"fb{workers}.sqlite3")
             try:
                 asyncio.run(drive(port, 2 * workers, 3.0, texts))  # warm every worker
-                def measure(clients: int, duration: float) -> dict:
+                def measure(clients: int, duration: float, port: int = port) -> dict:
                     if args.client == "wrk":
                         return drive_wrk(port, clients, duration, texts, Path(tmp))
                     return asyncio.run(drive(port, clients, duration, texts))
