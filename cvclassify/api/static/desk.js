@@ -746,7 +746,8 @@
       text: null,
       suggested,
       kept: suggested.filter((id) => review.ticked.has(id)),
-      removed: suggested.filter((id) => !review.ticked.has(id)),
+      // removed: what the model ticked and the officer unticked (not every unticked suggestion)
+      removed: review.suggestions.filter((s) => s.selected && !review.ticked.has(s.id)).map((s) => s.id),
       added: review.added.filter((leaf) => review.ticked.has(leaf.id) && !suggested.includes(leaf.id)).map((l) => l.id),
       comment: comment || null,
       reviewer: reviewer || null,
