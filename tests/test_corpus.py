@@ -42,8 +42,9 @@ def test_every_leaf_code_has_at_least_eight_primary_examples(corpus, taxonomy):
 def test_corpus_looks_like_real_files(corpus, taxonomy):
     stats = corpus_stats(corpus, taxonomy)
     assert 0.25 <= stats["multi_code_share"] <= 0.45
-    assert set(stats["per_style"]) == {"fiche_action", "formulaire", "titre", "dossier_long", "bruite"}
+    assert set(stats["per_style"]) == {"fiche_action", "formulaire", "titre", "dossier_long", "bruite", "export"}
     assert min(stats["per_style"].values()) >= 0.08 * len(corpus)
+    assert stats["per_style"]["export"] >= 400
     assert set(stats["per_year"]) == set(range(2015, 2024))
     assert stats["length_words"]["min"] <= 15 and stats["length_words"]["max"] >= 300
     # Cohesion codes (axes 1-2) carry more examples than urban and steering ones, as in real programmes.
