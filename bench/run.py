@@ -87,10 +87,13 @@ def main() -> None:
     parser.add_argument("suites", nargs="+", help="features, classifiers, data, annif")
     parser.add_argument("--cv", type=int, default=3, help="CV folds on the training split (0: held-out only)")
     parser.add_argument("--only", nargs="*", help="run only these system names")
+    parser.add_argument("--split", choices=["heldout", "crosswriter"], default="heldout",
+                        help="heldout: the fixed split; crosswriter: train on every proposal but the export-style "
+                             "ones (batches J, K, other writers), test on those")
     args = parser.parse_args()
     taxonomy = load_taxonomy()
     corpus = load_corpus()
-    train, test = split_corpus(corpus, load_heldout())
+    train, test = split_for(corpus, args.split)
     RESULTS.mkdir(parents=True, exist_ok=True)
     for suite in args.suites:
         results = []
@@ -103,9 +106,20 @@ def main() -> None:
             print(markdown(results[-1:], system.name), file=sys.stderr)
         payload = {"suite": suite, "corpus": corpus.fingerprint(), "train": len(train), "heldout": len(test),
                    "results": results}
-        (RESULTS / f"{suite}.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-        (RESULTS / f"{suite}.md").write_text(
-            markdown(results, f"{suite} — {len(train)} training, {len(test)} held-out proposals"), encoding="utf-8")
+        stem = suite if args.split == "heldout" else f"{suite}-{args.split}"
+        what = "held-out" if args.split == "heldout" else "export-style (cross-writer)"
+        (RESULTS / f"{stem}.json").write_text(json.dumps({**payload, "split": args.split}, indent=2) + "\n",
+                                              encoding="utf-8")
+        (RESULTS / f"{stem}.md").write_text(
+            markdown(results, f"{suite} — {len(train)} training, {len(test)} {what} proposals"), encoding="utf-8")
+
+
+def split_for(corpus, split: str):
+    """(train, test) proposals of a named split."""
+    if split == "crosswriter":
+        return ([p for p in corpus.proposals if p.style != "export"],
+                [p for p in corpus.proposals if p.style == "export"])
+    return split_corpus(corpus, load_heldout())
 
 
 if __name__ == "__main__":

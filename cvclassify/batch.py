@@ -104,9 +104,11 @@ def classify_rows(classifier: Classifier, rows: Sequence[Item], options: Options
         ):
             row = suggestions.to_row()
             result = results[position]
-            result.update(status=STATUS_OK if any(s.selected for s in suggestions) else STATUS_REVIEW,
+            decision = suggestions.decision
+            accepted = decision["route"] == "auto" if decision else any(s.selected for s in suggestions)
+            result.update(status=STATUS_OK if accepted else STATUS_REVIEW,
                           suggestions=row["suggestions"], evidence=evidence,
-                          selected=[s.code for s in suggestions if s.selected],
+                          selected=[s.code for s in suggestions if s.selected], decision=decision,
                           objective_hint=row.get("objective_hint"), warnings=row.get("warnings", []))
     return results
 
@@ -347,8 +349,12 @@ def _worker_model(model_dir: str) -> Classifier:
 def result_columns(k: int) -> list[str]:
     """Columns added to the input's in CSV and XLSX outputs (French: analysts read them)."""
     ranked = [name for i in range(1, k + 1) for name in (f"cv_code_{i}", f"cv_libelle_{i}", f"cv_score_{i}")]
-    return ["cv_id", "cv_statut", "cv_erreur", "cv_codes_retenus", "cv_objectif", "cv_axe", *ranked,
-            "cv_mots_determinants", "cv_objectif_probable"]
+    return ["cv_id", "cv_statut", "cv_erreur", "cv_codes_retenus", "cv_decision", "cv_confiance", "cv_objectif",
+            "cv_axe", *ranked, "cv_mots_determinants", "cv_objectif_probable"]
+
+
+ROUTE_LABELS = {"auto": "acceptable tel quel", "review": "à relire", "objective": "objectif sûr, code à choisir"}
+"""The decision of each row as analysts read it in CSV/XLSX outputs."""
 
 
 def flat_row(result: dict[str, Any], values: dict[str, str], k: int) -> dict[str, Any]:
@@ -356,9 +362,12 @@ def flat_row(result: dict[str, Any], values: dict[str, str], k: int) -> dict[str
     out: dict[str, Any] = dict(values)
     top = result["suggestions"][0] if result["suggestions"] else None
     hint = result.get("objective_hint")
+    decision = result.get("decision") or {}
     out.update({
         "cv_id": result["id"], "cv_statut": result["status"], "cv_erreur": result["error"] or "",
         "cv_codes_retenus": " | ".join(result["selected"]),
+        "cv_decision": ROUTE_LABELS.get(decision.get("route"), ""),
+        "cv_confiance": decision.get("confidence", ""),
         "cv_objectif": f"{top['objective']['code']} {top['objective']['label']}" if top else "",
         "cv_axe": f"{top['axis']['code']} {top['axis']['label']}" if top else "",
         "cv_mots_determinants": ", ".join(result["evidence"]),
@@ -377,7 +386,7 @@ def json_row(result: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
     row = {"id": result["id"], "input": values, "status": result["status"]}
     if result["error"]:
         row["error"] = result["error"]
-    row.update({k: result[k] for k in ("suggestions", "selected", "evidence", "objective_hint")})
+    row.update({k: result.get(k) for k in ("suggestions", "selected", "decision", "evidence", "objective_hint")})
     if result.get("warnings"):
         row["warnings"] = result["warnings"]
     return row
@@ -388,7 +397,7 @@ def _write_output(output: Path, input_columns: list[str], results: Iterable[dict
 
     if output.suffix.lower() in (".jsonl", ".ndjson"):
         rows = (json_row(r, r.get("input") or {}) for r in results)
-        return write_rows(output, ["id", "input", "status", "error", "suggestions", "selected", "evidence",
-                                   "objective_hint"], rows)
+        return write_rows(output, ["id", "input", "status", "error", "suggestions", "selected", "decision",
+                                   "evidence", "objective_hint"], rows)
     columns = [c for c in input_columns if not c.startswith("cv_")] + result_columns(k)
     return write_rows(output, columns, (flat_row(r, r.get("input") or {}, k) for r in results))

@@ -241,6 +241,12 @@ def suggest(
         words = ", ".join(e.word for e in s.evidence[:5])
         table.add_row(f"{rank}{mark}", s.code, f"{s.score:.2f}", s.objective["code"], s.label, words)
     out.print(table)
+    decision = result.decision
+    if decision:
+        confidence = f"{decision['confidence']:.2f}".replace(".", ",")
+        verdict = {"auto": "[green]acceptable tel quel[/]", "review": "[yellow]à relire[/]",
+                   "objective": "[yellow]objectif sûr, code à choisir[/]"}[decision["route"]]
+        out.print(f"Décision : {verdict} (confiance dans le premier code : {confidence})")
     if result.objective_hint:
         h = result.objective_hint
         out.print(f"Code incertain, mais l'objectif {h.code} « {h.label} » est probable ({h.score:.2f}).")

@@ -15,7 +15,8 @@ from cvclassify.errors import ModelError
 from cvclassify.metrics import evaluate_scores
 from cvclassify.model import Classifier, ModelParams
 from cvclassify.projects import Project, open_project
-from cvclassify.training import Log, _quiet, cross_validated_scores, heldout_metrics
+from cvclassify.quality import quality_report
+from cvclassify.training import Log, _quiet, cross_validated_scores, heldout_assessment, heldout_metrics
 
 TARGETS = (("leaf", "P@1", 0.80), ("leaf", "R@3", 0.92), ("objective", "R@3", 0.96), ("axis", "P@1", 0.95))
 
@@ -53,15 +54,20 @@ def evaluation_report(
     for w in warnings:
         log(f"attention : {w}")
     evaluations = {}
+    themes = project.taxonomy_path.with_name(project.taxonomy_path.name.split(".")[0] + ".themes.yaml")
     if heldout:
         log(f"jeu mis de côté : {len(heldout)} propositions à noter")
         evaluations["heldout"] = heldout_metrics(classifier, heldout, details=True)
+        evaluations["heldout"]["officer"] = quality_report(heldout_assessment(classifier, heldout), heldout,
+                                                           classifier.leaf_ids, classifier.taxonomy, themes)
     if cv_folds >= 2:
         params = ModelParams.from_dict(classifier.card.params)
         params.cv_folds = min(params.cv_folds, 3) if params.cv_folds >= 2 else 0
-        scores, selected = cross_validated_scores(train, classifier.taxonomy, params, cv_folds, log)
+        judged = cross_validated_scores(train, classifier.taxonomy, params, cv_folds, log)
         gold = [set(p.codes) for p in train]
-        block = evaluate_scores(scores, gold, classifier.leaf_ids, classifier.taxonomy, selected, details=True)
+        block = evaluate_scores(judged.scores, gold, classifier.leaf_ids, classifier.taxonomy, judged.selected,
+                                details=True)
+        block["officer"] = quality_report(judged, train, classifier.leaf_ids, classifier.taxonomy, themes)
         block["folds"] = cv_folds
         evaluations["cross_validation"] = block
     if not evaluations:

@@ -54,13 +54,20 @@ class Analyse(TransformerMixin, BaseEstimator):
 
 
 class LemmaStrings(TransformerMixin, BaseEstimator):
-    """Analyses → space-separated content lemmas."""
+    """Analyses → space-separated content lemmas, without the domain stop words (folded lemmas that
+    say where an action happens, not what it does: the territory's place names)."""
+
+    def __init__(self, stop_words: tuple[str, ...] = ()) -> None:
+        self.stop_words = stop_words
 
     def fit(self, X: Sequence[Analysis], y=None) -> LemmaStrings:
         return self
 
     def transform(self, X: Sequence[Analysis]) -> list[str]:
-        return [a.lemmas for a in X]
+        stop = set(getattr(self, "stop_words", ()) or ())
+        if not stop:
+            return [a.lemmas for a in X]
+        return [" ".join(w for w in a.lemmas.split() if w not in stop) for a in X]
 
 
 class RawTexts(TransformerMixin, BaseEstimator):
@@ -159,10 +166,10 @@ def whitespace_tokens(text: str) -> list[str]:
     return text.split()
 
 
-def lemma_block(ngrams: tuple[int, int], min_df: int = 1) -> Pipeline:
+def lemma_block(ngrams: tuple[int, int], min_df: int = 1, stop_words: Sequence[str] = ()) -> Pipeline:
     """TF-IDF over lemma n-grams."""
     return Pipeline([
-        ("lemmas", LemmaStrings()),
+        ("lemmas", LemmaStrings(tuple(fold(w) for w in stop_words))),
         ("tfidf", TfidfVectorizer(tokenizer=whitespace_tokens, token_pattern=None, lowercase=False,
                                   ngram_range=ngrams, sublinear_tf=True, min_df=min_df)),
     ])

@@ -84,11 +84,23 @@ class Project:
     corpus: str = ""
     heldout: str = ""
     models: str = ""
+    places: str = ""
+    """Optional file of place names (one folded lemma per line, # comments) left out of lemma features."""
 
     def _path(self, value: str, what: str) -> Path:
         if not value:
             raise ProjectError(f"Project {self.name!r} has no {what} in {self.home / CONFIG_FILE}.")
         return (self.home / value).resolve()
+
+    def place_names(self) -> tuple[str, ...]:
+        """The project's place names (empty when it declares none)."""
+        if not self.places:
+            return ()
+        path = self._path(self.places, "places")
+        if not path.is_file():
+            raise ProjectError(f"Fichier de noms de lieux introuvable pour {self.name!r} : {path}.")
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return tuple(w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#"))
 
     @property
     def taxonomy_path(self) -> Path:
@@ -206,7 +218,7 @@ class Home:
         for name, entry in (data.get("projects") or {}).items():
             if not isinstance(entry, dict):
                 raise ProjectError(f"{config}: [projects.{name}] must be a table.")
-            allowed = {"title", "taxonomy", "corpus", "heldout", "models"}
+            allowed = {"title", "taxonomy", "corpus", "heldout", "models", "places"}
             unknown = set(entry) - allowed
             if unknown:
                 raise ProjectError(f"{config}: unknown key(s) {sorted(unknown)} in [projects.{name}].")
@@ -244,7 +256,7 @@ def init_home(target: Path, source: Path | None = None) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source_home.root / CONFIG_FILE, target / CONFIG_FILE)
     for project in source_home.projects.values():
-        for rel in (project.taxonomy, project.corpus, project.heldout):
+        for rel in (project.taxonomy, project.corpus, project.heldout, project.places):
             if not rel:
                 continue
             src = source_home.root / rel

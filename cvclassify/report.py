@@ -89,6 +89,65 @@ def plot_levels(report: dict, path: Path) -> None:
     plt.close(fig)
 
 
+OFFICER_TARGETS = {"ECE_top5": 0.03, "precision": 0.85, "recall": 0.80, "auto_share": 0.60, "auto_P@1": 0.97}
+
+
+def _officer_row(name: str, m: dict) -> str:
+    sel = m["selected"]
+    routes = m.get("routes") or {}
+    auto = routes.get("auto", {})
+    obj = routes.get("objective", {})
+    return (f"| {name} | {m['documents']} | {m['P@1']:.3f} | {m['R@3']:.3f} | {m['ECE_top5']:.3f} | "
+            f"{sel['precision']:.3f} | {sel['recall']:.3f} | {sel['per_document']:.2f} | "
+            f"{auto.get('share', 0):.2f} | {auto.get('P@1', float('nan')):.3f} | {obj.get('share', 0):.2f} | "
+            f"{obj.get('objective_P@1', float('nan')):.3f} |")
+
+
+def officer_sections(evaluations: dict) -> list[str]:
+    """Markdown: calibration of the five codes shown, ticked codes and decisions, by style and mix."""
+    parts = ["", "## What an officer sees", "",
+             "Scores, ticks and decisions as shown to users (top five suggestions). Targets: ECE over the top "
+             "five ≤ 0.03; ticked codes precision ≥ 0.85 with recall ≥ 0.80; `auto` right first code ≥ 0.97 "
+             "on ≥ 60 % of applications. *Programme mix* re-weights documents so that the national themes "
+             "have their 2020 Metz shares (84 % cohesion, 11 % employment, 4 % living environment, 1 % "
+             "steering).", ""]
+    head = ("| set | docs | P@1 | R@3 | ECE top 5 | ticked P | ticked R | ticked/doc | auto share | auto P@1 "
+            "| objective share | objective P@1 |")
+    for name, block in evaluations.items():
+        officer = block.get("officer")
+        if not officer:
+            continue
+        parts += [f"### {name.replace('_', ' ').capitalize()}", "", head, "|---" * 12 + "|",
+                  _officer_row("all (flat)", officer["flat"])]
+        if "programme_mix" in officer:
+            parts.append(_officer_row("all (programme mix)", officer["programme_mix"]))
+        for style, m in officer["by_style"].items():
+            parts.append(_officer_row(style, m))
+        parts += ["", "Reliability of the first score (all documents):", "",
+                  "| score | documents | mean score | right |", "|---|---|---|---|"]
+        for row in officer["flat"]["top1_reliability"]:
+            parts.append(f"| {row['bin']} | {row['count']} | {row['mean_score']:.3f} | {row['observed']:.3f} |")
+        parts += ["", "Reliability of the first score by style (mean score → right):", "",
+                  "| style | " + " | ".join(b for b in ("0.0-0.5", "0.5-0.8", "0.8-0.95", "0.95-1.0")) + " |",
+                  "|---|---|---|---|---|"]
+        for style, m in officer["by_style"].items():
+            parts.append(f"| {style} | " + " | ".join(_band(m["top1_reliability"], lo, hi)
+                                                     for lo, hi in ((0, .5), (.5, .8), (.8, .95), (.95, 1.01)))
+                         + " |")
+        parts.append("")
+    return parts
+
+
+def _band(table: list[dict], lo: float, hi: float) -> str:
+    rows = [r for r in table if lo <= float(r["bin"].split("-")[0]) < hi]
+    n = sum(r["count"] for r in rows)
+    if not n:
+        return "–"
+    mean = sum(r["mean_score"] * r["count"] for r in rows) / n
+    right = sum(r["observed"] * r["count"] for r in rows) / n
+    return f"{mean:.2f} → {right:.2f} (n={n})"
+
+
 def write_report(report: dict, directory: Path, taxonomy=None, plots: bool | None = None) -> Path:
     """Write metrics.json, report.md and (when matplotlib is installed, or ``plots``) the PNG plots."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -120,8 +179,9 @@ def write_report(report: dict, directory: Path, taxonomy=None, plots: bool | Non
               "| target | value | met |", "|---|---|---|"]
     for t in report.get("targets", []):
         parts.append(f"| {t['name']} ≥ {t['target']} | {t['value']:.3f} | {'yes' if t['met'] else '**no**'} |")
+    parts += officer_sections(evaluations)
     cal = detailed["calibration"]
-    parts += ["", "## Calibration", "",
+    parts += ["", "## Calibration of every (document, code) score", "",
               f"ECE {cal['ECE']:.3f}, Brier {cal['Brier']:.4f}; mean top-1 score "
               f"{cal['top1_mean_score']:.3f} for a top-1 accuracy of {cal['top1_accuracy']:.3f}.", "",
               image("calibration", "calibration.png"), "", "## Most frequent confusions", "",

@@ -59,8 +59,11 @@ class Suggestions(list):
     """
 
     def __init__(self, items: Sequence[Suggestion] = (), *, objective_hint: Suggestion | None = None,
-                 warnings: Sequence[str] = (), model_version: str = "") -> None:
+                 warnings: Sequence[str] = (), model_version: str = "", decision: dict | None = None) -> None:
         super().__init__(items)
+        self.decision = decision
+        """``{"confidence": P(first code right), "route": "auto" | "review" | "objective"}`` (and the
+        objective when the route is ``objective``), or None for a model without a fitted decision."""
         self.objective_hint = objective_hint
         self.warnings = list(warnings)
         self.model_version = model_version
@@ -74,6 +77,7 @@ class Suggestions(list):
         return {
             "suggestions": [s.to_dict() for s in self],
             "objective_hint": self.objective_hint.to_dict() if self.objective_hint else None,
+            "decision": self.decision,
             "warnings": self.warnings,
             "model_version": self.model_version,
         }
@@ -84,6 +88,8 @@ class Suggestions(list):
         if self.objective_hint is not None:
             hint = self.objective_hint
             row["objective_hint"] = {"code": hint.code, "label": hint.label, "score": hint.score}
+        if self.decision is not None:
+            row["decision"] = self.decision
         if self.warnings:
             row["warnings"] = self.warnings
         return row

@@ -19,7 +19,9 @@ from cvclassify.corpus import Proposal, ids_fingerprint, load_corpus, load_heldo
 from cvclassify.errors import CorpusError, ModelError
 from cvclassify.metrics import evaluate_scores
 from cvclassify.model import estimator
+from cvclassify.hierarchy import RollUp
 from cvclassify.model.calibration import fit_platt, platt, tune_thresholds
+from cvclassify.model.decision import Assessment, fit_decider
 from cvclassify.model.card import ModelCard, library_versions
 from cvclassify.model.classifier import Classifier
 from cvclassify.model.params import ModelParams
@@ -105,11 +107,18 @@ def train_classifier(
     analyzer = analyzer if analyzer is not None and analyzer.mode == params.analysis else Analyzer(mode=params.analysis)
     analyses = analyzer.analyse(texts)
 
-    calibration, thresholds = (1.0, 0.0), np.full(len(leaf_ids), 0.5)
+    calibration, thresholds, decider = (1.0, 0.0), np.full(len(leaf_ids), 0.5), None
     if params.cv_folds >= 2 and n_props >= params.cv_folds * 2:
         decisions = out_of_fold_decisions(analyses, y, n_props, params, factory, log)
         calibration = fit_platt(decisions, y[:n_props])
-        thresholds = tune_thresholds(platt(decisions, calibration), y[:n_props], params.min_threshold)
+        base = platt(decisions, calibration)
+        thresholds = tune_thresholds(base, y[:n_props], params.min_threshold)
+        if params.decision:
+            roll = RollUp(taxonomy, leaf_ids, "objective")
+            objective_y = np.zeros((n_props, len(roll.groups)), dtype=int)
+            for leaf, group in enumerate(roll.member):
+                objective_y[:, group] |= y[:n_props, leaf]
+            decider = fit_decider(base, y[:n_props], roll.scores(base), objective_y)
 
     log("apprentissage du modèle final")
     pipeline = estimator.fit_pipeline(factory(params), analyses, y, params.prune_share)
@@ -125,38 +134,56 @@ def train_classifier(
         params=asdict(params),
         libraries=library_versions(),
         calibration={"a": calibration[0], "b": calibration[1]},
+        decision=decider.to_dict() if decider else {},
     )
-    return Classifier(pipeline, taxonomy, leaf_ids, calibration, thresholds, card)
+    return Classifier(pipeline, taxonomy, leaf_ids, calibration, thresholds, card, decider)
 
 
 def heldout_metrics(classifier: Classifier, heldout: Sequence[Proposal], details: bool = False) -> dict:
     """Metrics of a classifier on proposals it did not train on, at leaf, objective and axis level."""
     scores = classifier.scores([p.full_text for p in heldout])
     gold = [set(p.codes) for p in heldout]
-    selected = scores >= classifier.thresholds
+    selected = classifier.select(scores)
     return evaluate_scores(scores, gold, classifier.leaf_ids, classifier.taxonomy, selected, details=details)
 
 
 def cross_validated_scores(
     proposals: Sequence[Proposal], taxonomy: Taxonomy, params: ModelParams, folds: int = 5, log: Log = _quiet,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold calibrated scores and selections for every proposal (iterative stratification).
+) -> Assessment:
+    """Out-of-fold calibrated scores, ticked codes and decisions for every proposal (iterative
+    stratification).
 
-    Each fold trains a full model (with its own inner calibration) on the other folds and the
-    objective descriptions, then scores the fold it did not see.
+    Each fold trains a full model (with its own inner calibration and decision rules) on the other
+    folds and the objective descriptions, then judges the fold it did not see.
     """
     leaf_ids = taxonomy.leaf_ids
     y = MultiLabelBinarizer(classes=leaf_ids).fit_transform([p.codes for p in proposals])
-    scores = np.zeros(y.shape, dtype=float)
-    selected = np.zeros(y.shape, dtype=bool)
+    n = len(proposals)
+    scores, selected = np.zeros(y.shape, dtype=float), np.zeros(y.shape, dtype=bool)
+    confidence, objective, objective_confidence = np.zeros(n), np.zeros(n, dtype=int), np.zeros(n)
+    routes = [""] * n
     analyzer = Analyzer(mode=params.analysis)
-    for n, (train_idx, test_idx) in enumerate(multilabel_folds(y, folds, params.random_state), start=1):
-        log(f"validation croisée : pli {n}/{folds} ({len(train_idx)} pour apprendre, {len(test_idx)} à noter)")
+    for k, (train_idx, test_idx) in enumerate(multilabel_folds(y, folds, params.random_state), start=1):
+        log(f"validation croisée : pli {k}/{folds} ({len(train_idx)} pour apprendre, {len(test_idx)} à noter)")
         model = train_classifier([proposals[i] for i in train_idx], taxonomy, params, analyzer=analyzer)
-        fold_scores = model.scores(analyzer.analyse([proposals[i].full_text for i in test_idx]))
-        scores[test_idx] = fold_scores
-        selected[test_idx] = fold_scores >= model.thresholds
-    return scores, selected
+        analyses = analyzer.analyse([proposals[i].full_text for i in test_idx])
+        judged = model.assess(analyses)
+        if judged is None:
+            fold_scores = model.scores(analyses)
+            judged = model.threshold_assessment(fold_scores)
+        scores[test_idx], selected[test_idx] = judged.scores, judged.selected
+        confidence[test_idx], objective[test_idx] = judged.confidence, judged.objective
+        objective_confidence[test_idx] = judged.objective_confidence
+        for i, route in zip(test_idx, judged.route or [""] * len(test_idx), strict=True):
+            routes[i] = route
+    return Assessment(scores, selected, confidence, routes if all(routes) else [], objective, objective_confidence)
+
+
+def heldout_assessment(classifier: Classifier, heldout: Sequence[Proposal]) -> Assessment:
+    """The classifier's judgement of proposals it did not train on."""
+    texts = [p.full_text for p in heldout]
+    judged = classifier.assess(texts)
+    return judged if judged is not None else classifier.threshold_assessment(classifier.scores(texts))
 
 
 @dataclass
@@ -195,6 +222,8 @@ def train_version(
     train, heldout = split_corpus(corpus, heldout_ids)
     params = replace(params) if params else ModelParams()
     params.cv_folds = cv_folds
+    if not params.stop_words:
+        params.stop_words = project.place_names()
     if descriptions_only:
         params.use_proposals = False
     log(f"{len(train)} propositions et {len(tree.leaves)} descriptions d'objectifs pour apprendre ; "

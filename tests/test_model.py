@@ -126,21 +126,26 @@ def test_unsure_leaf_but_sure_objective_suggests_the_objective(small_model):
     expected = 1 - np.prod(1 - row[members])
     assert expected >= 0.5
     allowed = np.ones(len(clf.leaf_ids), dtype=bool)
-    result = clf.rank(row, allowed, k=3)
+    result = clf.rank(clf.threshold_assessment(row[None, :]), 0, allowed, k=3)
     assert not any(s.selected for s in result)
     hint = result.objective_hint
     assert hint is not None and hint.code == "2.6" and hint.level == "operational"
     assert hint.score == pytest.approx(expected, abs=1e-3)
     confident = row.copy()
     confident[clf.leaf_ids.index("2.6.4")] = 0.99
-    assert clf.rank(confident, allowed, 3).objective_hint is None
+    assert clf.rank(clf.threshold_assessment(confident[None, :]), 0, allowed, 3).objective_hint is None
 
 
-def test_selected_marks_scores_above_the_code_threshold(small_model):
+def test_selected_follows_the_fitted_selection_rule(small_model):
+    decider = small_model.decider
+    assert decider is not None
     result = small_model.suggest("Conseil citoyen : formation des membres et réunions plénières", k=5)
-    for s in result:
-        j = small_model.leaf_ids.index(s.id)
-        assert s.selected == (s.score >= round(float(small_model.thresholds[j]), 4) - 1e-4)
+    for rank, s in enumerate(result):
+        threshold = decider.first if rank == 0 else decider.other
+        expected = rank < decider.max_selected and s.score >= round(threshold, 4) - 1e-4
+        assert s.selected == expected or abs(s.score - threshold) < 1e-4
+    assert result.decision["route"] in ("auto", "review", "objective")
+    assert 0.0 <= result.decision["confidence"] <= 1.0
 
 
 def test_training_refuses_codes_outside_the_taxonomy(taxonomy):

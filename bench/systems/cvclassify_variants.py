@@ -115,6 +115,12 @@ class CvclassifyVariant:
         return self.model.scores(texts)
 
 
+def _places() -> tuple[str, ...]:
+    from cvclassify.projects import open_project
+
+    return open_project().place_names()
+
+
 def suites() -> dict[str, list[CvclassifyVariant]]:
     V = CvclassifyVariant
     return {
@@ -136,6 +142,11 @@ def suites() -> dict[str, list[CvclassifyVariant]]:
             V("svm", "one-vs-rest linear SVM, calibrated (sigmoid, 2 folds)", classifier="svm"),
             V("sgd", "one-vs-rest SGD, modified Huber loss", classifier="sgd"),
             V("cnb", "one-vs-rest complement naive Bayes", classifier="cnb"),
+        ],
+        "lead": [
+            V("cvclassify", "shipped recipe: lemma+char+vectors, place names as domain stop words",
+              vectors=1.0, stop_words=_places()),
+            V("cvclassify-places-kept", "shipped recipe, place names kept as features", vectors=1.0),
         ],
         "data": [
             V("both", "objective descriptions + proposals (default)"),

@@ -94,9 +94,17 @@ class SuggestionOut(BaseModel):
     evidence: list[EvidenceOut] = []
 
 
+class ObjectiveDecision(BaseModel):
+    code: str
+    label: str
+    confidence: float
+
+
 class Decision(BaseModel):
     confidence: float = Field(description="Probabilité que le premier code soit juste")
-    route: Literal["auto", "review", "objective"]
+    route: Literal["auto", "review", "objective"] = Field(
+        description="auto : acceptable tel quel ; review : à relire ; objective : objectif sûr, code à choisir")
+    objective: ObjectiveDecision | None = None
 
 
 class SuggestResponse(BaseModel):

@@ -29,6 +29,8 @@ class ModelCard:
     project: str = ""
     heldout_fingerprint: str = ""
     """Hash of the held-out split the metrics were measured on (empty: unknown)."""
+    decision: dict[str, Any] = field(default_factory=dict)
+    """Selection thresholds, auto and objective thresholds, and their out-of-fold figures."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelCard:

@@ -24,6 +24,7 @@ from cvclassify.hierarchy import RollUp
 from cvclassify.model import estimator
 from cvclassify.model.calibration import platt
 from cvclassify.model.card import ModelCard
+from cvclassify.model.decision import Assessment, Decider
 from cvclassify.model.explain import Explainer
 from cvclassify.suggestion import Suggestion, Suggestions
 from cvclassify.taxonomy import Taxonomy, taxonomy_from_dict
@@ -40,8 +41,10 @@ class Classifier:
     """Suggests leaf codes of a taxonomy for French grant applications. Safe to share between threads."""
 
     def __init__(self, pipeline: Pipeline, taxonomy: Taxonomy, leaf_ids: list[str],
-                 calibration: tuple[float, float], thresholds: np.ndarray, card: ModelCard) -> None:
+                 calibration: tuple[float, float], thresholds: np.ndarray, card: ModelCard,
+                 decider: Decider | None = None) -> None:
         self.pipeline = pipeline
+        self.decider = decider
         self.taxonomy = taxonomy
         self.leaf_ids = leaf_ids
         self.calibration = calibration
@@ -71,7 +74,19 @@ class Classifier:
 
     def scores(self, texts: Sequence) -> np.ndarray:
         """Calibrated scores in [0, 1] (documents × leaf codes, in ``leaf_ids`` order)."""
-        return platt(self.decision(texts), self.calibration)
+        base = platt(self.decision(texts), self.calibration)
+        return self.decider.calibrate(base) if self.decider else base
+
+    def select(self, scores: np.ndarray) -> np.ndarray:
+        """The codes to tick (documents × leaf codes) of calibrated scores."""
+        return self.decider.select(scores) if self.decider else scores >= self.thresholds
+
+    def assess(self, texts: Sequence) -> Assessment | None:
+        """Calibrated scores, ticked codes, confidence and route of texts (None: model without decision)."""
+        if self.decider is None:
+            return None
+        base = platt(self.decision(texts), self.calibration)
+        return self.decider.assess(base, self.objectives.scores(base))
 
     def suggest(self, text: DocumentInput, k: int = 5, *, only: Sequence[str] | None = None,
                 exclude: Sequence[str] | None = None, explain: bool = True) -> Suggestions:
@@ -84,10 +99,10 @@ class Classifier:
 
         (``cvclassify.batch`` classifies files and flags bad rows instead of raising.)
         """
-        documents, prepared, x, scores, allowed = self._score(texts, k, only, exclude)
+        documents, prepared, x, judged, allowed = self._score(texts, k, only, exclude)
         results = []
         for i, (doc, (text, notes)) in enumerate(zip(documents, prepared, strict=True)):
-            result = self.rank(scores[i], allowed, k, notes)
+            result = self.rank(judged, i, allowed, k, notes)
             if explain and result:
                 self.explainer.explain(doc.fields or {"text": text}, result, x[i])
             results.append(result)
@@ -97,10 +112,10 @@ class Classifier:
                            exclude: Sequence[str] | None = None, terms: int = 5) -> list[tuple[Suggestions, list[str]]]:
         """Suggestions for many applications, each with the lemmas that most raised its first code
         (a fast explanation for batches: read from the features already computed)."""
-        _, prepared, x, scores, allowed = self._score(texts, k, only, exclude)
+        _, prepared, x, judged, allowed = self._score(texts, k, only, exclude)
         out = []
         for i, (_, notes) in enumerate(prepared):
-            result = self.rank(scores[i], allowed, k, notes)
+            result = self.rank(judged, i, allowed, k, notes)
             out.append((result, self.explainer.top_terms(x[i], result[0].id, terms) if result and terms else []))
         return out
 
@@ -111,10 +126,12 @@ class Classifier:
         prepared = [d.prepare() for d in documents]
         allowed = self.allowed(only, exclude)
         if not prepared:
-            return documents, prepared, None, np.zeros((0, len(self.leaf_ids))), allowed
+            return documents, prepared, None, None, allowed
         x = estimator.features(self.pipeline, [text for text, _ in prepared])
-        scores = platt(self.linear.decision(x), self.calibration)
-        return documents, prepared, x, scores, allowed
+        base = np.where(allowed, platt(self.linear.decision(x), self.calibration), 0.0)
+        if self.decider is None:
+            return documents, prepared, x, self.threshold_assessment(base), allowed
+        return documents, prepared, x, self.decider.assess(base, self.objectives.scores(base)), allowed
 
     @property
     def linear(self) -> estimator.StackedLinear:
@@ -140,13 +157,26 @@ class Classifier:
             )
         return mask
 
-    def rank(self, row: np.ndarray, allowed: np.ndarray, k: int, notes: Sequence[str] = ()) -> Suggestions:
-        """The ``k`` best allowed codes of one score row, labelled, with the objective hint."""
+    def threshold_assessment(self, base: np.ndarray) -> Assessment:
+        """Scores as they are, ticked above each code's threshold, no decision (models without a decider)."""
+        n = len(base)
+        return Assessment(base, base >= self.thresholds, np.zeros(n), [], np.zeros(n, dtype=int), np.zeros(n))
+
+    def rank(self, judged: Assessment, i: int, allowed: np.ndarray, k: int, notes: Sequence[str] = ()) -> Suggestions:
+        """The ``k`` best allowed codes of document ``i``, labelled, with the decision and objective hint."""
+        row, ticked = judged.scores[i], judged.selected[i]
         candidates = [j for j in np.argsort(-row, kind="stable") if allowed[j]][:k]
-        items = [self._suggestion(self.leaf_ids[j], float(row[j]), bool(row[j] >= self.thresholds[j]))
-                 for j in candidates]
-        hint = self._objective_hint(row, allowed)
-        return Suggestions(items, objective_hint=hint, warnings=notes, model_version=self.card.version)
+        items = [self._suggestion(self.leaf_ids[j], float(row[j]), bool(ticked[j])) for j in candidates]
+        decision, hint = None, None
+        if judged.route:
+            decision = {"confidence": round(float(judged.confidence[i]), 4), "route": judged.route[i]}
+            if judged.route[i] == "objective":
+                hint = self._objective(int(judged.objective[i]), float(judged.objective_confidence[i]))
+                decision["objective"] = {"code": hint.code, "label": hint.label, "confidence": hint.score}
+        elif not ticked.any():
+            hint = self._objective_hint(row, allowed)
+        return Suggestions(items, objective_hint=hint, warnings=notes, model_version=self.card.version,
+                           decision=decision)
 
     def _suggestion(self, leaf_id: str, score: float, selected: bool) -> Suggestion:
         tx = self.taxonomy
@@ -160,16 +190,17 @@ class Classifier:
         )
 
     def _objective_hint(self, row: np.ndarray, allowed: np.ndarray) -> Suggestion | None:
-        """The objective to suggest when no leaf is selected but one objective is likely."""
+        """The objective to suggest when no leaf is ticked but one objective is likely (models without
+        a fitted decision)."""
         masked = np.where(allowed, row, 0.0)
-        if (masked >= self.thresholds).any():
-            return None
         lifted = self.objectives.scores(masked[None, :])[0]
-        best_group, best = self.objectives.groups[int(np.argmax(lifted))], float(lifted.max())
-        if best < HINT_MIN_SCORE:
-            return None
-        node, axis = self.taxonomy[best_group], self.taxonomy.axis_of(best_group)
-        return Suggestion(code=node.display_code, id=node.id, label=node.label, score=round(best, 4),
+        best = int(np.argmax(lifted))
+        return self._objective(best, float(lifted[best])) if lifted[best] >= HINT_MIN_SCORE else None
+
+    def _objective(self, group: int, score: float) -> Suggestion:
+        node = self.taxonomy[self.objectives.groups[group]]
+        axis = self.taxonomy.axis_of(node.id)
+        return Suggestion(code=node.display_code, id=node.id, label=node.label, score=round(score, 4),
                           selected=True, level=node.level, objective={},
                           axis={"code": axis.display_code, "label": axis.label})
 
@@ -197,6 +228,7 @@ class Classifier:
             "leaf_ids": self.leaf_ids,
             "calibration": self.calibration,
             "thresholds": self.thresholds,
+            "decider": self.decider,
             "card": asdict(self.card),
         }
         buffer = io.BytesIO()
@@ -245,4 +277,4 @@ class Classifier:
                 )
         return cls(bundle["pipeline"], taxonomy_from_dict(bundle["taxonomy"]), list(bundle["leaf_ids"]),
                    tuple(bundle["calibration"]), np.asarray(bundle["thresholds"]),
-                   ModelCard.from_dict(bundle["card"]))
+                   ModelCard.from_dict(bundle["card"]), bundle.get("decider"))

@@ -26,7 +26,7 @@ def build_pipeline(params: ModelParams) -> Pipeline:
     """The untrained analysis, feature and classifier pipeline."""
     blocks: list[tuple[str, object]] = []
     if params.words == "lemma":
-        blocks.append(("words", lemma_block(params.word_ngrams, params.word_min_df)))
+        blocks.append(("words", lemma_block(params.word_ngrams, params.word_min_df, params.stop_words)))
     elif params.words != "none":
         raise ValueError(f"Unknown word features {params.words!r}; choose 'lemma' or 'none' "
                          "(bench/ has the stemmer and raw-word variants).")

@@ -34,6 +34,12 @@ class ModelParams:
     analysis: str = "lookup"
     """spaCy analysis: "lookup" (tokenizer and lemma lookup table: 30x faster, same held-out quality) or
     "rule" (the full pipeline with its rule lemmatizer)."""
+    stop_words: tuple[str, ...] = ()
+    """Domain stop words left out of the lemma features: the territory's place names (a project's
+    ``places`` file, read by ``train_version``)."""
+    decision: bool = True
+    """Fit per-rank calibration, selection thresholds and the auto/review/objective decision out of fold
+    (``cvclassify.model.decision``); False keeps one Platt sigmoid and per-code thresholds."""
     random_state: int = 0
 
     @classmethod
@@ -41,6 +47,8 @@ class ModelParams:
         """Parameters from a model card; keys this version does not know are ignored."""
         known = {f.name for f in fields(cls)}
         data = {k: v for k, v in data.items() if k in known}
+        if data.get("stop_words") is not None:
+            data["stop_words"] = tuple(data["stop_words"])
         for key in ("word_ngrams", "char_ngrams"):
             if data.get(key) is not None:
                 data[key] = tuple(data[key])

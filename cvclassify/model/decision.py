@@ -1,0 +1,251 @@
+"""What a model's scores mean to an officer: calibrated scores per rank, the codes to tick, and a
+decision per application (``auto``, ``review`` or ``objective``).
+
+Everything here is fitted on out-of-fold scores (``cvclassify.training``), never on the data a model
+was fitted on:
+
+- **scores per rank**: a code's Platt score is mapped to the observed share of right codes *at its
+  rank* (isotonic regression per rank: first, second, third to fifth), because a 0.8 in first place
+  and a 0.8 in third place are not right equally often. Order is kept.
+- **selection**: the first code is ticked when its calibrated score reaches ``first``, the next ones
+  when theirs reaches ``other`` (at most ``max_selected``), thresholds chosen for the precision target.
+- **decision**: the confidence that the first code is right is a logistic regression on its score and
+  its margin over the second; ``auto`` when it reaches the threshold that gave P@1 ≥ 0.97 out of fold,
+  else ``objective`` when the operational objective is sure enough (same recipe one level up), else
+  ``review``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+TOP = 5
+RANK_GROUPS = (0, 1, 2, 2, 2)
+"""Calibration curve of each of the top five ranks: first, second, third to fifth share one."""
+AUTO_PRECISION = 0.97
+OBJECTIVE_PRECISION = 0.95
+SELECTION_PRECISION = 0.85
+MIN_AUTO_SUPPORT = 30
+ORDER_TRACE = 1e-3
+"""Share of the Platt score kept in a calibrated score, so that calibrated scores never tie."""
+ROUTES = ("auto", "review", "objective")
+
+
+@dataclass
+class Assessment:
+    """Per document: calibrated scores (documents × codes), ticked codes, confidence and route."""
+
+    scores: np.ndarray
+    selected: np.ndarray
+    confidence: np.ndarray
+    route: list[str]
+    objective: np.ndarray
+    """Index of the most likely objective (group of the roll-up) of each document."""
+    objective_confidence: np.ndarray
+
+
+@dataclass
+class Decider:
+    """The fitted calibration, selection and decision rules of a model (plain arrays: safe to pickle)."""
+
+    curves: list[tuple[np.ndarray, np.ndarray]]
+    first: float
+    other: float
+    max_selected: int
+    confidence: tuple[float, float, float]
+    auto_threshold: float
+    objective_confidence: tuple[float, float, float]
+    objective_threshold: float
+    fitted_on: dict = field(default_factory=dict)
+    """Out-of-fold figures of the fit (shares, precisions), for the model card."""
+
+    # -- applying ------------------------------------------------------------------------------
+    def calibrate(self, base: np.ndarray) -> np.ndarray:
+        """Calibrated scores of Platt scores (documents × codes); each row keeps its order."""
+        out = np.empty_like(base)
+        order = np.argsort(-base, axis=1, kind="stable")
+        rows = np.arange(base.shape[0])[:, None]
+        ranked = base[rows, order]
+        top = min(TOP, base.shape[1])
+        calibrated = np.empty((base.shape[0], top))
+        for r in range(top):
+            xs, ys = self.curves[RANK_GROUPS[r]]
+            # a trace of the Platt score keeps codes apart where the curve is flat (often at 0)
+            calibrated[:, r] = (1 - ORDER_TRACE) * np.interp(ranked[:, r], xs, ys) + ORDER_TRACE * ranked[:, r]
+        calibrated = np.minimum.accumulate(calibrated, axis=1)  # never above the rank before
+        calibrated *= 1 - 1e-6 * np.arange(top)  # strictly below it, so that ties do not reorder codes
+        tail = ranked[:, top:]
+        if tail.shape[1]:
+            last = ranked[:, top - 1:top]
+            ratio = np.divide(calibrated[:, -1:], last, out=np.zeros_like(last), where=last > 0)
+            tail = np.minimum(tail * ratio, calibrated[:, -1:] * (1 - 1e-6))
+        out[rows, order] = np.clip(np.concatenate([calibrated, tail], axis=1), 0.0, 1.0)
+        return out
+
+    def assess(self, base: np.ndarray, objective_scores: np.ndarray) -> Assessment:
+        """Calibrated scores, selection and decision of Platt scores; ``objective_scores`` are the
+        roll-up of ``base`` to operational objectives (documents × objectives)."""
+        scores = self.calibrate(base)
+        selected = self.select(scores)
+        confidence = _logistic(self.confidence, _margin_features(base))
+        objective_confidence = _logistic(self.objective_confidence, _margin_features(objective_scores))
+        route = [_route(c, o, self.auto_threshold, self.objective_threshold)
+                 for c, o in zip(confidence, objective_confidence, strict=True)]
+        return Assessment(scores, selected, confidence, route, np.argmax(objective_scores, axis=1),
+                          objective_confidence)
+
+    def select(self, scores: np.ndarray) -> np.ndarray:
+        """Ticked codes of calibrated scores: the first above ``first``, the next above ``other``."""
+        return _select(scores, self.first, self.other, self.max_selected)
+
+    def to_dict(self) -> dict:
+        return {"first": self.first, "other": self.other, "max_selected": self.max_selected,
+                "auto_threshold": self.auto_threshold, "objective_threshold": self.objective_threshold,
+                **self.fitted_on}
+
+
+def _route(confidence: float, objective: float, auto: float, objective_threshold: float) -> str:
+    if confidence >= auto:
+        return "auto"
+    if objective >= objective_threshold:
+        return "objective"
+    return "review"
+
+
+def _select(scores: np.ndarray, first: float, other: float, max_selected: int) -> np.ndarray:
+    order = np.argsort(-scores, axis=1, kind="stable")[:, :max_selected]
+    rows = np.arange(scores.shape[0])[:, None]
+    ranked = scores[rows, order]
+    keep = np.zeros_like(ranked, dtype=bool)
+    keep[:, 0] = ranked[:, 0] >= first
+    if max_selected > 1:
+        keep[:, 1:] = ranked[:, 1:] >= other
+    selected = np.zeros(scores.shape, dtype=bool)
+    selected[rows, order] = keep
+    return selected
+
+
+def _margin_features(scores: np.ndarray) -> np.ndarray:
+    """Log-odds of the best score and its margin over the second, per row."""
+    top2 = -np.sort(-scores, axis=1)[:, :2] if scores.shape[1] > 1 else np.hstack([scores, scores * 0])
+    p = np.clip(top2, 1e-6, 1 - 1e-6)
+    logit = np.log(p / (1 - p))
+    return np.column_stack([logit[:, 0], logit[:, 0] - logit[:, 1]])
+
+
+def _logistic(coef: tuple[float, float, float], features: np.ndarray) -> np.ndarray:
+    a, b, c = coef
+    return 1.0 / (1.0 + np.exp(-(a * features[:, 0] + b * features[:, 1] + c)))
+
+
+# -- fitting ------------------------------------------------------------------------------------
+def fit_decider(base: np.ndarray, y: np.ndarray, objective_scores: np.ndarray, objective_y: np.ndarray,
+                max_selected: int = 3) -> Decider:
+    """Fit every rule on out-of-fold Platt scores ``base`` (documents × codes) and gold ``y``, and on
+    their roll-up to objectives (``objective_scores``, ``objective_y``)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    top = min(TOP, base.shape[1])
+    order = np.argsort(-base, axis=1, kind="stable")[:, :top]
+    rows = np.arange(base.shape[0])[:, None]
+    ranked, hits = base[rows, order], y[rows, order].astype(float)
+    curves = []
+    for group in sorted(set(RANK_GROUPS[:top])):
+        ranks = [r for r in range(top) if RANK_GROUPS[r] == group]
+        x, t = ranked[:, ranks].ravel(), hits[:, ranks].ravel()
+        iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(x, t)
+        curves.append((np.asarray(iso.X_thresholds_, dtype=float), np.asarray(iso.y_thresholds_, dtype=float)))
+    decider = Decider(curves, 0.5, 0.5, max_selected, (1.0, 0.0, 0.0), 1.01, (1.0, 0.0, 0.0), 1.01)
+    calibrated = decider.calibrate(base)
+    decider.first, decider.other, selection = tune_selection(calibrated, y, max_selected)
+
+    first_right = y[np.arange(len(y)), np.argmax(base, axis=1)].astype(int)
+    decider.confidence = _fit_logistic(_margin_features(base), first_right)
+    confidence = _logistic(decider.confidence, _margin_features(base))
+    decider.auto_threshold, auto = precision_threshold(confidence, first_right, AUTO_PRECISION)
+
+    objective_right = objective_y[np.arange(len(objective_y)), np.argmax(objective_scores, axis=1)].astype(int)
+    decider.objective_confidence = _fit_logistic(_margin_features(objective_scores), objective_right)
+    objective_confidence = _logistic(decider.objective_confidence, _margin_features(objective_scores))
+    decider.objective_threshold, _ = precision_threshold(objective_confidence, objective_right, OBJECTIVE_PRECISION)
+    routes = [_route(c, o, decider.auto_threshold, decider.objective_threshold)
+              for c, o in zip(confidence, objective_confidence, strict=True)]
+    decider.fitted_on = {
+        "out_of_fold": {
+            "documents": len(y), "selection": selection, "auto_share": round(auto["share"], 4),
+            "auto_precision_at_1": round(auto["precision"], 4),
+            "route_shares": {r: round(routes.count(r) / max(1, len(routes)), 4) for r in ROUTES},
+        }
+    }
+    return decider
+
+
+def _fit_logistic(features: np.ndarray, target: np.ndarray) -> tuple[float, float, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    if target.min() == target.max():
+        return (0.0, 0.0, 10.0 if target[0] else -10.0)
+    lr = LogisticRegression(C=1.0, max_iter=1000).fit(features, target)
+    return float(lr.coef_[0, 0]), float(lr.coef_[0, 1]), float(lr.intercept_[0])
+
+
+def precision_threshold(confidence: np.ndarray, right: np.ndarray, target: float,
+                        min_support: int = MIN_AUTO_SUPPORT) -> tuple[float, dict]:
+    """The lowest confidence threshold whose documents at or above it are right at least ``target`` of
+    the time (at least ``min_support`` of them); 1.01 (never) when none is."""
+    order = np.argsort(-confidence, kind="stable")
+    hits = np.cumsum(right[order])
+    counts = np.arange(1, len(order) + 1)
+    precision = hits / counts
+    ok = np.flatnonzero((precision >= target) & (counts >= min_support))
+    if ok.size == 0:
+        return 1.01, {"share": 0.0, "precision": 0.0}
+    k = int(ok.max())
+    # documents tied with the last one kept are all in: move the cut to the next distinct value
+    threshold = float(confidence[order[k]])
+    kept = confidence >= threshold
+    return threshold, {"share": float(kept.mean()), "precision": float(right[kept].mean())}
+
+
+def selection_scores(selected: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """Micro precision and recall of ticked codes, and codes ticked per document."""
+    tp = float((selected & (y == 1)).sum())
+    n_sel, n_gold = float(selected.sum()), float(y.sum())
+    precision = tp / n_sel if n_sel else 0.0
+    recall = tp / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "F1": round(f1, 4),
+            "per_document": round(n_sel / max(1, len(y)), 3)}
+
+
+THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.025), 3)
+
+
+def tune_selection(scores: np.ndarray, y: np.ndarray, max_selected: int,
+                   target: float = SELECTION_PRECISION) -> tuple[float, float, dict]:
+    """Thresholds (first, other) with the best recall at precision ≥ ``target``; when no pair reaches
+    it, the pair with the best F1."""
+    order = np.argsort(-scores, axis=1, kind="stable")[:, :max_selected]
+    rows = np.arange(scores.shape[0])[:, None]
+    ranked, hits = scores[rows, order], y[rows, order].astype(bool)
+    n_gold = max(1.0, float(y.sum()))
+    best, best_f1 = None, None
+    for first in THRESHOLDS:
+        keep_first = ranked[:, 0] >= first
+        tp_first, n_first = float((keep_first & hits[:, 0]).sum()), float(keep_first.sum())
+        for other in THRESHOLDS:
+            keep_other = ranked[:, 1:] >= other
+            tp = tp_first + float((keep_other & hits[:, 1:]).sum())
+            n_sel = n_first + float(keep_other.sum())
+            precision, recall = (tp / n_sel if n_sel else 0.0), tp / n_gold
+            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+            candidate = (float(first), float(other), precision, recall, f1)
+            if precision >= target and (best is None or recall > best[3]):
+                best = candidate
+            if best_f1 is None or f1 > best_f1[4]:
+                best_f1 = candidate
+    chosen = best or best_f1
+    metrics = selection_scores(_select(scores, chosen[0], chosen[1], max_selected), y)
+    return chosen[0], chosen[1], {**metrics, "target_met": best is not None}

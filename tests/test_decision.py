@@ -1,0 +1,107 @@
+"""The decision layer: per-rank calibration, selection thresholds, confidence and routes (synthetic data
+with known answers)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cvclassify.model.decision import (
+    AUTO_PRECISION,
+    fit_decider,
+    precision_threshold,
+    selection_scores,
+    tune_selection,
+)
+
+
+def synthetic(n: int = 3000, codes: int = 20, seed: int = 0):
+    """Documents whose first-ranked code is right with probability 0.9·s1 and second with 0.5·s2: a
+    second place is right far less often than a first place with the same score."""
+    rng = np.random.default_rng(seed)
+    base = rng.uniform(0.0, 0.3, size=(n, codes))
+    y = np.zeros((n, codes), dtype=int)
+    for i in range(n):
+        first, second = rng.choice(codes, 2, replace=False)
+        base[i, first] = rng.uniform(0.5, 1.0)
+        base[i, second] = rng.uniform(0.3, base[i, first])
+        y[i, first] = rng.random() < 0.9 * base[i, first]
+        y[i, second] = rng.random() < 0.5 * base[i, second]
+        if not y[i].any():
+            y[i, rng.integers(codes)] = 1
+    groups = np.arange(codes) // 4
+    objective_scores = np.stack([1 - np.prod(1 - base[:, groups == g], axis=1) for g in range(5)], axis=1)
+    objective_y = np.stack([y[:, groups == g].any(axis=1) for g in range(5)], axis=1).astype(int)
+    return base, y, objective_scores, objective_y
+
+
+def test_scores_are_calibrated_per_rank_and_keep_the_order():
+    base, y, obj, obj_y = synthetic()
+    decider = fit_decider(base, y, obj, obj_y)
+    test, ty, _, _ = synthetic(seed=1)
+    p = decider.calibrate(test)
+    assert (np.argsort(-p, axis=1)[:, :5] == np.argsort(-test, axis=1)[:, :5]).all()
+    order = np.argsort(-test, axis=1)
+    rows = np.arange(len(test))
+    first, second = order[:, 0], order[:, 1]
+    # at rank 1 a score s is right 0.9·s of the time, at rank 2 0.5·s: the calibration learnt both
+    for column, factor in ((first, 0.9), (second, 0.5)):
+        expected = factor * test[rows, column]
+        assert abs(p[rows, column].mean() - expected.mean()) < 0.03
+        assert abs(p[rows, column].mean() - ty[rows, column].mean()) < 0.03
+
+
+def test_selection_reaches_the_precision_target_when_it_can():
+    base, y, obj, obj_y = synthetic()
+    decider = fit_decider(base, y, obj, obj_y)
+    first, other, metrics = tune_selection(decider.calibrate(base), y, 3, target=0.8)
+    assert metrics["target_met"] and metrics["precision"] >= 0.8
+    loose = selection_scores(decider.calibrate(base) >= 0.2, y)
+    assert metrics["precision"] > loose["precision"]
+    _, _, impossible = tune_selection(decider.calibrate(base), y, 3, target=0.999)
+    assert not impossible["target_met"] and impossible["F1"] > 0
+
+
+def test_auto_threshold_gives_the_precision_it_promises():
+    conf = np.linspace(0, 1, 1000)
+    right = (np.random.default_rng(3).random(1000) < conf).astype(int)
+    threshold, found = precision_threshold(conf, right, 0.95)
+    kept = conf >= threshold
+    assert right[kept].mean() >= 0.95 and found["share"] == pytest.approx(kept.mean())
+    assert precision_threshold(conf, np.zeros(1000, dtype=int), 0.95)[0] > 1.0  # never auto
+
+
+def test_routes_follow_the_confidence():
+    base, y, obj, obj_y = synthetic()
+    decider = fit_decider(base, y, obj, obj_y)
+    judged = decider.assess(base, obj)
+    first_right = y[np.arange(len(y)), np.argmax(base, axis=1)]
+    auto = np.array([r == "auto" for r in judged.route])
+    if auto.sum() >= 30:
+        assert first_right[auto].mean() >= AUTO_PRECISION - 0.01
+    assert set(judged.route) <= {"auto", "review", "objective"}
+    assert decider.to_dict()["out_of_fold"]["documents"] == len(y)
+    # a more confident first code never gets a less confident decision
+    assert np.all(np.diff(judged.confidence[np.argsort(base.max(axis=1))]) > -0.5)
+
+
+def test_officer_metrics_on_a_hand_checked_example():
+    from cvclassify.model.decision import Assessment
+    from cvclassify.quality import mix_weights, officer_metrics, reliability
+
+    ids = ["a", "b", "c"]
+    scores = np.array([[0.9, 0.05, 0.01], [0.6, 0.3, 0.02]])
+    judged = Assessment(scores, scores >= 0.5, np.array([0.95, 0.4]), ["auto", "objective"],
+                        np.array([0, 1]), np.array([0.9, 0.8]))
+    gold = [{"a"}, {"b"}]
+    m = officer_metrics(judged, gold, ids, {"a": "G1", "b": "G2", "c": "G2"}, ["G1", "G2"])
+    assert m["P@1"] == 0.5 and m["R@3"] == 1.0
+    assert m["selected"] == {"precision": 0.5, "recall": 0.5, "per_document": 1.0}
+    assert m["routes"]["auto"] == {"share": 0.5, "documents": 1, "P@1": 1.0}
+    assert m["routes"]["objective"]["objective_P@1"] == 1.0
+    # ECE of the first scores: 0.9 right (gap 0.1) and 0.6 wrong (gap 0.6), half each
+    assert m["ECE_top1"] == pytest.approx(0.35)
+    assert reliability(np.array([0.8, 0.8]), np.array([1.0, 0.0]))["ECE"] == pytest.approx(0.3)
+    themes = [("emploi", ["2.12.*"]), ("cohesion", ["*"])]
+    w = mix_weights(["2.12.1", "1.1.2", "1.1.3", "1.1.4"], themes, {"emploi": 0.1, "cohesion": 0.9})
+    assert w[0] == pytest.approx(0.4) and w[1] == pytest.approx(1.2)
