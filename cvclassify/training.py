@@ -17,13 +17,13 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from cvclassify.analysis import Analyzer
 from cvclassify.corpus import Proposal, ids_fingerprint, load_corpus, load_heldout, split_corpus
 from cvclassify.errors import CorpusError, ModelError
+from cvclassify.hierarchy import RollUp
 from cvclassify.metrics import evaluate_scores
 from cvclassify.model import estimator
-from cvclassify.hierarchy import RollUp
 from cvclassify.model.calibration import fit_platt, platt, tune_thresholds
-from cvclassify.model.decision import Assessment, fit_decider
 from cvclassify.model.card import ModelCard, library_versions
 from cvclassify.model.classifier import Classifier
+from cvclassify.model.decision import Assessment, fit_decider
 from cvclassify.model.params import ModelParams
 from cvclassify.projects import Project, new_version_name, open_project
 from cvclassify.taxonomy import Taxonomy, load_taxonomy

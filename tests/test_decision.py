@@ -54,7 +54,7 @@ def test_scores_are_calibrated_per_rank_and_keep_the_order():
 def test_selection_reaches_the_precision_target_when_it_can():
     base, y, obj, obj_y = synthetic()
     decider = fit_decider(base, y, obj, obj_y)
-    first, other, metrics = tune_selection(decider.calibrate(base), y, 3, target=0.8)
+    _first, _other, metrics = tune_selection(decider.calibrate(base), y, 3, target=0.8)
     assert metrics["target_met"] and metrics["precision"] >= 0.8
     loose = selection_scores(decider.calibrate(base) >= 0.2, y)
     assert metrics["precision"] > loose["precision"]

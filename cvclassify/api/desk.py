@@ -16,7 +16,8 @@ router = APIRouter(include_in_schema=False)
 
 LOGIN_PAGE = """<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>cvclassify — bureau de revue</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/static/desk.css"></head>
+<title>cvclassify — bureau de revue</title><link rel="icon" href="data:,">
+<link rel="stylesheet" href="/static/desk.css"></head>
 <body class="login"><main><h1>Bureau de revue</h1>
 <form method="post" action="/login"><p>Ce bureau est protégé. Saisissez la clé d'accès donnée par
 l'administrateur du service.</p>{error}
