@@ -195,7 +195,8 @@ def evaluate(
         out.print(metrics_table(block), highlight=False)
     for t in report["targets"]:
         mark = "[green]met[/]" if t["met"] else "[red]not met[/]"
-        out.print(f"target {t['name']} >= {t['target']}: {t['value']:.3f} {mark}")
+        sign = "<=" if "at most" in t["name"] else ">="
+        out.print(f"target {t['name'].replace(' (at most)', '')} {sign} {t['target']}: {t['value']:.3f} {mark}")
     out.print(f"Report: {path}")
 
 

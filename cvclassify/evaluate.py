@@ -21,6 +21,30 @@ from cvclassify.training import Log, _quiet, cross_validated_scores, heldout_ass
 TARGETS = (("leaf", "P@1", 0.80), ("leaf", "R@3", 0.92), ("objective", "R@3", 0.96), ("axis", "P@1", 0.95))
 
 
+def officer_targets(evaluation: str, officer: dict | None) -> list[dict]:
+    """The targets on what users see (issue 10), for one evaluation (held-out or cross-validation)."""
+    if not officer:
+        return []
+    flat, where = officer["flat"], "held-out" if evaluation == "heldout" else "CV"
+    found = [
+        {"name": f"{where} ECE over the top five (at most)", "target": 0.03, "value": flat["ECE_top5"],
+         "met": flat["ECE_top5"] <= 0.03},
+        {"name": f"{where} ticked codes precision", "target": 0.85, "value": flat["selected"]["precision"],
+         "met": flat["selected"]["precision"] >= 0.85},
+        {"name": f"{where} ticked codes recall", "target": 0.80, "value": flat["selected"]["recall"],
+         "met": flat["selected"]["recall"] >= 0.80},
+    ]
+    auto = (flat.get("routes") or {}).get("auto")
+    if auto:
+        found += [
+            {"name": f"{where} share of auto applications", "target": 0.60, "value": auto["share"],
+             "met": auto["share"] >= 0.60},
+            {"name": f"{where} P@1 of auto applications", "target": 0.97, "value": auto.get("P@1", 0.0),
+             "met": auto.get("P@1", 0.0) >= 0.97},
+        ]
+    return found
+
+
 def card_mismatches(classifier: Classifier, corpus_fingerprint: str, heldout_fingerprint: str) -> list[str]:
     """Warnings (in French) when the data evaluated differ from the data in the model card."""
     card = classifier.card
@@ -78,6 +102,8 @@ def evaluation_report(
          "met": reference[level][metric] >= target}
         for level, metric, target in TARGETS
     ]
+    for name, block in evaluations.items():
+        targets += officer_targets(name, block.get("officer"))
     return {
         "model_version": classifier.card.version,
         "project": project.name,

@@ -178,7 +178,9 @@ def write_report(report: dict, directory: Path, taxonomy=None, plots: bool | Non
     parts += [image("metrics per level", "levels.png"), "", "## Targets", "",
               "| target | value | met |", "|---|---|---|"]
     for t in report.get("targets", []):
-        parts.append(f"| {t['name']} ≥ {t['target']} | {t['value']:.3f} | {'yes' if t['met'] else '**no**'} |")
+        sign = "≤" if "at most" in t["name"] else "≥"
+        parts.append(f"| {t['name'].replace(' (at most)', '')} {sign} {t['target']} | {t['value']:.3f} | "
+                     f"{'yes' if t['met'] else '**no**'} |")
     parts += officer_sections(evaluations)
     cal = detailed["calibration"]
     parts += ["", "## Calibration of every (document, code) score", "",

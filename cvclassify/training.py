@@ -118,7 +118,8 @@ def train_classifier(
             objective_y = np.zeros((n_props, len(roll.groups)), dtype=int)
             for leaf, group in enumerate(roll.member):
                 objective_y[:, group] |= y[:n_props, leaf]
-            decider = fit_decider(base, y[:n_props], roll.scores(base), objective_y)
+            words = np.array([len(t.split()) for t in texts[:n_props]])
+            decider = fit_decider(base, y[:n_props], roll.scores(base), objective_y, words)
 
     log("apprentissage du modèle final")
     pipeline = estimator.fit_pipeline(factory(params), analyses, y, params.prune_share)

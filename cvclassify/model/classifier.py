@@ -37,6 +37,11 @@ HINT_MIN_SCORE = 0.5
 """An objective is hinted when no leaf is selected and its noisy-OR score reaches this."""
 
 
+def word_counts(texts: Sequence) -> np.ndarray:
+    """Length in words of texts or analyses (an input of the decision)."""
+    return np.array([len(getattr(t, "text", t).split()) for t in texts])
+
+
 class Classifier:
     """Suggests leaf codes of a taxonomy for French grant applications. Safe to share between threads."""
 
@@ -86,7 +91,7 @@ class Classifier:
         if self.decider is None:
             return None
         base = platt(self.decision(texts), self.calibration)
-        return self.decider.assess(base, self.objectives.scores(base))
+        return self.decider.assess(base, self.objectives.scores(base), word_counts(texts))
 
     def suggest(self, text: DocumentInput, k: int = 5, *, only: Sequence[str] | None = None,
                 exclude: Sequence[str] | None = None, explain: bool = True) -> Suggestions:
@@ -131,7 +136,8 @@ class Classifier:
         base = np.where(allowed, platt(self.linear.decision(x), self.calibration), 0.0)
         if self.decider is None:
             return documents, prepared, x, self.threshold_assessment(base), allowed
-        return documents, prepared, x, self.decider.assess(base, self.objectives.scores(base)), allowed
+        words = word_counts([text for text, _ in prepared])
+        return documents, prepared, x, self.decider.assess(base, self.objectives.scores(base), words), allowed
 
     @property
     def linear(self) -> estimator.StackedLinear:

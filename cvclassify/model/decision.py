@@ -9,10 +9,10 @@ was fitted on:
   and a 0.8 in third place are not right equally often. Order is kept.
 - **selection**: the first code is ticked when its calibrated score reaches ``first``, the next ones
   when theirs reaches ``other`` (at most ``max_selected``), thresholds chosen for the precision target.
-- **decision**: the confidence that the first code is right is a logistic regression on its score and
-  its margin over the second; ``auto`` when it reaches the threshold that gave P@1 ≥ 0.97 out of fold,
-  else ``objective`` when the operational objective is sure enough (same recipe one level up), else
-  ``review``.
+- **decision**: the confidence that the first code is right is a logistic regression on its score,
+  its margin over the second and the text's length; ``auto`` when it reaches the threshold that gave
+  P@1 ≥ 0.97 out of fold, else ``objective`` when the operational objective is sure enough (same
+  recipe one level up), else ``review``.
 """
 
 from __future__ import annotations
@@ -54,9 +54,9 @@ class Decider:
     first: float
     other: float
     max_selected: int
-    confidence: tuple[float, float, float]
+    confidence: tuple[float, ...]
     auto_threshold: float
-    objective_confidence: tuple[float, float, float]
+    objective_confidence: tuple[float, ...]
     objective_threshold: float
     fitted_on: dict = field(default_factory=dict)
     """Out-of-fold figures of the fit (shares, precisions), for the model card."""
@@ -84,13 +84,14 @@ class Decider:
         out[rows, order] = np.clip(np.concatenate([calibrated, tail], axis=1), 0.0, 1.0)
         return out
 
-    def assess(self, base: np.ndarray, objective_scores: np.ndarray) -> Assessment:
+    def assess(self, base: np.ndarray, objective_scores: np.ndarray, words: np.ndarray) -> Assessment:
         """Calibrated scores, selection and decision of Platt scores; ``objective_scores`` are the
-        roll-up of ``base`` to operational objectives (documents × objectives)."""
+        roll-up of ``base`` to operational objectives (documents × objectives), ``words`` the length of
+        each text in words (a one-line title is less sure than a page at the same score)."""
         scores = self.calibrate(base)
         selected = self.select(scores)
-        confidence = _logistic(self.confidence, _margin_features(base))
-        objective_confidence = _logistic(self.objective_confidence, _margin_features(objective_scores))
+        confidence = _logistic(self.confidence, _decision_features(base, words))
+        objective_confidence = _logistic(self.objective_confidence, _decision_features(objective_scores, words))
         route = [_route(c, o, self.auto_threshold, self.objective_threshold)
                  for c, o in zip(confidence, objective_confidence, strict=True)]
         return Assessment(scores, selected, confidence, route, np.argmax(objective_scores, axis=1),
@@ -127,24 +128,24 @@ def _select(scores: np.ndarray, first: float, other: float, max_selected: int) -
     return selected
 
 
-def _margin_features(scores: np.ndarray) -> np.ndarray:
-    """Log-odds of the best score and its margin over the second, per row."""
+def _decision_features(scores: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Per row: log-odds of the best score, its margin over the second, and log(1 + words)."""
     top2 = -np.sort(-scores, axis=1)[:, :2] if scores.shape[1] > 1 else np.hstack([scores, scores * 0])
     p = np.clip(top2, 1e-6, 1 - 1e-6)
     logit = np.log(p / (1 - p))
-    return np.column_stack([logit[:, 0], logit[:, 0] - logit[:, 1]])
+    return np.column_stack([logit[:, 0], logit[:, 0] - logit[:, 1], np.log1p(np.asarray(words, dtype=float))])
 
 
-def _logistic(coef: tuple[float, float, float], features: np.ndarray) -> np.ndarray:
-    a, b, c = coef
-    return 1.0 / (1.0 + np.exp(-(a * features[:, 0] + b * features[:, 1] + c)))
+def _logistic(coef: tuple[float, ...], features: np.ndarray) -> np.ndarray:
+    weights, intercept = np.asarray(coef[:-1]), coef[-1]
+    return 1.0 / (1.0 + np.exp(-(features[:, :len(weights)] @ weights + intercept)))
 
 
 # -- fitting ------------------------------------------------------------------------------------
 def fit_decider(base: np.ndarray, y: np.ndarray, objective_scores: np.ndarray, objective_y: np.ndarray,
-                max_selected: int = 3) -> Decider:
-    """Fit every rule on out-of-fold Platt scores ``base`` (documents × codes) and gold ``y``, and on
-    their roll-up to objectives (``objective_scores``, ``objective_y``)."""
+                words: np.ndarray, max_selected: int = 3) -> Decider:
+    """Fit every rule on out-of-fold Platt scores ``base`` (documents × codes) and gold ``y``, on their
+    roll-up to objectives (``objective_scores``, ``objective_y``) and the texts' lengths in words."""
     from sklearn.isotonic import IsotonicRegression
 
     top = min(TOP, base.shape[1])
@@ -157,18 +158,20 @@ def fit_decider(base: np.ndarray, y: np.ndarray, objective_scores: np.ndarray, o
         x, t = ranked[:, ranks].ravel(), hits[:, ranks].ravel()
         iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(x, t)
         curves.append((np.asarray(iso.X_thresholds_, dtype=float), np.asarray(iso.y_thresholds_, dtype=float)))
-    decider = Decider(curves, 0.5, 0.5, max_selected, (1.0, 0.0, 0.0), 1.01, (1.0, 0.0, 0.0), 1.01)
+    decider = Decider(curves, 0.5, 0.5, max_selected, (1.0, 0.0, 0.0, 0.0), 1.01, (1.0, 0.0, 0.0, 0.0), 1.01)
     calibrated = decider.calibrate(base)
     decider.first, decider.other, selection = tune_selection(calibrated, y, max_selected)
 
     first_right = y[np.arange(len(y)), np.argmax(base, axis=1)].astype(int)
-    decider.confidence = _fit_logistic(_margin_features(base), first_right)
-    confidence = _logistic(decider.confidence, _margin_features(base))
+    features = _decision_features(base, words)
+    decider.confidence = _fit_logistic(features, first_right)
+    confidence = _logistic(decider.confidence, features)
     decider.auto_threshold, auto = precision_threshold(confidence, first_right, AUTO_PRECISION)
 
     objective_right = objective_y[np.arange(len(objective_y)), np.argmax(objective_scores, axis=1)].astype(int)
-    decider.objective_confidence = _fit_logistic(_margin_features(objective_scores), objective_right)
-    objective_confidence = _logistic(decider.objective_confidence, _margin_features(objective_scores))
+    objective_features = _decision_features(objective_scores, words)
+    decider.objective_confidence = _fit_logistic(objective_features, objective_right)
+    objective_confidence = _logistic(decider.objective_confidence, objective_features)
     decider.objective_threshold, _ = precision_threshold(objective_confidence, objective_right, OBJECTIVE_PRECISION)
     routes = [_route(c, o, decider.auto_threshold, decider.objective_threshold)
               for c, o in zip(confidence, objective_confidence, strict=True)]
@@ -182,13 +185,14 @@ def fit_decider(base: np.ndarray, y: np.ndarray, objective_scores: np.ndarray, o
     return decider
 
 
-def _fit_logistic(features: np.ndarray, target: np.ndarray) -> tuple[float, float, float]:
+def _fit_logistic(features: np.ndarray, target: np.ndarray) -> tuple[float, ...]:
+    """Weights of each feature, then the intercept."""
     from sklearn.linear_model import LogisticRegression
 
     if target.min() == target.max():
-        return (0.0, 0.0, 10.0 if target[0] else -10.0)
+        return (*[0.0] * features.shape[1], 10.0 if target[0] else -10.0)
     lr = LogisticRegression(C=1.0, max_iter=1000).fit(features, target)
-    return float(lr.coef_[0, 0]), float(lr.coef_[0, 1]), float(lr.intercept_[0])
+    return (*[float(w) for w in lr.coef_[0]], float(lr.intercept_[0]))
 
 
 def precision_threshold(confidence: np.ndarray, right: np.ndarray, target: float,
