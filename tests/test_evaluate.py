@@ -82,8 +82,17 @@ def test_evaluate_command_writes_metrics_and_report(small_model, tmp_path, monke
     heldout = metrics["evaluations"]["heldout"]
     assert heldout["leaf"]["documents"] == metrics["heldout_proposals"] > 100
     assert {"P@1", "R@3", "R@5", "F1@3", "nDCG@5", "macro_F1"} <= set(heldout["objective"])
-    assert len(metrics["targets"]) == 4
+    names = [t["name"] for t in metrics["targets"]]
+    assert names[:4] == ["leaf P@1", "leaf R@3", "objective R@3", "axis P@1"]
+    assert "held-out ECE over the top five (at most)" in names and "held-out share of auto applications" in names
+    officer = heldout["officer"]
+    assert set(officer["by_style"]) == {"fiche_action", "formulaire", "titre", "dossier_long", "bruite", "export"}
+    assert sum(m["documents"] for m in officer["by_style"].values()) == officer["flat"]["documents"]
+    assert officer["flat"]["documents"] == metrics["heldout_proposals"]
+    assert abs(sum(r["share"] for r in officer["flat"]["routes"].values()) - 1) < 1e-3
+    assert "programme_mix" in officer
     report = (out / "report.md").read_text(encoding="utf-8")
+    assert "What an officer sees" in report
     assert "Most frequent confusions" in report and "calibration.png" in report
     for png in ("levels.png", "calibration.png", "per_code_f1.png"):
         assert (out / png).read_bytes()[:4] == b"\x89PNG"

@@ -27,6 +27,9 @@ class Explainer:
                  analyzer: Analyzer) -> None:
         blocks = dict(union.transformer_list)
         self.vocab = blocks["words"].named_steps["tfidf"].vocabulary_ if "words" in blocks else {}
+        lemmas = blocks["words"].named_steps.get("lemmas") if "words" in blocks else None
+        self.stop_words = set(getattr(lemmas, "stop_words", ()) or ())
+        """Place names: never shown as evidence (a neighbourhood never justifies a code)."""
         chars = blocks.get("chars")
         self.char_vocab = chars.named_steps["tfidf"].vocabulary_ if chars is not None else {}
         self.char_analyzer = chars.named_steps["tfidf"].build_analyzer() if chars is not None else None
@@ -68,6 +71,8 @@ class Explainer:
         for name, tokens in zip(names, self.analyzer.tokens([fields[n] for n in names]), strict=True):
             text = fields[name]
             for i, tok in enumerate(tokens):
+                if tok.lemma in self.stop_words:
+                    continue
                 word = len(words)
                 words.append((name, text, tok))
                 found = [(vocab.get(tok.lemma), 1.0)]
