@@ -139,6 +139,7 @@ def test_review_queue_orders_by_uncertainty_records_decisions_and_exports(client
     queue = client.get(f"/v1/projects/{PROJECT}/queues/{created['queue_id']}").json()
     items = queue["items"]
     assert items[-1]["status"] == "erreur" and items[-1]["row_id"] == "A3"
+    assert items[-1]["fields"] == {"Numéro De l'Action Prj": "A3"} and items[-1]["error"]
     readable = items[:-1]
     confidences = [1 - (i["decision"] or {"confidence": i["suggestions"][0]["score"]})["confidence"]
                    for i in readable]

@@ -41,7 +41,7 @@ def test_scores_are_calibrated_per_rank_and_keep_the_order():
     base, y, obj, obj_y, words = synthetic()
     decider = fit_decider(base, y, obj, obj_y, words)
     test, ty, _, _, _ = synthetic(seed=1)
-    p = decider.calibrate(test)
+    p = decider.calibrate(test)  # without lengths: the curves of longer texts
     assert (np.argsort(-p, axis=1)[:, :5] == np.argsort(-test, axis=1)[:, :5]).all()
     order = np.argsort(-test, axis=1)
     rows = np.arange(len(test))
@@ -109,3 +109,16 @@ def test_officer_metrics_on_a_hand_checked_example():
     themes = [("emploi", ["2.12.*"]), ("cohesion", ["*"])]
     w = mix_weights(["2.12.1", "1.1.2", "1.1.3", "1.1.4"], themes, {"emploi": 0.1, "cohesion": 0.9})
     assert w[0] == pytest.approx(0.4) and w[1] == pytest.approx(1.2)
+
+
+def test_short_texts_get_their_own_curves():
+    base, y, obj, obj_y, words = synthetic(n=4000)
+    decider = fit_decider(base, y, obj, obj_y, words)
+    assert decider.short_curves is not None
+    same = base[:200]
+    short = decider.calibrate(same, np.full(200, 8))
+    long = decider.calibrate(same, np.full(200, 200))
+    first = np.argmax(same, axis=1)
+    rows = np.arange(200)
+    # short texts are right 0.8 times as often at the same score: their first scores are lower
+    assert short[rows, first].mean() < long[rows, first].mean() - 0.03

@@ -273,7 +273,10 @@ def _uncertainty(payload: dict[str, Any] | None) -> float:
 def _item_out(item) -> dict[str, Any]:
     result = item.result or {}
     return {"item_id": item.item_id, "position": item.position, "row_id": item.row_id,
-            "fields": result.get("fields") or item.fields, "status": item.status, "error": item.error,
+            # an unreadable row shows its cells, so that the officer sees which application it is
+            "fields": result.get("fields") or item.fields or {k: str(v) for k, v in item.values.items()
+                                                               if str(v).strip()},
+            "status": item.status, "error": item.error,
             "suggestions": result.get("suggestions", []), "objective_hint": result.get("objective_hint"),
             "decision": result.get("decision"), "final_codes": item.final_codes, "comment": item.comment,
             "feedback_id": item.feedback_id}

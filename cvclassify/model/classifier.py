@@ -80,7 +80,7 @@ class Classifier:
     def scores(self, texts: Sequence) -> np.ndarray:
         """Calibrated scores in [0, 1] (documents × leaf codes, in ``leaf_ids`` order)."""
         base = platt(self.decision(texts), self.calibration)
-        return self.decider.calibrate(base) if self.decider else base
+        return self.decider.calibrate(base, word_counts(texts)) if self.decider else base
 
     def select(self, scores: np.ndarray) -> np.ndarray:
         """The codes to tick (documents × leaf codes) of calibrated scores."""

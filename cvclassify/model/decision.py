@@ -28,6 +28,9 @@ AUTO_PRECISION = 0.97
 OBJECTIVE_PRECISION = 0.95
 SELECTION_PRECISION = 0.85
 MIN_AUTO_SUPPORT = 30
+SHORT_WORDS = 25
+"""Texts under this many words (titles, export rows) have calibration curves of their own."""
+MIN_BAND_DOCUMENTS = 150
 ORDER_TRACE = 1e-3
 """Share of the Platt score kept in a calibrated score, so that calibrated scores never tie."""
 ROUTES = ("auto", "review", "objective")
@@ -60,10 +63,17 @@ class Decider:
     objective_threshold: float
     fitted_on: dict = field(default_factory=dict)
     """Out-of-fold figures of the fit (shares, precisions), for the model card."""
+    short_curves: list[tuple[np.ndarray, np.ndarray]] | None = None
+    """Curves of short texts (fewer than ``SHORT_WORDS`` words: titles, export rows), which are right
+    less often than pages at the same score; None when too few short texts were seen."""
 
     # -- applying ------------------------------------------------------------------------------
-    def calibrate(self, base: np.ndarray) -> np.ndarray:
-        """Calibrated scores of Platt scores (documents × codes); each row keeps its order."""
+    def calibrate(self, base: np.ndarray, words: np.ndarray | None = None) -> np.ndarray:
+        """Calibrated scores of Platt scores (documents × codes); each row keeps its order. With the
+        texts' lengths in ``words``, short texts use their own curves."""
+        short = None
+        if words is not None and getattr(self, "short_curves", None):
+            short = np.asarray(words) < SHORT_WORDS
         out = np.empty_like(base)
         order = np.argsort(-base, axis=1, kind="stable")
         rows = np.arange(base.shape[0])[:, None]
@@ -72,8 +82,12 @@ class Decider:
         calibrated = np.empty((base.shape[0], top))
         for r in range(top):
             xs, ys = self.curves[RANK_GROUPS[r]]
+            curve = np.interp(ranked[:, r], xs, ys)
+            if short is not None and short.any():
+                sx, sy = self.short_curves[RANK_GROUPS[r]]
+                curve[short] = np.interp(ranked[short, r], sx, sy)
             # a trace of the Platt score keeps codes apart where the curve is flat (often at 0)
-            calibrated[:, r] = (1 - ORDER_TRACE) * np.interp(ranked[:, r], xs, ys) + ORDER_TRACE * ranked[:, r]
+            calibrated[:, r] = (1 - ORDER_TRACE) * curve + ORDER_TRACE * ranked[:, r]
         calibrated = np.minimum.accumulate(calibrated, axis=1)  # never above the rank before
         calibrated *= 1 - 1e-6 * np.arange(top)  # strictly below it, so that ties do not reorder codes
         tail = ranked[:, top:]
@@ -88,7 +102,7 @@ class Decider:
         """Calibrated scores, selection and decision of Platt scores; ``objective_scores`` are the
         roll-up of ``base`` to operational objectives (documents × objectives), ``words`` the length of
         each text in words (a one-line title is less sure than a page at the same score)."""
-        scores = self.calibrate(base)
+        scores = self.calibrate(base, words)
         selected = self.select(scores)
         confidence = _logistic(self.confidence, _decision_features(base, words))
         objective_confidence = _logistic(self.objective_confidence, _decision_features(objective_scores, words))
@@ -152,14 +166,22 @@ def fit_decider(base: np.ndarray, y: np.ndarray, objective_scores: np.ndarray, o
     order = np.argsort(-base, axis=1, kind="stable")[:, :top]
     rows = np.arange(base.shape[0])[:, None]
     ranked, hits = base[rows, order], y[rows, order].astype(float)
-    curves = []
-    for group in sorted(set(RANK_GROUPS[:top])):
-        ranks = [r for r in range(top) if RANK_GROUPS[r] == group]
-        x, t = ranked[:, ranks].ravel(), hits[:, ranks].ravel()
-        iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(x, t)
-        curves.append((np.asarray(iso.X_thresholds_, dtype=float), np.asarray(iso.y_thresholds_, dtype=float)))
-    decider = Decider(curves, 0.5, 0.5, max_selected, (1.0, 0.0, 0.0, 0.0), 1.01, (1.0, 0.0, 0.0, 0.0), 1.01)
-    calibrated = decider.calibrate(base)
+
+    def curves_of(keep: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        found = []
+        for group in sorted(set(RANK_GROUPS[:top])):
+            ranks = [r for r in range(top) if RANK_GROUPS[r] == group]
+            x, t = ranked[keep][:, ranks].ravel(), hits[keep][:, ranks].ravel()
+            iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(x, t)
+            found.append((np.asarray(iso.X_thresholds_, dtype=float), np.asarray(iso.y_thresholds_, dtype=float)))
+        return found
+
+    short = np.asarray(words) < SHORT_WORDS
+    enough = min(short.sum(), (~short).sum()) >= MIN_BAND_DOCUMENTS
+    curves = curves_of(~short if enough else np.ones(len(y), dtype=bool))
+    decider = Decider(curves, 0.5, 0.5, max_selected, (1.0, 0.0, 0.0, 0.0), 1.01, (1.0, 0.0, 0.0, 0.0), 1.01,
+                      short_curves=curves_of(short) if enough else None)
+    calibrated = decider.calibrate(base, words)
     decider.first, decider.other, selection = tune_selection(calibrated, y, max_selected)
 
     first_right = y[np.arange(len(y)), np.argmax(base, axis=1)].astype(int)
