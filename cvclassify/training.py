@@ -22,7 +22,7 @@ from cvclassify.metrics import evaluate_scores
 from cvclassify.model import estimator
 from cvclassify.model.calibration import fit_platt, platt, tune_thresholds
 from cvclassify.model.card import ModelCard, library_versions
-from cvclassify.model.classifier import Classifier
+from cvclassify.model.classifier import Classifier, word_counts
 from cvclassify.model.decision import Assessment, fit_decider
 from cvclassify.model.params import ModelParams
 from cvclassify.projects import Project, new_version_name, open_project
@@ -118,8 +118,7 @@ def train_classifier(
             objective_y = np.zeros((n_props, len(roll.groups)), dtype=int)
             for leaf, group in enumerate(roll.member):
                 objective_y[:, group] |= y[:n_props, leaf]
-            words = np.array([len(t.split()) for t in texts[:n_props]])
-            decider = fit_decider(base, y[:n_props], roll.scores(base), objective_y, words)
+            decider = fit_decider(base, y[:n_props], roll.scores(base), objective_y, word_counts(texts[:n_props]))
 
     log("apprentissage du modèle final")
     pipeline = estimator.fit_pipeline(factory(params), analyses, y, params.prune_share)
@@ -169,9 +168,6 @@ def cross_validated_scores(
         model = train_classifier([proposals[i] for i in train_idx], taxonomy, params, analyzer=analyzer)
         analyses = analyzer.analyse([proposals[i].full_text for i in test_idx])
         judged = model.assess(analyses)
-        if judged is None:
-            fold_scores = model.scores(analyses)
-            judged = model.threshold_assessment(fold_scores)
         scores[test_idx], selected[test_idx] = judged.scores, judged.selected
         confidence[test_idx], objective[test_idx] = judged.confidence, judged.objective
         objective_confidence[test_idx] = judged.objective_confidence
@@ -182,9 +178,7 @@ def cross_validated_scores(
 
 def heldout_assessment(classifier: Classifier, heldout: Sequence[Proposal]) -> Assessment:
     """The classifier's judgement of proposals it did not train on."""
-    texts = [p.full_text for p in heldout]
-    judged = classifier.assess(texts)
-    return judged if judged is not None else classifier.threshold_assessment(classifier.scores(texts))
+    return classifier.assess([p.full_text for p in heldout])
 
 
 @dataclass

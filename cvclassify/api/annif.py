@@ -158,9 +158,7 @@ def learn(project_id: str, request: Request, documents: Annotated[list[AnnifInde
         return problem(403, "Forbidden", "Clé d'API absente ou invalide (en-tête X-API-Key).")
     if project_id not in pool.names:
         return problem(404, "Project not found", f"Projet inconnu : {project_id!r}.")
-    from cvclassify.taxonomy import load_taxonomy
-
-    tx = load_taxonomy(pool.project(project_id).taxonomy_path)
+    tx = pool.taxonomy(project_id)
     prefix = f"{URI_BASE}{project_id}:"
     decisions = []
     for doc in documents:

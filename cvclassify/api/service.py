@@ -85,6 +85,14 @@ class ModelPool:
                                f"{self.failures.get(project.name, 'modèle absent')}")
         return project.name, self.models[project.name]
 
+    def taxonomy(self, name: str):
+        """A served project's tree: its loaded model's, else read from the project's file."""
+        if name in self.models:
+            return self.models[name].taxonomy
+        from cvclassify.taxonomy import load_taxonomy
+
+        return load_taxonomy(self.project(name).taxonomy_path)
+
     def batcher(self, name: str, model: Classifier) -> Batcher:
         """The project's micro-batcher (made on first use)."""
         found = self.batchers.get(name)
@@ -117,8 +125,10 @@ def suggestion_payload(project: str, model: Classifier, document: Document, sugg
 
 def suggest_documents(project: str, model: Classifier, inputs: Sequence[tuple[str | None, Any]], *, k: int,
                       threshold: float, only, exclude) -> list[tuple[str | None, dict | None, str | None]]:
-    """Suggestions for many documents; a bad document gets its error instead (nothing raises for it)."""
-    model.allowed(only, exclude)  # a pattern matching nothing is an error of the whole request
+    """Suggestions for many documents; a bad document gets its error instead (nothing raises for it).
+
+    A pattern of ``only``/``exclude`` that leaves no code is an error of the whole call (raised by
+    ``suggest_many``, even when every document is bad)."""
     documents, errors = [], {}
     for i, (_, source) in enumerate(inputs):
         document = Document.of(source)

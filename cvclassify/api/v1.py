@@ -101,16 +101,8 @@ def projects(pool: Pool) -> list[dict[str, Any]]:
         model = pool.models.get(name)
         out.append({"name": name, "title": project.title or name, "default": name == pool.home.default_project,
                     "model_version": model.card.version if model else None,
-                    "leaf_codes": len(model.leaf_ids) if model else len(_taxonomy(pool, name).leaf_ids)})
+                    "leaf_codes": len(model.leaf_ids) if model else len(pool.taxonomy(name).leaf_ids)})
     return out
-
-
-def _taxonomy(pool: ModelPool, project: str):
-    from cvclassify.taxonomy import load_taxonomy
-
-    if project in pool.models:
-        return pool.models[project].taxonomy
-    return load_taxonomy(pool.project(project).taxonomy_path)
 
 
 def _node(tx, node, depth: bool = True) -> dict[str, Any]:
@@ -123,7 +115,7 @@ def _node(tx, node, depth: bool = True) -> dict[str, Any]:
             summary="L'arbre des objectifs du projet")
 def objectives(project: Project, pool: Pool) -> dict[str, Any]:
     name = pool.project(project).name
-    tx = _taxonomy(pool, name)
+    tx = pool.taxonomy(name)
     leaves = [{"id": leaf.id, "code": leaf.display_code, "label": leaf.label,
                "objective": {"code": tx.group_of(leaf.id).display_code, "label": tx.group_of(leaf.id).label},
                "axis": {"code": tx.axis_of(leaf.id).display_code, "label": tx.axis_of(leaf.id).label}}
@@ -134,7 +126,7 @@ def objectives(project: Project, pool: Pool) -> dict[str, Any]:
 @router.get("/projects/{project}/objectives/{code}", response_model=schemas.ObjectiveDetail, tags=["projets"],
             summary="Un objectif, ses parents et ses enfants")
 def objective(project: Project, code: str, pool: Pool) -> dict[str, Any]:
-    tx = _taxonomy(pool, pool.project(project).name)
+    tx = pool.taxonomy(pool.project(project).name)
     try:
         node = tx.resolve(code)
     except UnknownCodeError as exc:
@@ -156,7 +148,7 @@ def model_card(project: Project, pool: Pool) -> dict[str, Any]:
 # -- feedback ------------------------------------------------------------------------------------
 def _check_codes(pool: ModelPool, project: str, body: schemas.FeedbackIn) -> schemas.FeedbackIn:
     """Codes are checked against the project's tree and normalised to ids; unknown ones are refused."""
-    tx = _taxonomy(pool, project)
+    tx = pool.taxonomy(project)
     changes: dict[str, list[str]] = {}
     for name in ("suggested", "kept", "added", "removed"):
         ids = []

@@ -86,12 +86,16 @@ class Classifier:
         """The codes to tick (documents × leaf codes) of calibrated scores."""
         return self.decider.select(scores) if self.decider else scores >= self.thresholds
 
-    def assess(self, texts: Sequence) -> Assessment | None:
-        """Calibrated scores, ticked codes, confidence and route of texts (None: model without decision)."""
+    def assess(self, texts: Sequence) -> Assessment:
+        """Calibrated scores, ticked codes, confidence and route of texts or analyses (a model without a
+        fitted decision gives its scores, its per-code ticks and no route)."""
+        return self.judge(platt(self.decision(texts), self.calibration), word_counts(texts))
+
+    def judge(self, base: np.ndarray, words: np.ndarray) -> Assessment:
+        """The assessment of Platt scores (documents × codes) of texts ``words`` long."""
         if self.decider is None:
-            return None
-        base = platt(self.decision(texts), self.calibration)
-        return self.decider.assess(base, self.objectives.scores(base), word_counts(texts))
+            return self.threshold_assessment(base)
+        return self.decider.assess(base, self.objectives.scores(base), words)
 
     def suggest(self, text: DocumentInput, k: int = 5, *, only: Sequence[str] | None = None,
                 exclude: Sequence[str] | None = None, explain: bool = True) -> Suggestions:
@@ -134,10 +138,7 @@ class Classifier:
             return documents, prepared, None, None, allowed
         x = estimator.features(self.pipeline, [text for text, _ in prepared])
         base = np.where(allowed, platt(self.linear.decision(x), self.calibration), 0.0)
-        if self.decider is None:
-            return documents, prepared, x, self.threshold_assessment(base), allowed
-        words = word_counts([text for text, _ in prepared])
-        return documents, prepared, x, self.decider.assess(base, self.objectives.scores(base), words), allowed
+        return documents, prepared, x, self.judge(base, word_counts([text for text, _ in prepared])), allowed
 
     @property
     def linear(self) -> estimator.StackedLinear:
