@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from cvclassify import Classifier, ModelParams, load_corpus, load_taxonomy  # noqa: E402
 from cvclassify.corpus import _rank_key, load_heldout, split_corpus  # noqa: E402
-from cvclassify.metrics import evaluate_scores  # noqa: E402
+from cvclassify.evaluation.metrics import evaluate_scores  # noqa: E402
 
 FRACTIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from cvclassify import Classifier, ModelParams, load_corpus, load_taxonomy  # noqa: E402
 from cvclassify.corpus import load_heldout, split_corpus  # noqa: E402
-from cvclassify.metrics import evaluate_scores  # noqa: E402
+from cvclassify.evaluation.metrics import evaluate_scores  # noqa: E402
 from cvclassify.training import multilabel_folds  # noqa: E402
 
 GRID = [

@@ -29,9 +29,11 @@ _LAZY = {
     "ModelCard": "cvclassify.model",
     "ModelParams": "cvclassify.model",
     "Document": "cvclassify.document",
-    "Suggestion": "cvclassify.suggestion",
-    "Suggestions": "cvclassify.suggestion",
-    "Evidence": "cvclassify.suggestion",
+    "Classification": "cvclassify.result",
+    "Decision": "cvclassify.result",
+    "Suggestion": "cvclassify.result",
+    "Suggestions": "cvclassify.result",
+    "Evidence": "cvclassify.result",
     "Corpus": "cvclassify.corpus",
     "Proposal": "cvclassify.corpus",
     "load_corpus": "cvclassify.corpus",
@@ -49,7 +51,7 @@ if TYPE_CHECKING:
     from cvclassify.document import Document
     from cvclassify.model import Classifier, ModelCard, ModelParams
     from cvclassify.projects import Project, data_home, open_project
-    from cvclassify.suggestion import Evidence, Suggestion, Suggestions
+    from cvclassify.result import Classification, Decision, Evidence, Suggestion, Suggestions
     from cvclassify.taxonomy import Objective, Taxonomy, load_taxonomy, parse_contract
 
 
@@ -62,10 +64,12 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "Classification",
     "Classifier",
     "Corpus",
     "CorpusError",
     "CvclassifyError",
+    "Decision",
     "Document",
     "Evidence",
     "InvalidTextError",

@@ -180,8 +180,8 @@ def evaluate(
     output: Annotated[Path, typer.Option("--output", "-o", help="Report folder.")] = Path("reports"),
 ) -> None:
     """Measure a model on the held-out split and its recipe by cross-validation; write a report."""
-    from cvclassify.evaluate import evaluation_report
-    from cvclassify.report import PLOTS_MISSING, metrics_table, plots_available, write_report
+    from cvclassify.evaluation.evaluate import evaluation_report
+    from cvclassify.evaluation.report import PLOTS_MISSING, metrics_table, plots_available, write_report
 
     clf = load_classifier(model, project, version)
     if not plots_available():
@@ -201,20 +201,14 @@ def evaluate(
 
 
 def _read_text_argument(text: str) -> str:
-    """The text of ``suggest``: the argument, or stdin for ``-``; UTF-8, else Windows-1252."""
+    """The text of ``suggest``: the argument, or stdin for ``-``, in its detected encoding."""
+    from cvclassify.io.encoding import decode_bytes
+
     if text == "-":
         return decode_bytes(sys.stdin.buffer.read())
     if any("\udc80" <= c <= "\udcff" for c in text):  # bytes of the argument that were not UTF-8
         return decode_bytes(os.fsencode(text))
     return text
-
-
-def decode_bytes(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, the usual encoding of French Windows exports."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
 
 
 @app.command("suggest")
@@ -230,27 +224,27 @@ def suggest(
     exclude: ExcludeOpt = None,
 ) -> None:
     """Suggest objective codes for one application text."""
+    from cvclassify import render
+    from cvclassify.labels import Route, french
+
     clf = load_classifier(model, project, version)
     result = clf.suggest(_read_text_argument(text), k=k, only=only, exclude=exclude)
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(render.as_dict(result), ensure_ascii=False, indent=2) + "\n")
         return
     table = Table("#", "code", "score", "objectif", "libellé", "mots déterminants",
                   title=f"Suggestions (modèle {result.model_version})", show_lines=False)
-    for rank, s in enumerate(result, start=1):
-        mark = "[green]✔[/]" if s.selected else " "
-        words = ", ".join(e.word for e in s.evidence[:5])
-        table.add_row(f"{rank}{mark}", s.code, f"{s.score:.2f}", s.objective["code"], s.label, words)
+    for rank, *cells in render.cli_rows(result):
+        table.add_row(rank.replace("✔", "[green]✔[/]"), *cells)
     out.print(table)
-    decision = result.decision
+    decision = render.cli_decision(result)
     if decision:
-        confidence = f"{decision['confidence']:.2f}".replace(".", ",")
-        verdict = {"auto": "[green]acceptable tel quel[/]", "review": "[yellow]à relire[/]",
-                   "objective": "[yellow]objectif sûr, code à choisir[/]"}[decision["route"]]
-        out.print(f"Décision : {verdict} (confiance dans le premier code : {confidence})")
-    if result.objective_hint:
-        h = result.objective_hint
-        out.print(f"Code incertain, mais l'objectif {h.code} « {h.label} » est probable ({h.score:.2f}).")
+        colour = "green" if result.decision.route == Route.AUTO else "yellow"
+        verdict = french(result.decision.route)
+        out.print(decision.replace(verdict, f"[{colour}]{verdict}[/]", 1))
+    hint = render.cli_hint(result)
+    if hint:
+        out.print(hint)
     for warning in result.warnings:
         err.print(f"[yellow]attention :[/] {escape(warning)}", highlight=False)
 
@@ -259,8 +253,8 @@ def suggest(
 @friendly
 def classify(
     input_file: Annotated[Path, typer.Argument(
-        help="CSV, XLSX, ODS, JSON Lines, a folder or a .zip of PDF/DOCX/ODT/TXT/MD files; - reads JSON Lines "
-             "from stdin.")],
+        help="An export (CSV, TSV, XLSX, XLSM, ODS, XLS, JSON Lines), a document (PDF, DOCX, ODT, TXT, MD), a .zip "
+             "or a folder of documents; - reads JSON Lines from stdin.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output .csv, .xlsx or .jsonl (- for JSON Lines "
                                                                 "on stdout).")],
     k: Annotated[int, typer.Option("-k", help="Suggestions per application.", min=1, max=50)] = 5,
@@ -282,8 +276,8 @@ def classify(
     """Classify every row of a file; one output row per input row, in order, written atomically."""
     import tempfile
 
-    from cvclassify.batch import Options
     from cvclassify.io.writers import check_output_path
+    from cvclassify.service.classify import Options
 
     with tempfile.TemporaryDirectory(prefix="cvclassify-") as tmp:
         source = input_file
@@ -315,7 +309,7 @@ def classify(
                     sys.stdout.write(line)
     _print_summary(summary)
     if chart is not None:
-        from cvclassify.report import plot_batch
+        from cvclassify.evaluation.report import plot_batch
 
         plot_batch(summary, chart, clf.taxonomy)
         err.print(f"Graphique : {chart}", highlight=False)
@@ -325,7 +319,7 @@ def classify(
 
 def _check_chart_path(chart: Path) -> None:
     from cvclassify.errors import BatchInputError
-    from cvclassify.report import PLOTS_MISSING, plots_available
+    from cvclassify.evaluation.report import PLOTS_MISSING, plots_available
 
     if chart.suffix.lower() != ".png":
         raise BatchInputError(f"Le graphique s'écrit en PNG : donnez un nom en .png, pas « {chart.name} ».")
@@ -363,22 +357,13 @@ def _run_with_progress(clf, source, target, options, text_col, id_col, sheet, re
 
 
 def _estimate_rows(path: Path) -> int | None:
-    """A quick row count for the progress bar (lines of a text file, files of a folder), else unknown."""
-    if path.is_dir():
-        return sum(1 for p in path.rglob("*") if p.is_file())
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".tsv") and path.is_file():  # records, not lines: a quoted cell may hold line breaks
-        import csv
+    """A quick row count for the progress bar (records of a CSV, lines of JSON Lines, files of a folder)."""
+    from cvclassify.io.readers import reader_for
 
-        csv.field_size_limit(1 << 30)
-        with path.open(encoding="latin-1", newline="") as handle:  # any bytes decode; quotes and breaks stay
-            header = handle.readline()
-            delimiter = max(";,\t|", key=header.count)
-            return sum(1 for _ in csv.reader(handle, delimiter=delimiter))
-    if suffix in (".jsonl", ".ndjson") and path.is_file():
-        with path.open("rb") as handle:
-            return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
-    return None
+    try:
+        return reader_for(path).count_rows(path)
+    except (CvclassifyError, OSError):
+        return None
 
 
 def _print_summary(summary) -> None:
@@ -613,20 +598,23 @@ def feedback_export(
                                                      help="Feedback database.")] = None,
 ) -> None:
     """Write every stored decision of a project (withdrawn ones included, marked)."""
+    import tempfile
+
     from cvclassify.feedback import FeedbackStore
-    from cvclassify.io import atomic_write_text
     from cvclassify.projects import open_project
+    from cvclassify.service.review import export_feedback
 
     name = open_project(project).name
     store = FeedbackStore(database_url)
     store.upgrade()
-    fmt = "csv" if output.suffix.lower() == ".csv" else "jsonl"
-    text = "".join(store.export(name, fmt))
     if str(output) == "-":
-        sys.stdout.write(text)
-    else:
-        atomic_write_text(output, text)
-        err.print(f"{len(store.feedback(name))} décisions écrites dans {output}.", highlight=False)
+        with tempfile.TemporaryDirectory(prefix="cvclassify-") as tmp:
+            target = Path(tmp) / "retours.jsonl"
+            export_feedback(store, name, target)
+            sys.stdout.write(target.read_text(encoding="utf-8"))
+        return
+    count = export_feedback(store, name, output)
+    err.print(f"{count} décisions écrites dans {output}.", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - console script entry point

@@ -14,21 +14,23 @@ from functools import cached_property
 from typing import Any, Union
 
 from cvclassify.errors import InvalidTextError
+from cvclassify.labels import Field
 
 MAX_CHARS = 100_000
 """Texts longer than this are truncated before analysis (a grant application is far shorter)."""
 TITLE_WEIGHT = 2
 """The title is read this many times: it names the action in few, telling words."""
 
-FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "title": ("title", "titre", "intitule", "intitulé", "intituleProjet", "libelle", "libellé",
-              "lib_action", "Libellé de l'action"),
-    "objectives": ("objectives", "objectifs", "objectif", "objet"),
-    "text": ("text", "texte", "description", "Description"),
-    "public": ("public", "beneficiaires", "bénéficiaires", "Bénéficiaires"),
-    "territory": ("territory", "territoire", "Territoire"),
+FIELD_ALIASES: dict[Field, tuple[str, ...]] = {
+    Field.TITLE: ("title", "titre", "intitule", "intitulé", "intituleProjet", "libelle", "libellé",
+                  "lib_action", "Libellé de l'action"),
+    Field.OBJECTIVES: ("objectives", "objectifs", "objectif", "objet"),
+    Field.TEXT: ("text", "texte", "description", "Description"),
+    Field.PUBLIC: ("public", "beneficiaires", "bénéficiaires", "Bénéficiaires"),
+    Field.TERRITORY: ("territory", "territoire", "Territoire"),
 }
-FIELDS = tuple(FIELD_ALIASES)
+"""The names each field goes by in forms and exports (matched exactly; see ``io.columns`` for headers)."""
+FIELDS = tuple(Field)
 
 _TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.DOTALL)
 _CONTROL = re.compile(
@@ -45,7 +47,7 @@ def text_fields(record: Mapping[str, Any]) -> dict[str, str]:
         for alias in aliases:
             value = record.get(alias)
             if isinstance(value, str) and value.strip():
-                found[name] = value.strip()
+                found[str(name)] = value.strip()
                 break
     return found
 

@@ -1,7 +1,10 @@
-"""Training: examples, out-of-fold calibration and thresholds, the final fit, and new project versions.
+"""Training: out-of-fold margins fit the decision layer, then the final fit, and new project versions.
+
+    proposals ─ analysed once ─┬─ k folds: backend fit on the others → margins of the fold ─ decision layer
+                               └─ backend fit on all ───────────────────────────────────────┘  → Classifier
 
 Each text is analysed once (one spaCy pass); every fit — the cross-validation folds that calibrate
-scores and tune thresholds, then the final fit — reuses those analyses.
+scores and fit the decision, then the final fit — reuses those analyses.
 """
 
 from __future__ import annotations
@@ -15,15 +18,16 @@ import numpy as np
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from cvclassify.analysis import Analyzer
+from cvclassify.backends import Backend, Example, make_backend
+from cvclassify.backends.linear import PipelineFactory, build_pipeline
 from cvclassify.corpus import Proposal, ids_fingerprint, load_corpus, load_heldout, split_corpus
-from cvclassify.errors import CorpusError, ModelError
+from cvclassify.errors import CorpusError
+from cvclassify.evaluation.metrics import heldout_metrics
 from cvclassify.hierarchy import RollUp
-from cvclassify.metrics import evaluate_scores
-from cvclassify.model import estimator
 from cvclassify.model.calibration import fit_platt, platt, tune_thresholds
 from cvclassify.model.card import ModelCard, library_versions
 from cvclassify.model.classifier import Classifier, word_counts
-from cvclassify.model.decision import Assessment, fit_decider
+from cvclassify.model.decision import DecisionLayer, fit_decider
 from cvclassify.model.params import ModelParams
 from cvclassify.projects import Project, new_version_name, open_project
 from cvclassify.taxonomy import Taxonomy, load_taxonomy
@@ -31,8 +35,8 @@ from cvclassify.taxonomy import Taxonomy, load_taxonomy
 Log = Callable[[str], None]
 
 
-def _quiet(message: str) -> None:
-    pass
+def quiet(message: str) -> None:
+    """A log that says nothing."""
 
 
 def multilabel_folds(y: np.ndarray, n_splits: int, random_state: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -43,85 +47,81 @@ def multilabel_folds(y: np.ndarray, n_splits: int, random_state: int = 0) -> lis
     return list(splitter.split(np.zeros((y.shape[0], 1)), y))
 
 
-def training_examples(
-    proposals: Sequence[Proposal], taxonomy: Taxonomy, params: ModelParams
-) -> tuple[list[str], list[list[str]]]:
-    """Texts and label lists the model learns from: proposals, then objective descriptions."""
-    texts: list[str] = []
-    labels: list[list[str]] = []
-    if params.use_proposals:
-        for p in proposals:
-            texts.append(p.full_text)
-            labels.append(list(p.codes))
-    if params.use_descriptions:
-        for leaf in taxonomy.leaves:
-            for _ in range(params.description_copies):
-                texts.append(taxonomy.describe(leaf.id, lexicon=params.use_lexicon))
-                labels.append([leaf.id])
-    if not texts:
-        raise ModelError("Nothing to train on: enable proposals or objective descriptions.")
-    return texts, labels
+def new_backend(params: ModelParams, analyzer: Analyzer | None = None,
+                factory: PipelineFactory = build_pipeline) -> Backend:
+    """An unfitted backend of ``params.backend`` (``factory`` builds the linear backend's pipeline)."""
+    if params.backend == "linear":
+        return make_backend("linear", params, analyzer=analyzer, factory=factory)
+    return make_backend(params.backend, params, analyzer=analyzer)
 
 
-def out_of_fold_decisions(X: Sequence, y: np.ndarray, n_props: int, params: ModelParams,
-                          factory: estimator.PipelineFactory = estimator.build_pipeline,
-                          log: Log = _quiet) -> np.ndarray:
-    """Decision values for each proposal from a model that did not train on it.
-
-    Folds use iterative stratification; objective descriptions (the rows after the first ``n_props``)
-    are always in training.
-    """
-    decisions = np.zeros((n_props, y.shape[1]))
-    extra = list(range(n_props, len(X)))
-    folds = multilabel_folds(y[:n_props], params.cv_folds, params.random_state)
+def out_of_fold_margins(examples: Sequence[Example], tree: Taxonomy, y: np.ndarray, params: ModelParams,
+                        backend: Callable[[], Backend], log: Log = quiet) -> np.ndarray:
+    """Margins of each example from a backend that did not train on it (folds by iterative stratification;
+    the leaves' descriptions are in every fold's training)."""
+    margins = np.zeros(y.shape)
+    folds = multilabel_folds(y, params.cv_folds, params.random_state)
     for n, (train_idx, test_idx) in enumerate(folds, start=1):
         log(f"calibration: pli {n}/{len(folds)}")
-        fit_idx = list(train_idx) + extra
-        pipeline = estimator.fit_pipeline(factory(params), [X[i] for i in fit_idx], y[fit_idx], params.prune_share)
-        decisions[test_idx] = estimator.decisions(pipeline, [X[i] for i in test_idx])
-    return decisions
+        fitted = backend().fit([examples[i] for i in train_idx], tree)
+        margins[test_idx] = fitted.scores([examples[i].text for i in test_idx])
+    return margins
+
+
+def fit_decision(margins: np.ndarray, y: np.ndarray, tree: Taxonomy, words: np.ndarray,
+                 params: ModelParams) -> DecisionLayer:
+    """The decision layer fitted on out-of-fold margins: Platt sigmoid, per-code thresholds and (with
+    ``params.decision``) the per-rank calibration, selection and routes."""
+    calibration = fit_platt(margins, y)
+    base = platt(margins, calibration)
+    thresholds = tune_thresholds(base, y, params.min_threshold)
+    decider = None
+    if params.decision:
+        roll = RollUp(tree, tree.leaf_ids, "objective")
+        objective_y = np.zeros((len(y), len(roll.groups)), dtype=int)
+        for leaf, group in enumerate(roll.member):
+            objective_y[:, group] |= y[:, leaf]
+        decider = fit_decider(base, y, roll.scores(base), objective_y, words)
+    return DecisionLayer(calibration, thresholds, decider)
 
 
 def train_classifier(
-    proposals: Sequence[Proposal], taxonomy: Taxonomy, params: ModelParams | None = None,
-    corpus_fingerprint: str = "", factory: estimator.PipelineFactory = estimator.build_pipeline,
-    analyzer: Analyzer | None = None, log: Log = _quiet,
+    proposals: Sequence[Proposal | Example], taxonomy: Taxonomy, params: ModelParams | None = None,
+    corpus_fingerprint: str = "", factory: PipelineFactory = build_pipeline,
+    analyzer: Analyzer | None = None, log: Log = quiet,
 ) -> Classifier:
-    """Fit on proposals and objective descriptions; calibrate and tune thresholds out of fold.
+    """Fit a backend on proposals (or weighted examples) and the leaves' descriptions; fit the decision layer
+    out of fold.
 
-    ``factory`` builds the untrained pipeline (bench/ passes its experimental variants here).
+    ``factory`` builds the linear backend's untrained pipeline (bench/ passes its experimental variants here).
     """
     params = replace(params) if params else ModelParams()
     leaf_ids = taxonomy.leaf_ids
     known = set(leaf_ids)
-    unknown = sorted({f"{p.id}: {c}" for p in proposals for c in p.codes if c not in known})
+    unknown = sorted({f"{getattr(p, 'id', '?')}: {c}" for p in proposals for c in p.codes if c not in known})
     if unknown:
         raise CorpusError(
             f"{len(unknown)} code(s) of the training proposals are not leaf codes of {taxonomy.name!r} "
             f"({', '.join(unknown[:5])}{', …' if len(unknown) > 5 else ''}). Run `cvclassify corpus check`."
         )
-    texts, labels = training_examples(proposals, taxonomy, params)
-    y = MultiLabelBinarizer(classes=leaf_ids).fit_transform(labels)
-    n_props = len(proposals) if params.use_proposals else 0
-    log(f"analyse de {len(texts)} textes (spaCy)")
     analyzer = analyzer if analyzer is not None and analyzer.mode == params.analysis else Analyzer(mode=params.analysis)
+    kept = list(proposals) if params.use_proposals else []
+    texts = [p.text if isinstance(p, Example) else p.full_text for p in kept]
+    log(f"analyse de {len(texts)} textes (spaCy)")
     analyses = analyzer.analyse(texts)
+    examples = [Example(a, tuple(p.codes), getattr(p, "weight", 1.0)) for a, p in zip(analyses, kept, strict=True)]
+    y = MultiLabelBinarizer(classes=leaf_ids).fit_transform([e.codes for e in examples]) if examples else None
 
-    calibration, thresholds, decider = (1.0, 0.0), np.full(len(leaf_ids), 0.5), None
-    if params.cv_folds >= 2 and n_props >= params.cv_folds * 2:
-        decisions = out_of_fold_decisions(analyses, y, n_props, params, factory, log)
-        calibration = fit_platt(decisions, y[:n_props])
-        base = platt(decisions, calibration)
-        thresholds = tune_thresholds(base, y[:n_props], params.min_threshold)
-        if params.decision:
-            roll = RollUp(taxonomy, leaf_ids, "objective")
-            objective_y = np.zeros((n_props, len(roll.groups)), dtype=int)
-            for leaf, group in enumerate(roll.member):
-                objective_y[:, group] |= y[:n_props, leaf]
-            decider = fit_decider(base, y[:n_props], roll.scores(base), objective_y, word_counts(texts[:n_props]))
+    def backend() -> Backend:
+        return new_backend(params, analyzer, factory)
+
+    decision = DecisionLayer((1.0, 0.0), np.full(len(leaf_ids), 0.5))
+    if params.cv_folds >= 2 and len(examples) >= params.cv_folds * 2:
+        margins = out_of_fold_margins(examples, taxonomy, y, params, backend, log)
+        decision = fit_decision(margins, y, taxonomy, word_counts(analyses), params)
 
     log("apprentissage du modèle final")
-    pipeline = estimator.fit_pipeline(factory(params), analyses, y, params.prune_share)
+    fitted = backend().fit(examples, taxonomy)
     now = datetime.now(UTC)
     card = ModelCard(
         version=new_version_name(now),
@@ -129,60 +129,20 @@ def train_classifier(
         taxonomy=taxonomy.name,
         taxonomy_fingerprint=taxonomy.fingerprint(),
         corpus_fingerprint=corpus_fingerprint,
-        training_proposals=n_props,
-        training_descriptions=len(texts) - n_props,
+        training_proposals=len(examples),
+        training_descriptions=len(taxonomy.leaves) * params.description_copies if params.use_descriptions else 0,
         params=asdict(params),
         libraries=library_versions(),
-        calibration={"a": calibration[0], "b": calibration[1]},
-        decision=decider.to_dict() if decider else {},
+        calibration={"a": decision.platt[0], "b": decision.platt[1]},
+        decision=decision.card(),
     )
-    return Classifier(pipeline, taxonomy, leaf_ids, calibration, thresholds, card, decider)
-
-
-def heldout_metrics(classifier: Classifier, heldout: Sequence[Proposal], details: bool = False) -> dict:
-    """Metrics of a classifier on proposals it did not train on, at leaf, objective and axis level."""
-    scores = classifier.scores([p.full_text for p in heldout])
-    gold = [set(p.codes) for p in heldout]
-    selected = classifier.select(scores)
-    return evaluate_scores(scores, gold, classifier.leaf_ids, classifier.taxonomy, selected, details=details)
-
-
-def cross_validated_scores(
-    proposals: Sequence[Proposal], taxonomy: Taxonomy, params: ModelParams, folds: int = 5, log: Log = _quiet,
-) -> Assessment:
-    """Out-of-fold calibrated scores, ticked codes and decisions for every proposal (iterative
-    stratification).
-
-    Each fold trains a full model (with its own inner calibration and decision rules) on the other
-    folds and the objective descriptions, then judges the fold it did not see.
-    """
-    leaf_ids = taxonomy.leaf_ids
-    y = MultiLabelBinarizer(classes=leaf_ids).fit_transform([p.codes for p in proposals])
-    n = len(proposals)
-    scores, selected = np.zeros(y.shape, dtype=float), np.zeros(y.shape, dtype=bool)
-    confidence, objective, objective_confidence = np.zeros(n), np.zeros(n, dtype=int), np.zeros(n)
-    routes = [""] * n
-    analyzer = Analyzer(mode=params.analysis)
-    for k, (train_idx, test_idx) in enumerate(multilabel_folds(y, folds, params.random_state), start=1):
-        log(f"validation croisée : pli {k}/{folds} ({len(train_idx)} pour apprendre, {len(test_idx)} à noter)")
-        model = train_classifier([proposals[i] for i in train_idx], taxonomy, params, analyzer=analyzer)
-        analyses = analyzer.analyse([proposals[i].full_text for i in test_idx])
-        judged = model.assess(analyses)
-        scores[test_idx], selected[test_idx] = judged.scores, judged.selected
-        confidence[test_idx], objective[test_idx] = judged.confidence, judged.objective
-        objective_confidence[test_idx] = judged.objective_confidence
-        for i, route in zip(test_idx, judged.route or [""] * len(test_idx), strict=True):
-            routes[i] = route
-    return Assessment(scores, selected, confidence, routes if all(routes) else [], objective, objective_confidence)
-
-
-def heldout_assessment(classifier: Classifier, heldout: Sequence[Proposal]) -> Assessment:
-    """The classifier's judgement of proposals it did not train on."""
-    return classifier.assess([p.full_text for p in heldout])
+    return Classifier(fitted, decision, taxonomy, card)
 
 
 @dataclass
 class TrainingResult:
+    """A trained model, its card and the folder it was written to."""
+
     classifier: Classifier
     card: ModelCard
     directory: Path
@@ -198,7 +158,7 @@ def train_version(
     params: ModelParams | None = None,
     output: Path | None = None,
     make_current: bool = True,
-    log: Log = _quiet,
+    log: Log = quiet,
 ) -> TrainingResult:
     """Train on a project's training split, measure on its held-out split, write a new version.
 
@@ -239,4 +199,3 @@ def train_version(
     classifier.save(staging)
     directory = project.publish(staging, card.version, make_current=make_current)
     return TrainingResult(classifier, card, directory)
-

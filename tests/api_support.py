@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from cvclassify.api import Settings, create_app
-from cvclassify.api.service import ModelPool
 from cvclassify.feedback import FeedbackStore
 from cvclassify.projects import Home
+from cvclassify.service.pool import ModelPool
 
 PROJECT = "metz-2015-2020"
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from cvclassify import Classifier, ModelParams, load_corpus, load_taxonomy
+from cvclassify.training import train_classifier
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -31,7 +32,7 @@ def fixture_corpus():
 @pytest.fixture(scope="session")
 def small_model(taxonomy, fixture_corpus) -> Classifier:
     """A real model trained on 21 fixture proposals plus the 118 objective descriptions."""
-    return Classifier.train(fixture_corpus.proposals, taxonomy, ModelParams(cv_folds=2))
+    return train_classifier(fixture_corpus.proposals, taxonomy, ModelParams(cv_folds=2))
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,7 @@ def test_suggest_returns_ranked_codes_with_parents_evidence_and_version(client, 
     assert body["project"] == PROJECT and body["model_version"] == small_model.card.version
     expected = small_model.suggest(TEXT, k=4)
     assert [s["id"] for s in body["suggestions"]] == [s.id for s in expected]
-    assert [s["score"] for s in body["suggestions"]] == [s.score for s in expected]
+    assert [s["score"] for s in body["suggestions"]] == [round(s.score, 4) for s in expected]
     first = body["suggestions"][0]
     assert first["objective"]["code"] == first["code"].rsplit(".", 1)[0]
     assert first["axis"]["code"] == first["code"][0]
@@ -123,7 +123,7 @@ def test_feedback_is_stored_checked_and_exported(client):
     assert stored[0]["kept"] == ["2.11.1"] and stored[0]["removed"] == ["2.6.4"] and stored[0]["text"] == TEXT
     rows = list(csv.DictReader(io.StringIO(client.get(
         f"/v1/projects/{PROJECT}/feedback/export?format=csv").text.lstrip("\ufeff")), delimiter=";"))
-    assert any(row["final_codes"] == "2.11.1|1.3.2" for row in rows)
+    assert any(row["final_codes"] == "2.11.1 | 1.3.2" for row in rows)
 
 
 def test_review_queue_orders_by_uncertainty_records_decisions_and_exports(client):
@@ -138,7 +138,7 @@ def test_review_queue_orders_by_uncertainty_records_decisions_and_exports(client
     assert created["total"] == 4 and created["errors"] == 1
     queue = client.get(f"/v1/projects/{PROJECT}/queues/{created['queue_id']}").json()
     items = queue["items"]
-    assert items[-1]["status"] == "erreur" and items[-1]["row_id"] == "A3"
+    assert items[-1]["status"] == "error" and items[-1]["row_id"] == "A3"
     assert items[-1]["fields"] == {"Numéro De l'Action Prj": "A3"} and items[-1]["error"]
     readable = items[:-1]
     confidences = [1 - (i["decision"] or {"confidence": i["suggestions"][0]["score"]})["confidence"]
@@ -150,7 +150,7 @@ def test_review_queue_orders_by_uncertainty_records_decisions_and_exports(client
     fb = client.post(f"/v1/projects/{PROJECT}/feedback", json=decision)
     assert fb.status_code == 201, fb.text
     after = client.get(f"/v1/projects/{PROJECT}/queues/{created['queue_id']}").json()
-    assert after["reviewed"] == 1 and after["items"][0]["status"] == "revu"
+    assert after["reviewed"] == 1 and after["items"][0]["status"] == "done"
     export = client.get(f"/v1/projects/{PROJECT}/queues/{created['queue_id']}/export?format=csv")
     assert "appel" in export.headers["content-disposition"]
     out = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
@@ -160,7 +160,7 @@ def test_review_queue_orders_by_uncertainty_records_decisions_and_exports(client
     assert reviewed["cv_statut_revue"] == "revu"
     # undo: the item is to review again, the decision is kept but withdrawn
     back = client.post(f"/v1/projects/{PROJECT}/queues/{created['queue_id']}/items/{first['item_id']}/reopen")
-    assert back.json()["status"] == "à revoir" and back.json()["final_codes"] is None
+    assert back.json()["status"] == "open" and back.json()["final_codes"] is None
     exported = [json.loads(line) for line in client.get(f"/v1/projects/{PROJECT}/feedback/export").text.splitlines()]
     assert next(e for e in exported if e["id"] == fb.json()["id"])["withdrawn_at"]
     xlsx = client.get(f"/v1/projects/{PROJECT}/queues/{created['queue_id']}/export?format=xlsx")
@@ -185,9 +185,9 @@ def test_extract_reads_a_document_and_refuses_others(client, tmp_path):
 
 def test_health_waits_for_the_models(small_model, tmp_path):
     from cvclassify.api import Settings, create_app
-    from cvclassify.api.service import ModelPool
     from cvclassify.feedback import FeedbackStore
     from cvclassify.projects import Home
+    from cvclassify.service.pool import ModelPool
 
     pool = ModelPool(Home.open(), (PROJECT,))
     pool.start = lambda: None  # keep it loading

@@ -80,9 +80,9 @@ def _lazy_own():
     from fastapi.testclient import TestClient
 
     from cvclassify.api import Settings, create_app
-    from cvclassify.api.service import ModelPool
     from cvclassify.feedback import FeedbackStore
     from cvclassify.projects import Home
+    from cvclassify.service.pool import ModelPool
 
     pool = ModelPool(Home.open(), (PROJECT,))
     bare = create_app(Settings(), pool=pool, store=FeedbackStore("sqlite://"))

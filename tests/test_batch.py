@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from cvclassify.batch import BatchSummary, Options, classify_rows
+from cvclassify.batch import BatchSummary, classify_records
+from cvclassify.io.columns import RowInput
+from cvclassify.service.classify import Options
 
 ITEMS = [
     (1, "asl", {"title": "ASL", "text": "Ateliers sociolinguistiques pour mères"}, None),
@@ -15,14 +17,14 @@ ITEMS = [
 
 
 def test_every_row_gets_one_result_in_order(small_model):
-    items = [(i + 6 * n, rid, fields, err) for n in range(30) for i, rid, fields, err in ITEMS]
-    results = classify_rows(small_model, items, Options(k=2))
+    items = [RowInput(i + 6 * n, rid, fields, err, {}) for n in range(30) for i, rid, fields, err in ITEMS]
+    results = classify_records(small_model, items, Options(k=2))
     assert [r["index"] for r in results] == list(range(1, 181))
     assert [r["id"] for r in results[:6]] == ["asl", "ligne-2", "vide", "ligne-4", "bin", "cc"]
     assert results[0]["suggestions"][0]["code"] == "2.11.1" and len(results[0]["suggestions"]) == 2
     assert set(results[0]["suggestions"][0]) == {"code", "id", "label", "score", "selected", "objective", "axis"}
     assert results[0]["evidence"] and all(isinstance(w, str) for w in results[0]["evidence"])
-    assert "JSON invalide" in results[1]["error"] and results[1]["status"] == "erreur"
+    assert "JSON invalide" in results[1]["error"] and results[1]["status"] == "error"
     assert "Aucun texte" in results[2]["error"]
     assert results[3]["suggestions"][0]["code"] == "3.9.8"
     assert "binaires" in results[4]["error"]
@@ -37,9 +39,9 @@ def test_every_row_gets_one_result_in_order(small_model):
 
 def test_batch_results_carry_the_scores_of_a_single_suggestion(small_model):
     fields = {"title": "Conseil citoyen", "text": "réunions et formation des membres"}
-    result = classify_rows(small_model, [(1, "x", fields, None)], Options(k=3))[0]
+    result = classify_records(small_model, [RowInput(1, "x", fields, None, {})], Options(k=3))[0]
     single = small_model.suggest(fields, k=3)
     assert [(s["code"], s["score"], s["selected"]) for s in result["suggestions"]] == [
-        (s.code, s.score, s.selected) for s in single
+        (s.code, round(s.score, 4), s.selected) for s in single
     ]
     assert result["selected"] == [s.code for s in single if s.selected]

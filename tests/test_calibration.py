@@ -54,12 +54,23 @@ def test_pruning_keeps_the_ranking_and_a_tenth_of_the_weights(taxonomy, fixture_
     from sklearn.preprocessing import MultiLabelBinarizer
 
     from cvclassify.analysis import Analyzer
+    from cvclassify.backends import Example
+    from cvclassify.backends.linear import (
+        build_pipeline,
+        coefficients,
+        features,
+        fit_pipeline,
+        margin_values,
+        training_documents,
+    )
     from cvclassify.model import ModelParams
-    from cvclassify.model.estimator import build_pipeline, coefficients, decisions, fit_pipeline
-    from cvclassify.training import training_examples
+
+    def decisions(pipeline, texts):
+        return margin_values(pipeline, features(pipeline, texts))
 
     params = ModelParams(cv_folds=0)
-    texts, labels = training_examples(fixture_corpus.proposals, taxonomy, params)
+    examples = [Example(p.full_text, p.codes) for p in fixture_corpus.proposals]
+    texts, labels, _ = training_documents(examples, taxonomy, params)
     analyses = Analyzer().analyse(texts)
     y = MultiLabelBinarizer(classes=taxonomy.leaf_ids).fit_transform(labels)
     full = fit_pipeline(build_pipeline(params), analyses, y, prune_share=0.0)

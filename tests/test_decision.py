@@ -90,8 +90,8 @@ def test_routes_follow_the_confidence():
 
 
 def test_officer_metrics_on_a_hand_checked_example():
+    from cvclassify.evaluation.quality import mix_weights, officer_metrics, reliability
     from cvclassify.model.decision import Assessment
-    from cvclassify.quality import mix_weights, officer_metrics, reliability
 
     ids = ["a", "b", "c"]
     scores = np.array([[0.9, 0.05, 0.01], [0.6, 0.3, 0.02]])

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cvclassify.batch import Options, classify_partition, classify_rows
+from cvclassify.batch import classify_partition, classify_records
+from cvclassify.io.columns import RowInput
+from cvclassify.service.classify import Options
 
 TEXTS = [
     ("Ateliers sociolinguistiques pour des mères", "ASL"),
@@ -29,12 +31,12 @@ def test_a_dask_bag_in_local_mode_gives_the_single_machine_results(small_model_d
         distributed = bag.map_partitions(classify_partition, str(small_model_dir), Options(k=3)).compute()
 
     local = Classifier.load(small_model_dir)
-    items = [(r["_index"], r["id"], {"title": r["Libellé de l'action"], "objectives": r["Objectif"]}
-              if r["Objectif"] else {}, None) for r in records]
-    expected = classify_rows(local, items, Options(k=3))
+    items = [RowInput(r["_index"], r["id"], {"title": r["Libellé de l'action"], "objectives": r["Objectif"]}
+                      if r["Objectif"] else {}, None, {}) for r in records]
+    expected = classify_records(local, items, Options(k=3))
     assert len(distributed) == len(records)
     for got, want in zip(distributed, expected, strict=True):
-        got.pop("input")
+        got.pop("input"), want.pop("input")
         assert got == want
-    assert [r["status"] == "erreur" for r in distributed[:5]] == [False, False, True, False, False]
+    assert [r["status"] == "error" for r in distributed[:5]] == [False, False, True, False, False]
     assert distributed[0]["suggestions"][0]["code"] == "2.11.1"

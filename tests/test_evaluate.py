@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
+from cvclassify.evaluation.metrics import calibration, evaluate_scores, ranking_metrics, selection_metrics
 from cvclassify.hierarchy import aggregate
-from cvclassify.metrics import calibration, evaluate_scores, ranking_metrics, selection_metrics
 
 
 def test_ranking_metrics_by_hand():
@@ -101,10 +101,10 @@ def test_evaluate_command_writes_metrics_and_report(small_model, tmp_path, monke
 def test_evaluate_without_matplotlib_says_so_and_still_writes_the_report(small_model_dir, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    import cvclassify.report
+    import cvclassify.evaluation.report
     from cvclassify.cli import app
 
-    monkeypatch.setattr(cvclassify.report, "plots_available", lambda: False)
+    monkeypatch.setattr(cvclassify.evaluation.report, "plots_available", lambda: False)
     out = tmp_path / "reports"
     result = CliRunner().invoke(app, ["evaluate", "--model", str(small_model_dir), "--cv", "0", "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -116,7 +116,7 @@ def test_evaluate_without_matplotlib_says_so_and_still_writes_the_report(small_m
 
 def test_evaluate_warns_when_the_heldout_split_differs_from_the_card(small_model, tmp_path):
     from cvclassify.corpus import ids_fingerprint, load_heldout
-    from cvclassify.evaluate import card_mismatches
+    from cvclassify.evaluation.evaluate import card_mismatches
 
     heldout = ids_fingerprint(load_heldout())
     small_model.card.heldout_fingerprint, small_model.card.corpus_fingerprint = heldout, "abc"

@@ -12,8 +12,10 @@ import threading
 import pytest
 from sqlalchemy import inspect, text
 
+from cvclassify.errors import BatchInputError
 from cvclassify.feedback import FeedbackStore, default_database_url
 from cvclassify.feedback.store import FeedbackError
+from cvclassify.service.review import export_feedback
 
 POSTGRES_ENV = "CVCLASSIFY_TEST_POSTGRES_URL"
 
@@ -37,13 +39,13 @@ def store(request, tmp_path):
 
 def test_migrations_create_the_schema_once(store):
     assert store.revision() is None
-    assert store.upgrade() == "0001"
-    assert store.upgrade() == "0001"  # idempotent
+    assert store.upgrade() == "0002"
+    assert store.upgrade() == "0002"  # idempotent
     tables = set(inspect(store.engine).get_table_names())
     assert {"feedback", "review_queue", "review_item", "alembic_version"} <= tables
 
 
-def test_decisions_are_kept_and_exported(store):
+def test_decisions_are_kept_and_exported(store, tmp_path):
     store.upgrade()
     first = store.add_feedback("metz", suggested=["2.11.1", "2.6.4"], kept=["2.11.1"], removed=["2.6.4"],
                                added=["1.3.2"], text="Cours de français à la médiathèque", comment="ok",
@@ -53,12 +55,14 @@ def test_decisions_are_kept_and_exported(store):
     assert first.text_sha256 and len(first.text_sha256) == 64
     [only] = store.feedback("metz")
     assert (only.kept, only.removed, only.added, only.comment) == (["2.11.1"], ["2.6.4"], ["1.3.2"], "ok")
-    lines = [json.loads(line) for line in store.export("metz", "jsonl")]
+    assert export_feedback(store, "metz", tmp_path / "retours.jsonl") == 1
+    lines = [json.loads(line) for line in (tmp_path / "retours.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [line["id"] for line in lines] == [first.id] and lines[0]["text"] == "Cours de français à la médiathèque"
-    rows = list(csv.DictReader(io.StringIO("".join(store.export("metz", "csv")).lstrip("\ufeff")), delimiter=";"))
-    assert rows[0]["final_codes"] == "2.11.1|1.3.2" and rows[0]["reviewer"] == "instructeur-1"
-    with pytest.raises(FeedbackError, match="Format"):
-        list(store.export("metz", "xml"))
+    export_feedback(store, "metz", tmp_path / "retours.csv")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "retours.csv").read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert rows[0]["final_codes"] == "2.11.1 | 1.3.2" and rows[0]["reviewer"] == "instructeur-1"
+    with pytest.raises(BatchInputError, match="Format"):
+        export_feedback(store, "metz", tmp_path / "retours.xml")
 
 
 def _items():
@@ -82,7 +86,7 @@ def test_queue_order_decision_replacement_and_undo(store):
     assert records[one.id].withdrawn_at is not None and records[two.id].withdrawn_at is None
     assert store.queue("metz", queue_id).reviewed == 1
     reopened = store.reopen("metz", queue_id, item.item_id)
-    assert reopened.status == "à revoir" and reopened.final_codes is None
+    assert reopened.status == "open" and reopened.final_codes is None
     assert store.feedback("metz", include_withdrawn=False) == []
     assert len(store.feedback("metz")) == 2  # nothing is deleted
     with pytest.raises(FeedbackError):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from cvclassify import Classifier, InvalidTextError, ModelError, UnknownCodeError
+from cvclassify.training import train_classifier
 
 CLEAR_CASES = [
     ("Ateliers sociolinguistiques pour des mamans primo-arrivantes, cours de français le matin", "2.11.1"),
@@ -79,7 +80,7 @@ def test_a_huge_paragraph_is_truncated_and_flagged(small_model):
 
 
 def test_hierarchy_scores_are_consistent(small_model):
-    from cvclassify.metrics import to_level
+    from cvclassify.evaluation.metrics import to_level
 
     scores = small_model.scores(["Cours de français et ateliers sociolinguistiques"])
     lifted, _, groups = to_level(scores, [set()], small_model.leaf_ids, small_model.taxonomy, "objective")
@@ -97,7 +98,7 @@ def test_save_and_load_give_the_same_scores(small_model, small_model_dir):
     import sklearn
 
     assert loaded.card.libraries["scikit-learn"] == sklearn.__version__
-    assert np.array_equal(loaded.thresholds, small_model.thresholds)
+    assert np.array_equal(loaded.decision.thresholds, small_model.decision.thresholds)
 
 
 def test_corrupt_or_missing_model_gets_a_clear_error(tmp_path):
@@ -116,28 +117,36 @@ def test_the_default_model_loads_and_suggests():
 
 
 def test_unsure_leaf_but_sure_objective_suggests_the_objective(small_model):
+    from cvclassify.model.decision import DecisionLayer
+    from cvclassify.result import classifications
+
     m = small_model
-    clf = Classifier(m.pipeline, m.taxonomy, m.leaf_ids, m.calibration, np.full(len(m.leaf_ids), 0.6), m.card)
-    row = np.full(len(clf.leaf_ids), 0.01)
-    members = [clf.leaf_ids.index(c) for c in ("2.6.1", "2.6.2", "2.6.3", "2.6.4")]
+    layer = DecisionLayer(m.decision.platt, np.full(len(m.leaf_ids), 0.6))  # no decider: per-code ticks
+    row = np.full(len(m.leaf_ids), 0.01)
+    members = [m.leaf_ids.index(c) for c in ("2.6.1", "2.6.2", "2.6.3", "2.6.4")]
     for j in members[:2] + members[3:]:  # three leaves of 2.6, each just below its threshold
-        row[j] = 0.8 * clf.thresholds[j]
-    assert (row < clf.thresholds).all()
+        row[j] = 0.8 * layer.thresholds[j]
+    assert (row < layer.thresholds).all()
     expected = 1 - np.prod(1 - row[members])
     assert expected >= 0.5
-    allowed = np.ones(len(clf.leaf_ids), dtype=bool)
-    result = clf.rank(clf.threshold_assessment(row[None, :]), 0, allowed, k=3)
-    assert not any(s.selected for s in result)
+    allowed = np.ones(len(m.leaf_ids), dtype=bool)
+
+    def classify(scores: np.ndarray):
+        judged = layer.assess(scores[None, :], m.tree.objectives.scores(scores[None, :]), np.array([20]))
+        return classifications(judged, m.tree, allowed, 3, [()], m.card.version)[0]
+
+    result = classify(row)
+    assert not any(s.selected for s in result) and result.decision is None
     hint = result.objective_hint
     assert hint is not None and hint.code == "2.6" and hint.level == "operational"
     assert hint.score == pytest.approx(expected, abs=1e-3)
     confident = row.copy()
-    confident[clf.leaf_ids.index("2.6.4")] = 0.99
-    assert clf.rank(clf.threshold_assessment(confident[None, :]), 0, allowed, 3).objective_hint is None
+    confident[m.leaf_ids.index("2.6.4")] = 0.99
+    assert classify(confident).objective_hint is None
 
 
 def test_selected_follows_the_fitted_selection_rule(small_model):
-    decider = small_model.decider
+    decider = small_model.decision.decider
     assert decider is not None
     result = small_model.suggest("Conseil citoyen : formation des membres et réunions plénières", k=5)
     for rank, s in enumerate(result):
@@ -153,4 +162,4 @@ def test_training_refuses_codes_outside_the_taxonomy(taxonomy):
 
     bad = [Proposal(id="x", title="t", text="Atelier de couture", codes=("9.9.9",))]
     with pytest.raises(CorpusError, match="corpus check"):
-        Classifier.train(bad, taxonomy)
+        train_classifier(bad, taxonomy)

@@ -15,8 +15,8 @@ from sklearn.pipeline import Pipeline
 
 from cvclassify import Classifier, ModelParams
 from cvclassify.analysis import fold, french_stop_words
+from cvclassify.backends.linear import build_pipeline
 from cvclassify.features import whitespace_tokens
-from cvclassify.model.estimator import build_pipeline
 from cvclassify.training import train_classifier
 
 # The configuration the recorded tables (bench/results, 2026-11-25) were measured from: the default of

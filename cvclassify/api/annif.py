@@ -12,8 +12,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from cvclassify.api.security import KEY_HEADER, key_is_valid
-from cvclassify.api.service import ModelPool, suggest_documents
 from cvclassify.errors import CvclassifyError, ProjectError
+from cvclassify.render import annif_results, suggestion_dict
+from cvclassify.service import review
+from cvclassify.service.classify import Outcome, classify_documents
+from cvclassify.service.pool import ModelPool
 
 router = APIRouter(prefix="/annif/v1", tags=["annif"])
 URI_BASE = "urn:cvclassify:"
@@ -68,9 +71,11 @@ def _project_info(pool: ModelPool, name: str) -> dict[str, Any]:
             "is_trained": model is not None, "modification_time": model.card.created if model else None}
 
 
-def _results(project: str, payload: dict[str, Any] | None) -> list[dict[str, Any]]:
-    return [{"uri": subject_uri(project, s["id"]), "label": s["label"], "notation": s["code"],
-             "score": s["score"]} for s in (payload or {}).get("suggestions", [])]
+def _results(project: str, outcome: Outcome, threshold: float) -> list[dict[str, Any]]:
+    if outcome.classification is None:
+        return []
+    shown = [suggestion_dict(s, compact=True) for s in outcome.classification.suggestions]
+    return annif_results(subject_uri(project, ""), [s for s in shown if s["score"] >= threshold])
 
 
 def _guard(pool: ModelPool, project_id: str):
@@ -112,16 +117,15 @@ def show_project(project_id: str, request: Request):
     return _project_info(pool, project_id)
 
 
-def _suggest(request: Request, project_id: str, docs: list[tuple[str | None, str]], limit: int,
-             threshold: float) -> tuple[list[tuple[str | None, dict | None, str | None]] | None, JSONResponse | None]:
+def _suggest(request: Request, project_id: str, docs: list[tuple[str | None, str]], limit: int
+             ) -> tuple[list[Outcome] | None, JSONResponse | None]:
     found, error = _guard(_pool(request), project_id)
     if error:
         return None, error
-    name, model = found
+    _, model = found
     if limit == 0:
-        return [(doc_id, None, None) for doc_id, _ in docs], None
-    return suggest_documents(name, model, docs, k=min(limit, len(model.leaf_ids)), threshold=threshold,
-                             only=None, exclude=None), None
+        return [Outcome(doc_id, None, {}) for doc_id, _ in docs], None
+    return classify_documents(model, docs, k=min(limit, len(model.leaf_ids)), explain=False), None
 
 
 @router.post("/projects/{project_id}/suggest", summary="Suggest subjects for a text")
@@ -129,13 +133,11 @@ def suggest(project_id: str, request: Request, text: Annotated[str, Form(max_len
             limit: Annotated[int, Form(ge=0)] = 10,
             threshold: Annotated[float, Form(ge=0.0, le=1.0)] = 0.0,
             language: Annotated[str | None, Form()] = None):
-    results, error = _suggest(request, project_id, [(None, text)], limit, threshold)
+    outcomes, error = _suggest(request, project_id, [(None, text)], limit)
     if error:
         return error
-    [(_, payload, bad)] = results
-    if bad:  # Annif answers an empty list for a text without words
-        return {"results": []}
-    return {"results": _results(project_id, payload)}
+    # Annif answers an empty list for a text without words
+    return {"results": _results(project_id, outcomes[0], threshold)}
 
 
 @router.post("/projects/{project_id}/suggest-batch", summary="Suggest subjects for up to 32 documents")
@@ -144,10 +146,10 @@ def suggest_batch(project_id: str, request: Request, body: AnnifBatch,
                   threshold: Annotated[float, Query(ge=0.0, le=1.0)] = 0.0,
                   language: Annotated[str | None, Query()] = None):
     docs = [(d.document_id, d.text) for d in body.documents]
-    results, error = _suggest(request, project_id, docs, limit, threshold)
+    outcomes, error = _suggest(request, project_id, docs, limit)
     if error:
         return error
-    return [{"document_id": doc_id, "results": _results(project_id, payload)} for doc_id, payload, _ in results]
+    return [{"document_id": o.id, "results": _results(project_id, o, threshold)} for o in outcomes]
 
 
 @router.post("/projects/{project_id}/learn", status_code=204, summary="Learn from indexed documents")
@@ -159,23 +161,17 @@ def learn(project_id: str, request: Request, documents: Annotated[list[AnnifInde
     if project_id not in pool.names:
         return problem(404, "Project not found", f"Projet inconnu : {project_id!r}.")
     tx = pool.taxonomy(project_id)
-    prefix = f"{URI_BASE}{project_id}:"
+    prefix = subject_uri(project_id, "")
     decisions = []
     for doc in documents:
-        codes = []
-        for subject in doc.subjects:
-            code = subject.uri.removeprefix(prefix)
-            try:
-                node = tx.resolve(code)
-            except CvclassifyError as exc:
-                return problem(400, "Bad Request", str(exc))
-            if node.level != "leaf":
-                return problem(400, "Bad Request", f"{subject.uri} n'est pas un code opérationnel.")
-            codes.append(node.id)
+        try:
+            codes = review.leaf_ids(tx, [subject.uri.removeprefix(prefix) for subject in doc.subjects])
+        except CvclassifyError as exc:
+            return problem(400, "Bad Request", str(exc))
         decisions.append((doc.text, codes))
     store = request.app.state.store
     for text, codes in decisions:
-        store.add_feedback(project_id, suggested=[], kept=[], added=codes, text=text, source="annif-learn")
+        review.record_decision(store, project_id, tx, added=codes, text=text, source="annif-learn")
     return None
 
 

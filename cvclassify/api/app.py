@@ -19,7 +19,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cvclassify._version import __version__
 from cvclassify.api import annif, desk, schemas, v1
-from cvclassify.api.service import ModelPool, NotReady
 from cvclassify.api.settings import Settings
 from cvclassify.errors import (
     BatchInputError,
@@ -31,6 +30,7 @@ from cvclassify.errors import (
 )
 from cvclassify.feedback import FeedbackStore
 from cvclassify.feedback.store import FeedbackError
+from cvclassify.service.pool import ModelPool, NotReady
 
 log = logging.getLogger("cvclassify.api")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 MAX_BODY_BYTES = 20 * 1024 * 1024
 """Largest request body (an uploaded call for projects); larger requests get 413."""
@@ -22,7 +22,6 @@ class Settings:
     """Projects to serve (empty: every project of the data home that has a model)."""
     max_body_bytes: int = MAX_BODY_BYTES
     max_batch: int = MAX_BATCH
-    extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls) -> Settings:

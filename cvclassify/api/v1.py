@@ -8,13 +8,17 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 
 from cvclassify.api import schemas
 from cvclassify.api.security import api_key_header, require_key
-from cvclassify.api.service import ModelPool, suggest_documents
 from cvclassify.errors import BatchInputError, CvclassifyError, InvalidTextError, UnknownCodeError
 from cvclassify.feedback import FeedbackStore
+from cvclassify.labels import label_table
+from cvclassify.render import api_payload
+from cvclassify.service import review
+from cvclassify.service.classify import Outcome, classify_documents
+from cvclassify.service.pool import ModelPool
 
 router = APIRouter(prefix="/v1")
 Project = Annotated[str, "project name"]
@@ -38,14 +42,19 @@ PROTECTED = [Depends(keyed)]
 
 
 # -- suggestions ---------------------------------------------------------------------------------
+def _payload(project: str, outcome: Outcome, threshold: float) -> dict[str, Any] | None:
+    if outcome.classification is None:
+        return None
+    return api_payload(outcome.classification, project, outcome.fields, threshold, outcome.id)
+
+
 def _suggest(pool: ModelPool, project: str | None, body: schemas.SuggestRequest) -> dict[str, Any]:
     name, model = pool.model(project)
-    _, payload, error = pool.batcher(name, model).submit(body.id, body.as_document(), k=body.k,
-                                                         threshold=body.threshold, only=body.only,
-                                                         exclude=body.exclude)
-    if error:
-        raise InvalidTextError(error)
-    return payload
+    outcome = pool.batcher(name, model).submit(body.id, body.as_document(), k=body.k, only=body.only,
+                                               exclude=body.exclude)
+    if outcome.error:
+        raise InvalidTextError(outcome.error)
+    return _payload(name, outcome, body.threshold)
 
 
 def _batch(pool: ModelPool, project: str | None, body: schemas.BatchRequest, limit: int) -> dict[str, Any]:
@@ -53,11 +62,11 @@ def _batch(pool: ModelPool, project: str | None, body: schemas.BatchRequest, lim
         raise InvalidTextError(f"Au plus {limit} demandes par lot ({len(body.documents)} reçues) : "
                                "découpez le lot.")
     name, model = pool.model(project)
-    results = suggest_documents(name, model, [(d.id, d.as_document()) for d in body.documents], k=body.k,
-                                threshold=body.threshold, only=body.only, exclude=body.exclude)
+    outcomes = classify_documents(model, [(d.id, d.as_document()) for d in body.documents], k=body.k,
+                                  only=body.only, exclude=body.exclude)
     return {"project": name, "model_version": model.card.version,
-            "results": [{"id": i, "ok": error is None, "error": error, "result": payload}
-                        for i, payload, error in results]}
+            "results": [{"id": o.id, "ok": o.error is None, "error": o.error,
+                         "result": _payload(name, o, body.threshold)} for o in outcomes]}
 
 
 @router.post("/suggest", response_model=schemas.SuggestResponse, tags=["suggestions"],
@@ -73,7 +82,7 @@ def suggest(project: Project, body: schemas.SuggestRequest, pool: Pool) -> Respo
 
 
 def fast_json(payload: dict[str, Any]) -> Response:
-    """The answer serialised directly: it is built by ``suggestion_payload`` in the documented shape
+    """The answer serialised directly: it is built by ``render.api_payload`` in the documented shape
     (tests/test_api_contract.py checks it against the schema), so FastAPI's second validation pass,
     a third of a request's time under load, is skipped."""
     return Response(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
@@ -146,31 +155,12 @@ def model_card(project: Project, pool: Pool) -> dict[str, Any]:
 
 
 # -- feedback ------------------------------------------------------------------------------------
-def _check_codes(pool: ModelPool, project: str, body: schemas.FeedbackIn) -> schemas.FeedbackIn:
-    """Codes are checked against the project's tree and normalised to ids; unknown ones are refused."""
-    tx = pool.taxonomy(project)
-    changes: dict[str, list[str]] = {}
-    for name in ("suggested", "kept", "added", "removed"):
-        ids = []
-        for code in getattr(body, name):
-            node = tx.resolve(code)
-            if node.level != "leaf":
-                raise UnknownCodeError(f"{code} est un {node.level}, pas un code opérationnel : "
-                                       "indiquez un code feuille de l'arbre.")
-            ids.append(node.id)
-        changes[name] = list(dict.fromkeys(ids))
-    return body.model_copy(update=changes)
-
-
 @router.post("/projects/{project}/feedback", response_model=schemas.FeedbackOut, status_code=201,
              tags=["retours"], dependencies=PROTECTED, summary="Enregistrer la décision d'un instructeur")
 def feedback(project: Project, body: schemas.FeedbackIn, pool: Pool, store: Store) -> dict[str, Any]:
     name = pool.project(project).name
-    body = _check_codes(pool, name, body)
-    if body.queue_id is not None:
-        store.queue(name, body.queue_id, order="input")  # the queue must belong to this project
-    record = store.add_feedback(name, source="desk" if body.queue_id else "api",
-                                **body.model_dump(exclude_none=False))
+    record = review.record_decision(store, name, pool.taxonomy(name), source="desk" if body.queue_id else "api",
+                                    **body.model_dump(exclude_none=False))
     codes = ", ".join(record.final_codes) or "aucun code"
     return {"id": record.id, "created_at": record.created_at, "final_codes": record.final_codes,
             "message": f"Décision n° {record.id} enregistrée : {codes}."}
@@ -180,22 +170,37 @@ def feedback(project: Project, body: schemas.FeedbackIn, pool: Pool, store: Stor
             summary="Toutes les décisions du projet (JSON Lines ou CSV)",
             responses={200: {"content": {"application/x-ndjson": {}, "text/csv": {}}}})
 def feedback_export(project: Project, pool: Pool, store: Store,
-                    format: Literal["jsonl", "csv"] = "jsonl") -> StreamingResponse:
+                    format: Literal["jsonl", "csv"] = "jsonl") -> Response:
     name = pool.project(project).name
     media = "application/x-ndjson" if format == "jsonl" else "text/csv; charset=utf-8"
-    return StreamingResponse(store.export(name, format), media_type=media,
-                             headers=attachment(f"retours-{name}.{format}"))
+    filename = f"retours-{name}.{format}"
+    return Response(_written(filename, lambda out: review.export_feedback(store, name, out)), media_type=media,
+                    headers=attachment(filename))
+
+
+def _written(filename: str, write) -> bytes:
+    """The bytes a writer function puts in a file of that name (written in a temporary folder)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / filename
+        write(out)
+        return out.read_bytes()
+
+
+@router.get("/labels", tags=["projets"], summary="Les mots français des états (statuts, routes, champs)")
+def labels() -> dict[str, dict[str, str]]:
+    return label_table()
 
 
 # -- documents and review queues -------------------------------------------------------------------
-def _saved_upload(upload: UploadFile, folder: str) -> Path:
-    from cvclassify.io.readers import READERS
+def _saved_upload(upload: UploadFile, folder: str, kind: str) -> Path:
+    """The uploaded file, saved under its name, when its extension is of a format of ``kind``."""
+    from cvclassify.io.readers import extensions
 
     name = Path(upload.filename or "document").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in READERS:
-        known = ", ".join(sorted(s.lstrip(".").upper() for s in READERS))
-        raise BatchInputError(f"Format de fichier non pris en charge : « {name} » (formats lus : {known}).")
+    known = extensions(kind)
+    if Path(name).suffix.lower() not in known:
+        listed = ", ".join(e.lstrip(".").upper() for e in known)
+        raise BatchInputError(f"Format de fichier non pris en charge ici : « {name} » (formats lus : {listed}).")
     path = Path(folder) / name
     with path.open("wb") as handle:
         while chunk := upload.file.read(1 << 20):
@@ -209,10 +214,7 @@ def extract(file: Annotated[UploadFile, File(description="Le document")]) -> dic
     from cvclassify.io.readers import open_table
 
     with tempfile.TemporaryDirectory() as folder:
-        path = _saved_upload(file, folder)
-        if path.suffix.lower() not in {".pdf", ".docx", ".odt", ".txt", ".md"}:
-            raise BatchInputError(f"« {path.name} » n'est pas un document (PDF, DOCX, ODT, TXT ou MD) ; "
-                                  "un tableau se dépose comme file de revue.")
+        path = _saved_upload(file, folder, "documents")
         rows = list(open_table(path).rows)
     row = rows[0] if rows else None
     if row is None or row.error or not row.values.get("texte", "").strip():
@@ -226,67 +228,21 @@ def create_queue(project: Project, pool: Pool, store: Store,
                  file: Annotated[UploadFile, File(description="CSV, XLSX, ODS ou JSON Lines")],
                  text_col: Annotated[list[str] | None, Form()] = None,
                  id_col: Annotated[str | None, Form()] = None) -> dict[str, Any]:
-    from cvclassify.batch import iter_items
-    from cvclassify.io.columns import map_columns
-    from cvclassify.io.readers import open_table
-
     name, model = pool.model(project)
     with tempfile.TemporaryDirectory() as folder:
-        path = _saved_upload(file, folder)
-        table = open_table(path)
-        mapping = map_columns(table.columns, text_col or None, id_col)
-        rows = list(iter_items(table.rows, mapping, None if text_col else table.columns))
-    notes = [*table.notes, mapping.describe()]
-    inputs = [(item[1], item[2]) for item, _ in rows]
-    readable = [i for i, (item, _) in enumerate(rows) if item[3] is None and item[2]]
-    results = suggest_documents(name, model, [inputs[i] for i in readable], k=8, threshold=0.0,
-                                only=None, exclude=None)
-    by_row = dict(zip(readable, results, strict=True))
-    items = []
-    for i, ((index, row_id, fields, error), values) in enumerate(rows):
-        _, payload, bad = by_row.get(i, (row_id, None, error or "Aucun texte à classer dans cette ligne."))
-        items.append({"position": index, "row_id": row_id, "values": values, "fields": fields,
-                      "result": payload or {}, "error": bad, "uncertainty": _uncertainty(payload)})
-    queue_id = store.create_queue(name, path.name, table.columns, notes, model.card.version, items)
-    return {"queue_id": queue_id, "name": path.name, "total": len(items),
-            "errors": sum(item["error"] is not None for item in items), "notes": notes}
-
-
-def _uncertainty(payload: dict[str, Any] | None) -> float:
-    """How unsure the model is of a row: 1 − confidence of its first code (the margin-based
-    decision when the model has one, else the first score)."""
-    if not payload or not payload.get("suggestions"):
-        return 1.0
-    decision = payload.get("decision")
-    confidence = decision["confidence"] if decision else payload["suggestions"][0]["score"]
-    return round(1.0 - float(confidence), 6)
-
-
-def _item_out(item) -> dict[str, Any]:
-    result = item.result or {}
-    return {"item_id": item.item_id, "position": item.position, "row_id": item.row_id,
-            # an unreadable row shows its cells, so that the officer sees which application it is
-            "fields": result.get("fields") or item.fields or {k: str(v) for k, v in item.values.items()
-                                                               if str(v).strip()},
-            "status": item.status, "error": item.error,
-            "suggestions": result.get("suggestions", []), "objective_hint": result.get("objective_hint"),
-            "decision": result.get("decision"), "final_codes": item.final_codes, "comment": item.comment,
-            "feedback_id": item.feedback_id}
+        return review.create_queue(store, name, model, _saved_upload(file, folder, "table"), text_col or None, id_col)
 
 
 @router.get("/projects/{project}/queues/{queue_id}", response_model=schemas.QueueOut, tags=["revue"],
             dependencies=PROTECTED, summary="Une file de revue, la plus incertaine d'abord")
 def queue(project: Project, queue_id: str, pool: Pool, store: Store) -> dict[str, Any]:
-    record = store.queue(pool.project(project).name, queue_id)
-    return {"queue_id": record.queue_id, "name": record.name, "model_version": record.model_version,
-            "total": len(record.items), "reviewed": record.reviewed, "notes": record.notes,
-            "items": [_item_out(i) for i in record.items]}
+    return review.queue_view(store, pool.project(project).name, queue_id)
 
 
 @router.post("/projects/{project}/queues/{queue_id}/items/{item_id}/reopen", response_model=schemas.QueueItemOut,
              tags=["revue"], dependencies=PROTECTED, summary="Annuler la décision prise sur une demande")
 def reopen(project: Project, queue_id: str, item_id: int, pool: Pool, store: Store) -> dict[str, Any]:
-    return _item_out(store.reopen(pool.project(project).name, queue_id, item_id))
+    return review.reopen_item(store, pool.project(project).name, queue_id, item_id)
 
 
 @router.get("/projects/{project}/queues/{queue_id}/export", tags=["revue"], dependencies=PROTECTED,
@@ -295,28 +251,13 @@ def reopen(project: Project, queue_id: str, item_id: int, pool: Pool, store: Sto
                                                          ".spreadsheetml.sheet": {}}}})
 def queue_export(project: Project, queue_id: str, pool: Pool, store: Store,
                  format: Annotated[Literal["csv", "xlsx"], Query()] = "csv") -> Response:
-    from cvclassify.io.writers import write_rows
-
-    record = store.queue(pool.project(project).name, queue_id, order="input")
-    extra = ["cv_codes_finaux", "cv_statut_revue", "cv_commentaire", "cv_codes_suggeres", "cv_confiance"]
-    columns = [*record.columns, *[c for c in extra if c not in record.columns]]
-    rows = []
-    for item in record.items:
-        result = item.result or {}
-        suggested = [s["id"] for s in result.get("suggestions", []) if s.get("selected")]
-        decision = result.get("decision") or {}
-        rows.append({**item.values, "cv_codes_finaux": " ".join(item.final_codes or []),
-                     "cv_statut_revue": (item.error and f"erreur : {item.error}") or item.status,
-                     "cv_commentaire": item.comment or "", "cv_codes_suggeres": " ".join(suggested),
-                     "cv_confiance": decision.get("confidence", "")})
-    stem = Path(record.name).stem
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / f"{stem}-revu.{format}"
-        write_rows(out, columns, rows)
-        data = out.read_bytes()
+    name = pool.project(project).name
+    stem = Path(store.queue(name, queue_id).name).stem
+    filename = f"{stem}-revu.{format}"
+    data = _written(filename, lambda out: review.export_queue(store, name, queue_id, out))
     media = "text/csv; charset=utf-8" if format == "csv" else \
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(data, media_type=media, headers=attachment(f"{stem}-revu.{format}"))
+    return Response(data, media_type=media, headers=attachment(filename))
 
 
 def attachment(filename: str) -> dict[str, str]:

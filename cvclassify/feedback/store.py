@@ -1,19 +1,16 @@
 """``FeedbackStore``: officers' decisions and review queues in a SQL database.
 
 Every decision is kept: undoing a decision on the desk marks its feedback as withdrawn, it never
-deletes it. Exports give the decisions as plain rows (JSON Lines or CSV) for the learning loop.
+deletes it. ``export_rows`` gives the decisions as plain rows for the learning loop and the exports.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 import os
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,9 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cvclassify.errors import CvclassifyError
 from cvclassify.feedback.schema import Feedback, ReviewItem, ReviewQueue
+from cvclassify.labels import ItemStatus
 
 DATABASE_ENV = "CVCLASSIFY_DATABASE_URL"
-STATUS_TODO, STATUS_DONE, STATUS_ERROR = "à revoir", "revu", "erreur"
 EXPORT_FIELDS = ("id", "created_at", "project", "document_id", "model_version", "suggested", "kept",
                  "added", "removed", "final_codes", "comment", "reviewer", "source", "queue_id", "item_id",
                  "withdrawn_at", "text_sha256", "text")
@@ -126,7 +123,7 @@ class QueueRecord:
 
     @property
     def reviewed(self) -> int:
-        return sum(item.status == STATUS_DONE for item in self.items)
+        return sum(item.status == ItemStatus.DONE for item in self.items)
 
 
 def _plain(value: Any) -> Any:
@@ -179,13 +176,22 @@ class FeedbackStore:
                      added: Sequence[str] = (), removed: Sequence[str] = (), text: str | None = None,
                      document_id: str | None = None, model_version: str | None = None,
                      comment: str | None = None, reviewer: str | None = None, source: str = "api",
-                     queue_id: str | None = None, item_id: int | None = None) -> FeedbackRecord:
-        """Store one decision; when it is about a queue item, the item becomes reviewed."""
-        final = list(dict.fromkeys([*kept, *added]))
+                     queue_id: str | None = None, item_id: int | None = None,
+                     check_codes: Callable[[Sequence[str]], list[str]] | None = None) -> FeedbackRecord:
+        """Store one decision; when it is about a queue item, the item becomes reviewed.
+
+        ``check_codes`` normalises each list of codes (or raises); it runs inside the transaction, with the
+        check that the queue belongs to the project, so that nothing is written when either fails.
+        """
         with self._sessions.begin() as session:
+            if check_codes is not None:
+                suggested, kept, added, removed = (check_codes(c) for c in (suggested, kept, added, removed))
+            final = list(dict.fromkeys([*kept, *added]))
             item = None
             if queue_id is not None or item_id is not None:
                 item = self._item(session, queue_id, item_id)
+                if session.get(ReviewQueue, queue_id).project != project:
+                    raise FeedbackError(f"File de revue inconnue : {queue_id}.")
                 if text is None:
                     text = _item_text(item)
                 document_id = document_id or item.row_id
@@ -201,7 +207,7 @@ class FeedbackStore:
             if item is not None:
                 if item.feedback_id is not None:  # a new decision replaces the previous one
                     self._withdraw(session, item.feedback_id)
-                item.status, item.final_codes, item.comment = STATUS_DONE, final, comment or None
+                item.status, item.final_codes, item.comment = ItemStatus.DONE, final, comment or None
                 item.feedback_id, item.updated_at = row.id, datetime.now(UTC)
             return FeedbackRecord.of(row)
 
@@ -220,25 +226,11 @@ class FeedbackStore:
             for row in session.scalars(query.execution_options(yield_per=500)):
                 yield FeedbackRecord.of(row)
 
-    def export(self, project: str, fmt: str = "jsonl") -> Iterator[str]:
-        """The project's decisions as JSON Lines or CSV text, chunk by chunk."""
-        records = self.iter_feedback(project)
-        if fmt == "jsonl":
-            for record in records:
-                yield json.dumps(record.__dict__, ensure_ascii=False) + "\n"
-            return
-        if fmt != "csv":
-            raise FeedbackError(f"Format d'export inconnu : {fmt!r} (jsonl ou csv).")
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(EXPORT_FIELDS)
-        yield "\ufeff" + buffer.getvalue()
-        for record in records:
-            buffer.seek(0)
-            buffer.truncate()
-            writer.writerow(["|".join(v) if isinstance(v, list) else ("" if v is None else v)
-                             for v in (getattr(record, name) for name in EXPORT_FIELDS)])
-            yield buffer.getvalue()
+    def export_rows(self, project: str) -> Iterator[dict[str, Any]]:
+        """The project's decisions (withdrawn ones included) as plain rows, ``EXPORT_FIELDS`` order; the
+        service writes them with ``cvclassify.io.writers``."""
+        for record in self.iter_feedback(project):
+            yield {name: getattr(record, name) for name in EXPORT_FIELDS}
 
     # -- review queues -----------------------------------------------------------------------
     def create_queue(self, project: str, name: str, columns: Sequence[str], notes: Sequence[str],
@@ -258,7 +250,7 @@ class FeedbackStore:
                     queue_id=queue_id, position=item["position"], review_rank=rank[i], row_id=item["row_id"],
                     values=item["values"], fields=item["fields"], result=item["result"],
                     uncertainty=item["uncertainty"], error=item["error"],
-                    status=STATUS_ERROR if item["error"] else STATUS_TODO,
+                    status=ItemStatus.ERROR if item["error"] else ItemStatus.OPEN,
                 ))
         return queue_id
 
@@ -282,16 +274,12 @@ class FeedbackStore:
                 raise FeedbackError(f"File de revue inconnue : {queue_id}.")
             if item.feedback_id is not None:
                 self._withdraw(session, item.feedback_id)
-            if item.status == STATUS_DONE:
-                item.status = STATUS_TODO
+            if item.status == ItemStatus.DONE:
+                item.status = ItemStatus.OPEN
             item.final_codes, item.comment, item.feedback_id = None, None, None
             item.updated_at = datetime.now(UTC)
             session.flush()
             return QueueItemRecord.of(item)
-
-    def item(self, queue_id: str, item_id: int) -> QueueItemRecord:
-        with self._sessions() as session:
-            return QueueItemRecord.of(self._item(session, queue_id, item_id))
 
     @staticmethod
     def _item(session: Session, queue_id: str | None, item_id: int | None) -> ReviewItem:

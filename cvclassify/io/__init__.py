@@ -1,30 +1,42 @@
-"""Reading and writing files: atomic writes here; batch readers, writers and column mapping in the modules."""
+"""Reading and writing files: the one atomic write (here), batch readers and writers, column mapping and
+encodings (in the modules)."""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
+@contextmanager
+def atomic_open(path: str | Path) -> Iterator[IO[bytes]]:
+    """A binary file to write ``path`` through: a temporary file in the same folder, flushed to disk and
+    renamed onto ``path`` when the block ends without error, removed otherwise. Readers see the old file or
+    the new one, never half of it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        with os.fdopen(descriptor, "wb") as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.replace(temporary, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see ``atomic_open``)."""
+    with atomic_open(path) as handle:
+        handle.write(data)
+
+
 def atomic_write_text(path: str | Path, text: str) -> None:
+    """Write UTF-8 text to ``path`` atomically."""
     atomic_write_bytes(path, text.encode("utf-8"))

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from cvclassify.document import FIELD_ALIASES, FIELDS
-from cvclassify.errors import BatchInputError
-from cvclassify.io.readers import Row, _quoted
+from cvclassify.errors import BatchInputError, CvclassifyError
+from cvclassify.io.readers.base import Row, quoted
+from cvclassify.labels import Field, french
 
 # Real export field names, from ../shared/reference/export_schemas.json (ANCT "Subventions politique de
 # la ville" xlsx and its R reading, ANCT map JSON, Dauphin / Data.Subvention, GISPRO/Chorus, Paris open
@@ -35,15 +38,13 @@ ID_HEADERS = (
     "Numéro de dossier", "numero_de_dossier", "Action - Code dossier", "Action de demande - Code dossier",
     "id", "identifiant", "N° dossier",
 )
-FIELD_HEADERS: dict[str, tuple[str, ...]] = {
-    "title": TITLE_HEADERS,
-    "objectives": OBJECTIVES_HEADERS,
-    "text": TEXT_HEADERS,
-    "public": PUBLIC_HEADERS,
-    "territory": TERRITORY_HEADERS,
+FIELD_HEADERS: dict[Field, tuple[str, ...]] = {
+    Field.TITLE: TITLE_HEADERS,
+    Field.OBJECTIVES: OBJECTIVES_HEADERS,
+    Field.TEXT: TEXT_HEADERS,
+    Field.PUBLIC: PUBLIC_HEADERS,
+    Field.TERRITORY: TERRITORY_HEADERS,
 }
-FIELD_LABELS = {"title": "intitulé", "objectives": "objectifs", "text": "texte", "public": "public",
-                "territory": "territoire"}
 
 
 def _key(name: str) -> str:
@@ -52,7 +53,7 @@ def _key(name: str) -> str:
     return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
 
 
-_FIELD_OF = {_key(h): f for f in FIELDS for h in (*FIELD_HEADERS[f], *FIELD_ALIASES[f])}
+_FIELD_OF = {_key(h): str(f) for f in FIELDS for h in (*FIELD_HEADERS[f], *FIELD_ALIASES[f])}
 _ID_KEYS = {_key(h) for h in ID_HEADERS}
 
 
@@ -66,7 +67,7 @@ class ColumnMapping:
 
     def describe(self) -> str:
         """The mapping in French, for the user."""
-        read = ", ".join(f"« {column} » ({FIELD_LABELS[field]})" for column, field in self.text_columns)
+        read = ", ".join(f"« {column} » ({french(Field(field))})" for column, field in self.text_columns)
         ident = f"identifiant : « {self.id_column} »" if self.id_column else "pas de colonne d'identifiant"
         return f"texte lu dans {read} ; {ident}"
 
@@ -97,10 +98,10 @@ def map_columns(columns: list[str], text_cols: list[str] | None = None, id_col: 
         for field in FIELDS:
             column = next((c for c in columns if _FIELD_OF.get(_key(c)) == field), None)
             if column is not None:
-                text_columns.append((column, field))
+                text_columns.append((column, str(field)))
         if not text_columns:
             raise BatchInputError(
-                f"Aucune colonne de texte reconnue parmi : {_quoted(columns)}. Indiquez-la avec --text-col."
+                f"Aucune colonne de texte reconnue parmi : {quoted(columns)}. Indiquez-la avec --text-col."
             )
     if id_col:
         id_column: str | None = _find(columns, id_col)
@@ -132,4 +133,39 @@ def _find(columns: list[str], name: str) -> str:
     keys = {_key(column): column for column in columns}
     close = difflib.get_close_matches(_key(name), list(keys), n=3, cutoff=0.6)
     hint = f" Vouliez-vous dire {' ou '.join(f'« {keys[k]} »' for k in close)} ?" if close else ""
-    raise BatchInputError(f"Colonne « {name} » introuvable. Colonnes disponibles : {_quoted(columns)}.{hint}")
+    raise BatchInputError(f"Colonne « {name} » introuvable. Colonnes disponibles : {quoted(columns)}.{hint}")
+
+
+class RowInput(NamedTuple):
+    """What the classifier needs of an input row: its position, id, document fields and read error, and
+    its cells as read (kept in outputs)."""
+
+    index: int
+    id: str
+    fields: dict[str, str]
+    error: str | None
+    values: dict[str, str]
+
+
+def iter_rows(rows: Iterable[Row], mapping: ColumnMapping, header: Sequence[str] | None = None) -> Iterator[RowInput]:
+    """Each input row as a ``RowInput``.
+
+    With a ``header`` (automatic mapping), a row whose columns are not the header's (JSON Lines records
+    with other keys, another sheet's header) is mapped by its own column names.
+    """
+    mappings: dict[tuple[str, ...], ColumnMapping | str] = {}
+    for row in rows:
+        row_mapping: ColumnMapping | str = mapping
+        if header is not None and row.values and not set(row.values) <= set(header):
+            keys = tuple(row.values)
+            if keys not in mappings:
+                try:
+                    mappings[keys] = map_columns(list(keys))
+                except CvclassifyError as exc:
+                    mappings[keys] = str(exc)
+            row_mapping = mappings[keys]
+        if isinstance(row_mapping, str):
+            yield RowInput(row.index, f"ligne-{row.index}", {}, row.error or f"{row.where} : {row_mapping}", row.values)
+            continue
+        fields = row_mapping.fields(row.values) if row.values else {}
+        yield RowInput(row.index, row_mapping.row_id(row), fields, row.error, row.values)

@@ -12,14 +12,14 @@ import io
 import json
 import numbers
 import os
-import secrets
 from collections.abc import Callable, Iterable
 from datetime import date, time
 from pathlib import Path
 from typing import IO, Any
 
 from cvclassify.errors import BatchInputError
-from cvclassify.io.readers import _require
+from cvclassify.io import atomic_open
+from cvclassify.io.readers.base import require
 
 XLSX_MAX_CHARS = 32_767
 """Excel refuses longer cells."""
@@ -68,7 +68,7 @@ def _write_jsonl(handle: IO[bytes], columns: list[str], rows: Iterable[dict[str,
 
 def _write_xlsx(handle: IO[bytes], columns: list[str], rows: Iterable[dict[str, Any]]) -> int:
     """One sheet « Suggestions », written by openpyxl in write-only mode (rows go to disk as they come)."""
-    openpyxl = _require("openpyxl", "XLSX", "écrire")
+    openpyxl = require("openpyxl", "XLSX", "écrire")
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("Suggestions")
     sheet.append([_xlsx_cell(sheet, column) for column in columns])
@@ -133,7 +133,7 @@ def check_output_path(output: Path, inputs: list[Path]) -> None:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise BatchInputError(f"Impossible d'écrire dans le dossier « {folder} » : droits insuffisants.")
     if suffix == ".xlsx":
-        _require("openpyxl", "XLSX", "écrire")
+        require("openpyxl", "XLSX", "écrire")
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -151,15 +151,5 @@ def write_rows(output: Path, columns: list[str], rows: Iterable[dict[str, Any]])
     writer = WRITERS.get(output.suffix.lower())
     if writer is None:
         raise BatchInputError(f"Format de sortie non pris en charge : « {output.name} ».")
-    temporary = output.with_name(f".{output.name}.{secrets.token_hex(6)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            count = writer(handle, columns, rows)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, output)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return count
+    with atomic_open(output) as handle:
+        return writer(handle, columns, rows)

@@ -1,6 +1,6 @@
-"""Calibration of decision values into scores, and per-code selection thresholds.
+"""Calibration of margins into scores, and per-code selection thresholds.
 
-Both are fitted on out-of-fold decisions (see ``cvclassify.training``), never on the data a model
+Both are fitted on out-of-fold margins (see ``cvclassify.training``), never on the data a model
 was fitted on.
 """
 
@@ -9,19 +9,19 @@ from __future__ import annotations
 import numpy as np
 
 
-def fit_platt(decisions: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+def fit_platt(margins: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """One sigmoid ``p = 1 / (1 + exp(-(a·d + b)))`` shared by all codes."""
     from sklearn.linear_model import LogisticRegression
 
     lr = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000)
-    lr.fit(decisions.reshape(-1, 1), y.ravel())
+    lr.fit(margins.reshape(-1, 1), y.ravel())
     return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
 
-def platt(decisions: np.ndarray, calibration: tuple[float, float]) -> np.ndarray:
-    """Calibrated scores of decision values."""
+def platt(margins: np.ndarray, calibration: tuple[float, float]) -> np.ndarray:
+    """Platt scores of margins."""
     a, b = calibration
-    return 1.0 / (1.0 + np.exp(-(a * decisions + b)))
+    return 1.0 / (1.0 + np.exp(-(a * margins + b)))
 
 
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)

@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cvclassify.labels import Route
+from cvclassify.model.calibration import platt
+
 TOP = 5
 RANK_GROUPS = (0, 1, 2, 2, 2)
 """Calibration curve of each of the top five ranks: first, second, third to fifth share one."""
@@ -33,7 +36,7 @@ SHORT_WORDS = 25
 MIN_BAND_DOCUMENTS = 150
 ORDER_TRACE = 1e-3
 """Share of the Platt score kept in a calibrated score, so that calibrated scores never tie."""
-ROUTES = ("auto", "review", "objective")
+ROUTES = tuple(str(r) for r in Route)
 
 
 @dataclass
@@ -71,32 +74,7 @@ class Decider:
     def calibrate(self, base: np.ndarray, words: np.ndarray | None = None) -> np.ndarray:
         """Calibrated scores of Platt scores (documents × codes); each row keeps its order. With the
         texts' lengths in ``words``, short texts use their own curves."""
-        short = None
-        if words is not None and getattr(self, "short_curves", None):
-            short = np.asarray(words) < SHORT_WORDS
-        out = np.empty_like(base)
-        order = np.argsort(-base, axis=1, kind="stable")
-        rows = np.arange(base.shape[0])[:, None]
-        ranked = base[rows, order]
-        top = min(TOP, base.shape[1])
-        calibrated = np.empty((base.shape[0], top))
-        for r in range(top):
-            xs, ys = self.curves[RANK_GROUPS[r]]
-            curve = np.interp(ranked[:, r], xs, ys)
-            if short is not None and short.any():
-                sx, sy = self.short_curves[RANK_GROUPS[r]]
-                curve[short] = np.interp(ranked[short, r], sx, sy)
-            # a trace of the Platt score keeps codes apart where the curve is flat (often at 0)
-            calibrated[:, r] = (1 - ORDER_TRACE) * curve + ORDER_TRACE * ranked[:, r]
-        calibrated = np.minimum.accumulate(calibrated, axis=1)  # never above the rank before
-        calibrated *= 1 - 1e-6 * np.arange(top)  # strictly below it, so that ties do not reorder codes
-        tail = ranked[:, top:]
-        if tail.shape[1]:
-            last = ranked[:, top - 1:top]
-            ratio = np.divide(calibrated[:, -1:], last, out=np.zeros_like(last), where=last > 0)
-            tail = np.minimum(tail * ratio, calibrated[:, -1:] * (1 - 1e-6))
-        out[rows, order] = np.clip(np.concatenate([calibrated, tail], axis=1), 0.0, 1.0)
-        return out
+        return calibrate(base, self.curves, getattr(self, "short_curves", None), words)
 
     def assess(self, base: np.ndarray, objective_scores: np.ndarray, words: np.ndarray) -> Assessment:
         """Calibrated scores, selection and decision of Platt scores; ``objective_scores`` are the
@@ -121,12 +99,44 @@ class Decider:
                 **self.fitted_on}
 
 
-def _route(confidence: float, objective: float, auto: float, objective_threshold: float) -> str:
+def calibrate(base: np.ndarray, curves: list[tuple[np.ndarray, np.ndarray]],
+              short_curves: list[tuple[np.ndarray, np.ndarray]] | None = None,
+              words: np.ndarray | None = None) -> np.ndarray:
+    """Platt scores (documents × codes) mapped through the per-rank curves; each row keeps its order."""
+    short = None
+    if words is not None and short_curves:
+        short = np.asarray(words) < SHORT_WORDS
+    out = np.empty_like(base)
+    order = np.argsort(-base, axis=1, kind="stable")
+    rows = np.arange(base.shape[0])[:, None]
+    ranked = base[rows, order]
+    top = min(TOP, base.shape[1])
+    calibrated = np.empty((base.shape[0], top))
+    for r in range(top):
+        xs, ys = curves[RANK_GROUPS[r]]
+        curve = np.interp(ranked[:, r], xs, ys)
+        if short is not None and short.any():
+            sx, sy = short_curves[RANK_GROUPS[r]]
+            curve[short] = np.interp(ranked[short, r], sx, sy)
+        # a trace of the Platt score keeps codes apart where the curve is flat (often at 0)
+        calibrated[:, r] = (1 - ORDER_TRACE) * curve + ORDER_TRACE * ranked[:, r]
+    calibrated = np.minimum.accumulate(calibrated, axis=1)  # never above the rank before
+    calibrated *= 1 - 1e-6 * np.arange(top)  # strictly below it, so that ties do not reorder codes
+    tail = ranked[:, top:]
+    if tail.shape[1]:
+        last = ranked[:, top - 1:top]
+        ratio = np.divide(calibrated[:, -1:], last, out=np.zeros_like(last), where=last > 0)
+        tail = np.minimum(tail * ratio, calibrated[:, -1:] * (1 - 1e-6))
+    out[rows, order] = np.clip(np.concatenate([calibrated, tail], axis=1), 0.0, 1.0)
+    return out
+
+
+def _route(confidence: float, objective: float, auto: float, objective_threshold: float) -> Route:
     if confidence >= auto:
-        return "auto"
+        return Route.AUTO
     if objective >= objective_threshold:
-        return "objective"
-    return "review"
+        return Route.OBJECTIVE
+    return Route.REVIEW
 
 
 def _select(scores: np.ndarray, first: float, other: float, max_selected: int) -> np.ndarray:
@@ -179,32 +189,32 @@ def fit_decider(base: np.ndarray, y: np.ndarray, objective_scores: np.ndarray, o
     short = np.asarray(words) < SHORT_WORDS
     enough = min(short.sum(), (~short).sum()) >= MIN_BAND_DOCUMENTS
     curves = curves_of(~short if enough else np.ones(len(y), dtype=bool))
-    decider = Decider(curves, 0.5, 0.5, max_selected, (1.0, 0.0, 0.0, 0.0), 1.01, (1.0, 0.0, 0.0, 0.0), 1.01,
-                      short_curves=curves_of(short) if enough else None)
-    calibrated = decider.calibrate(base, words)
-    decider.first, decider.other, selection = tune_selection(calibrated, y, max_selected)
+    short_curves = curves_of(short) if enough else None
+    calibrated = calibrate(base, curves, short_curves, words)
+    first, other, selection = tune_selection(calibrated, y, max_selected)
 
     first_right = y[np.arange(len(y)), np.argmax(base, axis=1)].astype(int)
     features = _decision_features(base, words)
-    decider.confidence = _fit_logistic(features, first_right)
-    confidence = _logistic(decider.confidence, features)
-    decider.auto_threshold, auto = precision_threshold(confidence, first_right, AUTO_PRECISION)
+    confidence_coef = _fit_logistic(features, first_right)
+    confidence = _logistic(confidence_coef, features)
+    auto_threshold, auto = precision_threshold(confidence, first_right, AUTO_PRECISION)
 
     objective_right = objective_y[np.arange(len(objective_y)), np.argmax(objective_scores, axis=1)].astype(int)
     objective_features = _decision_features(objective_scores, words)
-    decider.objective_confidence = _fit_logistic(objective_features, objective_right)
-    objective_confidence = _logistic(decider.objective_confidence, objective_features)
-    decider.objective_threshold, _ = precision_threshold(objective_confidence, objective_right, OBJECTIVE_PRECISION)
-    routes = [_route(c, o, decider.auto_threshold, decider.objective_threshold)
+    objective_coef = _fit_logistic(objective_features, objective_right)
+    objective_confidence = _logistic(objective_coef, objective_features)
+    objective_threshold, _ = precision_threshold(objective_confidence, objective_right, OBJECTIVE_PRECISION)
+    routes = [_route(c, o, auto_threshold, objective_threshold)
               for c, o in zip(confidence, objective_confidence, strict=True)]
-    decider.fitted_on = {
+    fitted_on = {
         "out_of_fold": {
             "documents": len(y), "selection": selection, "auto_share": round(auto["share"], 4),
             "auto_precision_at_1": round(auto["precision"], 4),
             "route_shares": {r: round(routes.count(r) / max(1, len(routes)), 4) for r in ROUTES},
         }
     }
-    return decider
+    return Decider(curves, first, other, max_selected, confidence_coef, auto_threshold, objective_coef,
+                   objective_threshold, fitted_on, short_curves)
 
 
 def _fit_logistic(features: np.ndarray, target: np.ndarray) -> tuple[float, ...]:
@@ -275,3 +285,40 @@ def tune_selection(scores: np.ndarray, y: np.ndarray, max_selected: int,
     chosen = best or best_f1
     metrics = selection_scores(_select(scores, chosen[0], chosen[1], max_selected), y)
     return chosen[0], chosen[1], {**metrics, "target_met": best is not None}
+
+
+@dataclass
+class DecisionLayer:
+    """What turns any backend's margins into what an officer reads: Platt scores, then (with a fitted
+    ``Decider``) per-rank calibrated scores, ticked codes, a confidence and a route.
+
+    A model trained without out-of-fold decisions (``cv_folds`` 0, or ``decision`` off) keeps its Platt
+    scores, ticks each code above its own threshold and gives no route.
+    """
+
+    platt: tuple[float, float]
+    thresholds: np.ndarray
+    decider: Decider | None = None
+
+    def base(self, margins: np.ndarray) -> np.ndarray:
+        """Platt scores of margins (one sigmoid shared by all codes)."""
+        return platt(margins, self.platt)
+
+    def calibrate(self, base: np.ndarray, words: np.ndarray) -> np.ndarray:
+        """Calibrated scores of Platt scores (documents × codes) of texts ``words`` long."""
+        return self.decider.calibrate(base, words) if self.decider else base
+
+    def select(self, scores: np.ndarray) -> np.ndarray:
+        """The codes to tick (documents × codes) of calibrated scores."""
+        return self.decider.select(scores) if self.decider else scores >= self.thresholds
+
+    def assess(self, base: np.ndarray, objective_scores: np.ndarray, words: np.ndarray) -> Assessment:
+        """The assessment of Platt scores ``base``, given their roll-up to objectives and the texts' lengths."""
+        if self.decider is None:
+            n = len(base)
+            return Assessment(base, base >= self.thresholds, np.zeros(n), [], np.zeros(n, dtype=int), np.zeros(n))
+        return self.decider.assess(base, objective_scores, words)
+
+    def card(self) -> dict:
+        """What the model card records of the decision layer."""
+        return self.decider.to_dict() if self.decider else {}

@@ -11,7 +11,16 @@ from typing import Any
 class ModelParams:
     """Hyperparameters of the default model."""
 
+    backend: str = "linear"
+    """The backend that scores leaf codes (``cvclassify.backends.BACKENDS``); the fields below up to
+    ``stop_words`` are the linear backend's."""
     C: float = 100.0
+    dual: bool = False
+    """Solve the logistic regressions' dual problem (faster when features outnumber documents)."""
+    tol: float = 1e-4
+    """Stopping tolerance of the solver."""
+    n_jobs: int = 1
+    """Processes fitting the one-vs-rest learners in parallel."""
     class_weight: str | None = "balanced"
     """None, or "balanced" to weigh each code's few positives against its many negatives."""
     word_ngrams: tuple[int, int] = (1, 2)

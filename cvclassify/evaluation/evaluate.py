@@ -7,16 +7,24 @@ something else than the card's.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from cvclassify.corpus import ids_fingerprint, load_corpus, load_heldout, split_corpus
+import numpy as np
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from cvclassify.analysis import Analyzer
+from cvclassify.corpus import Proposal, ids_fingerprint, load_corpus, load_heldout, split_corpus
 from cvclassify.errors import ModelError
-from cvclassify.metrics import evaluate_scores
-from cvclassify.model import Classifier, ModelParams
+from cvclassify.evaluation.metrics import evaluate_scores, heldout_metrics
+from cvclassify.evaluation.quality import quality_report
+from cvclassify.model.classifier import Classifier
+from cvclassify.model.decision import Assessment
+from cvclassify.model.params import ModelParams
 from cvclassify.projects import Project, open_project
-from cvclassify.quality import quality_report
-from cvclassify.training import Log, _quiet, cross_validated_scores, heldout_assessment, heldout_metrics
+from cvclassify.taxonomy import Taxonomy
+from cvclassify.training import Log, multilabel_folds, quiet, train_classifier
 
 TARGETS = (("leaf", "P@1", 0.80), ("leaf", "R@3", 0.92), ("objective", "R@3", 0.96), ("axis", "P@1", 0.95))
 
@@ -45,6 +53,40 @@ def officer_targets(evaluation: str, officer: dict | None) -> list[dict]:
     return found
 
 
+def cross_validated_scores(
+    proposals: Sequence[Proposal], taxonomy: Taxonomy, params: ModelParams, folds: int = 5, log: Log = quiet,
+) -> Assessment:
+    """Out-of-fold calibrated scores, ticked codes and decisions for every proposal (iterative
+    stratification).
+
+    Each fold trains a full model (with its own inner calibration and decision rules) on the other
+    folds and the objective descriptions, then judges the fold it did not see.
+    """
+    leaf_ids = taxonomy.leaf_ids
+    y = MultiLabelBinarizer(classes=leaf_ids).fit_transform([p.codes for p in proposals])
+    n = len(proposals)
+    scores, selected = np.zeros(y.shape, dtype=float), np.zeros(y.shape, dtype=bool)
+    confidence, objective, objective_confidence = np.zeros(n), np.zeros(n, dtype=int), np.zeros(n)
+    routes = [""] * n
+    analyzer = Analyzer(mode=params.analysis)
+    for k, (train_idx, test_idx) in enumerate(multilabel_folds(y, folds, params.random_state), start=1):
+        log(f"validation croisée : pli {k}/{folds} ({len(train_idx)} pour apprendre, {len(test_idx)} à noter)")
+        model = train_classifier([proposals[i] for i in train_idx], taxonomy, params, analyzer=analyzer)
+        analyses = analyzer.analyse([proposals[i].full_text for i in test_idx])
+        judged = model.assess(analyses)
+        scores[test_idx], selected[test_idx] = judged.scores, judged.selected
+        confidence[test_idx], objective[test_idx] = judged.confidence, judged.objective
+        objective_confidence[test_idx] = judged.objective_confidence
+        for i, route in zip(test_idx, judged.route or [""] * len(test_idx), strict=True):
+            routes[i] = route
+    return Assessment(scores, selected, confidence, routes if all(routes) else [], objective, objective_confidence)
+
+
+def heldout_assessment(classifier: Classifier, heldout: Sequence[Proposal]) -> Assessment:
+    """The classifier's judgement of proposals it did not train on."""
+    return classifier.assess([p.full_text for p in heldout])
+
+
 def card_mismatches(classifier: Classifier, corpus_fingerprint: str, heldout_fingerprint: str) -> list[str]:
     """Warnings (in French) when the data evaluated differ from the data in the model card."""
     card = classifier.card
@@ -64,7 +106,7 @@ def card_mismatches(classifier: Classifier, corpus_fingerprint: str, heldout_fin
 
 def evaluation_report(
     classifier: Classifier, corpus_dir: Path | None = None, cv_folds: int = 5,
-    project: Project | str | None = None, log: Log = _quiet,
+    project: Project | str | None = None, log: Log = quiet,
 ) -> dict:
     """Held-out metrics of a model and cross-validated metrics of its recipe on the training split."""
     if classifier.card.trained_on_heldout:

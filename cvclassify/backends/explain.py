@@ -14,7 +14,7 @@ from sklearn.pipeline import FeatureUnion
 
 from cvclassify.analysis import Analyzer, Token
 from cvclassify.document import truncate
-from cvclassify.suggestion import Evidence, Suggestion
+from cvclassify.result import Evidence, Suggestion
 
 CHAR_MEMO_SIZE = 200_000
 """Word forms whose character n-gram columns are remembered (a few tens of MB at most)."""

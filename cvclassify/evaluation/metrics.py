@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cvclassify.hierarchy import LEVELS, RollUp, lift_selection
 from cvclassify.taxonomy import Taxonomy
+
+if TYPE_CHECKING:
+    from cvclassify.corpus import Proposal
+    from cvclassify.model.classifier import Classifier
 
 
 def to_level(
@@ -147,3 +152,11 @@ def evaluate_scores(
         report["confusions"] = confusions(scores, gold, leaf_ids)
         report["calibration"] = calibration(scores, gold, leaf_ids)
     return report
+
+
+def heldout_metrics(classifier: Classifier, heldout: Sequence[Proposal], details: bool = False) -> dict:
+    """Metrics of a classifier on proposals it did not train on, at leaf, objective and axis level."""
+    scores = classifier.scores([p.full_text for p in heldout])
+    gold = [set(p.codes) for p in heldout]
+    selected = classifier.select(scores)
+    return evaluate_scores(scores, gold, classifier.leaf_ids, classifier.taxonomy, selected, details=details)

@@ -89,9 +89,6 @@ def plot_levels(report: dict, path: Path) -> None:
     plt.close(fig)
 
 
-OFFICER_TARGETS = {"ECE_top5": 0.03, "precision": 0.85, "recall": 0.80, "auto_share": 0.60, "auto_P@1": 0.97}
-
-
 def _officer_row(name: str, m: dict) -> str:
     sel = m["selected"]
     routes = m.get("routes") or {}

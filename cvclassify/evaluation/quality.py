@@ -2,7 +2,7 @@
 score, precision and recall of ticked codes, and the decision per application (auto / review /
 objective) — overall, by writing style, and re-weighted to the real programme mix.
 
-Pure functions of an ``Assessment`` and the gold codes; ``cvclassify.evaluate`` feeds them held-out and
+Pure functions of an ``Assessment`` and the gold codes; ``cvclassify.evaluation.evaluate`` feeds them held-out and
 cross-validated assessments (never data the model trained on).
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from cvclassify.model.decision import Assessment
+from cvclassify.model.decision import ROUTES, Assessment
 
 TOP = 5
 BINS = np.array([0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0000001])
@@ -70,7 +70,7 @@ def officer_metrics(judged: Assessment, gold: Sequence[set[str]], leaf_ids: Sequ
         objective_right = np.array([objective_groups[o] in g
                                     for o, g in zip(judged.objective, gold_objectives, strict=True)])
         by_route = {}
-        for route in ("auto", "review", "objective"):
+        for route in ROUTES:
             mask = routes == route
             share = float(weights[mask].sum() / weights.sum())
             entry = {"share": round(share, 4), "documents": int(mask.sum())}

@@ -1,4 +1,5 @@
-"""What the HTTP layer asks of the core: the loaded models of each project, and suggestions as dicts.
+"""The models a service keeps: the current model of each project, loaded once per process, and the
+micro-batcher that classifies concurrent requests together.
 
 Models load once, in a background thread started by the app's lifespan; until they are loaded,
 ``/health`` says ``loading`` and model routes answer 503.
@@ -15,10 +16,10 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from cvclassify.document import Document
 from cvclassify.errors import CvclassifyError, ProjectError
-from cvclassify.model import Classifier
+from cvclassify.model.classifier import Classifier
 from cvclassify.projects import Home, Project
+from cvclassify.service.classify import Outcome, classify_documents
 
 log = logging.getLogger("cvclassify.api")
 
@@ -112,37 +113,6 @@ class ModelPool:
         return out
 
 
-def suggestion_payload(project: str, model: Classifier, document: Document, suggestions,
-                       threshold: float = 0.0, doc_id: str | None = None) -> dict[str, Any]:
-    """The JSON answer for one document (``SuggestResponse``)."""
-    data = suggestions.to_dict()
-    data["suggestions"] = [s for s in data["suggestions"] if s["score"] >= threshold]
-    text, _ = document.prepare()
-    data.update(id=doc_id, project=project, model_version=model.card.version,
-                fields=dict(document.fields) if document.fields else {"text": text})
-    return data
-
-
-def suggest_documents(project: str, model: Classifier, inputs: Sequence[tuple[str | None, Any]], *, k: int,
-                      threshold: float, only, exclude) -> list[tuple[str | None, dict | None, str | None]]:
-    """Suggestions for many documents; a bad document gets its error instead (nothing raises for it).
-
-    A pattern of ``only``/``exclude`` that leaves no code is an error of the whole call (raised by
-    ``suggest_many``, even when every document is bad)."""
-    documents, errors = [], {}
-    for i, (_, source) in enumerate(inputs):
-        document = Document.of(source)
-        try:
-            document.prepare()
-            documents.append((i, document))
-        except CvclassifyError as exc:
-            errors[i] = str(exc)
-    results = model.suggest_many([d for _, d in documents], k=k, only=only, exclude=exclude, explain=True)
-    payloads = {i: suggestion_payload(project, model, d, r, threshold, inputs[i][0])
-                for (i, d), r in zip(documents, results, strict=True)}
-    return [(doc_id, payloads.get(i), errors.get(i)) for i, (doc_id, _) in enumerate(inputs)]
-
-
 BatchKey = tuple[int, tuple[str, ...] | None, tuple[str, ...] | None]
 
 
@@ -163,13 +133,12 @@ class Batcher:
         self.thread = threading.Thread(target=self._run, name=f"cvclassify-batcher-{project}", daemon=True)
         self.thread.start()
 
-    def submit(self, doc_id: str | None, source: Any, *, k: int, threshold: float, only, exclude
-               ) -> tuple[str | None, dict | None, str | None]:
+    def submit(self, doc_id: str | None, source: Any, *, k: int, only, exclude) -> Outcome:
         """Classify one document (blocks until its batch is done); raises what the pass raised."""
         self.model.allowed(only, exclude)  # an option error belongs to this request alone
         future: Future = Future()
         key = (k, tuple(only) if only else None, tuple(exclude) if exclude else None)
-        self.queue.put((key, (doc_id, source), threshold, future))
+        self.queue.put((key, (doc_id, source), future))
         return future.result()
 
     def _run(self) -> None:
@@ -185,13 +154,11 @@ class Batcher:
                 groups.setdefault(entry[0], []).append(entry)
             for (k, only, exclude), entries in groups.items():
                 try:
-                    results = suggest_documents(self.project, self.model, [e[1] for e in entries], k=k,
-                                                threshold=0.0, only=only, exclude=exclude)
+                    outcomes = classify_documents(self.model, [e[1] for e in entries], k=k, only=only,
+                                                  exclude=exclude)
                 except BaseException as exc:  # handed to each waiting request
                     for entry in entries:
-                        entry[3].set_exception(exc)
+                        entry[2].set_exception(exc)
                     continue
-                for (_, _, threshold, future), (doc_id, payload, error) in zip(entries, results, strict=True):
-                    if payload is not None and threshold > 0:
-                        payload["suggestions"] = [s for s in payload["suggestions"] if s["score"] >= threshold]
-                    future.set_result((doc_id, payload, error))
+                for (_, _, future), outcome in zip(entries, outcomes, strict=True):
+                    future.set_result(outcome)

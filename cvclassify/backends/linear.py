@@ -1,0 +1,262 @@
+"""The linear backend: French analysis, TF-IDF and vector features, one-vs-rest logistic regression.
+
+    text ─ Analyse ─ features (lemma TF-IDF, char TF-IDF, mean vectors) ─ one-vs-rest logistic regression
+
+It learns from the labelled examples and from each leaf's description (its label, lexicon and parents'
+texts, ``description_copies`` times), prunes its smallest weights, and explains its margins word by word
+(``cvclassify.backends.explain``).
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline
+
+from cvclassify.analysis import Analyzer
+from cvclassify.backends.base import Backend, Example
+from cvclassify.backends.explain import Explainer
+from cvclassify.errors import ModelError
+from cvclassify.features import Analyse, MeanVectors, char_block, feature_union, lemma_block
+from cvclassify.model.params import ModelParams
+from cvclassify.taxonomy import Taxonomy
+
+PipelineFactory = Callable[[ModelParams], Pipeline]
+DENSE_WEIGHTS_BYTES = 128 * 2**20
+"""Stacked weights up to this size are kept dense for prediction."""
+
+
+def build_pipeline(params: ModelParams) -> Pipeline:
+    """The untrained analysis, feature and classifier pipeline."""
+    blocks: list[tuple[str, object]] = []
+    if params.words == "lemma":
+        blocks.append(("words", lemma_block(params.word_ngrams, params.word_min_df, params.stop_words)))
+    elif params.words != "none":
+        raise ValueError(f"Unknown word features {params.words!r}; choose 'lemma' or 'none' "
+                         "(bench/ has the stemmer and raw-word variants).")
+    if params.char_ngrams:
+        blocks.append(("chars", char_block(params.char_ngrams, params.char_max_features)))
+    if params.vectors > 0:
+        blocks.append(("vectors", MeanVectors(params.vectors)))
+    return Pipeline([
+        ("analyse", Analyse(mode=params.analysis)),
+        ("features", feature_union(blocks)),
+        ("classifier", OneVsRestClassifier(LogisticRegression(
+            C=params.C, class_weight=params.class_weight, solver="liblinear", dual=params.dual, tol=params.tol,
+            max_iter=1000, random_state=params.random_state), n_jobs=params.n_jobs if params.n_jobs > 1 else None)),
+    ])
+
+
+def training_documents(examples: Sequence[Example], tree: Taxonomy, params: ModelParams
+                       ) -> tuple[list[Any], list[list[str]], list[float]]:
+    """Texts, label lists and weights the model learns from: the examples, then the leaves' descriptions."""
+    texts: list[Any] = []
+    labels: list[list[str]] = []
+    weights: list[float] = []
+    if params.use_proposals:
+        for example in examples:
+            texts.append(example.text)
+            labels.append(list(example.codes))
+            weights.append(example.weight)
+    if params.use_descriptions:
+        for leaf in tree.leaves:
+            for _ in range(params.description_copies):
+                texts.append(tree.describe(leaf.id, lexicon=params.use_lexicon))
+                labels.append([leaf.id])
+                weights.append(1.0)
+    if not texts:
+        raise ModelError("Nothing to train on: enable proposals or objective descriptions.")
+    return texts, labels, weights
+
+
+def fit_pipeline(pipeline: Pipeline, X: Sequence, y: np.ndarray, prune_share: float,
+                 weights: Sequence[float] | None = None) -> Pipeline:
+    """Fit a pipeline, then set the ``prune_share`` smallest weights to zero (sparse, 10x smaller)."""
+    fit_params = {}
+    if weights is not None and any(w != 1.0 for w in weights):
+        fit_params["classifier__sample_weight"] = np.asarray(weights, dtype=float)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Label .* is present in all training examples")
+        pipeline.fit(X, y, **fit_params)
+    estimators = [e for e in pipeline.named_steps["classifier"].estimators_ if hasattr(e, "sparsify")]
+    if prune_share > 0 and estimators:
+        magnitudes = np.concatenate([np.abs(e.coef_).ravel() for e in estimators])
+        cut = float(np.quantile(magnitudes, prune_share))
+        for e in estimators:
+            e.coef_[np.abs(e.coef_) < cut] = 0.0
+            e.sparsify()
+    return pipeline
+
+
+def features(pipeline: Pipeline, X: Sequence):
+    """Feature rows (CSR) of texts or analyses."""
+    analysed = pipeline.named_steps["analyse"].transform(list(X))
+    return pipeline.named_steps["features"].transform(analysed).tocsr()
+
+
+def margin_values(pipeline: Pipeline, rows) -> np.ndarray:
+    """Margins of every code (documents × codes) for rows of computed features, asking each learner."""
+    clf: OneVsRestClassifier = pipeline.named_steps["classifier"]
+    out = np.zeros((rows.shape[0], len(clf.estimators_)))
+    for j, est in enumerate(clf.estimators_):
+        if hasattr(est, "decision_function"):
+            out[:, j] = est.decision_function(rows)
+        elif hasattr(est, "predict_proba"):  # probabilistic learners (bench variants): work on log-odds
+            p = np.clip(est.predict_proba(rows)[:, 1], 1e-6, 1 - 1e-6)
+            out[:, j] = np.log(p / (1 - p))
+        else:  # constant predictor for a code without positives
+            out[:, j] = -10.0
+    return out
+
+
+@dataclass(frozen=True)
+class StackedLinear:
+    """The one-vs-rest linear weights stacked as one matrix (features × codes) and intercepts.
+
+    Gives the margins of ``margin_values`` with one product; a pipeline whose learners are not linear
+    falls back to asking each of them.
+    """
+
+    weights: object | None
+    intercepts: np.ndarray
+    pipeline: Pipeline
+
+    @classmethod
+    def of(cls, pipeline: Pipeline) -> StackedLinear:
+        from scipy import sparse
+
+        estimators = pipeline.named_steps["classifier"].estimators_
+        if not all(isinstance(e, LogisticRegression) for e in estimators):
+            return cls(None, np.zeros(0), pipeline)
+        columns = [sparse.csr_matrix(e.coef_, dtype=np.float64) for e in estimators]
+        weights = sparse.vstack(columns).T.tocsr()
+        if weights.shape[0] * weights.shape[1] * 8 <= DENSE_WEIGHTS_BYTES:
+            weights = weights.toarray()  # a sparse × dense product is several times faster
+        intercepts = np.array([float(np.ravel(e.intercept_)[0]) for e in estimators])
+        return cls(weights, intercepts, pipeline)
+
+    def margins(self, rows) -> np.ndarray:
+        if self.weights is None:
+            return margin_values(self.pipeline, rows)
+        product = rows @ self.weights
+        return (product.toarray() if hasattr(product, "toarray") else np.asarray(product)) + self.intercepts
+
+
+def coefficients(pipeline: Pipeline) -> list[np.ndarray]:
+    """The linear weights (codes × features); a code without positive examples gets an empty row."""
+    rows = []
+    for estimator in pipeline.named_steps["classifier"].estimators_:
+        coef = getattr(estimator, "coef_", None)
+        if coef is None:
+            rows.append(np.zeros(0))
+            continue
+        if hasattr(coef, "toarray"):
+            coef = coef.toarray()
+        rows.append(np.asarray(coef).ravel())
+    return rows
+
+
+def compact(pipeline: Pipeline) -> None:
+    """Shrink a fitted pipeline before saving: dense weights as float32 (scores change below 1e-6;
+    pruned sparse weights stay float64, which sparse products require), no ``stop_words_`` lists."""
+    for estimator in pipeline.named_steps["classifier"].estimators_:
+        value = getattr(estimator, "coef_", None)
+        if isinstance(value, np.ndarray) and value.dtype == np.float64:
+            estimator.coef_ = value.astype(np.float32)
+    for _, block in pipeline.named_steps["features"].transformer_list:
+        vectorizer = block.named_steps["tfidf"] if isinstance(block, Pipeline) else block
+        if hasattr(vectorizer, "stop_words_"):
+            vectorizer.stop_words_ = None
+
+
+class LinearBackend(Backend):
+    """spaCy lemmas, character n-grams and word vectors into one-vs-rest logistic regressions.
+
+    ``analyzer`` shares one analysis cache between the fits of a training (each text analysed once);
+    ``factory`` builds the untrained pipeline (bench/ passes its experimental variants here).
+    """
+
+    name = "linear"
+
+    def __init__(self, params: ModelParams | None = None, *, analyzer: Analyzer | None = None,
+                 factory: PipelineFactory = build_pipeline, pipeline: Pipeline | None = None,
+                 leaf_ids: Sequence[str] = ()) -> None:
+        self.params = params or ModelParams()
+        self.pipeline = pipeline
+        self.leaf_ids = list(leaf_ids)
+        self._analyzer = analyzer
+        self._factory = factory
+        self._reset()
+
+    def _reset(self) -> None:
+        self._stacked: StackedLinear | None = None
+        self._explainer: Explainer | None = None
+        self._lock = threading.Lock()
+
+    def fit(self, examples: Sequence[Example], tree: Taxonomy) -> LinearBackend:
+        texts, labels, weights = training_documents(examples, tree, self.params)
+        from sklearn.preprocessing import MultiLabelBinarizer
+
+        y = MultiLabelBinarizer(classes=tree.leaf_ids).fit_transform(labels)
+        pipeline = self._factory(self.params)
+        analyse = pipeline.named_steps["analyse"]
+        if self._analyzer is not None and self._analyzer.mode == analyse.mode:
+            analyse.analyzer = self._analyzer
+        self.pipeline = fit_pipeline(pipeline, texts, y, self.params.prune_share, weights)
+        self.leaf_ids = list(tree.leaf_ids)
+        self._reset()
+        return self
+
+    @property
+    def analyzer(self) -> Analyzer:
+        """The analyzer (spaCy pass and its bounded cache) of this backend."""
+        return self.pipeline.named_steps["analyse"].analyzer
+
+    def represent(self, documents: Sequence):
+        return features(self.pipeline, documents)
+
+    def margins(self, represented) -> np.ndarray:
+        return self.stacked.margins(represented)
+
+    @property
+    def stacked(self) -> StackedLinear:
+        """All codes' weights in one matrix (one product per batch instead of one per code)."""
+        with self._lock:
+            if self._stacked is None:
+                self._stacked = StackedLinear.of(self.pipeline)
+            return self._stacked
+
+    @property
+    def explainer(self) -> Explainer:
+        """Reads the linear weights once, on first use."""
+        with self._lock:
+            if self._explainer is None:
+                self._explainer = Explainer(self.pipeline.named_steps["features"], coefficients(self.pipeline),
+                                            self.leaf_ids, self.analyzer)
+            return self._explainer
+
+    def explain(self, fields: Mapping[str, str], suggestions: Sequence, represented, row: int) -> None:
+        self.explainer.explain(fields, suggestions, represented[row])
+
+    def top_terms(self, represented, row: int, leaf_id: str, n: int) -> list[str]:
+        return self.explainer.top_terms(represented[row], leaf_id, n)
+
+    def compact(self) -> None:
+        """Shrink the fitted pipeline before saving (see ``compact``)."""
+        compact(self.pipeline)
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "params": asdict(self.params)}
+
+    def __getstate__(self) -> dict:
+        return {"params": self.params, "pipeline": self.pipeline, "leaf_ids": self.leaf_ids}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["params"], pipeline=state["pipeline"], leaf_ids=state["leaf_ids"])

@@ -1,0 +1,129 @@
+"""Workbooks: Excel (.xlsx, .xlsm) with openpyxl, OpenDocument (.ods) and old Excel (.xls) with calamine.
+
+Every sheet is read in order (or only ``--sheet``); the first non-empty row of a sheet is its header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from cvclassify.errors import BatchInputError, MissingExtraError
+from cvclassify.io.readers.base import Reader, Row, Table, cell_text, number_rows, quoted, require, unique_names
+
+_Book = tuple[list[str], Callable[[str], Iterator[Sequence[Any]]], Callable[[], None]]
+"""An open workbook: its sheet names, the rows of a sheet (from row 1), and how to close it."""
+
+
+def _xlsx_book(path: Path) -> _Book:
+    openpyxl = require("openpyxl", "XLSX")
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+
+    def rows(name: str) -> Iterator[Sequence[Any]]:
+        sheet = book[name]
+        return sheet.iter_rows(values_only=True) if hasattr(sheet, "iter_rows") else iter(())  # a chart sheet
+
+    return list(book.sheetnames), rows, book.close
+
+
+def _calamine_book(path: Path) -> _Book:
+    calamine = require("python_calamine", path.suffix[1:].upper())
+    book = calamine.CalamineWorkbook.from_path(str(path))
+
+    def rows(name: str) -> Iterator[Sequence[Any]]:
+        # The whole sheet, from cell A1 (calamine loads a sheet at once anyway); its default would skip the
+        # empty rows at the top and shift the row numbers.
+        return iter(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+
+    return list(book.sheet_names), rows, book.close
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> Table:
+    """An Excel workbook (.xlsx, .xlsm) read with openpyxl in read-only mode."""
+    return _open_book(path, sheet, _xlsx_book)
+
+
+def _open_calamine(path: Path, sheet: str | None) -> Table:
+    """An OpenDocument (.ods) or old Excel (.xls) workbook read with python-calamine."""
+    return _open_book(path, sheet, _calamine_book)
+
+
+def _load_book(path: Path, open_book: Callable[[Path], _Book]) -> _Book:
+    try:
+        return open_book(path)
+    except MissingExtraError:
+        raise
+    except Exception as exc:  # each library has its own errors for a corrupt file
+        raise BatchInputError(f"« {path.name} » n'est pas un classeur lisible (fichier endommagé ?).") from exc
+
+
+def _open_book(path: Path, sheet: str | None, open_book: Callable[[Path], _Book]) -> Table:
+    """Every sheet of a workbook in order (or only ``sheet``); the first non-empty row of a sheet is its header."""
+    names, rows_of, close = _load_book(path, open_book)
+    headers: dict[str, _Header] = {}
+    notes: list[str] = []
+    try:
+        if sheet is not None and sheet not in names:
+            raise BatchInputError(
+                f"La feuille « {sheet} » n'existe pas dans « {path.name} ». Feuilles : {quoted(names)}."
+            )
+        for name in [sheet] if sheet is not None else names:
+            header = _sheet_header(rows_of(name))
+            if header is None:
+                notes.append(f"La feuille « {name} » est vide : ignorée.")
+            else:
+                headers[name] = header
+    finally:
+        close()
+    columns = next(iter(headers.values()))[2] if headers else []
+    return Table(columns, number_rows(_book_groups(path, open_book, headers)), notes)
+
+
+_Header = tuple[int, int, list[str]]
+"""Where a sheet's table starts (row number, index of its first column) and its column names."""
+
+
+def _sheet_header(rows: Iterator[Sequence[Any]]) -> _Header | None:
+    """The first non-empty row of a sheet, its empty cells at either end left out."""
+    for number, cells in enumerate(rows, start=1):
+        texts = [cell_text(cell).strip() for cell in cells]
+        filled = [i for i, text in enumerate(texts) if text]
+        if filled:
+            first, last = filled[0], filled[-1]
+            return number, first, unique_names(texts[first : last + 1], start=first + 1)
+    return None
+
+
+def _book_groups(
+    path: Path, open_book: Callable[[Path], _Book], headers: dict[str, _Header]
+) -> Iterator[Iterator[Row | str]]:
+    _, rows_of, close = open_book(path)
+    try:
+        for name, header in headers.items():
+            yield _sheet_rows(name, islice(rows_of(name), header[0], None), header)
+    finally:
+        close()
+
+
+def _sheet_rows(name: str, rows: Iterator[Sequence[Any]], header: _Header) -> Iterator[Row | str]:
+    """The rows under a sheet's header; cells outside the header's columns are kept as "colonne N" when filled."""
+    header_row, first, columns = header
+    span = range(first, first + len(columns))
+    for number, cells in enumerate(rows, start=header_row + 1):
+        where = f"feuille « {name} », ligne {number}"
+        texts = [cell_text(cell) for cell in cells]
+        if not any(text.strip() for text in texts):
+            yield where
+            continue
+        values = {column: texts[i] if i < len(texts) else "" for i, column in zip(span, columns, strict=True)}
+        values.update({f"colonne {i + 1}": text for i, text in enumerate(texts) if i not in span and text.strip()})
+        yield Row(0, values, where)
+
+
+
+
+XLSX = Reader("Excel", (".xlsx", ".xlsm"), "table", _open_xlsx, libraries=("openpyxl",), sheets=True)
+CALAMINE = Reader("OpenDocument / Excel 97", (".ods", ".xls"), "table", _open_calamine,
+                  libraries=("python_calamine",), sheets=True)

@@ -1,0 +1,159 @@
+"""Every shape a classification takes for its readers, in one place: the library's JSON, the CLI table,
+batch rows (journal, CSV/XLSX, JSON Lines), the HTTP answer and the Annif dialect.
+
+Scores are rounded here, at the edge, to 4 decimals; French words come from ``cvclassify.labels``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from cvclassify.labels import Route, RowStatus, french
+from cvclassify.result import Classification, Decision, RowResult, Suggestion
+
+DIGITS = 4
+COMPACT_KEYS = ("code", "id", "label", "score", "selected", "objective", "axis")
+"""The keys of a suggestion in batch output (no description, no evidence)."""
+
+
+def _round(value: float) -> float:
+    return round(float(value), DIGITS)
+
+
+# -- library and CLI JSON ------------------------------------------------------------------------
+def suggestion_dict(s: Suggestion, compact: bool = False) -> dict[str, Any]:
+    """A suggestion with every field (evidence included), or with ``compact`` only ``COMPACT_KEYS``."""
+    if compact:
+        return {"code": s.code, "id": s.id, "label": s.label, "score": _round(s.score), "selected": s.selected,
+                "objective": s.objective, "axis": s.axis}
+    # by hand rather than dataclasses.asdict, which deep-copies and costs ~2 ms per answer
+    return {"code": s.code, "id": s.id, "label": s.label, "score": _round(s.score), "selected": s.selected,
+            "level": s.level, "objective": dict(s.objective), "axis": dict(s.axis), "description": s.description,
+            "evidence": [dict(vars(e)) for e in s.evidence]}
+
+
+def decision_dict(decision: Decision | None) -> dict[str, Any] | None:
+    """``{"confidence", "route"}`` and, for the ``objective`` route, the objective."""
+    if decision is None:
+        return None
+    out: dict[str, Any] = {"confidence": _round(decision.confidence), "route": str(decision.route)}
+    if decision.objective is not None:
+        out["objective"] = {**decision.objective, "confidence": _round(decision.objective["confidence"])}
+    return out
+
+
+def as_dict(c: Classification) -> dict[str, Any]:
+    """The full JSON form (``cvclassify suggest --json``, ``Classification.to_dict()``)."""
+    return {
+        "suggestions": [suggestion_dict(s) for s in c.suggestions],
+        "objective_hint": suggestion_dict(c.objective_hint) if c.objective_hint else None,
+        "decision": decision_dict(c.decision),
+        "warnings": list(c.warnings),
+        "model_version": c.model_version,
+    }
+
+
+def french_number(value: float, digits: int = 2) -> str:
+    """0.934 → "0,93"."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def cli_rows(c: Classification, words: int = 5) -> list[tuple[str, ...]]:
+    """The rows of the CLI table: rank (✔ when ticked), code, score, objective, label, evidence words."""
+    return [(f"{rank}{'✔' if s.selected else ' '}", s.code, f"{s.score:.2f}", s.objective.get("code", ""), s.label,
+             ", ".join(e.word for e in s.evidence[:words])) for rank, s in enumerate(c.suggestions, start=1)]
+
+
+def cli_decision(c: Classification) -> str | None:
+    """The decision line of the CLI, in French."""
+    if c.decision is None:
+        return None
+    return (f"Décision : {french(c.decision.route)} (confiance dans le premier code : "
+            f"{french_number(c.decision.confidence)})")
+
+
+def cli_hint(c: Classification) -> str | None:
+    """The objective hint line of the CLI, in French."""
+    h = c.objective_hint
+    if h is None:
+        return None
+    return f"Code incertain, mais l'objectif {h.code} « {h.label} » est probable ({h.score:.2f})."
+
+
+# -- batch rows ------------------------------------------------------------------------------------
+def record(row: RowResult) -> dict[str, Any]:
+    """The JSON record of a batch row kept in the journal (and read back to write the output)."""
+    out: dict[str, Any] = {"index": row.index, "id": row.id, "status": str(row.status), "error": row.error,
+                           "suggestions": [], "selected": [], "evidence": [], "objective_hint": None}
+    c = row.classification
+    if c is not None:
+        hint = c.objective_hint
+        out.update(suggestions=[suggestion_dict(s, compact=True) for s in c.suggestions], evidence=list(c.terms),
+                   selected=[s.code for s in c.suggestions if s.selected], decision=decision_dict(c.decision),
+                   objective_hint=None if hint is None else {"code": hint.code, "label": hint.label,
+                                                             "score": _round(hint.score)},
+                   warnings=list(c.warnings))
+    return out
+
+
+def result_columns(k: int) -> list[str]:
+    """Columns added to the input's in CSV and XLSX outputs (French: analysts read them)."""
+    ranked = [name for i in range(1, k + 1) for name in (f"cv_code_{i}", f"cv_libelle_{i}", f"cv_score_{i}")]
+    return ["cv_id", "cv_statut", "cv_erreur", "cv_codes_retenus", "cv_decision", "cv_confiance", "cv_objectif",
+            "cv_axe", *ranked, "cv_mots_determinants", "cv_objectif_probable"]
+
+
+def flat_row(rec: Mapping[str, Any], values: Mapping[str, str], k: int) -> dict[str, Any]:
+    """One CSV/XLSX output row: the input's cells, then the classification."""
+    out: dict[str, Any] = dict(values)
+    top = rec["suggestions"][0] if rec["suggestions"] else None
+    hint = rec.get("objective_hint")
+    decision = rec.get("decision") or {}
+    route = decision.get("route")
+    out.update({
+        "cv_id": rec["id"], "cv_statut": french(RowStatus(rec["status"])), "cv_erreur": rec["error"] or "",
+        "cv_codes_retenus": " | ".join(rec["selected"]),
+        "cv_decision": french(Route(route)) if route else "",
+        "cv_confiance": decision.get("confidence", ""),
+        "cv_objectif": f"{top['objective']['code']} {top['objective']['label']}" if top else "",
+        "cv_axe": f"{top['axis']['code']} {top['axis']['label']}" if top else "",
+        "cv_mots_determinants": ", ".join(rec["evidence"]),
+        "cv_objectif_probable": f"{hint['code']} {hint['label']} ({hint['score']:.2f})" if hint else "",
+    })
+    for i in range(1, k + 1):
+        s = rec["suggestions"][i - 1] if i <= len(rec["suggestions"]) else None
+        out[f"cv_code_{i}"] = s["code"] if s else ""
+        out[f"cv_libelle_{i}"] = s["label"] if s else ""
+        out[f"cv_score_{i}"] = s["score"] if s else ""
+    return out
+
+
+JSON_COLUMNS = ["id", "input", "status", "error", "suggestions", "selected", "decision", "evidence", "objective_hint"]
+
+
+def json_row(rec: Mapping[str, Any], values: Mapping[str, str]) -> dict[str, Any]:
+    """One JSON Lines output row: ``id``, the input's cells under ``input``, then the classification."""
+    row = {"id": rec["id"], "input": values, "status": french(RowStatus(rec["status"]))}
+    if rec["error"]:
+        row["error"] = rec["error"]
+    row.update({k: rec.get(k) for k in ("suggestions", "selected", "decision", "evidence", "objective_hint")})
+    if rec.get("warnings"):
+        row["warnings"] = rec["warnings"]
+    return row
+
+
+# -- HTTP ----------------------------------------------------------------------------------------
+def api_payload(c: Classification, project: str, fields: Mapping[str, str], threshold: float = 0.0,
+                doc_id: str | None = None) -> dict[str, Any]:
+    """The JSON answer for one document (``SuggestResponse``)."""
+    data = as_dict(c)
+    data["suggestions"] = [s for s in data["suggestions"] if s["score"] >= threshold]
+    data.update(id=doc_id, project=project, fields=dict(fields))
+    return data
+
+
+def annif_results(project_uri: str, suggestions: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Suggestions in the Annif dialect: ``uri``, ``label``, ``notation``, ``score``."""
+    return [{"uri": f"{project_uri}{s['id']}", "label": s["label"], "notation": s["code"], "score": s["score"]}
+            for s in suggestions]

@@ -1,0 +1,127 @@
+"""The review work of instruction teams: queues of applications to review, officers' decisions, exports.
+
+Routes and commands call these functions and only check their input and shape their answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cvclassify.errors import BatchInputError, UnknownCodeError
+from cvclassify.feedback.store import EXPORT_FIELDS, FeedbackRecord, FeedbackStore, QueueItemRecord
+from cvclassify.io.columns import iter_rows, map_columns
+from cvclassify.io.readers import open_table
+from cvclassify.io.writers import write_rows
+from cvclassify.labels import ItemStatus, french
+from cvclassify.model.classifier import Classifier
+from cvclassify.render import api_payload
+from cvclassify.service.classify import Options, classify_rows
+from cvclassify.taxonomy import Taxonomy
+
+QUEUE_CODES = 8
+"""Codes shown for each application of a queue."""
+QUEUE_EXPORT_COLUMNS = ["cv_codes_finaux", "cv_statut_revue", "cv_commentaire", "cv_codes_suggeres", "cv_confiance"]
+
+
+def leaf_ids(tree: Taxonomy, codes: Sequence[str]) -> list[str]:
+    """Codes checked against the tree and normalised to leaf ids (duplicates dropped); a code that is not a
+    leaf raises ``UnknownCodeError`` with a French message."""
+    ids = []
+    for code in codes:
+        node = tree.resolve(code)
+        if node.level != "leaf":
+            raise UnknownCodeError(f"{code} n'est pas un code feuille de l'arbre (c'est un objectif de niveau "
+                                   f"« {node.level} ») : indiquez un de ses codes opérationnels.")
+        ids.append(node.id)
+    return list(dict.fromkeys(ids))
+
+
+def record_decision(store: FeedbackStore, project: str, tree: Taxonomy, *, suggested: Sequence[str] = (),
+                    kept: Sequence[str] = (), added: Sequence[str] = (), removed: Sequence[str] = (),
+                    source: str = "api", **details: Any) -> FeedbackRecord:
+    """Store an officer's decision; codes are checked against the project's tree, and a queue item against
+    the project, inside the store's transaction."""
+    return store.add_feedback(project, suggested=suggested, kept=kept, added=added, removed=removed, source=source,
+                              check_codes=lambda codes: leaf_ids(tree, codes), **details)
+
+
+def uncertainty(payload: dict[str, Any] | None) -> float:
+    """How unsure the model is of a row: 1 − confidence of its first code (the decision's confidence when
+    the model has one, else the first score)."""
+    if not payload or not payload.get("suggestions"):
+        return 1.0
+    decision = payload.get("decision")
+    confidence = decision["confidence"] if decision else payload["suggestions"][0]["score"]
+    return round(1.0 - float(confidence), 6)
+
+
+def create_queue(store: FeedbackStore, project: str, model: Classifier, path: Path,
+                 text_cols: Sequence[str] | None = None, id_col: str | None = None) -> dict[str, Any]:
+    """Read a call for projects, classify every row (with evidence) and store it as a review queue."""
+    table = open_table(path)
+    mapping = map_columns(table.columns, list(text_cols) if text_cols else None, id_col)
+    rows = list(iter_rows(table.rows, mapping, None if text_cols else table.columns))
+    notes = [*table.notes, mapping.describe()]
+    results = classify_rows(model, rows, Options(k=QUEUE_CODES, evidence=0, explain=True))
+    items = []
+    for row, result in zip(rows, results, strict=True):
+        payload = None
+        if result.classification is not None:
+            payload = api_payload(result.classification, project, row.fields, doc_id=row.id)
+        items.append({"position": row.index, "row_id": row.id, "values": row.values, "fields": row.fields,
+                      "result": payload or {}, "error": result.error, "uncertainty": uncertainty(payload)})
+    queue_id = store.create_queue(project, path.name, table.columns, notes, model.card.version, items)
+    return {"queue_id": queue_id, "name": path.name, "total": len(items),
+            "errors": sum(item["error"] is not None for item in items), "notes": notes}
+
+
+def queue_item(item: QueueItemRecord) -> dict[str, Any]:
+    """One application of a queue as the desk shows it."""
+    result = item.result or {}
+    return {"item_id": item.item_id, "position": item.position, "row_id": item.row_id,
+            # an unreadable row shows its cells, so that the officer sees which application it is
+            "fields": result.get("fields") or item.fields or {k: str(v) for k, v in item.values.items()
+                                                               if str(v).strip()},
+            "status": item.status, "error": item.error,
+            "suggestions": result.get("suggestions", []), "objective_hint": result.get("objective_hint"),
+            "decision": result.get("decision"), "final_codes": item.final_codes, "comment": item.comment,
+            "feedback_id": item.feedback_id}
+
+
+def queue_view(store: FeedbackStore, project: str, queue_id: str) -> dict[str, Any]:
+    """A queue with its applications, most uncertain first."""
+    record = store.queue(project, queue_id)
+    return {"queue_id": record.queue_id, "name": record.name, "model_version": record.model_version,
+            "total": len(record.items), "reviewed": record.reviewed, "notes": record.notes,
+            "items": [queue_item(i) for i in record.items]}
+
+
+def reopen_item(store: FeedbackStore, project: str, queue_id: str, item_id: int) -> dict[str, Any]:
+    """Undo the decision on one application of a queue."""
+    return queue_item(store.reopen(project, queue_id, item_id))
+
+
+def export_queue(store: FeedbackStore, project: str, queue_id: str, output: Path) -> Path:
+    """Write the reviewed file (its columns, then the final codes and the review) to ``output`` (.csv/.xlsx)."""
+    record = store.queue(project, queue_id, order="input")
+    columns = [*record.columns, *[c for c in QUEUE_EXPORT_COLUMNS if c not in record.columns]]
+    rows = []
+    for item in record.items:
+        result = item.result or {}
+        suggested = [s["id"] for s in result.get("suggestions", []) if s.get("selected")]
+        decision = result.get("decision") or {}
+        status = f"erreur : {item.error}" if item.error else french(ItemStatus(item.status))
+        rows.append({**item.values, "cv_codes_finaux": " ".join(item.final_codes or []),
+                     "cv_statut_revue": status, "cv_commentaire": item.comment or "",
+                     "cv_codes_suggeres": " ".join(suggested), "cv_confiance": decision.get("confidence", "")})
+    write_rows(output, columns, rows)
+    return output
+
+
+def export_feedback(store: FeedbackStore, project: str, output: Path) -> int:
+    """Write every decision of a project (withdrawn ones included, marked) to ``output`` (.jsonl or .csv)."""
+    if output.suffix.lower() not in (".jsonl", ".csv"):
+        raise BatchInputError(f"Format d'export inconnu : « {output.name} » (.jsonl ou .csv).")
+    return write_rows(output, list(EXPORT_FIELDS), store.export_rows(project))
