@@ -51,9 +51,21 @@ def progress(message: str) -> None:
 
 
 def load_classifier(model: Path | None, project: str | None, version: str | None):
+    """The model asked for, loaded once per process (a changed file on disk is loaded again)."""
+    from cvclassify.model.classifier import MODEL_FILE
+    from cvclassify.projects import open_project
+
+    folder = Path(model) if model is not None else open_project(project).version_dir(version)
+    path = folder / MODEL_FILE if folder.is_dir() else folder
+    stat = path.stat() if path.is_file() else None
+    return _load_model(str(path.resolve()), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_model(path: str, mtime_ns: int, size: int):
     from cvclassify.model import Classifier
 
-    return Classifier.load(model, project=project, version=version)
+    return Classifier.load(path)
 
 
 def friendly(func):

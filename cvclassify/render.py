@@ -7,10 +7,12 @@ Scores are rounded here, at the edge, to 4 decimals; French words come from ``cv
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cvclassify.labels import Route, RowStatus, french
-from cvclassify.result import Classification, Decision, RowResult, Suggestion
+
+if TYPE_CHECKING:
+    from cvclassify.result import Classification, Decision, RowResult, Suggestion
 
 DIGITS = 4
 COMPACT_KEYS = ("code", "id", "label", "score", "selected", "objective", "axis")

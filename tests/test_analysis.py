@@ -7,6 +7,7 @@ import pytest
 from cvclassify import InvalidTextError
 from cvclassify.analysis import Analyzer, fold
 from cvclassify.document import MAX_CHARS, check_text, truncate
+from tests.conftest import ROOT
 
 ANALYZER = Analyzer()
 
@@ -109,3 +110,27 @@ def test_fold_matches_its_definition_on_any_text():
     for _ in range(500):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         assert fold(text) == reference(text)
+
+
+@pytest.mark.slow
+def test_the_fast_french_token_matcher_accepts_what_spacys_accepts():
+    """The factored form of spaCy's French matcher (``analysis.factored_token_match``) is the same language:
+    checked on every word form of the corpus and on the cases its rules were written for."""
+    import json
+    import re
+
+    from spacy.lang.fr import tokenizer_exceptions as fr
+
+    from cvclassify.analysis import factored_token_match
+
+    original = "(?iu)" + "|".join(f"(?:{m})" for m in fr._regular_exp)
+    slow = re.compile(original, re.UNICODE)  # another cache key than the seeded one: really spaCy's pattern
+    fast = re.compile(factored_token_match(fr._regular_exp))
+    words = {"faux-vampire", "entr'abat", "saut-de-ski", "pet-en-l'air", "Hip-Hop", "HIP-HOP", "Saint-Éloy",
+             "droits-de-l'homme", "burn-out", "New-York", "porte-à-porte", "Pré-Génie", "grand'mère"}
+    for path in (ROOT / "corpus" / "proposals").glob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            words.update(re.findall(r"[\w'’\-–]+", f"{record['title']} {record['text']}"))
+    assert [w for w in words if bool(slow.match(w)) != bool(fast.match(w))] == []
+    assert sum(bool(fast.match(w)) for w in words) > 100

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
 import pytest
@@ -22,10 +23,10 @@ FUZZ = settings(max_examples=12, deadline=None, derandomize=True, database=None,
 
 
 @pytest.fixture(scope="module")
-def app(small_model, tmp_path_factory):
+def app(model, tmp_path_factory):
     from fastapi.testclient import TestClient
 
-    app = make_app(small_model, tmp_path_factory.mktemp("contract") / "fb.sqlite3")
+    app = make_app(model, tmp_path_factory.mktemp("contract") / "fb.sqlite3")
     with TestClient(app):  # runs the lifespan (database migration)
         yield app
 
@@ -58,9 +59,10 @@ def _route(app):
 
 
 def _with_project(case):
-    if case.path_parameters and "project_id" in case.path_parameters and hash(repr(case.body)) % 2:
+    half = zlib.crc32(repr(case.body).encode()) % 2  # stable across runs, unlike hash() (PYTHONHASHSEED)
+    if case.path_parameters and "project_id" in case.path_parameters and half:
         case.path_parameters["project_id"] = PROJECT  # half of the cases reach the real project
-    if case.path_parameters and "project" in case.path_parameters and hash(repr(case.body)) % 2:
+    if case.path_parameters and "project" in case.path_parameters and half:
         case.path_parameters["project"] = PROJECT
     return case
 
@@ -96,19 +98,21 @@ own = _lazy_own()
 annif = _annif_schema()
 
 
+@pytest.mark.slow
 @own.parametrize()
 @FUZZ
 def test_no_request_makes_the_api_fail(case):
     _with_project(case).call_and_validate(checks=[not_a_server_error])
 
 
+@pytest.mark.slow
 @annif.parametrize()
 @FUZZ
 def test_annif_dialect_answers_as_annif_describes(case):
     _with_project(case).call_and_validate(checks=[not_a_server_error, response_schema_conformance])
 
 
-def test_annif_suggest_form_answer_is_annif_shaped(app):
+def test_annif_suggest_form_answer_is_annif_shaped(app, model):
     from fastapi.testclient import TestClient
 
     with TestClient(app) as c:
@@ -116,8 +120,9 @@ def test_annif_suggest_form_answer_is_annif_shaped(app):
                    data={"text": "Cours de français pour adultes primo-arrivants", "limit": 3, "threshold": 0.0})
         results = r.json()["results"]
         assert len(results) == 3 and set(results[0]) == {"uri", "label", "notation", "score"}
-        assert results[0]["uri"] == f"urn:cvclassify:{PROJECT}:{results[0]['notation']}" or \
-            results[0]["uri"].startswith(f"urn:cvclassify:{PROJECT}:")
+        expected = model.suggest("Cours de français pour adultes primo-arrivants", k=3)
+        assert [r["uri"] for r in results] == [f"urn:cvclassify:{PROJECT}:{s.id}" for s in expected]
+        assert [r["notation"] for r in results] == [s.code for s in expected]
         batch = c.post(f"/annif/v1/projects/{PROJECT}/suggest-batch?limit=2",
                        json={"documents": [{"text": "Permanence emploi", "document_id": "d1"}]}).json()
         assert batch[0]["document_id"] == "d1" and len(batch[0]["results"]) == 2

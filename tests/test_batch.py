@@ -16,9 +16,9 @@ ITEMS = [
 ]
 
 
-def test_every_row_gets_one_result_in_order(small_model):
+def test_every_row_gets_one_result_in_order(model):
     items = [RowInput(i + 6 * n, rid, fields, err, {}) for n in range(30) for i, rid, fields, err in ITEMS]
-    results = classify_records(small_model, items, Options(k=2))
+    results = classify_records(model, items, Options(k=2))
     assert [r["index"] for r in results] == list(range(1, 181))
     assert [r["id"] for r in results[:6]] == ["asl", "ligne-2", "vide", "ligne-4", "bin", "cc"]
     assert results[0]["suggestions"][0]["code"] == "2.11.1" and len(results[0]["suggestions"]) == 2
@@ -37,10 +37,10 @@ def test_every_row_gets_one_result_in_order(small_model):
     assert (summary.rows, summary.classified, summary.errors) == (180, 90, 90)
 
 
-def test_batch_results_carry_the_scores_of_a_single_suggestion(small_model):
+def test_batch_results_carry_the_scores_of_a_single_suggestion(model):
     fields = {"title": "Conseil citoyen", "text": "réunions et formation des membres"}
-    result = classify_records(small_model, [RowInput(1, "x", fields, None, {})], Options(k=3))[0]
-    single = small_model.suggest(fields, k=3)
+    result = classify_records(model, [RowInput(1, "x", fields, None, {})], Options(k=3))[0]
+    single = model.suggest(fields, k=3)
     assert [(s["code"], s["score"], s["selected"]) for s in result["suggestions"]] == [
         (s.code, round(s.score, 4), s.selected) for s in single
     ]

@@ -36,10 +36,10 @@ def classify(*args: str, model: Path):
     return runner.invoke(app, ["classify", *args, "--model", str(model), "--workers", "1"])
 
 
-def test_csv_to_csv_keeps_every_row_in_order_with_codes_and_status(small_model_dir, tmp_path):
+def test_csv_to_csv_keeps_every_row_in_order_with_codes_and_status(model_dir, tmp_path):
     src = write_csv(tmp_path / "demandes.csv", encoding="cp1252", extra=["A5;trop;de;champs;ici"])
     out = tmp_path / "codes.csv"
-    result = classify(str(src), "-o", str(out), "-k", "3", model=small_model_dir)
+    result = classify(str(src), "-o", str(out), "-k", "3", model=model_dir)
     assert result.exit_code == 0, result.output
     rows = read_csv(out)
     assert [r["cv_id"] for r in rows] == ["A1", "A2", "A3", "A4", "A5"]
@@ -53,10 +53,10 @@ def test_csv_to_csv_keeps_every_row_in_order_with_codes_and_status(small_model_d
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".jsonl"])
-def test_xlsx_and_jsonl_outputs(small_model_dir, tmp_path, suffix):
+def test_xlsx_and_jsonl_outputs(model_dir, tmp_path, suffix):
     src = write_csv(tmp_path / "demandes.csv")
     out = tmp_path / f"codes{suffix}"
-    result = classify(str(src), "-o", str(out), model=small_model_dir)
+    result = classify(str(src), "-o", str(out), model=model_dir)
     assert result.exit_code == 0, result.output
     if suffix == ".xlsx":
         import openpyxl
@@ -73,35 +73,35 @@ def test_xlsx_and_jsonl_outputs(small_model_dir, tmp_path, suffix):
         assert rows[2]["status"] == "erreur"
 
 
-def test_an_output_over_its_input_is_refused_before_any_work(small_model_dir, tmp_path):
+def test_an_output_over_its_input_is_refused_before_any_work(model_dir, tmp_path):
     src = write_csv(tmp_path / "demandes.csv")
     before = src.read_bytes()
-    result = classify(str(src), "-o", str(src), model=small_model_dir)
+    result = classify(str(src), "-o", str(src), model=model_dir)
     assert result.exit_code == 1 and "écraserait" in result.output
     assert src.read_bytes() == before
-    folder = classify(str(src), "-o", str(tmp_path), model=small_model_dir)
+    folder = classify(str(src), "-o", str(tmp_path), model=model_dir)
     assert folder.exit_code == 1 and "Traceback" not in folder.output
-    missing = classify(str(src), "-o", str(tmp_path / "nowhere" / "out.csv"), model=small_model_dir)
+    missing = classify(str(src), "-o", str(tmp_path / "nowhere" / "out.csv"), model=model_dir)
     assert missing.exit_code == 1 and "Traceback" not in missing.output
 
 
-def test_no_row_classified_exits_non_zero(small_model_dir, tmp_path):
+def test_no_row_classified_exits_non_zero(model_dir, tmp_path):
     src = write_csv(tmp_path / "vides.csv", rows=[["B1", "", "X", ""], ["B2", "", "Y", ""]])
-    result = classify(str(src), "-o", str(tmp_path / "out.csv"), model=small_model_dir)
+    result = classify(str(src), "-o", str(tmp_path / "out.csv"), model=model_dir)
     assert result.exit_code == 2
     assert len(read_csv(tmp_path / "out.csv")) == 2
 
 
-def test_a_csv_named_jsonl_gets_a_hint(small_model_dir, tmp_path):
+def test_a_csv_named_jsonl_gets_a_hint(model_dir, tmp_path):
     src = write_csv(tmp_path / "demandes.jsonl")
-    result = classify(str(src), "-o", str(tmp_path / "out.csv"), model=small_model_dir)
+    result = classify(str(src), "-o", str(tmp_path / "out.csv"), model=model_dir)
     assert result.exit_code == 1 and "CSV" in result.output
 
 
-def test_summary_is_one_json_line_in_a_pipeline(small_model_dir, tmp_path):
+def test_summary_is_one_json_line_in_a_pipeline(model_dir, tmp_path):
     src = write_csv(tmp_path / "demandes.csv")
     result = classify(str(src), "-o", str(tmp_path / "out.csv"), "--chart", str(tmp_path / "chart.png"),
-                      model=small_model_dir)
+                      model=model_dir)
     assert result.exit_code == 0, result.output
     summary = next(json.loads(line) for line in result.output.splitlines() if line.startswith('{"summary"'))["summary"]
     assert (summary["rows"], summary["classified"], summary["errors"]) == (4, 3, 1)
@@ -109,7 +109,7 @@ def test_summary_is_one_json_line_in_a_pipeline(small_model_dir, tmp_path):
     assert (tmp_path / "chart.png").read_bytes()[:4] == b"\x89PNG"
 
 
-def test_an_interrupted_run_resumes_without_duplicates_or_gaps(small_model, tmp_path, monkeypatch):
+def test_an_interrupted_run_resumes_without_duplicates_or_gaps(model, tmp_path, monkeypatch):
     import cvclassify.batch as batch
 
     monkeypatch.setattr(batch, "CHUNK_ROWS", 2)
@@ -126,19 +126,19 @@ def test_an_interrupted_run_resumes_without_duplicates_or_gaps(small_model, tmp_
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        batch.run_batch(small_model, src, out, on_chunk=interrupt)
+        batch.run_batch(model, src, out, on_chunk=interrupt)
     assert not out.exists() and batch.journal_path(out).exists()
     with batch.journal_path(out).open("a", encoding="utf-8") as handle:
         handle.write('{"index": 7, "torn')  # a line cut by the interruption
-    summary = batch.run_batch(small_model, src, out, resume=True)
+    summary = batch.run_batch(model, src, out, resume=True)
     assert summary.resumed == 6 and summary.rows == 12
     assert [r["cv_id"] for r in read_csv(out)] == [f"C{i}" for i in range(1, 13)]
     assert not batch.journal_path(out).exists()
     fresh = tmp_path / "fresh.csv"
-    batch.run_batch(small_model, src, fresh)
+    batch.run_batch(model, src, fresh)
     assert read_csv(fresh) == read_csv(out)
     with pytest.raises(Exception, match="Rien à reprendre"):
-        batch.run_batch(small_model, src, tmp_path / "other.csv", resume=True)
+        batch.run_batch(model, src, tmp_path / "other.csv", resume=True)
 
 
 def test_the_progress_total_counts_csv_records_not_lines(tmp_path):

@@ -31,21 +31,21 @@ def test_objectives_prints_the_tree_and_json():
     assert sum(o["level"] == "leaf" for o in data["objectives"]) == 118
 
 
-def test_suggest_table_json_and_stdin(small_model_dir):
-    args = ["suggest", "Cours de français pour les mamans", "-k", "3", "--model", str(small_model_dir)]
+def test_suggest_table_json_and_stdin(model_dir):
+    args = ["suggest", "Cours de français pour les mamans", "-k", "3", "--model", str(model_dir)]
     table = runner.invoke(app, args)
     assert table.exit_code == 0, table.output
     assert "2.11.1" in table.output
     data = json.loads(runner.invoke(app, [*args, "--json"]).output)
     assert data["suggestions"][0]["code"] == "2.11.1"
     assert len(data["suggestions"]) == 3
-    piped = runner.invoke(app, ["suggest", "-", "--json", "--model", str(small_model_dir)],
+    piped = runner.invoke(app, ["suggest", "-", "--json", "--model", str(model_dir)],
                           input="Conseil citoyen : formation des membres")
     assert json.loads(piped.output)["suggestions"][0]["code"] == "4.7"
 
 
-def test_suggest_rejects_empty_text_with_a_message(small_model_dir):
-    result = runner.invoke(app, ["suggest", "  ", "--model", str(small_model_dir)])
+def test_suggest_rejects_empty_text_with_a_message(model_dir):
+    result = runner.invoke(app, ["suggest", "  ", "--model", str(model_dir)])
     assert result.exit_code == 1
     assert "vide" in result.output
 
@@ -56,7 +56,7 @@ def test_suggest_reports_a_missing_model(tmp_path):
     assert "cvclassify train" in result.output
 
 
-def test_classify_jsonl_keeps_one_row_per_line_in_order(small_model_dir, tmp_path):
+def test_classify_jsonl_keeps_one_row_per_line_in_order(model_dir, tmp_path):
     lines = [
         json.dumps({"id": "a", "title": "ASL", "text": "Ateliers sociolinguistiques pour mères"}),
         "{broken json",
@@ -71,7 +71,7 @@ def test_classify_jsonl_keeps_one_row_per_line_in_order(small_model_dir, tmp_pat
     src.write_bytes(("\ufeff" + "\n".join(lines) + "\n").encode("utf-8"))
     dst = tmp_path / "out.jsonl"
     result = runner.invoke(app, ["classify", str(src), "-o", str(dst), "-k", "2", "--workers", "1",
-                                 "--model", str(small_model_dir)])
+                                 "--model", str(model_dir)])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == len(lines)

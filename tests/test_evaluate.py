@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from cvclassify import Classifier
 from cvclassify.evaluation.metrics import calibration, evaluate_scores, ranking_metrics, selection_metrics
 from cvclassify.hierarchy import aggregate
 
@@ -98,7 +99,7 @@ def test_evaluate_command_writes_metrics_and_report(small_model, tmp_path, monke
         assert (out / png).read_bytes()[:4] == b"\x89PNG"
 
 
-def test_evaluate_without_matplotlib_says_so_and_still_writes_the_report(small_model_dir, tmp_path, monkeypatch):
+def test_evaluate_without_matplotlib_says_so_and_still_writes_the_report(model_dir, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
     import cvclassify.evaluation.report
@@ -106,7 +107,7 @@ def test_evaluate_without_matplotlib_says_so_and_still_writes_the_report(small_m
 
     monkeypatch.setattr(cvclassify.evaluation.report, "plots_available", lambda: False)
     out = tmp_path / "reports"
-    result = CliRunner().invoke(app, ["evaluate", "--model", str(small_model_dir), "--cv", "0", "-o", str(out)])
+    result = CliRunner().invoke(app, ["evaluate", "--model", str(model_dir), "--cv", "0", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "cvclassify[plots]" in result.output
     assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["evaluations"]["heldout"]
@@ -114,12 +115,13 @@ def test_evaluate_without_matplotlib_says_so_and_still_writes_the_report(small_m
     assert not list(out.glob("*.png"))
 
 
-def test_evaluate_warns_when_the_heldout_split_differs_from_the_card(small_model, tmp_path):
+def test_evaluate_warns_when_the_heldout_split_differs_from_the_card(model_dir, tmp_path):
     from cvclassify.corpus import ids_fingerprint, load_heldout
     from cvclassify.evaluation.evaluate import card_mismatches
 
     heldout = ids_fingerprint(load_heldout())
-    small_model.card.heldout_fingerprint, small_model.card.corpus_fingerprint = heldout, "abc"
-    assert card_mismatches(small_model, "abc", heldout) == []
-    warnings = card_mismatches(small_model, "def", "0123")
+    own = Classifier.load(model_dir)  # its own copy: the card is changed below
+    own.card.heldout_fingerprint, own.card.corpus_fingerprint = heldout, "abc"
+    assert card_mismatches(own, "abc", heldout) == []
+    warnings = card_mismatches(own, "def", "0123")
     assert len(warnings) == 2 and "corpus" in warnings[0] and "mis de côté" in warnings[1]

@@ -23,8 +23,8 @@ def test_clear_cases_get_the_right_code_first(small_model, text, code):
     assert small_model.suggest(text, k=3)[0].code == code
 
 
-def test_suggestions_carry_label_score_objective_axis_and_evidence(small_model):
-    result = small_model.suggest("Cours de FLE et ateliers sociolinguistiques pour adultes", k=5)
+def test_suggestions_carry_label_score_objective_axis_and_evidence(model):
+    result = model.suggest("Cours de FLE et ateliers sociolinguistiques pour adultes", k=5)
     assert len(result) == 5
     top = result[0]
     assert top.code == "2.11.1"
@@ -33,8 +33,8 @@ def test_suggestions_carry_label_score_objective_axis_and_evidence(small_model):
     assert top.axis["code"] == "2"
     scores = [s.score for s in result]
     assert scores == sorted(scores, reverse=True)
-    raw = small_model.scores(["Cours de FLE et ateliers sociolinguistiques pour adultes"])[0]
-    assert [s.score for s in result] == pytest.approx([raw[small_model.leaf_ids.index(s.id)] for s in result],
+    raw = model.scores(["Cours de FLE et ateliers sociolinguistiques pour adultes"])[0]
+    assert [s.score for s in result] == pytest.approx([raw[model.leaf_ids.index(s.id)] for s in result],
                                                       abs=1e-4)
     assert top.score > 0.5 > result[-1].score
     words = {e.word for e in top.evidence}
@@ -44,50 +44,50 @@ def test_suggestions_carry_label_score_objective_axis_and_evidence(small_model):
         assert text[e.start:e.end] == e.word and e.weight > 0
 
 
-def test_suggest_many_matches_suggest(small_model):
+def test_suggest_many_matches_suggest(model):
     texts = [t for t, _ in CLEAR_CASES]
-    many = small_model.suggest_many(texts, k=2)
-    assert [r.codes for r in many] == [small_model.suggest(t, k=2).codes for t in texts]
+    many = model.suggest_many(texts, k=2)
+    assert [r.codes for r in many] == [model.suggest(t, k=2).codes for t in texts]
 
 
-def test_only_and_exclude_restrict_the_codes(small_model):
+def test_only_and_exclude_restrict_the_codes(model):
     text = CLEAR_CASES[0][0]
-    only = small_model.suggest(text, k=5, only=["3.*"])
+    only = model.suggest(text, k=5, only=["3.*"])
     assert all(s.code.startswith("3.") for s in only)
-    excluded = small_model.suggest(text, k=5, exclude=["2.*"])
+    excluded = model.suggest(text, k=5, exclude=["2.*"])
     assert all(not s.code.startswith("2.") for s in excluded)
     with pytest.raises(UnknownCodeError):
-        small_model.suggest(text, only=["8.*"])
+        model.suggest(text, only=["8.*"])
 
 
-def test_structured_input_uses_the_fields(small_model):
-    result = small_model.suggest({"title": "Conseil citoyen", "description": "réunions et formation des membres"})
+def test_structured_input_uses_the_fields(model):
+    result = model.suggest({"title": "Conseil citoyen", "description": "réunions et formation des membres"})
     assert result[0].code == "4.7"
     assert {e.field for e in result[0].evidence} <= {"title", "text"}
     assert any(e.field == "title" for e in result[0].evidence)
 
 
-def test_bad_texts_raise_invalid_text_error(small_model):
+def test_bad_texts_raise_invalid_text_error(model):
     for bad in ("", "   ", "\x00\x01\x02binaire"):
         with pytest.raises(InvalidTextError):
-            small_model.suggest(bad)
+            model.suggest(bad)
 
 
-def test_a_huge_paragraph_is_truncated_and_flagged(small_model):
-    result = small_model.suggest("cours de français " * 400_000, k=1)
+def test_a_huge_paragraph_is_truncated_and_flagged(model):
+    result = model.suggest("cours de français " * 400_000, k=1)
     assert result[0].code == "2.11.1"
     assert any("tronqué" in w for w in result.warnings)
 
 
-def test_hierarchy_scores_are_consistent(small_model):
+def test_hierarchy_scores_are_consistent(model):
     from cvclassify.evaluation.metrics import to_level
 
-    scores = small_model.scores(["Cours de français et ateliers sociolinguistiques"])
-    lifted, _, groups = to_level(scores, [set()], small_model.leaf_ids, small_model.taxonomy, "objective")
-    members = [small_model.leaf_ids.index(c) for c in small_model.leaf_ids if c.startswith("2.11.")]
+    scores = model.scores(["Cours de français et ateliers sociolinguistiques"])
+    lifted, _, groups = to_level(scores, [set()], model.leaf_ids, model.taxonomy, "objective")
+    members = [model.leaf_ids.index(c) for c in model.leaf_ids if c.startswith("2.11.")]
     expected = 1.0 - np.prod(1.0 - scores[0, members])
     assert lifted[0, groups.index("2.11")] == pytest.approx(expected)
-    assert lifted[0, groups.index("2.11")] >= scores[0, small_model.leaf_ids.index("2.11.1")]
+    assert lifted[0, groups.index("2.11")] >= scores[0, model.leaf_ids.index("2.11.1")]
 
 
 def test_save_and_load_give_the_same_scores(small_model, small_model_dir):
@@ -116,11 +116,11 @@ def test_the_default_model_loads_and_suggests():
     assert clf.card.metrics["heldout"]["leaf"]["documents"] > 0
 
 
-def test_unsure_leaf_but_sure_objective_suggests_the_objective(small_model):
+def test_unsure_leaf_but_sure_objective_suggests_the_objective(model):
     from cvclassify.model.decision import DecisionLayer
     from cvclassify.result import classifications
 
-    m = small_model
+    m = model
     layer = DecisionLayer(m.decision.platt, np.full(len(m.leaf_ids), 0.6))  # no decider: per-code ticks
     row = np.full(len(m.leaf_ids), 0.01)
     members = [m.leaf_ids.index(c) for c in ("2.6.1", "2.6.2", "2.6.3", "2.6.4")]

@@ -39,7 +39,8 @@ def test_prediction_path_imports_no_training_evaluation_or_bench_code():
         "from cvclassify import Classifier\n"
         "Classifier.load().suggest('Ateliers sociolinguistiques pour les mères', k=3)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'bench' or m in "
-        "('cvclassify.training', 'cvclassify.evaluation.evaluate', 'cvclassify.evaluation.metrics', 'cvclassify.evaluation.report', 'iterstrat')))"
+        "('cvclassify.training', 'cvclassify.evaluation.evaluate', 'cvclassify.evaluation.metrics', "
+        "'cvclassify.evaluation.report', 'iterstrat')))"
     )
     assert loaded.strip() == "[]"
 

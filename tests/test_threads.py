@@ -20,12 +20,12 @@ TEXTS = [
 ]
 
 
-def test_eight_threads_get_the_single_threaded_results(small_model_dir):
+def test_eight_threads_get_the_single_threaded_results(model_dir):
     from cvclassify.model import Classifier
 
-    reference = Classifier.load(small_model_dir)
+    reference = Classifier.load(model_dir)
     expected = [reference.suggest(t, k=5).to_dict() for t in TEXTS]
-    shared = Classifier.load(small_model_dir)  # a fresh analyzer: threads really run spaCy concurrently
+    shared = Classifier.load(model_dir)  # a fresh analyzer: threads really run spaCy concurrently
     assert len(shared.backend.analyzer.cache) == 0
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(lambda t: shared.suggest(t, k=5).to_dict(), TEXTS * 4))
