@@ -230,6 +230,7 @@ class Analyzer:
 
     @property
     def nlp(self):
+        """The spaCy pipeline this analyzer runs (loaded once per process)."""
         return load_spacy(self.spacy_model)
 
     def analyse(self, texts: Sequence[str]) -> list[Analysis]:

@@ -174,6 +174,7 @@ def train(
 
 
 def heldout_table(metrics: dict, title: str = "Held-out split") -> Table:
+    """A terminal table of held-out metrics at the three levels."""
     table = Table("level", "P@1", "R@3", "R@5", "F1@3", "nDCG@5", "macro-F1", title=title)
     for level in ("leaf", "objective", "axis"):
         m = metrics[level]
@@ -630,6 +631,7 @@ def feedback_export(
 
 
 def main() -> None:  # pragma: no cover - console script entry point
+    """Console script entry point."""
     app()
 
 

@@ -49,6 +49,7 @@ class Proposal:
 
     @property
     def primary(self) -> str:
+        """The primary code (the first)."""
         return self.codes[0]
 
     @property
@@ -108,6 +109,7 @@ def load_corpus(directory: str | Path | None = None) -> Corpus:
 
 
 def proposal_from_dict(data: dict, source: str = "") -> Proposal:
+    """A proposal from one JSON object, or a ``CorpusError`` saying what is wrong."""
     if not isinstance(data, dict):
         raise CorpusError("a JSON object is expected")
     missing = [k for k in REQUIRED if k not in data]
@@ -241,6 +243,7 @@ def split_path() -> Path:
 
 
 def load_heldout(path: Path | None = None) -> set[str]:
+    """The ids of the held-out split."""
     path = path or split_path()
     if not path.exists():
         raise CorpusError(f"No held-out split at {path}. Create it with `cvclassify corpus split`.")
@@ -253,6 +256,7 @@ def ids_fingerprint(ids: Iterable[str]) -> str:
 
 
 def save_heldout(ids: Iterable[str], path: Path | None = None) -> Path:
+    """Write the ids of the held-out split, sorted, atomically."""
     from cvclassify.io import atomic_write_text
 
     path = path or split_path()

@@ -33,9 +33,11 @@ class Analyse(TransformerMixin, BaseEstimator):
         self.analyzer = Analyzer(spacy_model, mode=mode)
 
     def fit(self, X: Sequence, y=None) -> Analyse:
+        """Nothing to learn."""
         return self
 
     def transform(self, X: Sequence) -> list[Analysis]:
+        """Analyses of the texts (analyses given pass through)."""
         texts = [x for x in X if not isinstance(x, Analysis)]
         if not texts:
             return list(X)
@@ -61,9 +63,11 @@ class LemmaStrings(TransformerMixin, BaseEstimator):
         self.stop_words = stop_words
 
     def fit(self, X: Sequence[Analysis], y=None) -> LemmaStrings:
+        """Nothing to learn."""
         return self
 
     def transform(self, X: Sequence[Analysis]) -> list[str]:
+        """Space-separated lemmas of each analysis, domain stop words left out."""
         stop = set(getattr(self, "stop_words", ()) or ())
         if not stop:
             return [a.lemmas for a in X]
@@ -74,9 +78,11 @@ class RawTexts(TransformerMixin, BaseEstimator):
     """Analyses → their original texts (for character n-grams)."""
 
     def fit(self, X: Sequence[Analysis], y=None) -> RawTexts:
+        """Nothing to learn."""
         return self
 
     def transform(self, X: Sequence[Analysis]) -> list[str]:
+        """The original texts of the analyses."""
         return [a.text for a in X]
 
 
@@ -87,9 +93,11 @@ class MeanVectors(TransformerMixin, BaseEstimator):
         self.weight = weight
 
     def fit(self, X: Sequence[Analysis], y=None) -> MeanVectors:
+        """Nothing to learn."""
         return self
 
     def transform(self, X: Sequence[Analysis]):
+        """Unit mean word vectors, scaled, as sparse rows."""
         import numpy as np
         from scipy import sparse
 
@@ -185,6 +193,7 @@ def char_block(ngrams: tuple[int, int], max_features: int) -> Pipeline:
 
 
 def feature_union(blocks: list[tuple[str, object]]) -> FeatureUnion:
+    """The feature blocks side by side."""
     if not blocks:
         raise ValueError("No feature block: enable words, char n-grams or vectors.")
     return FeatureUnion(blocks)

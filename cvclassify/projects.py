@@ -70,6 +70,7 @@ class ModelVersion:
 
     @property
     def heldout(self) -> dict[str, Any]:
+        """The held-out metrics of the version's card."""
         return self.card.get("metrics", {}).get("heldout", {})
 
 
@@ -104,18 +105,22 @@ class Project:
 
     @property
     def taxonomy_path(self) -> Path:
+        """The project's tree file."""
         return self._path(self.taxonomy, "taxonomy")
 
     @property
     def corpus_dir(self) -> Path:
+        """The project's folder of labelled proposals."""
         return self._path(self.corpus, "corpus")
 
     @property
     def heldout_path(self) -> Path:
+        """The project's held-out split file."""
         return self._path(self.heldout, "heldout")
 
     @property
     def models_dir(self) -> Path:
+        """The project's folder of model versions."""
         return self._path(self.models or f"models/{self.name}", "models")
 
     # -- versions ----------------------------------------------------------------------------
@@ -203,6 +208,7 @@ class Home:
 
     @classmethod
     def open(cls, root: Path | None = None) -> Home:
+        """Read a data home's ``cvclassify.toml`` (default: the data home in use)."""
         root = (root or data_home()).resolve()
         config = root / CONFIG_FILE
         if not config.is_file():
@@ -231,6 +237,7 @@ class Home:
         return cls(root, default, projects)
 
     def project(self, name: str | None = None) -> Project:
+        """A project of the home (default: its default project), or a French error listing them."""
         name = name or self.default_project
         if name not in self.projects:
             raise ProjectError(

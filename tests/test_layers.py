@@ -108,3 +108,21 @@ def test_there_is_no_import_circle():
         if module not in state:
             visit(module, [module])
     assert circles == []
+
+
+def test_every_public_name_has_a_docstring():
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        stack = [(node, "") for node in tree.body]
+        while stack:
+            node, prefix = stack.pop()
+            named = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+            if named and not node.name.startswith("_"):
+                if not ast.get_docstring(node):
+                    missing.append(f"{path.relative_to(PACKAGE)}: {prefix}{node.name}")
+                if isinstance(node, ast.ClassDef):
+                    stack += [(child, f"{prefix}{node.name}.") for child in node.body]
+    assert missing == []

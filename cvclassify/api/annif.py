@@ -23,37 +23,44 @@ URI_BASE = "urn:cvclassify:"
 
 
 class AnnifDocument(BaseModel):
+    """A document to index (Annif's ``IndexDocument``)."""
     text: str = Field(..., max_length=100_000)
     document_id: str | None = None
     metadata: dict[str, str] | None = None
 
 
 class AnnifBatch(BaseModel):
+    """Up to 32 documents to index at once."""
     documents: list[AnnifDocument] = Field(..., max_length=32)
 
 
 class AnnifSubject(BaseModel):
+    """A subject of an indexed document, by URI."""
     uri: str
     label: str | None = None
 
 
 class AnnifIndexedDocument(BaseModel):
+    """A document with the subjects an officer gave it (for ``learn``)."""
     text: str | None = Field(None, max_length=100_000)
     metadata: dict[str, str] | None = None
     subjects: list[AnnifSubject] = []
 
 
 class LanguageQuery(BaseModel):
+    """A text and the candidate languages of ``detect-language``."""
     text: str = Field(..., max_length=100_000)
     languages: list[str] = Field(..., min_length=1, max_length=50)
 
 
 def problem(status: int, title: str, detail: str) -> JSONResponse:
+    """An RFC 7807 problem answer, as Annif gives its errors."""
     return JSONResponse({"type": "about:blank", "title": title, "status": status, "detail": detail},
                         status_code=status, media_type="application/problem+json")
 
 
 def subject_uri(project: str, leaf_id: str) -> str:
+    """The URI of a leaf code in the Annif dialect (``urn:cvclassify:PROJECT:ID``)."""
     return f"{URI_BASE}{project}:{leaf_id}"
 
 
@@ -92,6 +99,7 @@ def _guard(pool: ModelPool, project_id: str):
 
 @router.get("/", summary="API information")
 def show_info() -> dict[str, str]:
+    """Name and version of the service (Annif's ``GET /``)."""
     from cvclassify import __version__
 
     return {"title": "cvclassify (Annif REST API dialect)", "version": __version__}
@@ -99,18 +107,21 @@ def show_info() -> dict[str, str]:
 
 @router.get("/vocabs", summary="List vocabularies")
 def list_vocabs(request: Request) -> dict[str, Any]:
+    """The vocabularies: one per served project (its leaf codes)."""
     pool = _pool(request)
     return {"vocabs": [_project_info(pool, name)["vocab"] for name in pool.names]}
 
 
 @router.get("/projects", summary="List projects")
 def list_projects(request: Request) -> dict[str, Any]:
+    """The served projects, described as Annif describes its projects."""
     pool = _pool(request)
     return {"projects": [_project_info(pool, name) for name in pool.names]}
 
 
 @router.get("/projects/{project_id}", summary="Show project")
 def show_project(project_id: str, request: Request):
+    """One project, or 404."""
     pool = _pool(request)
     if project_id not in pool.names:
         return problem(404, "Project not found", f"Projet inconnu : {project_id!r}.")
@@ -133,6 +144,7 @@ def suggest(project_id: str, request: Request, text: Annotated[str, Form(max_len
             limit: Annotated[int, Form(ge=0)] = 10,
             threshold: Annotated[float, Form(ge=0.0, le=1.0)] = 0.0,
             language: Annotated[str | None, Form()] = None):
+    """Suggestions for one application."""
     outcomes, error = _suggest(request, project_id, [(None, text)], limit)
     if error:
         return error
@@ -145,6 +157,7 @@ def suggest_batch(project_id: str, request: Request, body: AnnifBatch,
                   limit: Annotated[int, Query(ge=0)] = 10,
                   threshold: Annotated[float, Query(ge=0.0, le=1.0)] = 0.0,
                   language: Annotated[str | None, Query()] = None):
+    """Suggestions for up to 100 applications; a bad one gets its error, the others their answers."""
     docs = [(d.document_id, d.text) for d in body.documents]
     outcomes, error = _suggest(request, project_id, docs, limit)
     if error:

@@ -26,6 +26,7 @@ required autofocus> <button type="submit">Entrer</button></form></main></body></
 
 @router.get("/", response_class=HTMLResponse)
 def desk(request: Request):
+    """The review desk page, or the login form when a key is set and missing."""
     if not key_is_valid(request, request.headers.get("X-API-Key")):
         return HTMLResponse(LOGIN_PAGE.format(error=""), status_code=401)
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8",
@@ -34,6 +35,7 @@ def desk(request: Request):
 
 @router.post("/login", response_class=HTMLResponse)
 def login(request: Request, key: Annotated[str, Form(max_length=500)]):
+    """Check the key typed in the login form and keep it in an HttpOnly cookie."""
     if not key_is_valid(request, key):
         return HTMLResponse(LOGIN_PAGE.format(error='<p class="error" role="alert">Clé incorrecte.</p>'),
                             status_code=401)

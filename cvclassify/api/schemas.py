@@ -21,6 +21,7 @@ class DocumentFields(BaseModel):
     territory: str | None = Field(None, description="Territoire / quartiers", max_length=MAX_CHARS)
 
     def as_document(self) -> dict[str, str]:
+        """The fields as the classifier's document fields (``description`` read as ``text``)."""
         values = self.model_dump(exclude_none=True)
         if "description" in values:
             values["text"] = values.pop("description")
@@ -47,10 +48,12 @@ class DocumentIn(BaseModel):
         return self
 
     def as_document(self) -> str | dict[str, str]:
+        """The text, or the form fields, to classify."""
         return self.text if self.text is not None else self.fields.as_document()
 
 
 class SuggestOptions(BaseModel):
+    """How many codes, from which score, among which codes."""
     model_config = ConfigDict(extra="forbid")
 
     k: int = Field(5, ge=1, le=50, description="Nombre de codes proposés")
@@ -64,15 +67,18 @@ class SuggestRequest(DocumentIn, SuggestOptions):
 
 
 class BatchRequest(SuggestOptions):
+    """Up to 100 applications with the same options."""
     documents: list[DocumentIn] = Field(..., min_length=1, description="Au plus 100 demandes")
 
 
 class Parent(BaseModel):
+    """A parent objective: its code and label."""
     code: str
     label: str
 
 
 class EvidenceOut(BaseModel):
+    """A word of the text that raised a code, with its offsets in its field."""
     word: str
     lemma: str
     weight: float
@@ -82,6 +88,7 @@ class EvidenceOut(BaseModel):
 
 
 class SuggestionOut(BaseModel):
+    """One suggested code with its score, parents and evidence."""
     code: str = Field(description="Code tel qu'imprimé dans le contrat")
     id: str = Field(description="Identifiant unique du code (1.5.3-bis)")
     label: str
@@ -95,12 +102,14 @@ class SuggestionOut(BaseModel):
 
 
 class ObjectiveDecision(BaseModel):
+    """The sure objective of an ``objective`` route."""
     code: str
     label: str
     confidence: float
 
 
 class Decision(BaseModel):
+    """The advice for one application."""
     confidence: float = Field(description="Probabilité que le premier code soit juste")
     route: Literal["auto", "review", "objective"] = Field(
         description="auto : acceptable tel quel ; review : à relire ; objective : objectif sûr, code à choisir")
@@ -108,6 +117,7 @@ class Decision(BaseModel):
 
 
 class SuggestResponse(BaseModel):
+    """The suggestions for one application."""
     id: str | None = None
     project: str
     model_version: str
@@ -119,6 +129,7 @@ class SuggestResponse(BaseModel):
 
 
 class BatchItemResponse(BaseModel):
+    """One application of a batch: its suggestions or its error."""
     id: str | None = None
     ok: bool
     error: str | None = None
@@ -126,12 +137,14 @@ class BatchItemResponse(BaseModel):
 
 
 class BatchResponse(BaseModel):
+    """The answers of a batch, in order."""
     project: str
     model_version: str
     results: list[BatchItemResponse]
 
 
 class ProjectOut(BaseModel):
+    """A served project."""
     name: str
     title: str
     default: bool
@@ -140,6 +153,7 @@ class ProjectOut(BaseModel):
 
 
 class ObjectiveOut(BaseModel):
+    """A node of the objective tree with its children."""
     id: str
     code: str
     label: str
@@ -150,6 +164,7 @@ class ObjectiveOut(BaseModel):
 
 
 class LeafOut(BaseModel):
+    """A leaf code with its objective and axis (for code pickers)."""
     id: str
     code: str
     label: str
@@ -158,22 +173,26 @@ class LeafOut(BaseModel):
 
 
 class TreeResponse(BaseModel):
+    """A project's tree, nested, and its leaves, flat."""
     project: str
     tree: list[ObjectiveOut]
     leaves: list[LeafOut]
 
 
 class ObjectiveDetail(ObjectiveOut):
+    """One objective with its ancestors and children."""
     ancestors: list[Parent] = []
 
 
 class ModelResponse(BaseModel):
+    """The card of a project's model in service."""
     project: str
     version: str
     card: dict[str, Any]
 
 
 class Health(BaseModel):
+    """Whether the service is ready, and the model version of each project."""
     status: Literal["ok", "loading", "error"]
     projects: dict[str, str] = {}
     database: str | None = None
@@ -209,6 +228,7 @@ class FeedbackIn(BaseModel):
 
 
 class FeedbackOut(BaseModel):
+    """The stored decision and a French confirmation."""
     id: int
     created_at: str
     final_codes: list[str]
@@ -216,6 +236,7 @@ class FeedbackOut(BaseModel):
 
 
 class QueueCreated(BaseModel):
+    """A new review queue: its id, size, errors and how the file was read."""
     queue_id: str
     name: str
     total: int
@@ -224,6 +245,7 @@ class QueueCreated(BaseModel):
 
 
 class QueueItemOut(BaseModel):
+    """One application of a review queue, with its suggestions and decision."""
     item_id: int
     position: int
     row_id: str
@@ -239,6 +261,7 @@ class QueueItemOut(BaseModel):
 
 
 class QueueOut(BaseModel):
+    """A review queue with its applications, most uncertain first."""
     queue_id: str
     name: str
     model_version: str | None
@@ -249,9 +272,11 @@ class QueueOut(BaseModel):
 
 
 class ExtractOut(BaseModel):
+    """The text of an uploaded document."""
     name: str
     text: str
 
 
 class ErrorOut(BaseModel):
+    """An error answer: a French message (or validation details)."""
     detail: str | list[Any]

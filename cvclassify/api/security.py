@@ -14,6 +14,7 @@ api_key_header = APIKeyHeader(name=KEY_HEADER, auto_error=False,
 
 
 def key_is_valid(request: Request, given: str | None) -> bool:
+    """Whether the request carries the configured key (always true when none is configured)."""
     expected = request.app.state.settings.api_key
     if not expected:
         return True

@@ -25,6 +25,7 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
+        """Settings from the ``CVCLASSIFY_*`` environment variables."""
         def items(name: str) -> tuple[str, ...]:
             return tuple(v.strip() for v in os.environ.get(name, "").split(",") if v.strip())
 

@@ -25,14 +25,17 @@ Project = Annotated[str, "project name"]
 
 
 def pool(request: Request) -> ModelPool:
+    """The app's model pool (dependency)."""
     return request.app.state.pool
 
 
 def store(request: Request) -> FeedbackStore:
+    """The app's feedback store (dependency)."""
     return request.app.state.store
 
 
 def keyed(request: Request, key: Annotated[str | None, Depends(api_key_header)] = None) -> None:
+    """Dependency: the API key, when one is configured."""
     require_key(request, key)
 
 
@@ -72,12 +75,14 @@ def _batch(pool: ModelPool, project: str | None, body: schemas.BatchRequest, lim
 @router.post("/suggest", response_model=schemas.SuggestResponse, tags=["suggestions"],
              summary="Codes suggérés pour une demande (projet par défaut)")
 def suggest_default(body: schemas.SuggestRequest, pool: Pool) -> Response:
+    """Suggestions for one application, with the default project."""
     return fast_json(_suggest(pool, None, body))
 
 
 @router.post("/projects/{project}/suggest", response_model=schemas.SuggestResponse, tags=["suggestions"],
              summary="Codes suggérés pour une demande")
 def suggest(project: Project, body: schemas.SuggestRequest, pool: Pool) -> Response:
+    """Suggestions for one application."""
     return fast_json(_suggest(pool, project, body))
 
 
@@ -92,18 +97,21 @@ def fast_json(payload: dict[str, Any]) -> Response:
 @router.post("/suggest/batch", response_model=schemas.BatchResponse, tags=["suggestions"],
              summary="Codes suggérés pour un lot de demandes (projet par défaut)")
 def suggest_batch_default(body: schemas.BatchRequest, pool: Pool, request: Request) -> dict[str, Any]:
+    """Suggestions for up to 100 applications, with the default project."""
     return _batch(pool, None, body, request.app.state.settings.max_batch)
 
 
 @router.post("/projects/{project}/suggest/batch", response_model=schemas.BatchResponse, tags=["suggestions"],
              summary="Codes suggérés pour un lot de demandes (au plus 100)")
 def suggest_batch(project: Project, body: schemas.BatchRequest, pool: Pool, request: Request) -> dict[str, Any]:
+    """Suggestions for up to 100 applications; a bad one gets its error, the others their answers."""
     return _batch(pool, project, body, request.app.state.settings.max_batch)
 
 
 # -- projects, trees, models ---------------------------------------------------------------------
 @router.get("/projects", response_model=list[schemas.ProjectOut], tags=["projets"])
 def projects(pool: Pool) -> list[dict[str, Any]]:
+    """The served projects with their model versions."""
     out = []
     for name in pool.names:
         project = pool.home.project(name)
@@ -123,6 +131,7 @@ def _node(tx, node, depth: bool = True) -> dict[str, Any]:
 @router.get("/projects/{project}/objectives", response_model=schemas.TreeResponse, tags=["projets"],
             summary="L'arbre des objectifs du projet")
 def objectives(project: Project, pool: Pool) -> dict[str, Any]:
+    """A project's objective tree, nested, and its leaves, flat."""
     name = pool.project(project).name
     tx = pool.taxonomy(name)
     leaves = [{"id": leaf.id, "code": leaf.display_code, "label": leaf.label,
@@ -135,6 +144,7 @@ def objectives(project: Project, pool: Pool) -> dict[str, Any]:
 @router.get("/projects/{project}/objectives/{code}", response_model=schemas.ObjectiveDetail, tags=["projets"],
             summary="Un objectif, ses parents et ses enfants")
 def objective(project: Project, code: str, pool: Pool) -> dict[str, Any]:
+    """One objective with its ancestors and children, or 404."""
     tx = pool.taxonomy(pool.project(project).name)
     try:
         node = tx.resolve(code)
@@ -148,6 +158,7 @@ def objective(project: Project, code: str, pool: Pool) -> dict[str, Any]:
 @router.get("/projects/{project}/model", response_model=schemas.ModelResponse, tags=["projets"],
             summary="La fiche du modèle en service et ses mesures")
 def model_card(project: Project, pool: Pool) -> dict[str, Any]:
+    """The card and held-out metrics of a project's model in service."""
     from dataclasses import asdict
 
     name, model = pool.model(project)
@@ -158,6 +169,7 @@ def model_card(project: Project, pool: Pool) -> dict[str, Any]:
 @router.post("/projects/{project}/feedback", response_model=schemas.FeedbackOut, status_code=201,
              tags=["retours"], dependencies=PROTECTED, summary="Enregistrer la décision d'un instructeur")
 def feedback(project: Project, body: schemas.FeedbackIn, pool: Pool, store: Store) -> dict[str, Any]:
+    """Store an officer's decision (codes checked against the project's tree)."""
     name = pool.project(project).name
     record = review.record_decision(store, name, pool.taxonomy(name), source="desk" if body.queue_id else "api",
                                     **body.model_dump(exclude_none=False))
@@ -171,6 +183,7 @@ def feedback(project: Project, body: schemas.FeedbackIn, pool: Pool, store: Stor
             responses={200: {"content": {"application/x-ndjson": {}, "text/csv": {}}}})
 def feedback_export(project: Project, pool: Pool, store: Store,
                     format: Literal["jsonl", "csv"] = "jsonl") -> Response:
+    """Every decision of a project, as JSON Lines or CSV."""
     name = pool.project(project).name
     media = "application/x-ndjson" if format == "jsonl" else "text/csv; charset=utf-8"
     filename = f"retours-{name}.{format}"
@@ -188,6 +201,7 @@ def _written(filename: str, write) -> bytes:
 
 @router.get("/labels", tags=["projets"], summary="Les mots français des états (statuts, routes, champs)")
 def labels() -> dict[str, dict[str, str]]:
+    """The French words of every state (statuses, routes, fields), for the desk and other tools."""
     return label_table()
 
 
@@ -211,6 +225,7 @@ def _saved_upload(upload: UploadFile, folder: str, kind: str) -> Path:
 @router.post("/extract", response_model=schemas.ExtractOut, tags=["documents"], dependencies=PROTECTED,
              summary="Le texte d'un document (PDF, DOCX, ODT, TXT, MD)")
 def extract(file: Annotated[UploadFile, File(description="Le document")]) -> dict[str, Any]:
+    """The text of an uploaded document (PDF, DOCX, ODT, TXT, MD)."""
     from cvclassify.io.readers import open_table
 
     with tempfile.TemporaryDirectory() as folder:
@@ -228,6 +243,7 @@ def create_queue(project: Project, pool: Pool, store: Store,
                  file: Annotated[UploadFile, File(description="CSV, XLSX, ODS ou JSON Lines")],
                  text_col: Annotated[list[str] | None, Form()] = None,
                  id_col: Annotated[str | None, Form()] = None) -> dict[str, Any]:
+    """Read and classify a call for projects, and store it as a review queue."""
     name, model = pool.model(project)
     with tempfile.TemporaryDirectory() as folder:
         return review.create_queue(store, name, model, _saved_upload(file, folder, "table"), text_col or None, id_col)
@@ -236,12 +252,14 @@ def create_queue(project: Project, pool: Pool, store: Store,
 @router.get("/projects/{project}/queues/{queue_id}", response_model=schemas.QueueOut, tags=["revue"],
             dependencies=PROTECTED, summary="Une file de revue, la plus incertaine d'abord")
 def queue(project: Project, queue_id: str, pool: Pool, store: Store) -> dict[str, Any]:
+    """A review queue, most uncertain application first."""
     return review.queue_view(store, pool.project(project).name, queue_id)
 
 
 @router.post("/projects/{project}/queues/{queue_id}/items/{item_id}/reopen", response_model=schemas.QueueItemOut,
              tags=["revue"], dependencies=PROTECTED, summary="Annuler la décision prise sur une demande")
 def reopen(project: Project, queue_id: str, item_id: int, pool: Pool, store: Store) -> dict[str, Any]:
+    """Undo the decision on one application of a queue."""
     return review.reopen_item(store, pool.project(project).name, queue_id, item_id)
 
 
@@ -251,6 +269,7 @@ def reopen(project: Project, queue_id: str, item_id: int, pool: Pool, store: Sto
                                                          ".spreadsheetml.sheet": {}}}})
 def queue_export(project: Project, queue_id: str, pool: Pool, store: Store,
                  format: Annotated[Literal["csv", "xlsx"], Query()] = "csv") -> Response:
+    """The reviewed file with the final codes (CSV or XLSX)."""
     name = pool.project(project).name
     stem = Path(store.queue(name, queue_id).name).stem
     filename = f"{stem}-revu.{format}"

@@ -130,6 +130,7 @@ class StackedLinear:
 
     @classmethod
     def of(cls, pipeline: Pipeline) -> StackedLinear:
+        """The stacked weights of a fitted pipeline."""
         from scipy import sparse
 
         estimators = pipeline.named_steps["classifier"].estimators_
@@ -143,6 +144,7 @@ class StackedLinear:
         return cls(weights, intercepts, pipeline)
 
     def margins(self, rows) -> np.ndarray:
+        """Margins (documents × codes) of feature rows."""
         if self.weights is None:
             return margin_values(self.pipeline, rows)
         product = rows @ self.weights
@@ -201,6 +203,7 @@ class LinearBackend(Backend):
         self._lock = threading.Lock()
 
     def fit(self, examples: Sequence[Example], tree: Taxonomy) -> LinearBackend:
+        """Fit the pipeline on the examples and the leaves' descriptions."""
         texts, labels, weights = training_documents(examples, tree, self.params)
         from sklearn.preprocessing import MultiLabelBinarizer
 
@@ -220,9 +223,11 @@ class LinearBackend(Backend):
         return self.pipeline.named_steps["analyse"].analyzer
 
     def represent(self, documents: Sequence):
+        """Feature rows (CSR) of texts or analyses."""
         return features(self.pipeline, documents)
 
     def margins(self, represented) -> np.ndarray:
+        """Margins (documents × leaves) of feature rows."""
         return self.stacked.margins(represented)
 
     @property
@@ -243,9 +248,11 @@ class LinearBackend(Backend):
             return self._explainer
 
     def explain(self, fields: Mapping[str, str], suggestions: Sequence, represented, row: int) -> None:
+        """Evidence words of each suggestion from the linear weights."""
         self.explainer.explain(fields, suggestions, represented[row])
 
     def top_terms(self, represented, row: int, leaf_id: str, n: int) -> list[str]:
+        """The lemma n-grams that most raised a code in one document."""
         return self.explainer.top_terms(represented[row], leaf_id, n)
 
     def compact(self) -> None:
@@ -253,6 +260,7 @@ class LinearBackend(Backend):
         compact(self.pipeline)
 
     def describe(self) -> dict[str, Any]:
+        """The backend's name and parameters, for the model card."""
         return {"name": self.name, "params": asdict(self.params)}
 
     def __getstate__(self) -> dict:

@@ -91,6 +91,7 @@ def load_themes(path: Path) -> tuple[list[tuple[str, list[str]]], dict[str, floa
 
 
 def theme_of(leaf_id: str, themes: list[tuple[str, list[str]]]) -> str:
+    """The national theme of a leaf id (first matching pattern), or ''."""
     for theme, patterns in themes:
         if any(fnmatch.fnmatchcase(leaf_id, p) for p in patterns):
             return theme

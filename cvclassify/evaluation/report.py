@@ -43,6 +43,7 @@ def metrics_table(block: dict) -> str:
 
 
 def plot_reliability(calibration: dict, path: Path) -> None:
+    """PNG reliability diagram of calibrated scores."""
     plt = _pyplot()
     rows = calibration["reliability"]
     fig, ax = plt.subplots(figsize=(4.5, 4.5))
@@ -58,6 +59,7 @@ def plot_reliability(calibration: dict, path: Path) -> None:
 
 
 def plot_per_code_f1(per_code: dict, path: Path) -> None:
+    """PNG bar chart of F1 per code."""
     plt = _pyplot()
     codes = [c for c, v in per_code.items() if v["support"] > 0]
     fig, ax = plt.subplots(figsize=(16, 4))
@@ -73,6 +75,7 @@ def plot_per_code_f1(per_code: dict, path: Path) -> None:
 
 
 def plot_levels(report: dict, path: Path) -> None:
+    """PNG comparison of the ranking metrics at the three levels."""
     plt = _pyplot()
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.5), sharey=True)
     for ax, level in zip(axes, ("leaf", "objective", "axis"), strict=True):

@@ -10,10 +10,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 def utcnow() -> datetime:
+    """The current time, timezone-aware (UTC)."""
     return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
+    """Declarative base of the store's tables."""
     pass
 
 

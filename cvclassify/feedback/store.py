@@ -84,11 +84,13 @@ class FeedbackRecord:
 
     @classmethod
     def of(cls, row: Feedback) -> FeedbackRecord:
+        """A record from a table row."""
         return cls(**{name: _plain(getattr(row, name)) for name in EXPORT_FIELDS})
 
 
 @dataclass
 class QueueItemRecord:
+    """One application of a review queue, as stored."""
     item_id: int
     position: int
     row_id: str
@@ -104,6 +106,7 @@ class QueueItemRecord:
 
     @classmethod
     def of(cls, row: ReviewItem) -> QueueItemRecord:
+        """A record from a table row."""
         return cls(item_id=row.id, position=row.position, row_id=row.row_id, values=row.values,
                    fields=row.fields, result=row.result, status=row.status, error=row.error,
                    final_codes=row.final_codes, comment=row.comment, feedback_id=row.feedback_id,
@@ -112,6 +115,7 @@ class QueueItemRecord:
 
 @dataclass
 class QueueRecord:
+    """A review queue and its applications."""
     queue_id: str
     project: str
     name: str
@@ -123,6 +127,7 @@ class QueueRecord:
 
     @property
     def reviewed(self) -> int:
+        """Applications reviewed so far."""
         return sum(item.status == ItemStatus.DONE for item in self.items)
 
 
@@ -169,6 +174,7 @@ class FeedbackStore:
             return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
     def close(self) -> None:
+        """Release the database connections."""
         self.engine.dispose()
 
     # -- feedback ----------------------------------------------------------------------------
@@ -217,6 +223,7 @@ class FeedbackStore:
 
     def iter_feedback(self, project: str | None = None, include_withdrawn: bool = True
                       ) -> Iterator[FeedbackRecord]:
+        """Stored decisions, oldest first, streamed."""
         query = select(Feedback).order_by(Feedback.id)
         if project is not None:
             query = query.where(Feedback.project == project)

@@ -48,6 +48,7 @@ def detect_encoding(chunks: Iterable[bytes]) -> tuple[str, str]:
 
 
 def decodes(data: bytes, encoding: str) -> bool:
+    """Whether bytes decode in an encoding without error."""
     try:
         data.decode(encoding)
     except UnicodeDecodeError:

@@ -94,6 +94,7 @@ class Decider:
         return _select(scores, self.first, self.other, self.max_selected)
 
     def to_dict(self) -> dict:
+        """The fitted thresholds and their out-of-fold figures, for the model card."""
         return {"first": self.first, "other": self.other, "max_selected": self.max_selected,
                 "auto_threshold": self.auto_threshold, "objective_threshold": self.objective_threshold,
                 **self.fitted_on}

@@ -43,6 +43,7 @@ class ModelPool:
 
     @classmethod
     def open(cls, projects: Sequence[str] = ()) -> ModelPool:
+        """A pool for the data home's projects (all, or those named)."""
         home = Home.open()
         names = tuple(projects) or tuple(home.projects)
         for name in names:
@@ -67,17 +68,20 @@ class ModelPool:
         self.ready.set()
 
     def start(self) -> threading.Thread:
+        """Load the models in a background thread."""
         thread = threading.Thread(target=self.load, name="cvclassify-model-loader", daemon=True)
         thread.start()
         return thread
 
     def project(self, name: str | None) -> Project:
+        """A served project (default: the default project), or ``ProjectError``."""
         name = name or self.home.default_project
         if name not in self.names:
             raise ProjectError(f"Projet inconnu : {name!r} (projets servis : {', '.join(self.names)}).")
         return self.home.project(name)
 
     def model(self, name: str | None) -> tuple[str, Classifier]:
+        """A served project's name and loaded model, or ``NotReady`` / ``ProjectError``."""
         project = self.project(name)
         if not self.ready.is_set():
             raise NotReady("Le modèle se charge ; réessayez dans quelques secondes.")
@@ -102,6 +106,7 @@ class ModelPool:
         return found
 
     def status(self) -> dict[str, str]:
+        """The state of each project: its model version, « chargement » or « erreur »."""
         out = {}
         for name in self.names:
             if name in self.models:

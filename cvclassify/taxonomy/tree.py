@@ -92,12 +92,15 @@ class Taxonomy:
 
     @property
     def leaf_ids(self) -> list[str]:
+        """Ids of the leaves, in document order."""
         return [o.id for o in self.leaves]
 
     def by_level(self, level: Level) -> list[Objective]:
+        """The objectives of one level, in document order."""
         return [o for o in self.objectives if o.level == level]
 
     def children(self, ident: str | None) -> list[Objective]:
+        """The children of an objective (None: the roots)."""
         return list(self._children.get(ident, []))
 
     def ancestors(self, ident: str) -> list[Objective]:
@@ -110,6 +113,7 @@ class Taxonomy:
         return chain
 
     def axis_of(self, ident: str) -> Objective:
+        """The axis (root) an objective belongs to."""
         node = self.resolve(ident)
         return node if node.level == "axis" else self.ancestors(ident)[-1]
 
@@ -171,6 +175,7 @@ class Taxonomy:
 
     # -- persistence -------------------------------------------------------------------------
     def to_dict(self) -> dict:
+        """The tree as JSON-ready data."""
         return {
             "schema_version": SCHEMA_VERSION,
             "name": self.name,
@@ -243,6 +248,7 @@ def load_taxonomy(name_or_path: str | Path | None = None) -> Taxonomy:
 
 
 def taxonomy_from_dict(data: dict) -> Taxonomy:
+    """A taxonomy from its JSON form, checked."""
     if data.get("schema_version") != SCHEMA_VERSION:
         raise TaxonomyError(f"Unsupported taxonomy schema_version {data.get('schema_version')!r}.")
     objectives = []

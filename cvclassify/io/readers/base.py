@@ -96,6 +96,7 @@ def quoted(names: Iterable[str]) -> str:
 
 
 def plural(count: int, singular: str, plural: str) -> str:
+    """A count with the singular or plural noun (French: 0 and 1 take the singular)."""
     return f"{count} {singular if count < 2 else plural}"  # French: 0 and 1 take the singular
 
 
