@@ -120,20 +120,22 @@ def objectives(
     if as_json:
         sys.stdout.write(json.dumps(tree.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
-    indent = {"axis": "", "strategic": "  ", "operational": "    ", "leaf": "      "}
-    for o in tree:
-        if o.level == "axis":
-            out.print(f"[bold]Axe {o.code} – {o.label}[/]", highlight=False)
-        elif o.level == "strategic":
-            out.print(f"{indent['strategic']}[cyan]{o.label}[/]", highlight=False)
-        else:
-            pad = indent["leaf"] if o.level == "leaf" and tree.group_of(o.id).level == "operational" else "    "
-            style = "italic" if o.level == "operational" else ""
-            shown = f"{o.code} ({o.id})" if o.id != o.code else o.code
-            out.print(f"{pad}[{style}]{shown} – {o.label}[/]" if style else f"{pad}{shown} – {o.label}",
-                      highlight=False)
+    print_tree(tree)
     for warning in tree.warnings:
         err.print(f"[yellow]note:[/] {warning}", highlight=False)
+
+
+TREE_STYLES = {"root": "bold", "inner": "cyan", "heading": "bold magenta", "leaf": ""}
+
+
+def print_tree(tree) -> None:
+    """The tree on the terminal, indented by level."""
+    from cvclassify.render import tree_lines
+
+    for depth, style, text in tree_lines(tree):
+        colour = TREE_STYLES[style]
+        line = escape(text)
+        out.print("  " * depth + (f"[{colour}]{line}[/]" if colour else line), highlight=False)
 
 
 # ---------------------------------------------------------------------------------------------

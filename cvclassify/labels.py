@@ -78,6 +78,18 @@ def french(value: StrEnum) -> str:
 _KIND = {Route: "route", RowStatus: "row_status", ItemStatus: "item_status", Field: "field"}
 
 
+LEVEL_NAMES = {"axis": "axe stratégique", "strategic": "objectif stratégique", "operational": "objectif opérationnel",
+               "leaf": "code d'objectif"}
+"""French names of the levels of trees parsed from numbered tables like Metz's; other trees name their levels
+in French already (« enjeu », « orientation »…)."""
+
+
+def level_name(level: str) -> str:
+    """The French name of a level of the tree."""
+    return LEVEL_NAMES.get(level, level)
+
+
 def label_table() -> dict[str, dict[str, str]]:
     """The whole table as plain strings (served to the review desk by ``GET /v1/labels``)."""
-    return {kind: {str(value): words for value, words in table.items()} for kind, table in LABELS.items()}
+    table = {kind: {str(value): words for value, words in words_of.items()} for kind, words_of in LABELS.items()}
+    return {**table, "level": dict(LEVEL_NAMES)}

@@ -13,6 +13,7 @@ from cvclassify.labels import Route, RowStatus, french
 
 if TYPE_CHECKING:
     from cvclassify.result import Classification, Decision, RowResult, Suggestion
+    from cvclassify.taxonomy import Taxonomy
 
 DIGITS = 4
 COMPACT_KEYS = ("code", "id", "label", "score", "selected", "objective", "axis")
@@ -81,6 +82,24 @@ def cli_hint(c: Classification) -> str | None:
     if h is None:
         return None
     return f"Code incertain, mais l'objectif {h.code} « {h.label} » est probable ({h.score:.2f})."
+
+
+def tree_lines(tree: Taxonomy) -> list[tuple[int, str, str]]:
+    """The tree as it is printed: ``(depth, style, text)`` per node, in document order, any depth; the
+    transversal concerns last. Styles: ``root``, ``inner``, ``leaf``, ``heading``."""
+    lines = []
+    for node in tree:
+        if node.transversal:
+            continue
+        depth = len(tree.ancestors(node.id))
+        shown = f"{node.code} ({node.id})" if node.code and node.id != node.code else node.code
+        text = f"{shown} – {node.label}" if shown else node.label
+        style = "leaf" if tree.is_leaf(node.id) else "root" if depth == 0 else "inner"
+        lines.append((depth, style, text))
+    if tree.transversal:
+        lines.append((0, "heading", "Préoccupations transversales"))
+        lines += [(1, "leaf", f"{o.code} – {o.label}" if o.code else o.label) for o in tree.transversal]
+    return lines
 
 
 # -- batch rows ------------------------------------------------------------------------------------

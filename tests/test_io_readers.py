@@ -319,7 +319,7 @@ def make_folder(root: Path) -> Path:
 
 
 EXPECTED_DOCUMENTS = [
-    ("action.odt", "Jardin partagé\nCréer du lien entre voisins", None),
+    ("action.odt", "Jardin partagé\n\nCréer du lien entre voisins", None),
     ("casse.docx", "", "casse.docx : fichier DOCX illisible ou endommagé"),
     ("demande.docx", "Accompagnement vers l'emploi\nPublic\nJeunes du quartier", None),
     ("notes.txt", "Médiation sociale au quartier", None),

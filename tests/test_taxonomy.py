@@ -165,7 +165,7 @@ def test_another_territory_contract_parses_the_same_way():
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("", "No objective code"), ("Rien à voir\n", "No objective code"), ("a\x00b", "binary")],
+    [("", "vide"), ("Rien à voir\n", "Aucun arbre"), ("a\x00b", "binaire")],
 )
 def test_unparseable_text_gets_a_clear_error(text, message):
     with pytest.raises(TaxonomyError, match=message):

@@ -14,7 +14,7 @@ from cvclassify.feedback.store import EXPORT_FIELDS, FeedbackRecord, FeedbackSto
 from cvclassify.io.columns import iter_rows, map_columns
 from cvclassify.io.readers import open_table
 from cvclassify.io.writers import write_rows
-from cvclassify.labels import ItemStatus, french
+from cvclassify.labels import ItemStatus, french, level_name
 from cvclassify.model.classifier import Classifier
 from cvclassify.render import api_payload
 from cvclassify.service.classify import Options, classify_rows
@@ -31,9 +31,10 @@ def leaf_ids(tree: Taxonomy, codes: Sequence[str]) -> list[str]:
     ids = []
     for code in codes:
         node = tree.resolve(code)
-        if node.level != "leaf":
-            raise UnknownCodeError(f"{code} n'est pas un code feuille de l'arbre (c'est un objectif de niveau "
-                                   f"« {node.level} ») : indiquez un de ses codes opérationnels.")
+        if not tree.is_leaf(node.id):
+            what = "une préoccupation transversale" if node.transversal else f"un {level_name(node.level)}"
+            raise UnknownCodeError(f"{code} est {what}, pas un code de l'arbre à attribuer : indiquez un des "
+                                   "codes qui sont sous lui (`cvclassify objectives`).")
         ids.append(node.id)
     return list(dict.fromkeys(ids))
 

@@ -1,16 +1,19 @@
 """The objective tree of a Contrat de Ville: the model, lookups, walking, loading and saving.
 
-Levels, from the root down:
+A tree has 1 to 4 levels, named as the contract names them (``level``: Metz 2015-2020 has ``axis``,
+``strategic``, ``operational`` and ``leaf``; other contracts « enjeu », « orientation », « thématique »…).
+Its **leaves** — the nodes without children — are the codes applications are tagged with. Roll-ups read
+the structure, not the names: a leaf's *objective* is its parent (itself in a one-level tree), its *axis*
+its root. **Transversal** concerns printed without codes (égalité femmes-hommes, discriminations…) are a
+second family of labels: nodes marked ``transversal``, outside the leaves, scored beside them.
 
-- ``axis``: "Axe stratégique 1 – DEVELOPPER LES POTENTIELS DES QUARTIERS" (id ``"1"``);
-- ``strategic``: the strategic objectives of the first table column (id ``"S1.2"``: axis 1, 2nd one);
-  they carry no printed code;
-- ``operational``: the italic operational objectives (``"1.1"``);
-- ``leaf``: the codes applications are tagged with (``"1.1.1"``; in axis 4, ``"4.1"`` … ``"4.14"``,
-  directly under their strategic objective).
+In Metz 2015-2020: axes ``"1"``…; strategic objectives, which carry no printed code, ``"S1.2"`` (axis 1,
+2nd one); operational objectives ``"1.1"``; leaves ``"1.1.1"`` (in axis 4, ``"4.1"`` … ``"4.14"``, directly
+under their strategic objective). A code printed twice for two objectives keeps its printed ``code`` on
+both; the later one gets the distinct ``id`` ``"<code>-bis"``.
 
-A code printed twice for two objectives keeps its printed ``code`` on both; the later one gets the
-distinct ``id`` ``"<code>-bis"``.
+``anct_2015`` and ``anct_2024`` hold the national ANCT sous-thèmes of a node (2015-2023 and 2024-2030
+nomenclatures, ``shared/reference/anct_nomenclature_themes_politique_ville.csv``), most likely first.
 """
 
 from __future__ import annotations
@@ -22,14 +25,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Literal
 
 import yaml
 
 from cvclassify.errors import TaxonomyError, UnknownCodeError
 
-Level = Literal["axis", "strategic", "operational", "leaf"]
-LEVELS: tuple[Level, ...] = ("axis", "strategic", "operational", "leaf")
+Level = str
+"""The name of a level of the tree, as the contract names it."""
+LEVELS: tuple[str, ...] = ("axis", "strategic", "operational", "leaf")
+"""The level names of trees parsed from numbered tables like Metz's."""
 SCHEMA_VERSION = 1
 
 
@@ -44,6 +48,12 @@ class Objective:
     parent: str | None = None
     description: str = ""
     lexicon: tuple[str, ...] = ()
+    transversal: bool = False
+    """A transversal concern: a label of the second family, scored beside the leaves."""
+    anct_2015: tuple[str, ...] = ()
+    """National sous-thèmes (2015-2023 nomenclature), most likely first."""
+    anct_2024: tuple[str, ...] = ()
+    """National sous-thèmes (2024-2030 nomenclature), most likely first."""
 
     @property
     def display_code(self) -> str:
@@ -71,6 +81,7 @@ class Taxonomy:
         self._children: dict[str | None, list[Objective]] = {}
         for o in self.objectives:
             self._children.setdefault(o.parent, []).append(o)
+        self._leaves = [o for o in self.objectives if o.id not in self._children and not o.transversal]
 
     # -- walking -----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -87,8 +98,28 @@ class Taxonomy:
 
     @property
     def leaves(self) -> list[Objective]:
-        """Leaf objectives in document order: the codes proposals are tagged with."""
-        return [o for o in self.objectives if o.level == "leaf"]
+        """Leaf objectives (nodes without children, transversal concerns aside) in document order: the codes
+        proposals are tagged with."""
+        return list(self._leaves)
+
+    def is_leaf(self, ident: str) -> bool:
+        """Whether an objective is a leaf code."""
+        node = self.resolve(ident)
+        return node.id not in self._children and not node.transversal
+
+    @property
+    def transversal(self) -> list[Objective]:
+        """The transversal concerns (the second family of labels), in document order."""
+        return [o for o in self.objectives if o.transversal]
+
+    @property
+    def depth(self) -> int:
+        """Levels of the tree (1 to 4), transversal concerns aside."""
+        return max((len(self.ancestors(o.id)) + 1 for o in self._leaves), default=0)
+
+    def roots(self) -> list[Objective]:
+        """The top nodes of the tree, transversal concerns aside."""
+        return [o for o in self._children.get(None, []) if not o.transversal]
 
     @property
     def leaf_ids(self) -> list[str]:
@@ -114,15 +145,16 @@ class Taxonomy:
 
     def axis_of(self, ident: str) -> Objective:
         """The axis (root) an objective belongs to."""
-        node = self.resolve(ident)
-        return node if node.level == "axis" else self.ancestors(ident)[-1]
+        chain = self.ancestors(ident)
+        return chain[-1] if chain else self.resolve(ident)
 
     def group_of(self, ident: str) -> Objective:
-        """The objective a leaf belongs to: its operational objective, or in axis 4 its strategic one."""
+        """The objective a leaf belongs to: its parent (in Metz, its operational objective, or in axis 4 its
+        strategic one); the leaf itself in a one-level tree. A node that is not a leaf is its own group."""
         node = self.resolve(ident)
-        if node.level != "leaf":
+        if not self.is_leaf(node.id) or node.parent is None:
             return node
-        return self.ancestors(ident)[0]
+        return self._by_id[node.parent]
 
     # -- lookups -----------------------------------------------------------------------------
     def resolve(self, ident: str) -> Objective:
@@ -159,7 +191,7 @@ class Taxonomy:
                 selected |= hits
             else:
                 node = self.resolve(pattern)
-                if node.level == "leaf":
+                if self.is_leaf(node.id):
                     selected |= {o.id for o in self.leaves if o.code == node.code}
                 else:
                     selected |= {o.id for o in self.leaves if node in self.ancestors(o.id)}
@@ -203,6 +235,11 @@ class Taxonomy:
 def _objective_to_dict(o: Objective) -> dict:
     d = asdict(o)
     d["lexicon"] = list(o.lexicon)
+    for key in ("transversal", "anct_2015", "anct_2024"):  # written only when set: older files stay the same
+        if not d[key]:
+            del d[key]
+        elif key != "transversal":
+            d[key] = list(d[key])
     return d
 
 
@@ -253,8 +290,8 @@ def taxonomy_from_dict(data: dict) -> Taxonomy:
         raise TaxonomyError(f"Unsupported taxonomy schema_version {data.get('schema_version')!r}.")
     objectives = []
     for item in data["objectives"]:
-        if item["level"] not in LEVELS:
-            raise TaxonomyError(f"Objective {item.get('id')!r} has unknown level {item['level']!r}.")
+        if not isinstance(item.get("level"), str) or not item["level"].strip():
+            raise TaxonomyError(f"Objective {item.get('id')!r} has no level name.")
         objectives.append(
             Objective(
                 id=item["id"],
@@ -264,6 +301,9 @@ def taxonomy_from_dict(data: dict) -> Taxonomy:
                 parent=item.get("parent"),
                 description=item.get("description", ""),
                 lexicon=tuple(item.get("lexicon", ())),
+                transversal=bool(item.get("transversal", False)),
+                anct_2015=tuple(item.get("anct_2015", ())),
+                anct_2024=tuple(item.get("anct_2024", ())),
             )
         )
     return Taxonomy(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -124,7 +125,16 @@ def _pdf_text(data: bytes) -> str:
     return text
 
 
+def _list_level(style: str) -> int | None:
+    """The list level of a paragraph style (« List Bullet 2 » → 2, « Liste à puces » → 1), or None."""
+    match = re.match(r"^(?:list\s*(?:bullet|number|paragraph|continue)|liste(?:\s+à)?\s+(?:puces|numéros))\s*(\d)?",
+                     style.casefold())
+    return int(match.group(1) or 1) if match else None
+
+
 def _docx_text(data: bytes) -> str:
+    """Paragraphs one per line, list items as « • » bullets indented by level, headings set apart, table cells
+    one per line (a merged cell once)."""
     import docx
     from docx.table import Table as DocxTable
 
@@ -137,26 +147,49 @@ def _docx_text(data: bytes) -> str:
                     if cell._tc not in seen:  # a merged cell is listed once per grid column
                         seen.append(cell._tc)
                         parts.append(cell.text)
+            continue
+        if not block.text.strip():
+            continue
+        style = block.style.name if block.style is not None else ""
+        if style.casefold().startswith("toc"):
+            continue  # the table of contents
+        level = _list_level(style)
+        if level is not None:
+            parts.append("    " * (level - 1) + "• " + block.text)
+        elif style.casefold().startswith(("heading", "titre", "title")):
+            parts += ["", block.text, ""]
         else:
             parts.append(block.text)
-    return "\n".join(part for part in parts if part.strip())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip()
 
 
 def _odt_text(data: bytes) -> str:
+    """Paragraphs and headings one per line (headings set apart), list items as « • » bullets indented by
+    their nesting."""
     from odf import teletype
     from odf.namespaces import TEXTNS
     from odf.opendocument import load
 
     blocks = {(TEXTNS, "p"), (TEXTNS, "h")}
     parts: list[str] = []
-    stack = [load(io.BytesIO(data)).text]
+    stack: list[tuple[Any, int]] = [(load(io.BytesIO(data)).text, 0)]
     while stack:  # depth first, in document order
-        node = stack.pop()
-        if getattr(node, "qname", None) in blocks:
-            parts.append(teletype.extractText(node))
+        node, depth = stack.pop()
+        qname = getattr(node, "qname", None)
+        if qname in blocks:
+            text = teletype.extractText(node)
+            if not text.strip():
+                continue
+            if depth:
+                parts.append("    " * (depth - 1) + "• " + text)
+            elif qname == (TEXTNS, "h"):
+                parts += ["", text, ""]
+            else:
+                parts.append(text)
         else:
-            stack.extend(reversed(getattr(node, "childNodes", [])))
-    return "\n".join(part for part in parts if part.strip())
+            inner = depth + 1 if qname == (TEXTNS, "list") else depth
+            stack.extend((child, inner) for child in reversed(getattr(node, "childNodes", [])))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip()
 
 
 def count_files(path: Path) -> int:

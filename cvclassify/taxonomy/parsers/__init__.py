@@ -2,7 +2,8 @@
 
 A parser is a module with ``parse(text, name, source) -> Taxonomy`` and ``LAYOUT_HINT``, a regular
 expression that recognises its layout. Another territory's contract with another layout is one more
-module and one more line in ``PARSERS``.
+module and one more line in ``PARSERS``. ``parse_contract`` tries every layout whose hint matches and keeps
+the tree that looks most like a contract's objectives (the most leaves worded as objectives).
 """
 
 from __future__ import annotations
@@ -15,30 +16,67 @@ from cvclassify.taxonomy.tree import Taxonomy
 
 PARSERS: dict[str, str] = {
     "numbered-tables": "cvclassify.taxonomy.parsers.numbered_tables",
+    "keyword-outline": "cvclassify.taxonomy.parsers.keyword_outline",
+    "heading-lists": "cvclassify.taxonomy.parsers.heading_lists",
 }
-"""Layout name → module implementing it."""
+"""Layout name → module implementing it, most specific first (it wins a tie)."""
+MIN_LEAVES = 2
 
 
 def _module(layout: str):
     if layout not in PARSERS:
-        raise TaxonomyError(f"Unknown contract layout {layout!r}; known layouts: {', '.join(PARSERS)}.")
+        raise TaxonomyError(f"Disposition inconnue : {layout!r} ; dispositions connues : {', '.join(PARSERS)}.")
     return importlib.import_module(PARSERS[layout])
 
 
-DEFAULT_LAYOUT = "numbered-tables"
+def candidate_layouts(text: str) -> list[str]:
+    """The registered layouts whose hint matches the text, most specific first."""
+    return [layout for layout in PARSERS
+            if re.search(_module(layout).LAYOUT_HINT, text, re.IGNORECASE | re.MULTILINE)]
 
 
 def detect_layout(text: str) -> str:
-    """The first registered layout whose hint matches the text (else the default, whose parser
-    then explains what it expected)."""
-    for layout in PARSERS:
-        if re.search(_module(layout).LAYOUT_HINT, text, re.IGNORECASE | re.MULTILINE):
-            return layout
-    return DEFAULT_LAYOUT
+    """The layout ``parse_contract`` would use for a text."""
+    return best_parse(text)[0]
+
+
+def score(tree: Taxonomy) -> float:
+    """How much a tree looks like a contract's objectives: leaves worded as objectives count, others cost."""
+    from cvclassify.taxonomy.parsers.outline import looks_like_objective
+
+    leaves = tree.leaves
+    good = sum(looks_like_objective(leaf.label) for leaf in leaves)
+    return good - 0.5 * (len(leaves) - good) + 0.1 * len(leaves)
+
+
+def best_parse(text: str, name: str = "contract", source: str = "") -> tuple[str, Taxonomy]:
+    """The layout and tree of the best parse among the layouts that match; a French error naming the layouts
+    tried when none finds objectives."""
+    tried, best = [], None
+    for layout in candidate_layouts(text) or list(PARSERS):
+        tried.append(layout)
+        try:
+            tree = _module(layout).parse(text, name=name, source=source)
+        except TaxonomyError:
+            continue
+        if len(tree.leaves) >= MIN_LEAVES and (best is None or score(tree) > score(best[1])):
+            best = (layout, tree)
+    if best is None:
+        raise TaxonomyError(
+            "Aucun arbre d'objectifs reconnu dans ce texte. Dispositions essayées : "
+            f"{', '.join(tried)}. Attendu : des titres d'axes, d'enjeux ou de piliers suivis de leurs objectifs "
+            "(numérotés ou en listes à puces). Vous pouvez aussi décrire l'arbre dans un tableur : "
+            "`cvclassify taxonomy template -o arbre.xlsx`."
+        )
+    return best
 
 
 def parse_contract(text: str, name: str = "contract", source: str = "", layout: str | None = None) -> Taxonomy:
-    """Parse a contract's objectives into a Taxonomy, with the parser of its (detected) layout."""
+    """Parse a contract's objectives into a Taxonomy, with the parser of its layout (given, or the best one)."""
     if "\x00" in text:
-        raise TaxonomyError("The contract file looks binary; give the text export of the document.")
-    return _module(layout or detect_layout(text)).parse(text, name=name, source=source)
+        raise TaxonomyError("Le fichier du contrat semble binaire : donnez son texte (TXT) ou un PDF, DOCX, ODT.")
+    if not text.strip():
+        raise TaxonomyError("Le texte du contrat est vide.")
+    if layout is not None:
+        return _module(layout).parse(text, name=name, source=source)
+    return best_parse(text, name, source)[1]

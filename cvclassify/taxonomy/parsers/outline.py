@@ -1,0 +1,552 @@
+"""The outline engine shared by the contract parsers that read headings and lists.
+
+A contract's objectives are an outline: headings named by keywords (« Pilier 1 », « ENJEU 2 », « Orientation
+1.2 », « Objectif opérationnel 1.2.3 », « Premier objectif stratégique »), numbered items (« A. », « 1) »,
+« IV. »), bullet and dash lists with sub-lists, plain headings over lists. ``read_items`` turns the cleaned
+lines (``pages.clean``) into structural items; ``build`` nests them by the order in which each kind of item
+first appears (the first kind is the top level), joins labels wrapped over lines and pages, keeps the text
+under a node as its description, and leaves out what is not an objective: lists introduced by « Exemples
+d'actions », « Partenaires », « Indicateurs »…, encadrés, tables of contents, document sections. Lists
+announced as transversal (« axes transversaux », « préoccupations transversales ») become the transversal
+family.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from cvclassify.taxonomy.parsers.pages import Line
+
+ORDINALS = {"premier": 1, "premiere": 1, "1er": 1, "1re": 1, "deuxieme": 2, "second": 2, "seconde": 2,
+            "troisieme": 3, "quatrieme": 4, "cinquieme": 5, "sixieme": 6, "septieme": 7, "huitieme": 8,
+            "neuvieme": 9, "dixieme": 10}
+KEYWORDS = {
+    "axe strategique": "axe", "axe thematique": "axe", "axe": "axe", "pilier": "pilier", "enjeu": "enjeu",
+    "ambition": "ambition", "priorite": "priorite", "fiche thematique": "fiche", "thematique": "thematique",
+    "volet": "volet", "defi": "defi", "chantier": "chantier", "orientation strategique": "orientation",
+    "orientation": "orientation", "objectif strategique": "objectif strategique",
+    "objectif operationnel": "objectif operationnel", "objectif general": "objectif general",
+    "objectif specifique": "objectif specifique", "objectif": "objectif", "sous-objectif": "sous-objectif",
+}
+"""Keywords that name a level of the tree (folded) → the level they stand for."""
+_KW = "|".join(sorted((k.replace(" ", r"s?\s+") for k in KEYWORDS), key=len, reverse=True))
+KEYWORD_LINE = re.compile(
+    rf"^(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<kw>{_KW})s?(?![\w'])\s*(?:n[°o]\s*)?"
+    r"(?P<code>\d+(?:\.\d+)*|[ivxlc]{1,5}|[a-h])?(?![\w'])\.?\s*(?P<sep>[:.\-–—)])?\s*(?P<label>.*)$")
+NUMBERED = re.compile(r"^(?P<code>\d{1,2}|[A-H]|[IVX]{1,5})(?P<sep>[.)])\s+(?P<label>\S.*)$")
+DOTTED = re.compile(r"^(?P<code>\d{1,2}(?:\.\d{1,2}){2,3})\.?\s*[-–—:]?\s+(?P<label>\S.*)$")
+BULLET = re.compile(r"^(?P<glyph>[•●▪■◆♦➢►✓‣⁃◦○\-–—*+]|o(?=\s))\s+(?P<label>\S.*)$")
+GLYPHS = {"•": "dot", "●": "dot", "▪": "dot", "■": "dot", "◆": "dot", "♦": "dot", "➢": "dot", "►": "dot",
+          "✓": "dot", "‣": "dot", "⁃": "dash", "-": "dash", "–": "dash", "—": "dash", "o": "circle",
+          "◦": "circle", "○": "circle", "*": "star", "+": "star"}
+SECTION = re.compile(r"^(?:(?:\d{1,2}(?:\.\d{1,2})?\.?|[IVX]{1,5}\.|[A-H]\.?)\s+[A-ZÉÈÀÂÎÔ]"
+                     r"|(?i:(?:partie|chapitre|titre)\s+\w+|(?:premi[eè]re|deuxi[eè]me|troisi[eè]me|quatri[eè]me"
+                     r"|cinqui[eè]me|sixi[eè]me|seconde)\s+partie\b|annexe\b))")
+"""A heading of the document itself (« 3.2 Gouvernance », « Chapitre 4 », « TROISIÈME PARTIE »)."""
+STOP_WORDS = ("gouvernance", "pilotage", "signataire", "annexe", "evaluation", "suivi et", "moyens", "engagements des",
+              "mise en oeuvre", "modalites", "financement", "calendrier", "glossaire", "sommaire")
+OBJECTIVE_HEADERS = re.compile(r"\bobjectifs?\b|\borientations?\b|\benjeux\b|\bpriorites\b")
+TOP_HEADERS = re.compile(r"\b(?:thematiques|enjeux|axes|priorites|ambitions|piliers)\b")
+"""A list announced with these words lists the top nodes of the tree (« six grandes thématiques : »)."""
+TRANSVERSAL = re.compile(r"transvers|preoccupation")
+NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type)|indicateurs?|partenaires?|pilotes?"
+                            r"|publics?|financeurs?|constats?|encadre|les signataires|le contrat (?:est|soutient)"
+                            r"|chiffres?\s+cles|source|moyens|territoire|calendrier|beneficiaires)")
+DANGLING = re.compile(r"(?:\b(?:de|des|du|la|le|les|et|a|au|aux|en|pour|sur|dans|par|avec|ou|un|une|leur|leurs|ses"
+                      r"|son|sa|que|qui)|[,'’\-])$")
+FOOTNOTE_MARKS = re.compile(r"(?<=\w)(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3})|(?<=\w)\(\d\)")
+TRAILING = " \t;:.,"
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, one character for one (offsets are kept)."""
+    return "".join((unicodedata.normalize("NFKD", c)[:1] or c).lower() for c in text)
+
+
+def clean_label(text: str) -> str:
+    """A label as stored: footnote markers out, whitespace collapsed, trailing punctuation off."""
+    text = FOOTNOTE_MARKS.sub("", text)
+    return re.sub(r"\s+", " ", text).strip().rstrip(TRAILING).strip()
+
+
+@dataclass
+class Item:
+    """A structural line: what kind of line it is, its printed code and its label."""
+
+    kind: tuple
+    code: str | None
+    label: str
+    line: Line
+    keyword: str | None = None
+    ordinal: int | None = None
+    header: bool = False
+    """A keyword line without label (« Objectifs opérationnels : »): it announces a list, it is not a node."""
+
+
+@dataclass
+class Node:
+    """A node of the tree being built."""
+
+    label: str
+    code: str | None
+    kind: tuple
+    line: int
+    level_name: str = ""
+    description: list[str] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = None
+    local: str | None = None
+    """The code as printed for this node alone (« A », « 2 »), before the parents' codes are added."""
+
+    def key(self) -> str:
+        """The label compared between the two passes of a contract (case, accents, quotes, articles)."""
+        text = re.sub(r"[’']", "'", fold(self.label))
+        return re.sub(r"^(?:l'|la |le |les )", "", re.sub(r"\s+", " ", text)).strip()
+
+
+def classify(line: Line) -> Item | None:
+    """The structural item a line is, or None for running text."""
+    text = line.text
+    if not text:
+        return None
+    bullet = BULLET.match(text)
+    body = bullet.group("label") if bullet else text
+    keyword = KEYWORD_LINE.match(fold(body))
+    if keyword and (keyword.group("ord") or keyword.group("code") or keyword.group("sep")):
+        kw = KEYWORDS[re.sub(r"s?\s+", " ", keyword.group("kw").rstrip("s") if keyword.group("kw").endswith(
+            ("ifs", "els")) else keyword.group("kw"))]
+        code = keyword.group("code")
+        code = code.upper() if code and not code[0].isdigit() else code
+        label = body[keyword.start("label"):]
+        ordinal = ORDINALS[keyword.group("ord")] if keyword.group("ord") else None
+        if not code and not ordinal and keyword.group("sep") not in (":", "–", "—", "-"):
+            return None
+        return Item(("kw", kw), code, label, line, keyword=kw, ordinal=ordinal,
+                    header=not label.strip() and not code and not ordinal)
+    if bullet:
+        glyph = GLYPHS.get(bullet.group("glyph"), "dot")
+        return Item(("bullet", glyph, line.indent // 3), None, body, line)
+    dotted = DOTTED.match(text)
+    if dotted:
+        return Item(("dotted", dotted.group("code").count(".")), dotted.group("code"), dotted.group("label"), line)
+    numbered = NUMBERED.match(text)
+    if numbered:
+        code = numbered.group("code")
+        style = "arabic" if code.isdigit() else "roman" if (set(code) <= set("IVX") and code != "I") or code in (
+            "I", "II", "III", "IV") else "letter"
+        return Item(("num", style, numbered.group("sep"), line.indent // 3), code, numbered.group("label"), line)
+    return None
+
+
+def is_heading(lines: list[Line], i: int, width: int = 0) -> bool:
+    """A plain line that looks like a heading: short, capitalised, not a sentence, set apart from a paragraph
+    (a line as wide as the page followed by more text is a wrapped paragraph, not a heading)."""
+    text = lines[i].text
+    words = text.split()
+    if not text or not 1 <= len(words) <= 16 or text[-1] in ".;,:" or not (text[0].isupper() or text[0].isdigit()):
+        return False
+    following = lines[i + 1] if i + 1 < len(lines) else None
+    if following is not None and following.text and classify(following) is None and (
+            following.text[:1].islower() or (width and len(text) >= 0.8 * width)):
+        return False
+    before = next((line for line in reversed(lines[:i]) if line.text), None)
+    return (before is None or lines[i - 1].text == "" or lines[i].after_break or before.text[-1] in ".:;!?"
+            or classify(before) is not None)
+
+
+def splits_dash(label: str) -> tuple[str, str]:
+    """« Thématique — sous-domaines », « Titre – sous-titre » or « Thématique (sous-domaines) »: label and
+    description."""
+    dash = re.search(r"\s[–—]\s|\s-\s", label)
+    if dash:
+        return label[:dash.start()], label[dash.end():]
+    paren = re.match(r"^([^()]{3,}?)\s*\(([^()]+)\)\s*$", label)
+    if paren:
+        return paren.group(1), paren.group(2)
+    return label, ""
+
+
+def infinitive_share(labels: list[str]) -> float:
+    """Share of labels that start like an objective: an infinitive (« Favoriser », « Développer »…)."""
+    if not labels:
+        return 0.0
+    return sum(looks_like_objective(label) for label in labels) / len(labels)
+
+
+NOT_VERBS = {"quartier", "dossier", "premier", "dernier", "metier", "chantier", "atelier", "foyer", "centre", "cadre",
+             "entre", "autre", "notre", "votre", "ordre", "titre", "nombre", "membre", "offre", "livre", "lettre",
+             "hiver", "janvier", "fevrier", "particulier", "entier", "chiffre", "public", "espace", "pilier",
+             "collectivite", "comite", "conseil", "service", "registre", "filiere", "matiere", "frontiere",
+             "maire", "prefet", "directeur", "president", "partenaire", "secretaire", "bailleur"}
+
+
+def looks_like_objective(label: str) -> bool:
+    """Whether a label starts with an infinitive verb."""
+    words = re.findall(r"[a-zœæ'’\-]+", fold(label))
+    if not words:
+        return False
+    word = words[0].split("'")[-1].split("’")[-1]
+    return len(word) >= 4 and word not in NOT_VERBS and word.endswith(("er", "ir", "re", "oir"))
+
+
+@dataclass
+class Outline:
+    """What ``build`` found: the top nodes, the transversal concerns, and notes for the user."""
+
+    roots: list[Node]
+    transversal: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+LEVEL_NAMES = {"axe": "axe", "pilier": "pilier", "enjeu": "enjeu", "ambition": "ambition", "priorite": "priorité",
+               "fiche": "fiche thématique", "thematique": "thématique", "volet": "volet", "defi": "défi",
+               "chantier": "chantier", "orientation": "orientation", "objectif strategique": "objectif stratégique",
+               "objectif operationnel": "objectif opérationnel", "objectif general": "objectif général",
+               "objectif specifique": "objectif spécifique", "objectif": "objectif", "sous-objectif": "sous-objectif"}
+
+
+def _joined(parent: Node | None, local: str) -> str:
+    """A node's full code: a dotted code as printed; a rank (« A », « 2 ») after its parent's code."""
+    if "." in local or parent is None or not parent.code:
+        return local
+    joiner = "." if re.fullmatch(r"[\d.]+", parent.code) and local.isdigit() else "-"
+    return f"{parent.code}{joiner}{local}"
+
+
+class Builder:
+    """Nests structural items into a tree (see the module's docstring)."""
+
+    def __init__(self, lines: list[Line], mode: str) -> None:
+        self.lines, self.mode = lines, mode
+        lengths = sorted(len(line.text) + line.indent for line in lines if line.text)
+        self.width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+        self.roots: list[Node] = []
+        self.transversal: list[str] = []
+        self.stack: list[tuple[int, Node]] = []
+        self.ranks: dict[tuple, int] = {}
+        self.started = self.stopped = False
+        self.list_ok = mode == "lists"
+        self.skip_indent: int | None = None
+        self.transversal_indent: int | None = None
+        self.last: Node | None = None
+        self.blank = False
+        self.top_list = False
+        self.transversal_started = False
+        self.implicit_indent: int | None = None
+        """After « Objectifs opérationnels : », the indentation under which lines are items without bullets
+        (symbol-font bullets lost by PDF text exports)."""
+        self.notes: list[str] = []
+
+    # -- nesting -------------------------------------------------------------------------------------
+    def rank(self, kind: tuple) -> int:
+        return self.ranks.setdefault(kind, len(self.ranks))
+
+    def push(self, kind: tuple, label: str, local: str | None, line: Line, level_name: str) -> Node:
+        rank = self.rank(kind)
+        while self.stack and self.stack[-1][0] >= rank:
+            self.stack.pop()
+        parent = self.stack[-1][1] if self.stack else None
+        if local is None:  # a node printed again without number (the detail pass of a two-pass contract)
+            node = Node(clean_label(label), None, kind, line.number, level_name)
+            same = [n for n in (parent.children if parent else self.roots) if n.kind == kind and n.key() == node.key()]
+            if same:
+                self.stack.append((rank, same[0]))
+                self.last = same[0]
+                return same[0]
+        node = Node(label, _joined(parent, local) if local else None, kind, line.number, level_name, parent=parent,
+                    local=local)
+        (parent.children if parent else self.roots).append(node)
+        self.stack.append((rank, node))
+        self.last = node
+        return node
+
+    def reuse(self, line: Line) -> bool:
+        """A plain heading that repeats a node of the first pass: go back to it."""
+        key = Node(clean_label(line.text), None, (), 0).key()
+        for rank, node in self._all_ranked():
+            if node.key() == key:
+                while self.stack and self.stack[-1][0] >= rank:
+                    self.stack.pop()
+                self.stack.append((rank, node))
+                self.last, self.list_ok, self.skip_indent = node, True, None
+                return True
+        return False
+
+    def _all_ranked(self):
+        def walk(nodes: list[Node]):
+            for node in nodes:
+                yield self.ranks.get(node.kind, 0), node
+                yield from walk(node.children)
+        return walk(self.roots)
+
+    # -- reading -------------------------------------------------------------------------------------
+    def run(self) -> Outline:
+        for i, line in enumerate(self.lines):
+            if not line.text:
+                self.blank = True
+                self.implicit_indent = None
+                continue
+            self.read(i, line)
+            self.blank = False
+        return Outline(self.roots, self.transversal, self.notes)
+
+    def read(self, i: int, line: Line) -> None:
+        folded = fold(line.text)
+        item = classify(line)
+        if item is not None and item.kind[0] in ("num", "dotted") and (
+                item.label.isupper() or TRANSVERSAL.search(fold(item.label)) or (
+                    len(item.label.split()) <= 8 and any(w in fold(item.label) for w in STOP_WORDS))):
+            item = None  # a numbered section of the document (« 4. LES AXES TRANSVERSAUX », « 5. Gouvernance »)
+        if self.transversal_indent is not None:
+            if self.collect_transversal(i, line, item):
+                return
+        if item is None or (item.kind[0] == "dotted" and self.mode == "lists"):
+            self.read_plain(i, line, folded)
+            return
+        if item.kind[0] == "kw":
+            self.read_keyword(item)
+            return
+        self.read_list_item(item)
+
+    def collect_transversal(self, i: int, line: Line, item: Item | None) -> bool:
+        if (item is not None and item.kind[0] == "kw") or SECTION.match(line.text) or (
+                self.blank and item is None and line.indent <= self.transversal_indent and self.transversal_started):
+            self.transversal_indent = None
+            return False
+        if item is None and not self.transversal_started and line.indent <= self.transversal_indent:
+            return True  # the announcing sentence goes on
+        self.transversal_started = True
+        label = item.label if item is not None else line.text
+        if item is None and self.transversal and line.text[:1].islower() and not self.blank and line.indent > (
+                self.transversal_indent or 0) + 2:
+            self.transversal[-1] += " " + line.text  # a wrapped item
+        elif label and (item is not None or line.indent > self.transversal_indent or line.text[0].islower()):
+            self.transversal.append(label)
+        else:
+            self.transversal_indent = None
+            return False
+        return True
+
+    def read_keyword(self, item: Item) -> None:
+        if self.stopped:
+            return
+        self.started, self.skip_indent = True, None
+        if item.header:
+            self.list_ok, self.implicit_indent = True, item.line.indent
+            return
+        local = str(item.ordinal) if item.ordinal else item.code
+        if local and self.ranks.get(item.kind) == 0 and item.ordinal is None and item.keyword in ("axe", "pilier"):
+            pass
+        node = self.push(item.kind, item.label, local, item.line, LEVEL_NAMES[item.keyword])
+        self.list_ok = True
+        if not node.label.strip():
+            node.label = ""
+
+    def read_list_item(self, item: Item) -> None:
+        if self.stopped or not self.started or not self.list_ok:
+            return
+        if self.skip_indent is not None:
+            if item.line.indent > self.skip_indent or (item.line.indent == self.skip_indent and not self.blank):
+                return
+            self.skip_indent = None
+        label = item.label
+        if not label[:1].isupper() and not label[:1].isdigit():
+            return  # a lower-case list item is the end of a sentence, not an objective
+        if item.kind[0] == "dotted":
+            parent_code = self.stack[-1][1].code if self.stack else None
+            if not parent_code or not item.code.startswith(parent_code + "."):
+                return
+        local = item.code if item.kind[0] in ("num", "dotted") else None
+        if self.top_list:
+            self.stack = []
+        self.push(item.kind, label, local, item.line, "thème" if self.top_list else "objectif")
+
+    def read_plain(self, i: int, line: Line, folded: str) -> None:
+        text = line.text
+        if self.implicit_indent is not None and line.indent > self.implicit_indent and text[:1].isupper():
+            self.read_list_item(Item(("bullet", "none", line.indent // 3), None, text, line))
+            return
+        section = bool(SECTION.match(text)) or (text.isupper() and len(text.split()) <= 12) or bool(
+            NUMBERED.match(text) or DOTTED.match(text))
+        heading = is_heading(self.lines, i, self.width)
+        if (section or heading) and any(w in folded for w in STOP_WORDS) and self._has_objectives():
+            self.stopped, self.stack, self.last = True, [], None
+        if TRANSVERSAL.search(folded) and (section or heading or self._announces(i)) and self._list_follows(i):
+            self.transversal_indent, self.transversal_started = line.indent, False
+            self.last = None
+            return
+        if self.stopped:
+            return
+        if self.continues(line):
+            self.last.label = f"{self.last.label} {text}".strip()
+            return
+        if NOT_OBJECTIVES.match(folded.lstrip("- ")):
+            self.skip_indent, self.last = line.indent, None
+            return
+        if text.endswith(":"):
+            self.top_list = self.mode == "lists" and bool(TOP_HEADERS.search(folded)) and not self._has_objectives()
+            announces = self.top_list or bool(OBJECTIVE_HEADERS.search(folded)) or (
+                self.mode == "lists" and not self.started)
+            self.list_ok = self.list_ok or announces
+            self.skip_indent = None if announces else line.indent
+            self.implicit_indent = line.indent if announces else None
+            self.last = None
+            if self.top_list:
+                self.started = True
+            return
+        if (heading or section) and self.started and self.reuse(line):
+            return
+        if self.mode == "lists" and heading and not section and self._list_follows(i):
+            self.started, self.skip_indent, self.list_ok, self.top_list = True, None, True, False
+            self.stack = []
+            self.push(("heading",), text, None, line, "thème")
+            return
+        if section:
+            self.last, self.skip_indent = None, None
+            if self.mode == "lists":
+                self.stack = []
+            if self.mode == "keywords" and self.started:
+                self.list_ok = bool(OBJECTIVE_HEADERS.search(folded))
+            return
+        if self.last is not None and self.started:
+            self.last.description.append(text)
+
+    def _announces(self, i: int) -> bool:
+        """Whether the sentence of a line ends with a colon within three lines (it announces a list)."""
+        for line in self.lines[i:i + 3]:
+            if not line.text:
+                return False
+            if line.text.endswith(":"):
+                return True
+        return False
+
+    def _has_objectives(self) -> bool:
+        return any(node.children for node in self.roots)
+
+    def continues(self, line: Line) -> bool:
+        """Whether a plain line continues the label of the last node (wrapped, or cut by a page break)."""
+        last = self.last
+        if last is None or (self.blank and not line.after_break):
+            return False
+        if not last.label.strip():
+            return True  # « ENJEU 3 » with its title on the next line
+        if last.description:
+            return False
+        return line.text[:1].islower() or bool(DANGLING.search(fold(last.label.rstrip())))
+
+    def _list_follows(self, i: int) -> bool:
+        """Whether list items follow a line, before the next heading (within a few lines)."""
+        seen = 0
+        for line in self.lines[i + 1:]:
+            if not line.text:
+                continue
+            seen += 1
+            item = classify(line)
+            if item is not None and item.kind[0] in ("bullet", "num"):
+                return True
+            if item is not None or seen > 8:
+                return False
+            if self.transversal_indent is None and line.indent > self.lines[i].indent and line.text[:1].islower():
+                return True
+        return False
+
+
+def build(lines: list[Line], mode: str) -> Outline:
+    """The outline of cleaned lines, read as headings named by keywords (``keywords``) or as plain headings
+    over lists (``lists``)."""
+    outline = Builder(lines, mode).run()
+    for root in outline.roots:
+        _finish(root, top=True, mode=mode)
+    outline.roots = [r for r in outline.roots if r.label and (r.children or mode == "keywords")]
+    if mode == "lists":  # lists of places, partners or signatories are not objectives
+        outline.roots = [r for r in outline.roots if infinitive_share(_leaf_labels(r)) >= 0.4]
+    outline.transversal = [transversal_label(t) for t in outline.transversal if clean_label(t)]
+    return outline
+
+
+def transversal_label(text: str) -> str:
+    """A transversal concern without the explanation that may follow it (« La jeunesse, qui représente… »)."""
+    cut = re.search(r",\s+(?:qui|dont|afin)\b|\s:\s|\s[–—]\s", text)
+    return clean_label(text[:cut.start()] if cut else text)
+
+
+def _finish(node: Node, top: bool, mode: str) -> None:
+    """Clean labels, split « Thème : a ; b » lists and « Titre – sous-titre » headings."""
+    node.label = clean_label(node.label)
+    if (top and mode == "lists") or (node.kind[:1] == ("num",) and node.parent is None):
+        label, description = splits_dash(node.label)
+        if description:
+            node.label, node.description = clean_label(label), [description, *node.description]
+    if not node.children and node.kind[:1] == ("bullet",):
+        colon = re.match(r"^(?P<head>[^:;]{2,60}?)\s:\s(?P<tail>.+)$", node.label)
+        if colon:
+            tail = colon.group("tail")
+            parts = [clean_label(p) for p in tail.split(";") if clean_label(p)]
+            if len(parts) > 1 or (len(colon.group("head").split()) <= 4 and looks_like_objective(tail)):
+                node.label = clean_label(colon.group("head"))
+                node.children = [Node(p, None, ("part",), node.line, "objectif", parent=node) for p in parts]
+    for child in node.children:
+        _finish(child, top=False, mode=mode)
+    node.children = [c for c in node.children if c.label]
+
+
+SLUG_STOP = {"le", "la", "les", "l", "de", "des", "du", "d", "et", "a", "au", "aux", "en", "pour", "un", "une",
+             "dans", "sur", "par", "avec", "ou", "leur", "leurs", "son", "sa", "ses", "qui", "que", "notamment"}
+
+
+def slug(label: str, taken: set[str], words: int = 4) -> str:
+    """A stable code for a node printed without one: the first significant words of its label
+    (« Favoriser l'accès aux soins » → ``favoriser-acces-soins``), made unique with ``-2``, ``-3``…"""
+    found = [w for w in re.split(r"[^a-z0-9]+", fold(label)) if w and w not in SLUG_STOP]
+    base = "-".join(found[:words])[:48].strip("-") or "objectif"
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}-{n}", n + 1
+    taken.add(code)
+    return code
+
+
+def to_taxonomy(outline: Outline, name: str, source: str, text: str, layout: str):
+    """The ``Taxonomy`` of an outline: printed codes kept (a code printed twice gets ``-bis``), codes generated
+    for nodes printed without one, the transversal concerns as their own family."""
+    import hashlib
+
+    from cvclassify.taxonomy.tree import Objective, Taxonomy
+
+    objectives: list[Objective] = []
+    taken: set[str] = set()
+    warnings = list(outline.notes)
+
+    def add(node: Node, parent: str | None) -> None:
+        if node.code:
+            ident = node.code
+            while ident in taken:
+                ident += "-bis"
+            if ident != node.code:
+                warnings.append(f"Ligne {node.line} : le code {node.code} est imprimé deux fois ; le second objectif "
+                                f"est gardé sous l'identifiant {ident}.")
+            taken.add(ident)
+        else:
+            ident = slug(node.label, taken)
+        objectives.append(Objective(id=ident, code=node.code or "", level=node.level_name or "objectif",
+                                    label=node.label, parent=parent,
+                                    description=clean_label(" ".join(node.description)) if node.description else ""))
+        for child in node.children:
+            add(child, ident)
+
+    for root in outline.roots:
+        add(root, None)
+    for label in outline.transversal:
+        objectives.append(Objective(id=slug(label, taken), code="", level="préoccupation transversale", label=label,
+                                    transversal=True))
+    return Taxonomy(name=name, objectives=objectives, source=source,
+                    source_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                    warnings=[f"Disposition lue : {layout}.", *warnings])
+
+
+def _leaf_labels(node: Node) -> list[str]:
+    if not node.children:
+        return [node.label]
+    return [label for child in node.children for label in _leaf_labels(child)]

@@ -1,0 +1,130 @@
+"""Page furniture of contract texts, removed before any layout parser reads them.
+
+Text exports of real contracts (PDF, DOCX, ODT) carry what is not the document: running headers and footers
+repeated on every page, page numbers, form feeds, footnotes, tables of contents with dot leaders. ``clean``
+drops them and returns the lines that remain, each with its indentation and whether a page break preceded it
+(a label may continue across it).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+SPACES = re.compile(r"[\u00a0\u202f\u2007\u2009\u200a]")
+PRIVATE_BULLETS = re.compile(r"[\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf0e0\uf06e\uf0a8]")
+PAGE_NUMBER = re.compile(
+    r"^\s*(?:(?:page|p\.)\s*\d+(?:\s*(?:/|sur|de)\s*\d+)?|[-–—]?\s*\d{1,3}\s*[-–—]?|\d{1,3}\s*/\s*\d{1,3})\s*$",
+    re.IGNORECASE)
+PAGE_NUMBER_END = re.compile(r"(?:page|p\.)\s*\d+\s*(?:/|sur|de)\s*\d+\s*$", re.IGNORECASE)
+TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\s?\.){4,})\s*\d+\s*$|\t\s*\d{1,3}\s*$")
+SUPERSCRIPT_NOTE = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*\S")
+STAR_NOTE = re.compile(r"^\s*\*{1,3}\s*[A-ZÉÈÀ]")
+STAR_MARK = re.compile(r"\w\*{1,3}(?=[\s.,;:)]|$)")
+HEADING = re.compile(r"^\s*(?:fiche|axe|pilier|enjeu|ambition|priorit|orientation|objectif|chapitre|partie)",
+                     re.IGNORECASE)
+"""A heading that repeats on several pages (« FICHE THÉMATIQUE N°2 ») is not a running header."""
+ZONE = 9
+"""Lines at the top and at the bottom of a page where running headers and footers are looked for."""
+
+
+@dataclass
+class Line:
+    """A line of the document that is not page furniture."""
+
+    number: int
+    """1-based line number in the text (for messages)."""
+    indent: int
+    text: str
+    """The line without its indentation, spaces normalised."""
+    after_break: bool = False
+    """A page break (with its furniture) came just before this line."""
+
+
+def normalise(line: str) -> str:
+    """Spaces of every kind as plain spaces, private-use font bullets as « • », tabs expanded."""
+    line = SPACES.sub(" ", line.replace("\r", ""))
+    return PRIVATE_BULLETS.sub("•", line).expandtabs(4).rstrip()
+
+
+def _key(line: str) -> str:
+    """A line reduced for comparison between pages: digits and spaces blurred, case and accents folded."""
+    text = unicodedata.normalize("NFKD", line.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "0", text)).strip()
+
+
+def _pages(raw: list[str]) -> list[list[int]]:
+    """Line indices of each page: split at form feeds, else after page-number lines."""
+    pages: list[list[int]] = [[]]
+    for i, line in enumerate(raw):
+        if "\f" in line and pages[-1]:
+            pages.append([])
+        pages[-1].append(i)
+    if len(pages) > 1:
+        return pages
+    pages = [[]]
+    for i, line in enumerate(raw):
+        pages[-1].append(i)
+        if PAGE_NUMBER.match(line) or PAGE_NUMBER_END.search(line):
+            pages.append([])
+    return [p for p in pages if p]
+
+
+def clean(text: str) -> list[Line]:
+    """The lines of a contract without its page furniture (blank lines kept as empty texts)."""
+    original = text.split("\n")
+    raw = [normalise(line) for line in original]
+    pages = _pages(raw)
+    furniture: set[int] = set()
+    zones: list[list[int]] = []
+    for page in pages:
+        filled = [i for i in page if raw[i].replace("\f", "").strip()]
+        zones.append(sorted(set(filled[:ZONE]) | set(filled[-ZONE:])))
+    seen = Counter(k for zone in zones for k in {_key(raw[i].replace("\f", "")) for i in zone})
+    threshold = max(2, round(0.6 * (len(pages) - 1)))  # every page but the title page, give or take
+    for zone in zones:
+        for i in zone:
+            if len(pages) > 2 and seen[_key(raw[i].replace("\f", ""))] >= threshold and not HEADING.match(raw[i]):
+                furniture.add(i)
+    for i, line in enumerate(raw):
+        if PAGE_NUMBER.match(line.replace("\f", "")) or PAGE_NUMBER_END.search(line):
+            furniture.add(i)
+        elif TOC_LINE.search(original[i].rstrip()):
+            furniture.add(i)
+    _drop_footnotes(raw, furniture)
+    lines: list[Line] = []
+    page_starts = {page[0] for page in pages[1:]}
+    pending_break = False
+    for i, line in enumerate(raw):
+        if i in page_starts:
+            pending_break = True
+        if i in furniture:
+            continue
+        text = line.replace("\f", "")
+        stripped = text.lstrip()
+        lines.append(Line(i + 1, len(text) - len(stripped), stripped, pending_break and bool(stripped)))
+        if stripped:
+            pending_break = False
+    return lines
+
+
+def _drop_footnotes(raw: list[str], furniture: set[int]) -> None:
+    """Footnotes (« ¹ Source : … », or « * … » when a word of the text above carries a star) and their
+    continuation lines, up to the next blank line."""
+    starred = False
+    i = 0
+    while i < len(raw):
+        line = raw[i].replace("\f", "")
+        note = SUPERSCRIPT_NOTE.match(line) or (starred and STAR_NOTE.match(line))
+        if note and i not in furniture:
+            while i < len(raw) and raw[i].replace("\f", "").strip():
+                furniture.add(i)
+                i += 1
+            starred = False
+            continue
+        if i not in furniture and STAR_MARK.search(line):
+            starred = True
+        i += 1
