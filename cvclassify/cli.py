@@ -90,21 +90,62 @@ def friendly(func):
 @taxonomy_app.command("import")
 @friendly
 def taxonomy_import(
-    contract: Annotated[Path, typer.Argument(help="Text of the Contrat de Ville.", exists=True, dir_okay=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the tree (.json or .yaml).")],
-    name: Annotated[str | None, typer.Option(help="Taxonomy name (default: output file stem).")] = None,
+    source: Annotated[Path, typer.Argument(help="The contract (TXT, MD, PDF, DOCX, ODT) or a tree spreadsheet "
+                                           "(XLSX, ODS, CSV) or rows in YAML/JSON.", dir_okay=False)],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the tree (.json or .yaml; "
+                                                 "default: NAME.json in the current folder).")] = None,
+    name: Annotated[str | None, typer.Option(help="Tree name (default: the output's or source's stem).")] = None,
 ) -> None:
-    """Parse a contract's objectives into a stored objective tree."""
-    from cvclassify.taxonomy import parse_contract, save_taxonomy
+    """Read an objective tree from a contract or a spreadsheet, check it and store it."""
+    from cvclassify.taxonomy import save_taxonomy
+    from cvclassify.taxonomy.importing import import_tree
 
-    text = contract.read_text(encoding="utf-8", errors="replace")
-    taxonomy = parse_contract(text, name=name or output.name.split(".")[0], source=contract.name)
-    save_taxonomy(taxonomy, output)
-    counts = {level: len(taxonomy.by_level(level)) for level in ("axis", "strategic", "operational", "leaf")}
-    out.print(f"{output}: {counts['axis']} axes, {counts['strategic']} strategic objectives, "
-              f"{counts['operational']} operational objectives, {counts['leaf']} leaf codes.")
-    for warning in taxonomy.warnings:
-        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    name = name or (output.name.split(".")[0] if output else source.name.split(".")[0])
+    how, tree = import_tree(source, name)
+    output = output or Path(f"{name}.json")
+    save_taxonomy(tree, output)
+    _tree_summary(tree, how)
+    out.print(f"Arbre écrit dans {output}.", highlight=False)
+
+
+@taxonomy_app.command("show")
+@friendly
+def taxonomy_show(
+    source: Annotated[Path, typer.Argument(help="A stored tree, a tree spreadsheet or a contract's text.",
+                                           dir_okay=False)],
+) -> None:
+    """Print the tree a file gives, without writing anything."""
+    from cvclassify.taxonomy.importing import import_tree
+
+    how, tree = import_tree(source)
+    print_tree(tree)
+    _tree_summary(tree, how)
+
+
+@taxonomy_app.command("template")
+@friendly
+def taxonomy_template(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The template to write: .xlsx, .ods or .csv.")],
+) -> None:
+    """Write a tree spreadsheet to fill in (columns and a filled example)."""
+    from cvclassify.taxonomy.spreadsheet import COLUMNS, write_template
+
+    write_template(output)
+    out.print(f"Modèle écrit dans {output} (colonnes : {', '.join(COLUMNS)}). Remplissez-le, puis : "
+              f"cvclassify taxonomy import {output.name}", highlight=False)
+
+
+def _tree_summary(tree, how: str) -> None:
+    from collections import Counter
+
+    from cvclassify.labels import level_name
+
+    levels = Counter(level_name(o.level) for o in tree if not o.transversal)
+    out.print(f"Lu comme : {how}. {len(tree.leaves)} codes à attribuer sur {tree.depth} niveau(x) "
+              f"({', '.join(f'{n} {lvl}' for lvl, n in levels.items())}), "
+              f"{len(tree.transversal)} préoccupation(s) transversale(s).", highlight=False)
+    for warning in tree.warnings:
+        err.print(f"[yellow]note :[/] {escape(warning)}", highlight=False)
 
 
 @app.command("objectives")

@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     # 3 — the model, and measuring it
     ("model", "evaluation.metrics", "evaluation.quality", "evaluation.report"),
     # 4 — making models
-    ("training", "evaluation.evaluate", "evaluation"),
+    ("training", "coldstart", "evaluation.evaluate", "evaluation"),
     # 5 — the service layer
     ("service", "batch"),
     # 6 — the interfaces

@@ -13,6 +13,7 @@ from cvclassify.errors import ModelError
 
 BACKENDS: dict[str, str] = {
     "linear": "cvclassify.backends.linear:LinearBackend",
+    "transfer": "cvclassify.backends.transfer:TransferBackend",
 }
 """Backend name → ``module:class``."""
 

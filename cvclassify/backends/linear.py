@@ -79,12 +79,18 @@ def training_documents(examples: Sequence[Example], tree: Taxonomy, params: Mode
 def fit_pipeline(pipeline: Pipeline, X: Sequence, y: np.ndarray, prune_share: float,
                  weights: Sequence[float] | None = None) -> Pipeline:
     """Fit a pipeline, then set the ``prune_share`` smallest weights to zero (sparse, 10x smaller)."""
-    fit_params = {}
-    if weights is not None and any(w != 1.0 for w in weights):
-        fit_params["classifier__sample_weight"] = np.asarray(weights, dtype=float)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Label .* is present in all training examples")
-        pipeline.fit(X, y, **fit_params)
+        if weights is not None and any(w != 1.0 for w in weights):
+            import sklearn
+
+            with sklearn.config_context(enable_metadata_routing=True):  # routes sample_weight to each learner
+                learner = pipeline.named_steps["classifier"].estimator
+                learner.set_fit_request(sample_weight=True)
+                pipeline.fit(X, y, sample_weight=np.asarray(weights, dtype=float))
+                learner.set_fit_request(sample_weight=None)
+        else:
+            pipeline.fit(X, y)
     estimators = [e for e in pipeline.named_steps["classifier"].estimators_ if hasattr(e, "sparsify")]
     if prune_share > 0 and estimators:
         magnitudes = np.concatenate([np.abs(e.coef_).ravel() for e in estimators])

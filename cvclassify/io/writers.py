@@ -104,9 +104,42 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
     return cell
 
 
+def _write_ods(handle: IO[bytes], columns: list[str], rows: Iterable[dict[str, Any]]) -> int:
+    """One sheet of an OpenDocument spreadsheet (odfpy); numbers stay numbers."""
+    require("odf", "ODS", "écrire")
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    sheet = Table(name="Feuille1")
+
+    def add(values: list[Any]) -> None:
+        row = TableRow()
+        for value in values:
+            if isinstance(value, numbers.Number) and not isinstance(value, bool):
+                cell = TableCell(valuetype="float", value=value)
+                cell.addElement(P(text=str(value)))
+            else:
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text=_csv_cell(value)))
+            row.addElement(cell)
+        sheet.addElement(row)
+
+    add(columns)
+    count = 0
+    for row in rows:
+        add([row.get(column) for column in columns])
+        count += 1
+    document.spreadsheet.addElement(sheet)
+    document.write(handle)
+    return count
+
+
 WRITERS: dict[str, Callable[[IO[bytes], list[str], Iterable[dict[str, Any]]], int]] = {
     ".csv": _write_csv,
     ".xlsx": _write_xlsx,
+    ".ods": _write_ods,
     ".jsonl": _write_jsonl,
     ".ndjson": _write_jsonl,
 }

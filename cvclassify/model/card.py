@@ -31,6 +31,11 @@ class ModelCard:
     """Hash of the held-out split the metrics were measured on (empty: unknown)."""
     decision: dict[str, Any] = field(default_factory=dict)
     """Selection thresholds, auto and objective thresholds, and their out-of-fold figures."""
+    backend: dict[str, Any] = field(default_factory=dict)
+    """The backend's name and what it records of itself."""
+    cold_start: dict[str, Any] = field(default_factory=dict)
+    """For a model made without labelled proposals of its own (« démarrage à froid »): the source project and
+    model it learnt from, and how its scores were calibrated."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelCard:

@@ -226,6 +226,14 @@ class Taxonomy:
         ]
         return Taxonomy(self.name, objectives, self.source, self.source_sha256, list(self.warnings))
 
+    def with_national(self, codes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> Taxonomy:
+        """A copy with national ANCT sous-thèmes (2015-2023, 2024-2030) attached to the given objectives."""
+        for code in codes:
+            self.resolve(code)
+        objectives = [replace(o, anct_2015=codes[o.id][0], anct_2024=codes[o.id][1]) if o.id in codes else o
+                      for o in self.objectives]
+        return Taxonomy(self.name, objectives, self.source, self.source_sha256, list(self.warnings))
+
     def fingerprint(self) -> str:
         """Hash of the tree's content, stored in model cards."""
         blob = json.dumps(self.to_dict()["objectives"], sort_keys=True, ensure_ascii=False)
@@ -274,6 +282,9 @@ def load_taxonomy(name_or_path: str | Path | None = None) -> Taxonomy:
         taxonomy = taxonomy_from_dict(data)
     except (ValueError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise TaxonomyError(f"Taxonomy file {path} is not valid: {exc}") from exc
+    national_file = path.with_name(path.name.split(".")[0] + ".anct.csv")
+    if national_file.exists():
+        taxonomy = taxonomy.with_national(read_national(national_file))
     lexicon_file = path.with_name(path.name.split(".")[0] + ".lexicon.yaml")
     if lexicon_file.exists():
         lexicon = yaml.safe_load(lexicon_file.read_text(encoding="utf-8")) or {}
@@ -327,3 +338,23 @@ def save_taxonomy(taxonomy: Taxonomy, path: str | Path) -> Path:
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     atomic_write_text(path, text)
     return path
+
+
+def read_national(path: Path) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """A ``<tree>.anct.csv`` file: ``code;libellé;anct 2015-2023;anct 2024-2030;justification`` (sous-thèmes
+    separated by « | », most likely first), checked against the nomenclature."""
+    import csv
+
+    from cvclassify.taxonomy.national import check
+
+    found, problems = {}, []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle, delimiter=";"), start=2):
+            codes = tuple(tuple(c.strip() for c in (row.get(column) or "").split("|") if c.strip())
+                          for column in ("anct 2015-2023", "anct 2024-2030"))
+            problems += check("2015", codes[0], f"{path.name}, ligne {line}") + check(
+                "2024", codes[1], f"{path.name}, ligne {line}")
+            found[row["code"].strip()] = codes
+    if problems:
+        raise TaxonomyError("\n".join(problems))
+    return found

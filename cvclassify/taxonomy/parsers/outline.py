@@ -54,6 +54,7 @@ TRANSVERSAL = re.compile(r"transvers|preoccupation")
 NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type)|indicateurs?|partenaires?|pilotes?"
                             r"|publics?|financeurs?|constats?|encadre|les signataires|le contrat (?:est|soutient)"
                             r"|chiffres?\s+cles|source|moyens|territoire|calendrier|beneficiaires)")
+EXAMPLES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type))")
 DANGLING = re.compile(r"(?:\b(?:de|des|du|la|le|les|et|a|au|aux|en|pour|sur|dans|par|avec|ou|un|une|leur|leurs|ses"
                       r"|son|sa|que|qui)|[,'’\-])$")
 FOOTNOTE_MARKS = re.compile(r"(?<=\w)(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3})|(?<=\w)\(\d\)")
@@ -229,6 +230,8 @@ class Builder:
         self.started = self.stopped = False
         self.list_ok = mode == "lists"
         self.skip_indent: int | None = None
+        self.examples_of: Node | None = None
+        """The objective whose « Exemples d'actions » are being read (they describe it; they are not nodes)."""
         self.transversal_indent: int | None = None
         self.last: Node | None = None
         self.blank = False
@@ -349,8 +352,10 @@ class Builder:
             return
         if self.skip_indent is not None:
             if item.line.indent > self.skip_indent or (item.line.indent == self.skip_indent and not self.blank):
+                if self.examples_of is not None:
+                    self.examples_of.description.append(item.label)
                 return
-            self.skip_indent = None
+            self.skip_indent, self.examples_of = None, None
         label = item.label
         if not label[:1].isupper() and not label[:1].isdigit():
             return  # a lower-case list item is the end of a sentence, not an objective
@@ -383,7 +388,15 @@ class Builder:
             self.last.label = f"{self.last.label} {text}".strip()
             return
         if NOT_OBJECTIVES.match(folded.lstrip("- ")):
+            examples = EXAMPLES.match(folded.lstrip("- ")) and self.last is not None
+            self.examples_of = self.last if examples else None
+            if examples:
+                self.last.description.append(text.split(":", 1)[-1].strip())
             self.skip_indent, self.last = line.indent, None
+            return
+        if self.examples_of is not None and self.skip_indent is not None and line.indent >= self.skip_indent and (
+                not self.blank):
+            self.examples_of.description.append(text)  # an example going on over lines
             return
         if text.endswith(":"):
             self.top_list = self.mode == "lists" and bool(TOP_HEADERS.search(folded)) and not self._has_objectives()

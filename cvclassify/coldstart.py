@@ -1,0 +1,88 @@
+"""Cold start: a model for a territory that has a tree and no labelled proposal (« démarrage à froid »).
+
+The transfer backend (``cvclassify.backends.transfer``) learns from another project's labelled proposals and
+model. Its scores are calibrated for what they are — transfer scores on a tree nobody labelled for — with the
+decision layer fitted on two territories the method never trained on (``bench/cold_start.py`` writes
+``cvclassify/data/cold-start-decision.json``); no application is routed ``auto`` until the project has labelled
+proposals of its own.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cvclassify.backends.transfer import TransferBackend
+from cvclassify.corpus import Proposal
+from cvclassify.model.card import ModelCard, library_versions
+from cvclassify.model.classifier import Classifier
+from cvclassify.model.decision import Decider, DecisionLayer
+from cvclassify.model.params import ModelParams
+from cvclassify.projects import new_version_name
+from cvclassify.taxonomy import Taxonomy
+
+DECISION_FILE = Path(__file__).resolve().parent / "data" / "cold-start-decision.json"
+NEVER = 1.01
+"""A route threshold no confidence reaches."""
+COLD_PARAMS = ModelParams(cv_folds=0, dual=True, tol=1e-2)
+
+
+def decision_to_dict(decision: DecisionLayer) -> dict[str, Any]:
+    """A decision layer as JSON-ready data."""
+    d = decision.decider
+    return {"platt": list(decision.platt), "threshold": float(np.median(decision.thresholds)),
+            "decider": None if d is None else {
+                "curves": [[x.tolist(), y.tolist()] for x, y in d.curves], "first": d.first, "other": d.other,
+                "max_selected": d.max_selected, "confidence": list(d.confidence),
+                "objective_confidence": list(d.objective_confidence), "objective_threshold": d.objective_threshold,
+                "short_curves": None if d.short_curves is None else [[x.tolist(), y.tolist()] for x, y in
+                                                                     d.short_curves],
+                "fitted_on": d.fitted_on}}
+
+
+def cold_start_decision(leaves: int, path: Path = DECISION_FILE) -> DecisionLayer:
+    """The decision layer of cold-start models (never ``auto``), or plain Platt scores when none was fitted."""
+    if not path.is_file():
+        return DecisionLayer((1.0, 0.0), np.full(leaves, 0.5))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    raw = data.get("decider")
+    decider = None
+    if raw:
+        curves = [(np.asarray(x), np.asarray(y)) for x, y in raw["curves"]]
+        short = [(np.asarray(x), np.asarray(y)) for x, y in raw["short_curves"]] if raw.get("short_curves") else None
+        decider = Decider(curves, raw["first"], raw["other"], raw["max_selected"], tuple(raw["confidence"]), NEVER,
+                          tuple(raw["objective_confidence"]), raw["objective_threshold"], raw.get("fitted_on", {}),
+                          short)
+    return DecisionLayer(tuple(data["platt"]), np.full(leaves, data.get("threshold", 0.5)), decider)
+
+
+def train_cold_start(tree: Taxonomy, source: Classifier, source_proposals: list[Proposal], *,
+                     source_project: str = "", params: ModelParams | None = None,
+                     decision: DecisionLayer | None = None) -> Classifier:
+    """A model for ``tree`` learnt from a source project's model and proposals (see the module)."""
+    params = replace(params or COLD_PARAMS, backend="transfer")
+    backend = TransferBackend(params, source_backend=source.backend, source_platt=source.decision.platt,
+                              source_proposals=source_proposals)
+    backend.fit([], tree)
+    decision = decision or cold_start_decision(len(tree.leaves))
+    if decision.decider is not None and decision.decider.auto_threshold < NEVER:
+        decision = replace(decision, decider=replace(decision.decider, auto_threshold=NEVER))
+    now = datetime.now(UTC)
+    card = ModelCard(
+        version=new_version_name(now), created=now.isoformat(timespec="seconds"), taxonomy=tree.name,
+        taxonomy_fingerprint=tree.fingerprint(), corpus_fingerprint="", training_proposals=0,
+        training_descriptions=len(tree.leaves) * params.description_copies, params=asdict(params),
+        libraries=library_versions(), calibration={"a": decision.platt[0], "b": decision.platt[1]},
+        decision=decision.card(), backend=backend.describe(),
+        notes="démarrage à froid : aucune proposition étiquetée du territoire ; aucune demande n'est routée « auto ».",
+        cold_start={"source_project": source_project, "source_version": source.card.version,
+                    "source_proposals": len(source_proposals),
+                    "decision": "fitted on two other territories (bench/cold_start.py)" if DECISION_FILE.is_file()
+                    else "Platt scores (no cold-start calibration file)"},
+    )
+    return Classifier(backend, decision, tree, card)

@@ -1,0 +1,240 @@
+"""Objective trees as spreadsheets: the route every team can take to load its contract's tree.
+
+One row per node: ``code`` (optional: generated from the label when empty), ``libellé``, ``code parent``,
+``niveau`` (optional: derived from the depth when empty), ``description``, ``mots-clés`` (separated by « | »
+or « ; »), ``transversal`` (oui/non: a transversal concern, a label of the second family) and the national
+sous-thèmes ``ANCT 2015-2023`` / ``ANCT 2024-2030``. Files are read through the batch readers (XLSX, ODS,
+CSV, JSON Lines) or as YAML/JSON lists of such rows; a stored tree (JSON/YAML with ``schema_version``) loads
+as it is. Every problem is reported with its line, in French, and nothing is built when there is one.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from cvclassify.errors import TaxonomyError
+from cvclassify.taxonomy.tree import Objective, Taxonomy, taxonomy_from_dict
+
+COLUMNS = ("code", "libellé", "code parent", "niveau", "description", "mots-clés", "transversal",
+           "ANCT 2015-2023", "ANCT 2024-2030")
+"""The template's columns, in order."""
+ALIASES = {
+    "code": ("code", "identifiant", "id"),
+    "libellé": ("libellé", "libelle", "label", "intitulé", "intitule", "objectif"),
+    "code parent": ("code parent", "parent", "code du parent"),
+    "niveau": ("niveau", "level", "type"),
+    "description": ("description", "commentaire", "précisions"),
+    "mots-clés": ("mots-clés", "mots clés", "mots-cles", "mots cles", "lexique", "mots"),
+    "transversal": ("transversal", "transversale", "préoccupation transversale"),
+    "ANCT 2015-2023": ("anct 2015-2023", "sous-thème anct 2015-2023", "sous-theme anct 2015-2023", "anct 2015"),
+    "ANCT 2024-2030": ("anct 2024-2030", "sous-thème anct 2024-2030", "sous-theme anct 2024-2030", "anct 2024"),
+}
+DEPTH_NAMES = ("axe", "orientation", "objectif", "action")
+"""Level names by depth when a tree does not name its levels (the ``niveau`` column left empty)."""
+YES = {"oui", "o", "yes", "y", "x", "1", "vrai", "true"}
+EXAMPLE = [
+    {"code": "1", "libellé": "Éducation et réussite éducative", "niveau": "enjeu",
+     "description": "De la petite enfance à l'orientation : réussite scolaire, parentalité, continuité éducative.",
+     "ANCT 2015-2023": "1.1", "ANCT 2024-2030": "1.2"},
+    {"code": "1.1", "libellé": "Conforter le Programme de réussite éducative", "code parent": "1",
+     "niveau": "objectif opérationnel", "mots-clés": "PRE | parcours individualisé | équipe pluridisciplinaire",
+     "ANCT 2015-2023": "1.1", "ANCT 2024-2030": "1.1"},
+    {"code": "1.2", "libellé": "Développer l'accompagnement à la scolarité", "code parent": "1",
+     "niveau": "objectif opérationnel", "mots-clés": "CLAS | aide aux devoirs | accompagnement scolaire",
+     "ANCT 2015-2023": "1.1", "ANCT 2024-2030": "1.2"},
+    {"code": "", "libellé": "Emploi et insertion", "niveau": "enjeu", "ANCT 2015-2023": "2.1", "ANCT 2024-2030": "5.1"},
+    {"code": "", "libellé": "Repérer et accompagner les jeunes sans solution", "code parent": "Emploi et insertion",
+     "mots-clés": "invisibles | NEET | aller vers | CEJ", "ANCT 2015-2023": "2.1", "ANCT 2024-2030": "5.1"},
+    {"code": "", "libellé": "L'égalité entre les femmes et les hommes", "transversal": "oui",
+     "description": "Préoccupation qui s'applique à toutes les actions."},
+]
+"""The filled example of the template: a coded part, an uncoded part (codes generated, parent named by its
+label) and a transversal concern."""
+
+
+def _key(name: str) -> str:
+    text = unicodedata.normalize("NFKD", str(name).casefold())
+    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+
+
+_COLUMN_OF = {_key(alias): column for column, aliases in ALIASES.items() for alias in aliases}
+
+
+def write_template(path: Path) -> Path:
+    """Write the template with its filled example, in the format the extension names (.xlsx, .ods, .csv)."""
+    from cvclassify.io.writers import write_rows
+
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".ods", ".csv"):
+        raise TaxonomyError(f"Le modèle s'écrit en .xlsx, .ods ou .csv, pas « {path.name} ».")
+    write_rows(path, list(COLUMNS), [{c: row.get(c, "") for c in COLUMNS} for row in EXAMPLE])
+    return path
+
+
+def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a tree file (line number as the user sees it, cells by template column)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml", ".json"):
+        return [(n, row) for n, row in enumerate(_structured_rows(path), start=2)]
+    from cvclassify.io.readers import open_table
+
+    table = open_table(path)
+    columns = {c: _COLUMN_OF.get(_key(c)) for c in table.columns}
+    if "libellé" not in columns.values():
+        raise TaxonomyError(f"« {path.name} » n'a pas de colonne « libellé » (colonnes attendues : "
+                            f"{', '.join(COLUMNS)} ; le modèle : `cvclassify taxonomy template -o arbre.xlsx`).")
+    rows = []
+    for row in table.rows:
+        line = int("".join(ch for ch in row.where.rsplit("ligne", 1)[-1] if ch.isdigit()) or row.index + 1)
+        if row.error and not row.values:
+            if "ligne vide" in row.error:
+                continue
+            raise TaxonomyError(f"{row.error}.")
+        rows.append((line, {columns[c]: (v or "").strip() for c, v in row.values.items() if columns.get(c)}))
+    return rows
+
+
+def _structured_rows(path: Path) -> list[dict[str, str]]:
+    import yaml
+
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise TaxonomyError(f"« {path.name} » n'est pas un fichier {path.suffix[1:].upper()} lisible : {exc}") from exc
+    if isinstance(data, Mapping) and "rows" in data:
+        data = data["rows"]
+    if not isinstance(data, list) or not all(isinstance(r, Mapping) for r in data):
+        raise TaxonomyError(f"« {path.name} » doit contenir une liste de lignes (code, libellé, code parent…).")
+    return [{_COLUMN_OF[_key(k)]: "" if v is None else str(v).strip() for k, v in r.items() if _key(k) in _COLUMN_OF}
+            for r in data]
+
+
+def is_stored_tree(path: Path) -> bool:
+    """Whether a JSON/YAML file is a stored tree (with ``schema_version``) rather than rows."""
+    if Path(path).suffix.lower() not in (".json", ".yaml", ".yml"):
+        return False
+    try:
+        import yaml
+
+        text = Path(path).read_text(encoding="utf-8")
+        data = json.loads(text) if Path(path).suffix.lower() == ".json" else yaml.safe_load(text)
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, Mapping) and "schema_version" in data
+
+
+def tree_from_rows(rows: Iterable[tuple[int, Mapping[str, str]]], name: str, source: str = "") -> Taxonomy:
+    """A tree from spreadsheet rows; ``TaxonomyError`` listing every problem (with its line) otherwise."""
+    from cvclassify.taxonomy.parsers.outline import slug
+
+    rows = [(line, dict(row)) for line, row in rows if any((v or "").strip() for v in row.values())]
+    errors: list[str] = []
+    if not rows:
+        raise TaxonomyError("Le fichier ne contient aucune ligne d'objectif.")
+    taken = {row.get("code", "") for _, row in rows if row.get("code")}
+    ids: dict[int, str] = {}
+    by_code: dict[str, int] = {}
+    by_label: dict[str, list[int]] = {}
+    for line, row in rows:
+        label = row.get("libellé", "")
+        if not label:
+            errors.append(f"ligne {line} : le libellé est vide.")
+            continue
+        code = row.get("code", "")
+        if code:
+            if code in by_code:
+                errors.append(f"ligne {line} : le code « {code} » est déjà celui de la ligne {by_code[code]}.")
+                continue
+            by_code[code] = line
+        ids[line] = code or slug(label, taken)
+        by_label.setdefault(_key(label), []).append(line)
+    id_of_label = {k: ids[lines[0]] for k, lines in by_label.items() if len(lines) == 1 and lines[0] in ids}
+    parents: dict[int, str | None] = {}
+    known = set(ids.values())
+    for line, row in rows:
+        if line not in ids:
+            continue
+        wanted = row.get("code parent", "")
+        if not wanted:
+            parents[line] = None
+        elif wanted in known:
+            parents[line] = wanted
+        elif _key(wanted) in id_of_label:
+            parents[line] = id_of_label[_key(wanted)]
+        else:
+            errors.append(f"ligne {line} : le code parent « {wanted} » ne correspond à aucune ligne du fichier.")
+    parent_of = {ids[line]: parent for line, parent in parents.items()}
+    line_of = {ident: line for line, ident in ids.items()}
+    for ident in parent_of:
+        seen, node = {ident}, parent_of[ident]
+        while node is not None:
+            if node in seen:
+                errors.append(f"ligne {line_of[ident]} : la chaîne des parents boucle (« {ident} » est son propre "
+                              "ancêtre).")
+                break
+            seen.add(node)
+            node = parent_of.get(node)
+    has_children = {p for p in parent_of.values() if p}
+    for lines in by_label.values():
+        leaves = [line for line in lines if line in ids and ids[line] not in has_children]
+        where = {parents.get(line) for line in leaves}
+        if len(leaves) > 1 and len(where) > 1:
+            errors.append(f"ligne {leaves[1]} : l'objectif « {dict(rows)[leaves[1]]['libellé']} » figure aussi ligne "
+                          f"{leaves[0]} sous un autre parent ; un objectif n'est qu'à un endroit de l'arbre (précisez "
+                          "les libellés ou gardez une seule ligne).")
+    for line, row in rows:
+        if line in ids and row.get("transversal", "").casefold() in YES and (parents.get(line) or ids[line]
+                                                                              in has_children):
+            errors.append(f"ligne {line} : une préoccupation transversale ne se place pas dans l'arbre (ni parent, "
+                          "ni enfants).")
+    if errors:
+        raise TaxonomyError("L'arbre n'est pas valide ; rien n'a été écrit.\n" + "\n".join(f"- {e}" for e in errors))
+
+    def depth(ident: str) -> int:
+        n, node = 0, parent_of.get(ident)
+        while node is not None:
+            n, node = n + 1, parent_of.get(node)
+        return n
+
+    objectives = []
+    for line, row in rows:
+        ident = ids[line]
+        transversal = row.get("transversal", "").casefold() in YES
+        level = row.get("niveau") or ("préoccupation transversale" if transversal
+                                      else DEPTH_NAMES[min(depth(ident), len(DEPTH_NAMES) - 1)])
+        objectives.append(Objective(
+            id=ident, code=row.get("code", ""), level=level, label=row["libellé"], parent=parents[line],
+            description=row.get("description", ""), lexicon=_terms(row.get("mots-clés", "")), transversal=transversal,
+            anct_2015=_terms(row.get("ANCT 2015-2023", "")), anct_2024=_terms(row.get("ANCT 2024-2030", ""))))
+    return Taxonomy(name=name, objectives=objectives, source=source)
+
+
+def _terms(cell: str) -> tuple[str, ...]:
+    separator = "|" if "|" in cell else ";"
+    return tuple(t.strip() for t in cell.split(separator) if t.strip())
+
+
+def read_tree(path: Path, name: str) -> Taxonomy:
+    """A tree from a spreadsheet or row file (see the module), or a stored tree."""
+    path = Path(path)
+    if is_stored_tree(path):
+        import yaml
+
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        return taxonomy_from_dict(data)
+    return tree_from_rows(read_rows(path), name, source=path.name)
+
+
+def tree_rows(tree: Taxonomy) -> list[dict[str, Any]]:
+    """A tree as template rows (to edit it in a spreadsheet)."""
+    return [{"code": o.code or (o.id if not o.code and o.id else ""), "libellé": o.label,
+             "code parent": o.parent or "", "niveau": o.level, "description": o.description,
+             "mots-clés": " | ".join(o.lexicon), "transversal": "oui" if o.transversal else "non",
+             "ANCT 2015-2023": " | ".join(o.anct_2015), "ANCT 2024-2030": " | ".join(o.anct_2024)} for o in tree]
