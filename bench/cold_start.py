@@ -159,14 +159,14 @@ def main() -> None:
 
 
 def _decision(fitted, tree):
-    platt, margins, y, words = fitted
-    from cvclassify.model.calibration import platt as platt_scores
+    """The decision layer of cold-start scores (never ``auto``), with one selection threshold for every code."""
     from cvclassify.training import ModelParams
 
-    base = platt_scores(margins, platt)
+    platt, margins, y, words = fitted
     layer = fit_decision(margins, y, _flat(y.shape[1]), words, ModelParams())
+    decider = replace(layer.decider, auto_threshold=1.01) if layer.decider else None
     return replace(layer, platt=platt, thresholds=np.full(len(tree.leaves), float(np.median(layer.thresholds))),
-                   decider=replace(layer.decider, auto_threshold=1.01) if layer.decider else None) if base.size else layer
+                   decider=decider)
 
 
 def _flat(width):
