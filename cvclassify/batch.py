@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -25,7 +25,7 @@ from cvclassify.io.columns import ColumnMapping, RowInput, iter_rows, map_column
 from cvclassify.io.readers import Row
 from cvclassify.labels import RowStatus
 from cvclassify.model.classifier import Classifier
-from cvclassify.render import JSON_COLUMNS, flat_row, json_row, record, result_columns
+from cvclassify.render import EXTRA_COLUMNS, JSON_COLUMNS, also_columns, flat_row, json_row, record, result_columns
 from cvclassify.service.classify import Options, classify_rows
 
 CHUNK_ROWS = 256
@@ -47,6 +47,8 @@ class BatchSummary:
     """How the input was read: encoding, delimiter, sheets, the columns used (French)."""
     codes: Counter = field(default_factory=Counter)
     axes: Counter = field(default_factory=Counter)
+    agreement: tuple[int, int] = (0, 0)
+    """Rows whose first code's ANCT sous-thème agrees with the input's, and rows where the input gives one."""
 
     def add(self, rec: dict[str, Any]) -> None:
         """Count one row's record (``render.record``)."""
@@ -56,6 +58,8 @@ class BatchSummary:
             return
         self.classified += 1
         self.to_review += rec["status"] == RowStatus.TO_CHECK
+        if rec.get("agreement") is not None:
+            self.agreement = (self.agreement[0] + bool(rec["agreement"]), self.agreement[1] + 1)
         if rec["suggestions"]:
             self.codes[rec["suggestions"][0]["code"]] += 1
             self.axes[rec["suggestions"][0]["axis"]["code"]] += 1
@@ -64,13 +68,57 @@ class BatchSummary:
         """The summary as JSON (the one line printed in pipelines)."""
         return {"rows": self.rows, "classified": self.classified, "errors": self.errors,
                 "to_review": self.to_review, "resumed": self.resumed, "notes": self.notes,
-                "codes": dict(self.codes.most_common()), "axes": dict(sorted(self.axes.items()))}
+                "codes": dict(self.codes.most_common()), "axes": dict(sorted(self.axes.items())),
+                "anct_agreement": list(self.agreement)}
 
 
-def classify_records(classifier: Classifier, rows: Sequence[RowInput], options: Options) -> list[dict[str, Any]]:
-    """The journal records of rows (``render.record``), each with its input cells under ``input``."""
-    return [{**record(result), "input": row.values}
-            for row, result in zip(rows, classify_rows(classifier, rows, options), strict=True)]
+def classify_records(classifier: Classifier, rows: Sequence[RowInput], options: Options,
+                     also: Mapping[str, Classifier] | None = None,
+                     national_column: str | None = None) -> list[dict[str, Any]]:
+    """The journal records of rows (``render.record``), each with its input cells under ``input``; with ``also``,
+    each other project's coding under ``also``; with an input column of ANCT sous-thèmes, whether the first
+    code's sous-thème agrees with it."""
+    records = [{**record(result), "input": row.values}
+               for row, result in zip(rows, classify_rows(classifier, rows, options), strict=True)]
+    for name, model in (also or {}).items():
+        for rec, result in zip(records, classify_rows(model, rows, options), strict=True):
+            rec.setdefault("also", {})[name] = {k: v for k, v in record(result).items()
+                                                if k in ("suggestions", "selected", "decision")}
+    if national_column:
+        for rec in records:
+            rec["agreement"] = national_agreement(rec["input"].get(national_column, ""), rec.get("national"))
+    return records
+
+
+NATIONAL_HEADERS = {"sousthemes", "soustheme", "sousthemesanct", "soustheme1"}
+"""Input headers holding the ANCT sous-thème of each row (« Sous-thèmes » of the national export)."""
+
+
+def national_column(columns: Sequence[str]) -> str | None:
+    """The input column of ANCT sous-thèmes, if the file has one."""
+    import unicodedata
+
+    def key(name: str) -> str:
+        text = unicodedata.normalize("NFKD", name.casefold())
+        return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+
+    return next((c for c in columns if key(c) in NATIONAL_HEADERS), None)
+
+
+def national_agreement(cell: str, suggested: Mapping[str, str] | None) -> bool | None:
+    """Whether a row's own sous-thème (a code « 1.5 », « 1.5 - Lien social… » or a label) is the first code's."""
+    import re
+
+    from cvclassify.analysis import fold
+    from cvclassify.taxonomy.national import nomenclature
+
+    if not cell.strip() or not suggested:
+        return None
+    codes = set(re.findall(r"\b\d\.\d[ab]?\b", cell))
+    if not codes:
+        wanted = fold(cell)
+        codes = {t.code for t in nomenclature().values() if t.level == "sous_theme" and fold(t.label) in wanted}
+    return bool(codes & set(suggested.values())) if codes else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,8 +185,10 @@ def run_batch(
     model_dir: Path | None = None,
     on_chunk: Callable[[int], None] = lambda n: None,
     on_start: Callable[[list[str]], None] = lambda notes: None,
+    also: Mapping[str, Classifier] | None = None,
 ) -> BatchSummary:
-    """Classify every row of ``input_path`` into ``output`` (CSV, XLSX or JSON Lines by extension)."""
+    """Classify every row of ``input_path`` into ``output`` (CSV, XLSX or JSON Lines by extension); ``also``
+    writes other projects' codings beside (e.g. the 2024-2030 terms of an archive coded in 2015-2020)."""
     from cvclassify.io.readers import open_table
     from cvclassify.io.writers import check_output_path
 
@@ -147,8 +197,13 @@ def run_batch(
     table = open_table(input_path, sheet=sheet)
     mapping = map_columns(table.columns, list(text_cols) if text_cols else None, id_col)
     summary = BatchSummary(notes=[*table.notes, mapping.describe()])
+    anct = national_column(table.columns)
+    if anct:
+        summary.notes.append(f"sous-thèmes ANCT du fichier lus dans « {anct} » : l'accord avec le premier code est "
+                             "mesuré (colonne cv_accord_anct)")
     on_start(summary.notes)
-    header = _fingerprint(input_path, classifier.card.version, options, mapping)
+    header = {**_fingerprint(input_path, classifier.card.version, options, mapping),
+              "also": {name: model.card.version for name, model in (also or {}).items()}}
     journal = journal_path(output)
     skip = _read_journal(journal, header) if resume else 0
     if skip:
@@ -160,15 +215,22 @@ def run_batch(
         journal.write_text(json.dumps(header, ensure_ascii=False) + "\n", encoding="utf-8")
     rows = iter_rows(islice(table.rows, skip, None), mapping, None if text_cols else table.columns)
     with journal.open("a", encoding="utf-8") as handle:
-        for records in _classify_chunks(classifier, rows, options, workers, model_dir):
+        for records in _classify_chunks((classifier, dict(also or {}), anct), rows, options, workers, model_dir):
             for rec in records:
                 handle.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 summary.add(rec)
             handle.flush()
             os.fsync(handle.fileno())
             on_chunk(len(records))
-    _write_output(output, table.columns, _journal_records(journal), options.k)
+    extras = [EXTRA_COLUMNS["national"]] + ([EXTRA_COLUMNS["transversal"]] if classifier.transversal else []) + (
+        [EXTRA_COLUMNS["agreement"]] if anct else []) + [c for name in (also or {}) for c in also_columns(name)]
+    _write_output(output, table.columns, _journal_records(journal), options.k, extras)
     journal.unlink()
+    if summary.agreement[1]:
+        agreed, rated = summary.agreement
+        summary.notes.append(f"accord avec les sous-thèmes ANCT du fichier : {round(100 * agreed / rated)} % des "
+                             f"{rated} lignes "
+                             "où le fichier en donne un")
     return summary
 
 
@@ -179,60 +241,66 @@ def _journal_records(journal: Path) -> Iterator[dict[str, Any]]:
             yield json.loads(line)
 
 
-def _classify_chunks(classifier: Classifier, rows: Iterator[RowInput], options: Options, workers: int,
+Models = tuple[Classifier, dict[str, Classifier], str | None]
+"""What a batch classifies with: the model, other projects' models (``also``), the input's ANCT column."""
+
+
+def _classify_chunks(models: Models, rows: Iterator[RowInput], options: Options, workers: int,
                      model_dir: Path | None) -> Iterator[list[dict[str, Any]]]:
     """The records of each chunk of rows, in input order; with ``workers > 1``, chunks run in worker
-    processes (the model loaded once per worker) with a bounded number in flight, so memory stays flat."""
+    processes (the models loaded once per worker) with a bounded number in flight, so memory stays flat."""
     chunks = iter(lambda: list(islice(rows, CHUNK_ROWS)), [])
     if workers <= 1:
         for chunk in chunks:
-            yield classify_records(classifier, chunk, options)
+            yield classify_records(models[0], chunk, options, models[1], models[2])
         return
     import multiprocessing
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    inherited = classifier if context.get_start_method() == "fork" else None
+    inherited = models if context.get_start_method() == "fork" else None
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                              initargs=(inherited, model_dir)) as pool:
         pending: deque = deque()
         for chunk in chunks:
-            pending.append(pool.submit(_classify_in_worker, chunk, options, model_dir))
+            pending.append(pool.submit(_classify_in_worker, chunk, options, model_dir, models[2]))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
 
 
-_WORKER_MODELS: dict[str | None, Classifier] = {}
-"""The model of each worker process, by folder (None: the one inherited from the parent process)."""
+_WORKER_MODELS: dict[str | None, Models] = {}
+"""The models of each worker process, by folder (None: those inherited from the parent process)."""
 
 
-def _init_worker(classifier: Classifier | None, model_dir: Path | None) -> None:
-    """Runs once in each worker process: the model it classifies with (inherited, or loaded), and one
+def _init_worker(models: Models | None, model_dir: Path | None) -> None:
+    """Runs once in each worker process: the models it classifies with (inherited, or loaded), and one
     BLAS thread (the processes already share the cores)."""
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)
-    if classifier is not None:
-        _WORKER_MODELS[None] = classifier
+    if models is not None:
+        _WORKER_MODELS[None] = models
     else:
-        _worker_model(model_dir)
+        _worker_models(model_dir)
 
 
-def _worker_model(model_dir: Path | str | None) -> Classifier:
-    """The model of a worker process: inherited, or loaded on first use and kept."""
+def _worker_models(model_dir: Path | str | None) -> Models:
+    """The models of a worker process: inherited, or loaded on first use and kept."""
     if None in _WORKER_MODELS:
         return _WORKER_MODELS[None]
     key = str(model_dir)
     if key not in _WORKER_MODELS:
-        _WORKER_MODELS[key] = Classifier.load(model_dir)
+        _WORKER_MODELS[key] = (Classifier.load(model_dir), {}, None)
     return _WORKER_MODELS[key]
 
 
-def _classify_in_worker(chunk: list[RowInput], options: Options, model_dir: Path | None) -> list[dict[str, Any]]:
-    return classify_records(_worker_model(model_dir), chunk, options)
+def _classify_in_worker(chunk: list[RowInput], options: Options, model_dir: Path | None,
+                        anct: str | None) -> list[dict[str, Any]]:
+    model, also, _ = _worker_models(model_dir)
+    return classify_records(model, chunk, options, also, anct)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,7 +325,7 @@ def classify_partition(records: Iterable[dict[str, Any]], model_dir: str, option
         index = int(values.get("_index", position))
         row = Row(index, values, f"ligne {index}")
         rows.append(RowInput(index, mapping.row_id(row), mapping.fields(values), None, values))
-    return classify_records(_worker_model(model_dir), rows, options)
+    return classify_records(_worker_models(model_dir)[0], rows, options)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,10 +333,11 @@ def classify_partition(records: Iterable[dict[str, Any]], model_dir: str, option
 # ---------------------------------------------------------------------------------------------
 
 
-def _write_output(output: Path, input_columns: list[str], records: Iterable[dict[str, Any]], k: int) -> int:
+def _write_output(output: Path, input_columns: list[str], records: Iterable[dict[str, Any]], k: int,
+                  extras: Sequence[str] = ()) -> int:
     from cvclassify.io.writers import write_rows
 
     if output.suffix.lower() in (".jsonl", ".ndjson"):
         return write_rows(output, JSON_COLUMNS, (json_row(r, r.get("input") or {}) for r in records))
-    columns = [c for c in input_columns if not c.startswith("cv_")] + result_columns(k)
+    columns = [c for c in input_columns if not c.startswith("cv_")] + result_columns(k, extras)
     return write_rows(output, columns, (flat_row(r, r.get("input") or {}, k) for r in records))

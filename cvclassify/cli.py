@@ -301,6 +301,9 @@ def suggest(
     hint = render.cli_hint(result)
     if hint:
         out.print(hint)
+    concerns = render.cli_concerns(result)
+    if concerns:
+        out.print(concerns, highlight=False)
     for warning in result.warnings:
         err.print(f"[yellow]attention :[/] {escape(warning)}", highlight=False)
 
@@ -328,6 +331,9 @@ def classify(
     version: VersionOpt = None,
     only: OnlyOpt = None,
     exclude: ExcludeOpt = None,
+    also: Annotated[list[str] | None, typer.Option("--also", help="Also write the codes of this project beside "
+                                                   "(e.g. --also metz-2024-2030 on an archive coded in 2015-2020); "
+                                                   "repeatable.")] = None,
 ) -> None:
     """Classify every row of a file; one output row per input row, in order, written atomically."""
     import tempfile
@@ -353,8 +359,9 @@ def classify(
         options = Options(k=k, only=tuple(only or ()), exclude=tuple(exclude or ()))
         n_workers = workers or max(1, min(4, os.cpu_count() or 1))
         try:
+            others = {name: load_classifier(None, name, None) for name in also or []}
             summary = _run_with_progress(clf, source, target, options, text_col, id_col, sheet, resume, n_workers,
-                                         model_dir)
+                                         model_dir, others)
         except KeyboardInterrupt:
             err.print("Interrompu. Les lignes déjà classées sont gardées : relancez la même commande avec --resume "
                       "pour continuer.", highlight=False)
@@ -385,7 +392,7 @@ def _check_chart_path(chart: Path) -> None:
         raise BatchInputError(PLOTS_MISSING)
 
 
-def _run_with_progress(clf, source, target, options, text_col, id_col, sheet, resume, workers, model_dir):
+def _run_with_progress(clf, source, target, options, text_col, id_col, sheet, resume, workers, model_dir, also):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from cvclassify.batch import run_batch
@@ -396,7 +403,7 @@ def _run_with_progress(clf, source, target, options, text_col, id_col, sheet, re
 
     if not err.is_terminal:
         return run_batch(clf, source, target, options=options, text_cols=text_col, id_col=id_col, sheet=sheet,
-                         resume=resume, workers=workers, model_dir=model_dir)
+                         resume=resume, workers=workers, model_dir=model_dir, also=also)
     total = _estimate_rows(source)
     columns = [TextColumn("Classement"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]} lignes/s"), TimeRemainingColumn()]
@@ -409,7 +416,8 @@ def _run_with_progress(clf, source, target, options, text_col, id_col, sheet, re
             bar.update(task, rate=f"{speed:,.0f}".replace(",", " ") if speed else "–")
 
         return run_batch(clf, source, target, options=options, text_cols=text_col, id_col=id_col, sheet=sheet,
-                         resume=resume, workers=workers, model_dir=model_dir, on_chunk=advance, on_start=notes)
+                         resume=resume, workers=workers, model_dir=model_dir, on_chunk=advance, on_start=notes,
+                         also=also)
 
 
 def _estimate_rows(path: Path) -> int | None:
@@ -581,6 +589,25 @@ def projects_list() -> None:
             current = "–"
         table.add_row("*" if name == home.default_project else "", name, proj.title, current)
     out.print(table)
+
+
+@projects_app.command("create")
+@friendly
+def projects_create(
+    name: Annotated[str, typer.Argument(help="The project's name (lower case, digits, -, _ or .).")],
+    tree: Annotated[Path, typer.Option("--tree", help="The territory's tree: its contract (TXT, PDF, DOCX, ODT) or "
+                                       "a tree spreadsheet (XLSX, ODS, CSV; see `taxonomy template`).",
+                                       dir_okay=False)],
+    title: Annotated[str | None, typer.Option(help="A title for people (default: the name).")] = None,
+    source: Annotated[str | None, typer.Option(help="Project whose model and labelled proposals the cold-start "
+                                               "model learns from (default: the default project).")] = None,
+) -> None:
+    """Add a territory to the data home with a cold-start model: `suggest -p NAME` works at once."""
+    from cvclassify.service.projects import create_project
+
+    project, how = create_project(name, tree, title or name, source)
+    out.print(f"Projet « {project.name} » créé (arbre lu comme : {how}) avec un modèle de démarrage à froid "
+              f"{project.current_version()}. Essayez : cvclassify suggest -p {project.name} \"…\"", highlight=False)
 
 
 @projects_app.command("init")

@@ -87,6 +87,11 @@ class Project:
     models: str = ""
     places: str = ""
     """Optional file of place names (one folded lemma per line, # comments) left out of lemma features."""
+    crosswalks: str = ""
+    """Optional folder of crosswalks from other projects' codes to this project's (``SOURCE__NAME.csv``)."""
+    corpus_coding: str = ""
+    """The project whose codes the corpus carries, when it is not this one (its proposals are mapped through the
+    crosswalk ``crosswalks/CORPUS_CODING__NAME.csv``)."""
 
     def _path(self, value: str, what: str) -> Path:
         if not value:
@@ -160,7 +165,7 @@ class Project:
 
     def new_version_dir(self, version: str) -> Path:
         """A fresh, empty folder for a version being written; ``publish`` makes it a version."""
-        self._check_writable()
+        self.check_writable()
         if (self.models_dir / version).exists():
             raise ProjectError(f"La version {version!r} existe déjà pour le projet {self.name!r} : "
                                "une version ne se réécrit pas.")
@@ -181,11 +186,12 @@ class Project:
         """Make ``version`` the current one (atomic: readers see the old or the new, never half)."""
         from cvclassify.io import atomic_write_text
 
-        self._check_writable()
+        self.check_writable()
         self.version_dir(version)
         atomic_write_text(self.models_dir / CURRENT_FILE, version + "\n")
 
-    def _check_writable(self) -> None:
+    def check_writable(self) -> None:
+        """Refuse, in French, to write into the read-only home bundled with the package."""
         if self.home == bundled_home().resolve():
             raise ProjectError(
                 "Le projet fourni avec le paquet est en lecture seule. Indiquez un dossier de données "
@@ -224,7 +230,7 @@ class Home:
         for name, entry in (data.get("projects") or {}).items():
             if not isinstance(entry, dict):
                 raise ProjectError(f"{config}: [projects.{name}] must be a table.")
-            allowed = {"title", "taxonomy", "corpus", "heldout", "models", "places"}
+            allowed = {"title", "taxonomy", "corpus", "heldout", "models", "places", "crosswalks", "corpus_coding"}
             unknown = set(entry) - allowed
             if unknown:
                 raise ProjectError(f"{config}: unknown key(s) {sorted(unknown)} in [projects.{name}].")
@@ -254,8 +260,11 @@ def open_project(name: str | None = None, home: Path | None = None) -> Project:
 def init_home(target: Path, source: Path | None = None) -> Path:
     """Copy a data home (default: the current one) into ``target``, to train and keep versions there.
 
-    Copies the configuration, the trees, the corpora and each project's current model version.
+    Copies the configuration, the trees, the corpora and each project's current model version. When
+    ``$CVCLASSIFY_HOME`` names the folder being made, the copy comes from the source checkout or the package.
     """
+    if source is None and not (data_home() / CONFIG_FILE).is_file():
+        source = source_checkout() or bundled_home()
     source_home = Home.open(source)
     target = Path(target)
     if (target / CONFIG_FILE).exists():
@@ -263,7 +272,9 @@ def init_home(target: Path, source: Path | None = None) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source_home.root / CONFIG_FILE, target / CONFIG_FILE)
     for project in source_home.projects.values():
-        for rel in (project.taxonomy, project.corpus, project.heldout, project.places):
+        for rel in (project.taxonomy, project.corpus, project.heldout, project.places, project.crosswalks):
+            if rel and (target / rel).exists():
+                continue  # shared with a project already copied
             if not rel:
                 continue
             src = source_home.root / rel
@@ -282,3 +293,35 @@ def init_home(target: Path, source: Path | None = None) -> Path:
         shutil.copytree(project.version_dir(version), target / models_rel / version)
         (target / models_rel / CURRENT_FILE).write_text(version + "\n", encoding="utf-8")
     return target
+
+
+PROJECT_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+def check_project_name(home: Home, name: str) -> None:
+    """Refuse, in French, a name that is taken or that could not be a folder of its own."""
+    if name in home.projects:
+        raise ProjectError(f"Le projet « {name} » existe déjà dans {home.root / CONFIG_FILE} : "
+                           "choisissez un autre nom.")
+    if not PROJECT_NAME.match(name) or ".." in name:
+        raise ProjectError(f"Nom de projet refusé : « {name} ». Un nom est en minuscules, chiffres, « - », « _ » ou "
+                           "« . », sans espace ni « / » ni « .. » (par exemple « lorn-2024-2030 »).")
+
+
+def project_entry(name: str, title: str) -> dict[str, str]:
+    """Where a new project's files go in a data home."""
+    return {"title": title, "taxonomy": f"corpus/objectives/{name}.json", "corpus": f"corpus/projects/{name}/proposals",
+            "heldout": f"corpus/projects/{name}/heldout.txt", "models": f"models/{name}"}
+
+
+def add_project(home: Home, name: str, entry: dict[str, str]) -> Project:
+    """Declare a project in the home's ``cvclassify.toml`` (rewritten atomically: readers see the old file or
+    the new one)."""
+    from cvclassify.io import atomic_write_text
+
+    config = home.root / CONFIG_FILE
+    text = config.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + f"[projects.{name}]\n" + "".join(
+        f"{key} = {json.dumps(value, ensure_ascii=False)}\n" for key, value in entry.items())
+    tomllib.loads(text)  # what is written reads back
+    atomic_write_text(config, text)
+    return Home.open(home.root).project(name)

@@ -31,9 +31,12 @@ def suggestion_dict(s: Suggestion, compact: bool = False) -> dict[str, Any]:
         return {"code": s.code, "id": s.id, "label": s.label, "score": _round(s.score), "selected": s.selected,
                 "objective": s.objective, "axis": s.axis}
     # by hand rather than dataclasses.asdict, which deep-copies and costs ~2 ms per answer
-    return {"code": s.code, "id": s.id, "label": s.label, "score": _round(s.score), "selected": s.selected,
-            "level": s.level, "objective": dict(s.objective), "axis": dict(s.axis), "description": s.description,
-            "evidence": [dict(vars(e)) for e in s.evidence]}
+    out = {"code": s.code, "id": s.id, "label": s.label, "score": _round(s.score), "selected": s.selected,
+           "level": s.level, "objective": dict(s.objective), "axis": dict(s.axis), "description": s.description,
+           "evidence": [dict(vars(e)) for e in s.evidence]}
+    if s.national:
+        out["national"] = s.national
+    return out
 
 
 def decision_dict(decision: Decision | None) -> dict[str, Any] | None:
@@ -47,14 +50,23 @@ def decision_dict(decision: Decision | None) -> dict[str, Any] | None:
 
 
 def as_dict(c: Classification) -> dict[str, Any]:
-    """The full JSON form (``cvclassify suggest --json``, ``Classification.to_dict()``)."""
-    return {
+    """The full JSON form (``cvclassify suggest --json``, ``Classification.to_dict()``); ``transversal`` only for
+    projects with transversal concerns."""
+    out = {
         "suggestions": [suggestion_dict(s) for s in c.suggestions],
         "objective_hint": suggestion_dict(c.objective_hint) if c.objective_hint else None,
         "decision": decision_dict(c.decision),
         "warnings": list(c.warnings),
         "model_version": c.model_version,
     }
+    if c.transversal:
+        out["transversal"] = [concern_dict(t) for t in c.transversal]
+    return out
+
+
+def concern_dict(s: Suggestion) -> dict[str, Any]:
+    """A transversal concern: code, id, label, score, ticked."""
+    return {"code": s.code, "id": s.id, "label": s.label, "score": _round(s.score), "selected": s.selected}
 
 
 def french_number(value: float, digits: int = 2) -> str:
@@ -102,6 +114,14 @@ def tree_lines(tree: Taxonomy) -> list[tuple[int, str, str]]:
     return lines
 
 
+def cli_concerns(c: Classification) -> str | None:
+    """The transversal concerns line of the CLI, in French (ticked ones marked)."""
+    if not c.transversal:
+        return None
+    return "Préoccupations transversales : " + ", ".join(
+        f"{t.label} ({french_number(t.score)}){' ✔' if t.selected else ''}" for t in c.transversal)
+
+
 # -- batch rows ------------------------------------------------------------------------------------
 def record(row: RowResult) -> dict[str, Any]:
     """The JSON record of a batch row kept in the journal (and read back to write the output)."""
@@ -109,6 +129,10 @@ def record(row: RowResult) -> dict[str, Any]:
                            "suggestions": [], "selected": [], "evidence": [], "objective_hint": None}
     c = row.classification
     if c is not None:
+        if c.suggestions and c.suggestions[0].national:
+            out["national"] = {period: n["code"] for period, n in c.suggestions[0].national.items()}
+        if c.transversal:
+            out["transversal"] = [t.label for t in c.transversal if t.selected]
         hint = c.objective_hint
         out.update(suggestions=[suggestion_dict(s, compact=True) for s in c.suggestions], evidence=list(c.terms),
                    selected=[s.code for s in c.suggestions if s.selected], decision=decision_dict(c.decision),
@@ -118,11 +142,22 @@ def record(row: RowResult) -> dict[str, Any]:
     return out
 
 
-def result_columns(k: int) -> list[str]:
-    """Columns added to the input's in CSV and XLSX outputs (French: analysts read them)."""
+def result_columns(k: int, extras: Sequence[str] = ()) -> list[str]:
+    """Columns added to the input's in CSV and XLSX outputs (French: analysts read them); ``extras`` are the
+    optional ones a run fills (``EXTRA_COLUMNS``)."""
     ranked = [name for i in range(1, k + 1) for name in (f"cv_code_{i}", f"cv_libelle_{i}", f"cv_score_{i}")]
     return ["cv_id", "cv_statut", "cv_erreur", "cv_codes_retenus", "cv_decision", "cv_confiance", "cv_objectif",
-            "cv_axe", *ranked, "cv_mots_determinants", "cv_objectif_probable"]
+            "cv_axe", *ranked, "cv_mots_determinants", "cv_objectif_probable", *extras]
+
+
+EXTRA_COLUMNS = {"national": "cv_sous_theme_anct", "transversal": "cv_transversales", "agreement": "cv_accord_anct"}
+"""Columns written when the model or the input gives them: the national sous-thème of the first code, the
+transversal concerns ticked, agreement with the input's own ANCT sous-thème."""
+
+
+def also_columns(name: str) -> list[str]:
+    """The columns of a second project's coding written beside the first (``classify --also``)."""
+    return [f"cv_{name}_codes_retenus", f"cv_{name}_code_1", f"cv_{name}_libelle_1", f"cv_{name}_score_1"]
 
 
 def flat_row(rec: Mapping[str, Any], values: Mapping[str, str], k: int) -> dict[str, Any]:
@@ -141,7 +176,16 @@ def flat_row(rec: Mapping[str, Any], values: Mapping[str, str], k: int) -> dict[
         "cv_axe": f"{top['axis']['code']} {top['axis']['label']}" if top else "",
         "cv_mots_determinants": ", ".join(rec["evidence"]),
         "cv_objectif_probable": f"{hint['code']} {hint['label']} ({hint['score']:.2f})" if hint else "",
+        "cv_sous_theme_anct": " | ".join(f"{p} : {c}" for p, c in (rec.get("national") or {}).items()),
+        "cv_transversales": " | ".join(rec.get("transversal") or []),
+        "cv_accord_anct": {True: "oui", False: "non"}.get(rec.get("agreement"), ""),
     })
+    for name, other in (rec.get("also") or {}).items():
+        first = other["suggestions"][0] if other.get("suggestions") else None
+        out.update({f"cv_{name}_codes_retenus": " | ".join(other.get("selected") or []),
+                    f"cv_{name}_code_1": first["code"] if first else "",
+                    f"cv_{name}_libelle_1": first["label"] if first else "",
+                    f"cv_{name}_score_1": first["score"] if first else ""})
     for i in range(1, k + 1):
         s = rec["suggestions"][i - 1] if i <= len(rec["suggestions"]) else None
         out[f"cv_code_{i}"] = s["code"] if s else ""
@@ -159,6 +203,9 @@ def json_row(rec: Mapping[str, Any], values: Mapping[str, str]) -> dict[str, Any
     if rec["error"]:
         row["error"] = rec["error"]
     row.update({k: rec.get(k) for k in ("suggestions", "selected", "decision", "evidence", "objective_hint")})
+    for key in ("national", "transversal", "agreement", "also"):
+        if rec.get(key) is not None:
+            row[key] = rec[key]
     if rec.get("warnings"):
         row["warnings"] = rec["warnings"]
     return row

@@ -52,6 +52,8 @@ class Suggestion:
     axis: dict[str, str] = field(default_factory=dict)
     description: str = ""
     evidence: list[Evidence] = field(default_factory=list)
+    national: dict[str, dict[str, str]] = field(default_factory=dict)
+    """The code's national ANCT sous-thème in each nomenclature (``2015-2023``, ``2024-2030``), when known."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ class Classification:
     warnings: list[str] = field(default_factory=list)
     model_version: str = ""
     terms: list[str] = field(default_factory=list)
+    transversal: list[Suggestion] = field(default_factory=list)
+    """The project's transversal concerns, best first, ticked above their threshold (empty when it has none)."""
 
     def __iter__(self) -> Iterator[Suggestion]:
         return iter(self.suggestions)
@@ -142,7 +146,25 @@ class TreeView:
         return Suggestion(code=node.display_code, id=node.id, label=node.label, score=score, selected=selected,
                           objective={"code": group.display_code, "label": group.label},
                           axis={"code": axis.display_code, "label": axis.label},
-                          description="; ".join(node.lexicon))
+                          description="; ".join(node.lexicon), national=self.national(node))
+
+    def national(self, node) -> dict[str, dict[str, str]]:
+        """The first national sous-thème of a node in each nomenclature."""
+        from cvclassify.taxonomy.national import describe
+
+        found = {}
+        for period, codes in (("2015", node.anct_2015), ("2024", node.anct_2024)):
+            described = describe(period, codes[0]) if codes else None
+            if described:
+                found[described.pop("period")] = described
+        return found
+
+    def concerns(self, ids: Sequence[str], scores: np.ndarray, threshold: float) -> list[Suggestion]:
+        """The transversal concerns of one document as suggestions, best first."""
+        order = np.argsort(-scores, kind="stable")
+        return [Suggestion(code=self.taxonomy[ids[j]].display_code, id=ids[j], label=self.taxonomy[ids[j]].label,
+                           score=float(scores[j]), selected=bool(scores[j] >= threshold), level="transversal")
+                for j in order]
 
     def objective(self, group: int, score: float) -> Suggestion:
         """An objective (a group of the roll-up) as a suggestion."""

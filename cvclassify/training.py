@@ -20,7 +20,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from cvclassify.analysis import Analyzer
 from cvclassify.backends import Backend, Example, make_backend
 from cvclassify.backends.linear import PipelineFactory, build_pipeline
-from cvclassify.corpus import Proposal, ids_fingerprint, load_corpus, load_heldout, split_corpus
+from cvclassify.corpus import Corpus, Proposal, ids_fingerprint, load_corpus, load_heldout, split_corpus
 from cvclassify.errors import CorpusError
 from cvclassify.evaluation.metrics import heldout_metrics
 from cvclassify.hierarchy import RollUp
@@ -29,6 +29,7 @@ from cvclassify.model.card import ModelCard, library_versions
 from cvclassify.model.classifier import Classifier, word_counts
 from cvclassify.model.decision import DecisionLayer, fit_decider
 from cvclassify.model.params import ModelParams
+from cvclassify.model.transversal import TransversalLayer
 from cvclassify.projects import Project, new_version_name, open_project
 from cvclassify.taxonomy import Taxonomy, load_taxonomy
 
@@ -97,7 +98,8 @@ def train_classifier(
     """
     params = replace(params) if params else ModelParams()
     leaf_ids = taxonomy.leaf_ids
-    known = set(leaf_ids)
+    concern_ids = {o.id for o in taxonomy.transversal}
+    known = set(leaf_ids) | concern_ids
     unknown = sorted({f"{getattr(p, 'id', '?')}: {c}" for p in proposals for c in p.codes if c not in known})
     if unknown:
         raise CorpusError(
@@ -109,7 +111,10 @@ def train_classifier(
     texts = [p.text if isinstance(p, Example) else p.full_text for p in kept]
     log(f"analyse de {len(texts)} textes (spaCy)")
     analyses = analyzer.analyse(texts)
-    examples = [Example(a, tuple(p.codes), getattr(p, "weight", 1.0)) for a, p in zip(analyses, kept, strict=True)]
+    concerns = [tuple(c for c in p.codes if c in concern_ids) for p in kept]
+    examples = [Example(a, tuple(c for c in p.codes if c not in concern_ids), getattr(p, "weight", 1.0))
+                for a, p in zip(analyses, kept, strict=True)]
+    examples = [e for e in examples if e.codes]
     y = MultiLabelBinarizer(classes=leaf_ids).fit_transform([e.codes for e in examples]) if examples else None
 
     def backend() -> Backend:
@@ -122,6 +127,7 @@ def train_classifier(
 
     log("apprentissage du modèle final")
     fitted = backend().fit(examples, taxonomy)
+    transversal = fit_transversal(analyses, concerns, taxonomy, params, analyzer, log) if concern_ids else None
     now = datetime.now(UTC)
     card = ModelCard(
         version=new_version_name(now),
@@ -135,8 +141,60 @@ def train_classifier(
         libraries=library_versions(),
         calibration={"a": decision.platt[0], "b": decision.platt[1]},
         decision=decision.card(),
+        backend=fitted.describe(),
+        transversal=transversal.card() if transversal else {},
     )
-    return Classifier(fitted, decision, taxonomy, card)
+    return Classifier(fitted, decision, taxonomy, card, transversal)
+
+
+MIN_CONCERN_EXAMPLES = 20
+"""Proposals naming transversal concerns needed to calibrate their scores out of fold."""
+
+
+def fit_transversal(analyses: Sequence, concerns: Sequence[tuple[str, ...]], tree: Taxonomy, params: ModelParams,
+                    analyzer: Analyzer, log: Log = quiet) -> TransversalLayer:
+    """The transversal concerns' backend, fitted on the proposals (those naming no concern are negatives) and the
+    concerns' descriptions; calibrated out of fold when enough proposals name concerns."""
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    from cvclassify.model.calibration import fit_platt, platt, tune_thresholds
+    from cvclassify.taxonomy import Objective
+
+    family = Taxonomy(f"{tree.name}-transversal", [Objective(id=o.id, code=o.code, level=o.level, label=o.label,
+                                                             description=o.description, lexicon=o.lexicon)
+                                                   for o in tree.transversal])
+    examples = [Example(a, c) for a, c in zip(analyses, concerns, strict=True)]
+    concern_params = replace(params, cv_folds=min(params.cv_folds, 3))
+    positives = sum(bool(c) for c in concerns)
+    calibration, threshold, fitted_on = (1.0, 0.0), 0.5, {"proposals_naming_a_concern": positives}
+    if positives >= MIN_CONCERN_EXAMPLES and concern_params.cv_folds >= 2:
+        log("préoccupations transversales : calibration")
+        y = MultiLabelBinarizer(classes=family.leaf_ids).fit_transform(concerns)
+        margins = out_of_fold_margins(examples, family, y, concern_params,
+                                      lambda: new_backend(params, analyzer), log)
+        calibration = fit_platt(margins, y)
+        threshold = float(np.median(tune_thresholds(platt(margins, calibration), y, params.min_threshold)))
+        fitted_on["calibrated"] = "out of fold"
+    else:
+        fitted_on["calibrated"] = "no (too few proposals name a concern: descriptions only, Platt (1, 0))"
+    backend = new_backend(params, analyzer).fit(examples, family)
+    return TransversalLayer(backend, calibration, threshold, fitted_on)
+
+
+def in_project_codes(corpus: Corpus, project: Project, tree: Taxonomy) -> Corpus:
+    """The corpus in the project's codes: as it is, or mapped through the crosswalk from the project whose codes
+    it carries (``corpus_coding``), transversal concerns included."""
+    if not project.corpus_coding:
+        return corpus
+    from cvclassify.taxonomy.crosswalk import crosswalk_path, load_crosswalk
+
+    folder = project.home / (project.crosswalks or "corpus/objectives/crosswalks")
+    walk = load_crosswalk(crosswalk_path(folder, project.corpus_coding, project.name), target_tree=tree)
+    mapped = []
+    for p in corpus.proposals:
+        codes, concerns = walk.map(p.codes)
+        mapped.append(replace(p, codes=codes + concerns))
+    return replace(corpus, proposals=mapped)
 
 
 @dataclass
@@ -173,6 +231,7 @@ def train_version(
     corpus = load_corpus(corpus_dir or project.corpus_dir)
     if corpus.unreadable:
         log(f"{len(corpus.unreadable)} ligne(s) illisible(s) du corpus ignorée(s) ; lancez `cvclassify corpus check`.")
+    corpus = in_project_codes(corpus, project, tree)
     heldout_ids = set() if include_heldout else load_heldout(project.heldout_path)
     train, heldout = split_corpus(corpus, heldout_ids)
     params = replace(params) if params else ModelParams()

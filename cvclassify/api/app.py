@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, pool: ModelPool | None = None,
         if not app.state.pool.ready.is_set():
             app.state.pool.start()
         yield
+        app.state.pool.stop()
         app.state.store.close()
 
     app = FastAPI(title="cvclassify", version=__version__, description=DESCRIPTION, lifespan=lifespan,

@@ -155,8 +155,21 @@ def evaluate_scores(
 
 
 def heldout_metrics(classifier: Classifier, heldout: Sequence[Proposal], details: bool = False) -> dict:
-    """Metrics of a classifier on proposals it did not train on, at leaf, objective and axis level."""
-    scores = classifier.scores([p.full_text for p in heldout])
-    gold = [set(p.codes) for p in heldout]
+    """Metrics of a classifier on proposals it did not train on, at leaf, objective and axis level (and, for a
+    project with transversal concerns, precision and recall of the ticked concerns)."""
+    texts = [p.full_text for p in heldout]
+    scores = classifier.scores(texts)
+    leaves = set(classifier.leaf_ids)
+    gold = [{c for c in p.codes if c in leaves} for p in heldout]
     selected = classifier.select(scores)
-    return evaluate_scores(scores, gold, classifier.leaf_ids, classifier.taxonomy, selected, details=details)
+    report = evaluate_scores(scores, gold, classifier.leaf_ids, classifier.taxonomy, selected, details=details)
+    layer = getattr(classifier, "transversal", None)
+    if layer is not None:
+        concerns = layer.scores(texts)
+        truth = np.array([[c in p.codes for c in layer.ids] for p in heldout], dtype=bool)
+        ticked = concerns >= layer.threshold
+        tp = float((ticked & truth).sum())
+        report["transversal"] = {"precision": round(tp / max(1.0, float(ticked.sum())), 4),
+                                 "recall": round(tp / max(1.0, float(truth.sum())), 4),
+                                 "documents_naming_a_concern": int(truth.any(axis=1).sum())}
+    return report

@@ -31,6 +31,8 @@ class ModelCard:
     """Hash of the held-out split the metrics were measured on (empty: unknown)."""
     decision: dict[str, Any] = field(default_factory=dict)
     """Selection thresholds, auto and objective thresholds, and their out-of-fold figures."""
+    transversal: dict[str, Any] = field(default_factory=dict)
+    """The transversal concerns scored beside the leaves, and how their scores were calibrated."""
     backend: dict[str, Any] = field(default_factory=dict)
     """The backend's name and what it records of itself."""
     cold_start: dict[str, Any] = field(default_factory=dict)

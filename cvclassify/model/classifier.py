@@ -22,6 +22,7 @@ from cvclassify.document import Document, DocumentInput
 from cvclassify.errors import ModelError, UnknownCodeError
 from cvclassify.model.card import ModelCard
 from cvclassify.model.decision import Assessment, DecisionLayer
+from cvclassify.model.transversal import TransversalLayer
 from cvclassify.result import Classification, TreeView, classifications
 from cvclassify.taxonomy import Taxonomy, taxonomy_from_dict
 
@@ -40,8 +41,10 @@ def word_counts(texts: Sequence) -> np.ndarray:
 class Classifier:
     """Suggests leaf codes of a taxonomy for French grant applications. Safe to share between threads."""
 
-    def __init__(self, backend: Backend, decision: DecisionLayer, taxonomy: Taxonomy, card: ModelCard) -> None:
+    def __init__(self, backend: Backend, decision: DecisionLayer, taxonomy: Taxonomy, card: ModelCard,
+                 transversal: TransversalLayer | None = None) -> None:
         self.backend = backend
+        self.transversal = transversal
         self.decision = decision
         self.taxonomy = taxonomy
         self.leaf_ids = list(backend.leaf_ids)
@@ -96,6 +99,10 @@ class Classifier:
         base = np.where(allowed, self.decision.base(self.backend.margins(represented)), 0.0)
         judged = self.judge(base, word_counts(read))
         results = classifications(judged, self.tree, allowed, k, [notes for _, notes in prepared], self.card.version)
+        if self.transversal is not None:
+            concerns = self.transversal.scores(read)
+            for result, row in zip(results, concerns, strict=True):
+                result.transversal = self.tree.concerns(self.transversal.ids, row, self.transversal.threshold)
         for i, (document, text, result) in enumerate(zip(documents, read, results, strict=True)):
             if explain and result.suggestions:
                 self.backend.explain(document.fields or {"text": text}, result.suggestions, represented, i)
@@ -132,6 +139,7 @@ class Classifier:
             "format_version": FORMAT_VERSION,
             "backend": self.backend,
             "decision": self.decision,
+            "transversal": self.transversal,
             "taxonomy": self.taxonomy.to_dict(),
             "card": asdict(self.card),
         }
@@ -181,8 +189,26 @@ class Classifier:
                 )
         if found == 2:
             bundle = _from_format_2(bundle)
-        return cls(bundle["backend"], bundle["decision"], taxonomy_from_dict(bundle["taxonomy"]),
-                   ModelCard.from_dict(bundle["card"]))
+        card = ModelCard.from_dict(bundle["card"])
+        return cls(bundle["backend"], bundle["decision"], _with_project_national(taxonomy_from_dict(bundle["taxonomy"]),
+                                                                                 card.project),
+                   card, bundle.get("transversal"))
+
+
+def _with_project_national(tree: Taxonomy, project: str) -> Taxonomy:
+    """The tree with the national sous-thèmes its project keeps today (``<tree>.anct.csv``, the tree file): they
+    are edited after a model is trained, and a model made before they existed still reports them."""
+    from cvclassify.errors import CvclassifyError
+
+    try:
+        from cvclassify.projects import open_project
+        from cvclassify.taxonomy import load_taxonomy
+
+        current = load_taxonomy(open_project(project or None).taxonomy_path)
+    except (CvclassifyError, OSError):
+        return tree
+    codes = {o.id: (o.anct_2015, o.anct_2024) for o in current if o.id in tree and (o.anct_2015 or o.anct_2024)}
+    return tree.with_national(codes) if codes else tree
 
 
 def _from_format_2(bundle: dict) -> dict:

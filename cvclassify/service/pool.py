@@ -30,9 +30,14 @@ class NotReady(CvclassifyError):
     """The models are still loading."""
 
 
+REFRESH_SECONDS = 2.0
+"""How often a running service looks for new projects and new current versions in the data home."""
+
+
 @dataclass
 class ModelPool:
-    """The current model of each served project, loaded once per process."""
+    """The current model of each served project, loaded once per process and switched without a restart when
+    the data home names another current version (or a new project)."""
 
     home: Home
     names: tuple[str, ...] = ()
@@ -40,6 +45,10 @@ class ModelPool:
     batchers: dict[str, Batcher] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     ready: threading.Event = field(default_factory=threading.Event)
+    configured: tuple[str, ...] = ()
+    """The projects the service was asked to serve (empty: every project of the data home)."""
+    stopping: threading.Event = field(default_factory=threading.Event)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def open(cls, projects: Sequence[str] = ()) -> ModelPool:
@@ -48,30 +57,84 @@ class ModelPool:
         names = tuple(projects) or tuple(home.projects)
         for name in names:
             home.project(name)  # an unknown project stops the start-up with a clear message
-        return cls(home, names)
+        return cls(home, names, configured=tuple(projects))
 
     def load(self) -> None:
         """Load every project's current model, warm it up, then mark the pool ready."""
         for name in self.names:
-            try:
-                model = Classifier.load(self.home.project(name).version_dir())
-                model.suggest(WARM_UP_TEXT, explain=True)
-                self.models[name] = model
-                log.info("project %s: model %s loaded", name, model.card.version)
-            except CvclassifyError as exc:
-                self.failures[name] = str(exc)
-                log.error("project %s: %s", name, exc)
+            self._load(name)
         # The loaded models are millions of long-lived objects: keep them out of the garbage collector's
         # full passes, which otherwise stall requests for a few hundred milliseconds (p99).
         gc.collect()
         gc.freeze()
         self.ready.set()
 
+    def _load(self, name: str) -> bool:
+        """Load (or load again) a project's current model; the previous one serves until the new one is warm."""
+        try:
+            model = Classifier.load(self.home.project(name).version_dir())
+            model.suggest(WARM_UP_TEXT, explain=True)
+        except CvclassifyError as exc:
+            self.failures[name] = str(exc)
+            log.error("project %s: %s", name, exc)
+            return False
+        with self._lock:
+            self.models[name] = model
+            self.failures.pop(name, None)
+            old = self.batchers.pop(name, None)
+        if old is not None:
+            old.stop()
+        log.info("project %s: model %s loaded", name, model.card.version)
+        return True
+
+    def refresh(self) -> list[str]:
+        """Serve the data home as it is now: new projects, and the current version of each; returns what
+        changed (« projet@version »)."""
+        try:
+            home = Home.open(self.home.root)
+        except CvclassifyError as exc:
+            log.error("data home unreadable, keeping the models in service: %s", exc)
+            return []
+        names = tuple(n for n in (self.configured or tuple(home.projects)) if n in home.projects)
+        self.home, self.names = home, names
+        changed = []
+        for name in names:
+            try:
+                version = home.project(name).current_version()
+            except CvclassifyError:
+                continue
+            loaded = self.models.get(name)
+            if loaded is None or loaded.card.version != version:
+                if self._load(name):
+                    changed.append(f"{name}@{version}")
+        for name in [n for n in self.models if n not in names]:
+            with self._lock:
+                self.models.pop(name, None)
+                old = self.batchers.pop(name, None)
+            if old is not None:
+                old.stop()
+        if changed:
+            gc.unfreeze()  # the replaced models can go
+            gc.collect()
+            gc.freeze()
+        return changed
+
     def start(self) -> threading.Thread:
-        """Load the models in a background thread."""
-        thread = threading.Thread(target=self.load, name="cvclassify-model-loader", daemon=True)
+        """Load the models, then watch the data home, in a background thread."""
+        def run() -> None:
+            self.load()
+            while not self.stopping.wait(REFRESH_SECONDS):
+                self.refresh()
+
+        thread = threading.Thread(target=run, name="cvclassify-model-loader", daemon=True)
         thread.start()
         return thread
+
+    def stop(self) -> None:
+        """Stop watching the data home and the batchers."""
+        self.stopping.set()
+        for batcher in list(self.batchers.values()):
+            batcher.stop()
 
     def project(self, name: str | None) -> Project:
         """A served project (default: the default project), or ``ProjectError``."""
@@ -99,11 +162,14 @@ class ModelPool:
         return load_taxonomy(self.project(name).taxonomy_path)
 
     def batcher(self, name: str, model: Classifier) -> Batcher:
-        """The project's micro-batcher (made on first use)."""
-        found = self.batchers.get(name)
-        if found is None or found.model is not model:
-            found = self.batchers[name] = Batcher(name, model)
-        return found
+        """The project's micro-batcher for its current model (made on first use)."""
+        with self._lock:
+            found = self.batchers.get(name)
+            if found is None or found.model is not model:
+                if found is not None:
+                    found.stop()
+                found = self.batchers[name] = Batcher(name, model)
+            return found
 
     def status(self) -> dict[str, str]:
         """The state of each project: its model version, « chargement » or « erreur »."""
@@ -135,6 +201,8 @@ class Batcher:
     def __init__(self, project: str, model: Classifier) -> None:
         self.project, self.model = project, model
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.stopped = False
+        self._lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, name=f"cvclassify-batcher-{project}", daemon=True)
         self.thread.start()
 
@@ -143,17 +211,37 @@ class Batcher:
         self.model.allowed(only, exclude)  # an option error belongs to this request alone
         future: Future = Future()
         key = (k, tuple(only) if only else None, tuple(exclude) if exclude else None)
-        self.queue.put((key, (doc_id, source), future))
+        with self._lock:  # a document queued before the stop mark is classified; after it, here and now
+            queued = not self.stopped
+            if queued:
+                self.queue.put((key, (doc_id, source), future))
+        if not queued:
+            return classify_documents(self.model, [(doc_id, source)], k=k, only=only, exclude=exclude)[0]
         return future.result()
+
+    def stop(self) -> None:
+        """End the thread once the documents already queued are classified (the model can then be freed)."""
+        with self._lock:
+            if not self.stopped:
+                self.stopped = True
+                self.queue.put(None)
 
     def _run(self) -> None:
         while True:
-            batch = [self.queue.get()]
+            first = self.queue.get()
+            if first is None:
+                return
+            batch = [first]
+            stopping = False
             while len(batch) < self.MAX_BATCH:
                 try:
-                    batch.append(self.queue.get_nowait())
+                    entry = self.queue.get_nowait()
                 except queue.Empty:
                     break
+                if entry is None:
+                    stopping = True
+                    break
+                batch.append(entry)
             groups: dict[BatchKey, list] = {}
             for entry in batch:
                 groups.setdefault(entry[0], []).append(entry)
@@ -167,3 +255,5 @@ class Batcher:
                     continue
                 for (_, _, future), outcome in zip(entries, outcomes, strict=True):
                     future.set_result(outcome)
+            if stopping:
+                return

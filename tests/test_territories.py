@@ -1,0 +1,172 @@
+"""Every territory's tree: spreadsheets, projects made from the command line with a cold-start model, trees of
+any depth, transversal concerns, the national nomenclature and a second coding beside the first."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from cvclassify import Classifier, TaxonomyError
+from cvclassify.cli import app
+from cvclassify.projects import CONFIG_FILE, Home
+from cvclassify.taxonomy.spreadsheet import read_tree, tree_from_rows, write_template
+from tests.conftest import ROOT
+
+TERRITORIES = ROOT / "corpus" / "territories"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods", ".csv"])
+def test_the_template_reads_back_as_a_tree(tmp_path, suffix):
+    tree = read_tree(write_template(tmp_path / f"arbre{suffix}"), "essai")
+    assert [o.id for o in tree.leaves] == ["1.1", "1.2", "reperer-accompagner-jeunes-sans"]
+    assert tree["reperer-accompagner-jeunes-sans"].parent == "emploi-insertion"  # a parent named by its label
+    assert tree["reperer-accompagner-jeunes-sans"].level == "orientation"  # derived from the depth
+    assert [o.label for o in tree.transversal] == ["L'égalité entre les femmes et les hommes"]
+    assert tree["1.1"].lexicon[0] == "PRE" and tree["1.1"].anct_2024 == ("1.1",)
+    again = read_tree(write_template(tmp_path / "again" / f"arbre{suffix}"), "essai")
+    assert again.to_dict() == tree.to_dict()  # stable codes
+
+
+def test_a_tree_with_errors_names_each_line_and_writes_nothing(tmp_path):
+    bad = tmp_path / "arbre.csv"
+    bad.write_text("code;libellé;code parent\n1;Emploi;\n1;Santé;\n2;;\n3;Sport;99\n4;Culture;5\n5;Loisirs;4\n"
+                   "6;Enjeu A;\n7;Enjeu B;\n8;Accès aux soins;6\n9;Accès aux soins;7\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["taxonomy", "import", str(bad), "-o", str(tmp_path / "arbre.json")])
+    assert result.exit_code == 1
+    for message in ("ligne 3 : le code « 1 » est déjà celui de la ligne 2", "ligne 4 : le libellé est vide",
+                    "ligne 5 : le code parent « 99 »", "boucle", "ligne 11 : l'objectif « Accès aux soins » figure "
+                    "aussi ligne 10"):
+        assert message in " ".join(result.output.split()), message
+    assert not (tmp_path / "arbre.json").exists()
+
+
+def test_rows_in_yaml_without_codes_get_stable_generated_codes(tmp_path):
+    rows = tmp_path / "arbre.yaml"
+    rows.write_text("- libellé: Réussite éducative\n- libellé: Conforter le PRE\n  code parent: Réussite éducative\n"
+                    "- libellé: Santé\n- libellé: Accès aux soins\n  code parent: Santé\n", encoding="utf-8")
+    tree = read_tree(rows, "yaml")
+    assert tree.leaf_ids == ["conforter-pre", "acces-soins"] and tree.depth == 2
+    with pytest.raises(TaxonomyError, match="aucune ligne"):
+        tree_from_rows([], "vide")
+
+
+def test_show_reads_a_contract_and_says_which_layout(tmp_path):
+    result = CliRunner().invoke(app, ["taxonomy", "show", str(TERRITORIES / "pays-de-lorn" / "contrat.txt")])
+    assert result.exit_code == 0, result.output
+    assert "heading-lists" in result.output and "26 codes" in result.output
+    assert "Place et parole des jeunes" in result.output
+
+
+def test_a_one_level_tree_rolls_up_to_itself(tmp_path):
+    from cvclassify.evaluation.metrics import evaluate_scores
+    from cvclassify.result import TreeView
+    from cvclassify.taxonomy import load_taxonomy
+
+    tree = load_taxonomy(ROOT / "corpus" / "objectives" / "metz-2024-2030.json")
+    assert tree.depth == 1 and len(tree.leaves) == 5 and len(tree.transversal) == 3
+    assert tree.group_of("emploi").id == tree.axis_of("emploi").id == "emploi"
+    scores = np.array([[0.9, 0.05, 0.02, 0.02, 0.01]])
+    report = evaluate_scores(scores, [{"emancipation"}], tree.leaf_ids, tree)
+    assert report["leaf"]["P@1"] == report["objective"]["P@1"] == report["axis"]["P@1"] == 1.0
+    suggestion = TreeView(tree, tree.leaf_ids).suggestion("emploi", 0.8, True)
+    assert suggestion.objective["code"] == "emploi" and suggestion.national["2024-2030"]["code"] == "5.1"
+
+
+def test_metz_2024_2030_is_shipped_with_concerns_and_national_themes():
+    model = Classifier.load(project="metz-2024-2030")
+    result = model.suggest("Atelier d'autodéfense pour les femmes victimes de violences conjugales", k=3)
+    assert {t.id for t in result.transversal} == {"egalite-femmes-hommes", "lutte-discriminations",
+                                                   "valeurs-republique-laicite"}
+    assert result.transversal[0].id == "egalite-femmes-hommes" and result.transversal[0].selected
+    assert "national" in result.to_dict()["suggestions"][0]
+    card = model.card
+    assert card.metrics["heldout"]["leaf"]["P@1"] >= 0.85 and "transversal" in card.metrics["heldout"]
+    assert Home.open().default_project == "metz-2015-2020" and next(iter(Home.open().projects)) == "metz-2015-2020"
+
+
+def test_classify_writes_both_codings_the_national_theme_and_agreement(tmp_path):
+    source = tmp_path / "export.csv"
+    source.write_text("Libellé de l'action;Objectif;Thème;Sous-thèmes\n"
+                      "ASL mamans;Ateliers de français pour les mères;1 - Cohésion sociale;1.5 - Lien social\n"
+                      "Job dating;Rencontre entre entreprises et demandeurs d'emploi;2;1.4 - Culture\n",
+                      encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(app, ["classify", str(source), "-o", str(out), "--also", "metz-2024-2030",
+                                      "-w", "1"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig"), delimiter=";"))
+    assert [r["cv_accord_anct"] for r in rows] == ["oui", "non"]
+    assert rows[0]["cv_metz-2024-2030_code_1"] == "emancipation" and rows[1]["cv_metz-2024-2030_code_1"] == "emploi"
+    assert "2024-2030 : 2.3" in rows[0]["cv_sous_theme_anct"]
+    summary = json.loads(result.output.strip().splitlines()[-1])["summary"]
+    assert summary["anct_agreement"] == [1, 2] and any("50 %" in n for n in summary["notes"])
+
+
+def test_a_service_serves_a_new_project_without_a_restart(tmp_path):
+    """A project declared in the data home while the service runs is served after the next refresh."""
+    from cvclassify.service.pool import ModelPool
+
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(ROOT / CONFIG_FILE, home / CONFIG_FILE)
+    for rel in ("corpus", "models"):
+        (home / rel).symlink_to(ROOT / rel)
+    config = (home / CONFIG_FILE).read_text(encoding="utf-8")
+    (home / CONFIG_FILE).write_text(config.replace('''[projects.metz-2024-2030]''', '''[projects.ignored]
+title = "x"
+taxonomy = "corpus/objectives/metz-2024-2030.json"
+corpus = "corpus/proposals"
+heldout = "corpus/splits/heldout.txt"
+models = "models/none"
+''').split("[projects.ignored]")[0], encoding="utf-8")
+    pool = ModelPool(Home.open(home), ("metz-2015-2020",))
+    pool.load()
+    assert pool.names == ("metz-2015-2020",)
+    (home / CONFIG_FILE).write_text(config, encoding="utf-8")
+    assert pool.refresh() == [f"metz-2024-2030@{pool.home.project('metz-2024-2030').current_version()}"]
+    assert pool.model("metz-2024-2030")[1].card.project == "metz-2024-2030"
+
+
+@pytest.mark.slow
+def test_projects_create_makes_a_cold_start_project_that_suggests_at_once(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("CVCLASSIFY_HOME", str(home))
+    runner = CliRunner()
+    assert runner.invoke(app, ["projects", "init", str(home)]).exit_code == 0
+    contract = TERRITORIES / "val-de-sorbe" / "contrat.txt"
+    made = runner.invoke(app, ["projects", "create", "val-de-sorbe", "--tree", str(contract), "--title", "Val"])
+    assert made.exit_code == 0, made.output
+    assert "démarrage à froid" in made.output
+    suggested = runner.invoke(app, ["suggest", "-p", "val-de-sorbe", "--json",
+                                    "Accompagnement à la scolarité des collégiens le soir (CLAS)"])
+    body = json.loads(suggested.output)
+    assert body["suggestions"][0]["code"].startswith("1.") and body["decision"]["route"] != "auto"
+    model = Classifier.load(project="val-de-sorbe")
+    assert "démarrage à froid" in model.card.notes and model.card.cold_start["source_project"] == "metz-2015-2020"
+    assert model.decision.decider.auto_threshold > 1
+    again = runner.invoke(app, ["projects", "create", "val-de-sorbe", "--tree", str(contract)])
+    assert again.exit_code == 1 and "existe déjà" in again.output
+    for name in ("a b", "../x", "Val"):
+        refused = runner.invoke(app, ["projects", "create", name, "--tree", str(contract)])
+        assert refused.exit_code == 1 and "Nom de projet refusé" in refused.output
+    assert sorted(p.name for p in (home / "models").iterdir()) == ["metz-2015-2020", "metz-2024-2030", "val-de-sorbe"]
+
+
+def test_a_project_whose_tree_is_unreadable_is_not_created(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("CVCLASSIFY_HOME", str(home))
+    runner = CliRunner()
+    assert runner.invoke(app, ["projects", "init", str(home)]).exit_code == 0
+    empty = tmp_path / "vide.txt"
+    empty.write_text("Compte rendu de réunion.\n", encoding="utf-8")
+    result = runner.invoke(app, ["projects", "create", "vide", "--tree", str(empty)])
+    assert result.exit_code == 1 and "Dispositions essayées" in " ".join(result.output.split())
+    assert "vide" not in (home / CONFIG_FILE).read_text(encoding="utf-8")
+    assert not (home / "corpus" / "objectives" / "vide.json").exists() and not (home / "models" / "vide").exists()
+    unknown = runner.invoke(app, ["suggest", "-p", "nulle-part", "texte"])
+    assert unknown.exit_code == 1 and "inconnu" in unknown.output
