@@ -135,6 +135,24 @@ def taxonomy_template(
               f"cvclassify taxonomy import {output.name}", highlight=False)
 
 
+@taxonomy_app.command("export")
+@friendly
+def taxonomy_export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The spreadsheet to write: .xlsx, .ods or .csv.")],
+    project: ProjectOpt = None,
+) -> None:
+    """Write a project's tree as a spreadsheet to edit (national sous-thèmes, keywords…), then import it back."""
+    from cvclassify.io.writers import write_rows
+    from cvclassify.projects import open_project
+    from cvclassify.taxonomy import load_taxonomy
+    from cvclassify.taxonomy.spreadsheet import COLUMNS, tree_rows
+
+    proj = open_project(project)
+    write_rows(output, list(COLUMNS), tree_rows(load_taxonomy(proj.taxonomy_path)))
+    out.print(f"Arbre du projet {proj.name} écrit dans {output}. Après modification : cvclassify taxonomy import "
+              f"{output.name} -o {proj.taxonomy_path}", highlight=False)
+
+
 def _tree_summary(tree, how: str) -> None:
     from collections import Counter
 

@@ -86,3 +86,27 @@ def train_cold_start(tree: Taxonomy, source: Classifier, source_proposals: list[
                     else "Platt scores (no cold-start calibration file)"},
     )
     return Classifier(backend, decision, tree, card)
+
+
+def propose_national(tree: Taxonomy, model: Classifier, source: Classifier) -> Taxonomy:
+    """The tree with national ANCT sous-thèmes proposed for each new code: those of the source codes its
+    description looks like (weighted by the source model's reading), where the tree gives none."""
+    relation = getattr(model.backend, "description_relation", None)
+    if relation is None:
+        return tree
+    codes = {}
+    for i, leaf in enumerate(model.leaf_ids):
+        node = tree[leaf]
+        proposed = []
+        for attribute in ("anct_2015", "anct_2024"):
+            if getattr(node, attribute):
+                proposed.append(getattr(node, attribute))
+                continue
+            votes: dict[str, float] = {}
+            for j, source_leaf in enumerate(source.leaf_ids):
+                found = getattr(source.taxonomy[source_leaf], attribute)
+                if found:
+                    votes[found[0]] = votes.get(found[0], 0.0) + float(relation[i, j])
+            proposed.append(tuple(sorted(votes, key=votes.get, reverse=True)[:2]))
+        codes[leaf] = (proposed[0], proposed[1])
+    return tree.with_national(codes)

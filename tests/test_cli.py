@@ -17,7 +17,7 @@ def test_taxonomy_import_writes_the_tree_and_reports_warnings(tmp_path):
     out = tmp_path / "metz.yaml"
     result = runner.invoke(app, ["taxonomy", "import", str(CONTRACT), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "118 leaf codes" in result.output
+    assert "118 codes à attribuer" in result.output and "numbered-tables" in result.output
     assert "1.5.3-bis" in result.output  # the duplicate warning
     assert out.read_text(encoding="utf-8").startswith("schema_version: 1")
 

@@ -27,6 +27,7 @@ if not CHROMIUM.exists():
     pytest.skip("Chromium is not installed at /usr/bin/chromium: browser tests skipped "
                 "(install Debian's chromium package to run them).", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed in this environment.")
+pytestmark = pytest.mark.slow  # a real server and a browser
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -143,6 +144,13 @@ def project_name(server: str) -> str:
     _, body = _get(server + "v1/projects")
     projects = json.loads(body)
     return next((p for p in projects if p["default"]), projects[0])["name"]
+
+
+def label_table(server: str) -> dict[str, dict[str, str]]:
+    """The French words of the states, as the desk reads them (``GET v1/labels``)."""
+    status, body = _get(server + "v1/labels")
+    assert status == 200
+    return json.loads(body)
 
 
 def ticked_ids(page) -> list[str]:
@@ -270,10 +278,11 @@ def test_decision_and_hint_are_shown(page, server):
                                   "level": "objective", "score": 0.88, "evidence": []}
         route.fulfill(response=response, json=body)
 
+    words = label_table(server)
     page.route("**/suggest", with_decision)
     page.fill("#text-input", APPLICATION)
     page.keyboard.press("Control+Enter")  # from the text area: suggest
-    sync_api.expect(page.locator("#decision")).to_have_text("Confiance 0,93 — peut être acceptée telle quelle")
+    sync_api.expect(page.locator("#decision")).to_have_text(f"Confiance 0,93 — {words['route']['auto']}")
     sync_api.expect(page.locator("#hint")).to_contain_text("Objectif probable")
     sync_api.expect(page.locator("#hint-score")).to_have_text("(score 0,88)")
     shot(page, "06-decision-hint")
@@ -308,6 +317,7 @@ def test_uploaded_document_is_suggested(page, server, tmp_path):
 def test_queue_keyboard_only(page, server, tmp_path):
     """Upload a call for projects and review it with the keyboard only; the export has the final codes."""
     project = project_name(server)
+    status_words = label_table(server)["item_status"]
     path = tmp_path / "appel-2024.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, delimiter=";").writerows([QUEUE_COLUMNS, *QUEUE_ROWS])
@@ -319,7 +329,7 @@ def test_queue_keyboard_only(page, server, tmp_path):
     page.wait_for_selector("#queue-work:not([hidden]) #codes input[type=checkbox]")
     progress = page.locator("#queue-progress-text")
     sync_api.expect(progress).to_have_text("0 / 5 revues (1 illisible)")
-    sync_api.expect(page.locator("#item-status")).to_have_text("à revoir")
+    sync_api.expect(page.locator("#item-status")).to_have_text(status_words["open"])
     shot(page, "10-queue-first")
     expected: dict[str, dict] = {}
 
@@ -374,7 +384,7 @@ def test_queue_keyboard_only(page, server, tmp_path):
     # Previous (← and p), next (n): reviewed items show their decision.
     page.keyboard.press("ArrowLeft")
     assert position() == "Demande 2 sur 5"
-    sync_api.expect(page.locator("#item-status")).to_have_text("revu")
+    sync_api.expect(page.locator("#item-status")).to_have_text(status_words["done"])
     sync_api.expect(page.locator("#final-summary")).to_contain_text("Décision enregistrée")
     page.keyboard.press("p")
     assert position() == "Demande 1 sur 5" and ref() == first_ref
@@ -384,7 +394,7 @@ def test_queue_keyboard_only(page, server, tmp_path):
 
     # Undo: "u" reopens the item shown (it keeps its ticks as a draft); Entrée decides again.
     page.keyboard.press("u")
-    sync_api.expect(page.locator("#item-status")).to_have_text("à revoir")
+    sync_api.expect(page.locator("#item-status")).to_have_text(status_words["open"])
     sync_api.expect(progress).to_have_text("1 / 5 revues (1 illisible)")
     assert sorted(ticked_ids(page)) == sorted(expected[second_ref]["codes"])
     assert page.input_value("#comment") == comment
@@ -407,7 +417,7 @@ def test_queue_keyboard_only(page, server, tmp_path):
         sync_api.expect(progress).to_have_text(f"{done} / 5 revues (1 illisible)")
     sync_api.expect(page.locator("#queue-done")).to_contain_text("Toutes les demandes sont revues")
     page.keyboard.press("ArrowRight")  # the unreadable row, last
-    sync_api.expect(page.locator("#item-status")).to_have_text("erreur")
+    sync_api.expect(page.locator("#item-status")).to_have_text(status_words["error"])
     sync_api.expect(page.locator("#item-error")).to_be_visible()
     page.keyboard.press("?")
     sync_api.expect(page.locator("#help-dialog")).to_be_visible()
@@ -426,8 +436,8 @@ def test_queue_keyboard_only(page, server, tmp_path):
     assert len(rows) == 5
     for row_ref, decision in expected.items():
         row = by_ref[row_ref]
-        assert row["cv_statut_revue"] == "revu"
+        assert row["cv_statut_revue"] == status_words["done"]
         assert sorted(row["cv_codes_finaux"].split()) == sorted(decision["codes"]), row_ref
         assert row["cv_commentaire"] == decision["comment"]
-    assert by_ref["AAP-2024-040"]["cv_statut_revue"].startswith("erreur")
+    assert by_ref["AAP-2024-040"]["cv_statut_revue"].startswith(status_words["error"])
     assert by_ref["AAP-2024-040"]["cv_codes_finaux"] == ""

@@ -96,7 +96,7 @@ def test_check_output_path_refuses_folders_missing_parents_and_unknown_formats(t
         check_output_path(tmp_path / "absent" / "out.csv", [])
     with pytest.raises(BatchInputError, match=r"Format de sortie non pris en charge : « out\.txt »\. .*\.csv"):
         check_output_path(tmp_path / "out.txt", [])
-    assert {".csv", ".xlsx", ".jsonl", ".ndjson"} == set(WRITERS)
+    assert {".csv", ".xlsx", ".ods", ".jsonl", ".ndjson"} == set(WRITERS)
 
 
 def test_missing_openpyxl_is_reported_before_any_work(tmp_path, monkeypatch):

@@ -99,6 +99,18 @@ class SuggestionOut(BaseModel):
     axis: dict[str, str]
     description: str = ""
     evidence: list[EvidenceOut] = []
+    national: dict[str, dict[str, str]] | None = Field(
+        None, description="Sous-thème national ANCT du code, par nomenclature (2015-2023, 2024-2030)")
+
+
+class ConcernOut(BaseModel):
+    """A transversal concern of the project, scored beside the codes."""
+
+    code: str
+    id: str
+    label: str
+    score: float
+    selected: bool
 
 
 class ObjectiveDecision(BaseModel):
@@ -126,6 +138,7 @@ class SuggestResponse(BaseModel):
     objective_hint: SuggestionOut | None = None
     decision: Decision | None = None
     warnings: list[str] = []
+    transversal: list[ConcernOut] | None = Field(None, description="Préoccupations transversales du projet")
 
 
 class BatchItemResponse(BaseModel):

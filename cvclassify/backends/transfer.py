@@ -66,6 +66,7 @@ class TransferBackend(Backend):
         self._analyzer = analyzer
         self.target: LinearBackend | None = None
         self.relation: np.ndarray | None = None
+        self.description_relation: np.ndarray | None = None
         self.leaf_ids: list[str] = []
         self.weak_counts: dict[str, int] = {}
         self.blend = BLEND
@@ -105,6 +106,7 @@ class TransferBackend(Backend):
         self.weak_counts = {leaf: sum(e.codes[0] == leaf for e in weak) for leaf in leaf_ids}
         target = LinearBackend(self.params, analyzer=self._analyzer)
         self.target = target.fit([*weak, *examples], tree)
+        self.description_relation = relation  # P(source code | new code), for proposing national sous-thèmes
         self.relation = relation / relation.sum(axis=0, keepdims=True)  # each source code spread over new codes
         self.blend = BLEND * coverage
         self.leaf_ids = list(leaf_ids)

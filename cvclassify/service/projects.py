@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from cvclassify.coldstart import train_cold_start
+from cvclassify.coldstart import propose_national, train_cold_start
 from cvclassify.corpus import load_corpus
 from cvclassify.errors import CorpusError, ProjectError
 from cvclassify.model.classifier import Classifier
@@ -33,11 +33,14 @@ def create_project(name: str, tree_file: Path, title: str = "", source: str | No
             raise ProjectError(f"« {path} » existe déjà : le projet « {name} » a laissé des fichiers ; retirez-les ou "
                                "choisissez un autre nom.")
     try:
+        source_project = home.project(source)
+        source_model = Classifier.load(source_project.version_dir())
+        model = cold_start_model(tree, source_project, source_model)
+        tree = propose_national(tree, model, source_model)
+        model = Classifier(model.backend, model.decision, tree, model.card, model.transversal)
         save_taxonomy(tree, home.root / entry["taxonomy"])
         (home.root / entry["corpus"]).mkdir(parents=True)
         (home.root / entry["heldout"]).write_text("", encoding="utf-8")
-        source_project = home.project(source)
-        model = cold_start_model(tree, source_project)
         project = Project(name=name, home=home.root, **entry)
         staging = project.new_version_dir(model.card.version)
         model.card.project = name
@@ -53,10 +56,10 @@ def create_project(name: str, tree_file: Path, title: str = "", source: str | No
         raise
 
 
-def cold_start_model(tree, source: Project) -> Classifier:
+def cold_start_model(tree, source: Project, source_model: Classifier) -> Classifier:
     """A cold-start model of ``tree`` from a source project's current model and every labelled proposal."""
     try:
         proposals = load_corpus(source.corpus_dir).proposals
     except CorpusError:
         proposals = []
-    return train_cold_start(tree, Classifier.load(source.version_dir()), proposals, source_project=source.name)
+    return train_cold_start(tree, source_model, proposals, source_project=source.name)

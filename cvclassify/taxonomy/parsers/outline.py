@@ -244,9 +244,11 @@ class Builder:
 
     # -- nesting -------------------------------------------------------------------------------------
     def rank(self, kind: tuple) -> int:
+        """The level of a kind of item: the order in which it first appeared."""
         return self.ranks.setdefault(kind, len(self.ranks))
 
     def push(self, kind: tuple, label: str, local: str | None, line: Line, level_name: str) -> Node:
+        """Add a node at the level of its kind (or return the node of the first pass that it repeats)."""
         rank = self.rank(kind)
         while self.stack and self.stack[-1][0] >= rank:
             self.stack.pop()
@@ -286,6 +288,7 @@ class Builder:
 
     # -- reading -------------------------------------------------------------------------------------
     def run(self) -> Outline:
+        """Read every line and return the outline."""
         for i, line in enumerate(self.lines):
             if not line.text:
                 self.blank = True
@@ -296,6 +299,7 @@ class Builder:
         return Outline(self.roots, self.transversal, self.notes)
 
     def read(self, i: int, line: Line) -> None:
+        """Read one line of the document."""
         folded = fold(line.text)
         item = classify(line)
         if item is not None and item.kind[0] in ("num", "dotted") and (
@@ -314,6 +318,7 @@ class Builder:
         self.read_list_item(item)
 
     def collect_transversal(self, i: int, line: Line, item: Item | None) -> bool:
+        """Read a line of a list announced as transversal; False when the list is over."""
         if (item is not None and item.kind[0] == "kw") or SECTION.match(line.text) or (
                 self.blank and item is None and line.indent <= self.transversal_indent and self.transversal_started):
             self.transversal_indent = None
@@ -333,6 +338,7 @@ class Builder:
         return True
 
     def read_keyword(self, item: Item) -> None:
+        """A heading named by a keyword: a node (or, without label, the header of a list)."""
         if self.stopped:
             return
         self.started, self.skip_indent = True, None
@@ -348,6 +354,7 @@ class Builder:
             node.label = ""
 
     def read_list_item(self, item: Item) -> None:
+        """A bullet, dash or numbered item: a node when it stands in an objectives list."""
         if self.stopped or not self.started or not self.list_ok:
             return
         if self.skip_indent is not None:
@@ -369,6 +376,7 @@ class Builder:
         self.push(item.kind, label, local, item.line, "thème" if self.top_list else "objectif")
 
     def read_plain(self, i: int, line: Line, folded: str) -> None:
+        """A plain line: a heading, a section, a list header, a label's continuation or a description."""
         text = line.text
         if self.implicit_indent is not None and line.indent > self.implicit_indent and text[:1].isupper():
             self.read_list_item(Item(("bullet", "none", line.indent // 3), None, text, line))

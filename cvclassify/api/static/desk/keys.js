@@ -1,0 +1,151 @@
+// Review desk — the keyboard: the global shortcuts (never while typing in a field), the help dialog (?)
+// and the shortcut bar.
+
+import {$, el} from './dom.js';
+import {acceptItem, goTo, undoDecision} from './queue.js';
+import {focusCursor, moveCursor, refreshDocument, setCursorTicked} from './review.js';
+import {submitSingle} from './single.js';
+import {state} from './state.js';
+
+// ---------------------------------------------------------------- shortcut bar and help
+
+const SHORTCUTS = {
+  single: [['/', 'ajouter un code'], ['↑ ↓', 'parcourir les codes'], ['Espace', 'cocher'], ['x', 'rejeter'],
+    ['c', 'commentaire'], ['Ctrl+Entrée', 'enregistrer'], ['?', 'aide']],
+  queue: [['↑ ↓', 'codes'], ['Espace', 'cocher'], ['x', 'rejeter'], ['Entrée', 'accepter'],
+    ['← →', 'précédente / suivante'], ['u', 'annuler'], ['/', 'ajouter'], ['c', 'commentaire'], ['?', 'aide']],
+};
+
+/** The shortcut bar at the foot of the page, for the active mode. */
+export function renderShortcuts() {
+  $('shortcut-list').replaceChildren(...SHORTCUTS[state.mode].map(([keys, what]) =>
+    el('li', {}, ...keys.split(' ').flatMap((k, i) => (i ? [' ', el('kbd', {}, k)] : [el('kbd', {}, k)])), ` ${what}`)));
+}
+
+// ---------------------------------------------------------------- global keyboard
+
+function isTextField(node) {
+  if (!node || !node.tagName) return false;
+  if (node.isContentEditable) return true;
+  const tag = node.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag !== 'INPUT') return false;
+  return !['checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'range', 'color'].includes(node.type);
+}
+
+function isActivatable(node) {
+  if (!node || !node.tagName) return false;
+  return ['BUTTON', 'A', 'SUMMARY'].includes(node.tagName) || (node.tagName === 'INPUT' && ['button', 'submit', 'reset', 'file'].includes(node.type));
+}
+
+function openHelp() {
+  const dialog = $('help-dialog');
+  if (!dialog.open) dialog.showModal();
+}
+
+$('help-button').addEventListener('click', openHelp);
+
+/** Ctrl+Entrée and the main button: accept the queue item, or save the pasted application's decision. */
+export function saveNow() {
+  if (state.mode === 'queue') acceptItem();
+  else submitSingle();
+}
+
+document.addEventListener('keydown', (event) => {
+  if ($('help-dialog').open || event.defaultPrevented || event.isComposing) return;
+  const target = event.target;
+  const key = event.key;
+  const hasReview = Boolean(state.review) && !$('review').hidden;
+  // Working with the keys: the code under a resting mouse pointer no longer decides the highlights.
+  if (hasReview && state.review.hover >= 0 && !['Shift', 'Control', 'Alt', 'Meta'].includes(key)) {
+    state.review.hover = -1;
+    refreshDocument();
+  }
+
+  if (isTextField(target)) {
+    if (key === 'Escape') {
+      event.preventDefault();
+      target.blur();
+      if (hasReview) focusCursor();
+    } else if (key === 'Enter' && (event.ctrlKey || event.metaKey) && hasReview && target.closest('#review')) {
+      event.preventDefault();
+      target.blur();
+      saveNow();
+    }
+    return;
+  }
+  if (event.altKey || event.metaKey) return;
+  if (event.ctrlKey) {
+    if ((key === 'z' || key === 'Z') && state.mode === 'queue' && state.queue) {
+      event.preventDefault();
+      undoDecision();
+    } else if (key === 'Enter' && hasReview) {
+      event.preventDefault();
+      saveNow();
+    }
+    return;
+  }
+  const inQueue = state.mode === 'queue' && state.queue && !$('queue-work').hidden;
+  switch (key) {
+    case '?':
+      event.preventDefault();
+      openHelp();
+      return;
+    case '/':
+      if (!hasReview || state.review.readonly) return;
+      event.preventDefault();
+      $('picker-input').focus();
+      return;
+    case 'c':
+      if (!hasReview || state.review.readonly) return;
+      event.preventDefault();
+      $('comment').focus();
+      return;
+    case 'ArrowDown':
+    case 'j':
+      if (!hasReview) return;
+      event.preventDefault();
+      moveCursor(1);
+      return;
+    case 'ArrowUp':
+    case 'k':
+      if (!hasReview) return;
+      event.preventDefault();
+      moveCursor(-1);
+      return;
+    case ' ':
+      if (!hasReview || isActivatable(target) || (target.type === 'checkbox')) return; // native toggle
+      event.preventDefault();
+      setCursorTicked(null);
+      return;
+    case 'x':
+    case 'X':
+      if (!hasReview) return;
+      event.preventDefault();
+      setCursorTicked(false);
+      return;
+    case 'Enter':
+      if (!inQueue || isActivatable(target)) return;
+      event.preventDefault();
+      acceptItem();
+      return;
+    case 'ArrowRight':
+    case 'n':
+      if (!inQueue) return;
+      event.preventDefault();
+      goTo(1);
+      return;
+    case 'ArrowLeft':
+    case 'p':
+      if (!inQueue) return;
+      event.preventDefault();
+      goTo(-1);
+      return;
+    case 'u':
+      if (!inQueue) return;
+      event.preventDefault();
+      undoDecision();
+      return;
+    default:
+  }
+});

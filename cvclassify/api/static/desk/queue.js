@@ -1,0 +1,286 @@
+// Review desk — queue mode: a call for projects uploaded as a file, its applications reviewed one at a
+// time with the keyboard (accept, previous / next, undo), its progress and its exports.
+
+import {api, projectPath, queuePath} from './api.js';
+import {$, clearError, el, plural, setStatus, showError} from './dom.js';
+import {STATUS, statusWords} from './labels.js';
+import {
+  feedbackBody, finalCodes, focusCursor, placePanel, renderActions, renderReview, savedMessage,
+} from './review.js';
+import {newReview, setBusy, state} from './state.js';
+
+// ---------------------------------------------------------------- loading a file
+
+$('queue-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearError();
+  const file = $('queue-file').files[0];
+  if (!file) {
+    showError('Choisissez d\'abord le fichier de l\'appel à projets (CSV, XLSX, ODS ou JSONL).');
+    $('queue-file').focus();
+    return;
+  }
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const button = $('queue-submit');
+  $('queue-upload-status').textContent = 'Lecture du fichier et analyse des demandes… Cela peut prendre une minute pour un grand fichier.';
+  setBusy(button, true, 'Analyse en cours…');
+  try {
+    const created = await api(projectPath('queues'), {method: 'POST', form});
+    $('queue-upload-status').textContent = '';
+    $('queue-file').value = '';
+    state.undoStack = [];
+    state.drafts.clear();
+    await loadQueue(created.queue_id, 1, created);
+  } catch (err) {
+    $('queue-upload-status').textContent = '';
+    showError(err.message);
+  } finally {
+    setBusy(button, false);
+  }
+});
+
+export async function loadQueue(queueId, position = 1, created = null) {
+  const queue = await api(projectPath(`queues/${encodeURIComponent(queueId)}`));
+  state.queue = queue;
+  const notes = [...(queue.notes || [])];
+  if (created) {
+    for (const note of created.notes || []) if (!notes.includes(note)) notes.push(note);
+    if (created.errors) notes.push(`${plural(created.errors, 'ligne illisible', 'lignes illisibles')} : elles sont placées à la fin.`);
+  }
+  const notesBox = $('queue-notes');
+  $('queue-notes-list').replaceChildren(...notes.map((n) => el('p', {}, n)));
+  $('queue-notes-summary').textContent = `Lecture du fichier : ${plural(notes.length, 'remarque', 'remarques')}`;
+  notesBox.hidden = !notes.length;
+  $('queue-name').textContent = queue.name || 'appel à projets';
+  $('export-csv').href = queuePath('/export?format=csv');
+  $('export-xlsx').href = queuePath('/export?format=xlsx');
+  $('queue-upload').hidden = true;
+  $('queue-work').hidden = false;
+  $('mode-queue').href = `#file=${encodeURIComponent(queue.queue_id)}`;
+  const items = queue.items || [];
+  let index = items.findIndex((item) => item.position === position);
+  if (index < 0) index = Math.max(0, Math.min(position - 1, items.length - 1));
+  if (created) {
+    const firstOpen = items.findIndex((item) => item.status === STATUS.OPEN);
+    if (firstOpen >= 0) index = firstOpen;
+  }
+  showItem(index);
+}
+
+// ---------------------------------------------------------------- progress and the item shown
+
+function reviewedCount() {
+  return (state.queue.items || []).filter((item) => item.status === STATUS.DONE).length;
+}
+
+function renderProgress() {
+  const queue = state.queue;
+  const items = queue.items || [];
+  const total = queue.total || items.length;
+  const reviewed = reviewedCount();
+  const errors = items.filter((item) => item.status === STATUS.ERROR).length;
+  $('queue-progress').max = Math.max(total - errors, 1);
+  $('queue-progress').value = reviewed;
+  $('queue-progress-text').textContent = `${reviewed} / ${total} revues${errors ? ` (${plural(errors, 'illisible', 'illisibles')})` : ''}`;
+  const open = items.filter((item) => item.status === STATUS.OPEN).length;
+  const done = $('queue-done');
+  if (items.length && open === 0) {
+    done.replaceChildren(
+      el('strong', {}, 'Toutes les demandes sont revues. '),
+      'Téléchargez le fichier revu : ',
+      el('a', {href: queuePath('/export?format=csv'), download: true}, 'CSV'), ' ou ',
+      el('a', {href: queuePath('/export?format=xlsx'), download: true}, 'Excel (XLSX)'), '.');
+    done.hidden = false;
+  } else {
+    done.hidden = true;
+  }
+}
+
+function reviewForItem(item) {
+  const queue = state.queue;
+  const suggestions = item.suggestions || [];
+  const common = {
+    suggestions, fields: item.fields || {}, decision: item.decision || null, hint: item.objective_hint || null,
+    warnings: item.warnings || [], modelVersion: item.model_version || queue.model_version || '', item,
+  };
+  if (item.status === STATUS.DONE) {
+    const finals = item.final_codes || [];
+    const suggestedIds = new Set(suggestions.map((s) => s.id));
+    // final_codes may hold ids or printed codes: match either.
+    const ticked = suggestions.filter((s) => finals.includes(s.id) || finals.includes(s.code)).map((s) => s.id);
+    const added = finals
+      .filter((c) => !suggestions.some((s) => s.id === c || s.code === c))
+      .map((c) => state.leafById.get(c) || state.leaves.find((l) => l.code === c) || {id: c, code: c, label: ''})
+      .filter((leaf) => !suggestedIds.has(leaf.id));
+    return newReview({...common, readonly: true, ticked: [...ticked, ...added.map((l) => l.id)], added,
+      comment: item.comment || ''});
+  }
+  if (item.status === STATUS.ERROR) return newReview({...common, readonly: true, ticked: []});
+  const draft = state.drafts.get(item.item_id);
+  if (draft) return newReview({...common, ticked: draft.ticked, added: draft.added, comment: draft.comment});
+  return newReview(common);
+}
+
+export function showItem(index, {focus = true} = {}) {
+  const items = state.queue.items || [];
+  if (!items.length) {
+    $('item-position').textContent = 'Aucune demande dans ce fichier.';
+    state.review = null;
+    renderReview();
+    return;
+  }
+  state.queueIndex = Math.max(0, Math.min(index, items.length - 1));
+  const item = items[state.queueIndex];
+  state.review = reviewForItem(item);
+  $('item-position').textContent = `Demande ${state.queueIndex + 1} sur ${items.length}`;
+  const badge = $('item-status');
+  badge.textContent = statusWords(item.status);
+  badge.className = `badge status-${Object.values(STATUS).includes(item.status) ? item.status : STATUS.OPEN}`;
+  $('item-row').textContent = item.row_id ? `· réf. ${item.row_id}` : '';
+  const error = $('item-error');
+  error.textContent = item.error ? `Ligne illisible : ${item.error}` : '';
+  error.hidden = !item.error;
+  $('item-prev').disabled = state.queueIndex === 0;
+  $('item-next').disabled = state.queueIndex === items.length - 1;
+  if (item.status === STATUS.DONE) {
+    $('readonly-note').textContent = 'Demande déjà revue. Pour changer la décision, rouvrez-la (touche u).';
+  } else if (item.status === STATUS.ERROR) {
+    $('readonly-note').textContent = 'Cette ligne n\'a pas pu être lue : passez à la suivante (touche →).';
+  }
+  placePanel();
+  renderReview();
+  renderProgress();
+  setStatus($('status').dataset.keep ? $('status').textContent : '', $('status').dataset.kind || 'ok');
+  delete $('status').dataset.keep;
+  const hash = `#file=${encodeURIComponent(state.queue.queue_id)}&n=${item.position}`;
+  if (location.hash !== hash) history.replaceState(null, '', hash);
+  $('mode-queue').href = hash;
+  $('queue-doc').scrollTop = 0;
+  if (focus) {
+    // A reviewed or unreadable item has nothing to tick: keep the keys on the page, not on a button.
+    if (!focusCursor()) $('main').focus();
+  }
+}
+
+/** Keep the confirmation of the last action visible on the next item. */
+function announce(message, kind = 'ok') {
+  setStatus(message, kind);
+  $('status').dataset.keep = '1';
+  $('status').dataset.kind = kind;
+}
+
+// ---------------------------------------------------------------- moving, deciding, undoing
+
+export function goTo(step) {
+  if (!state.queue) return;
+  const items = state.queue.items || [];
+  const target = state.queueIndex + step;
+  if (target < 0 || target >= items.length) {
+    setStatus(target < 0 ? 'C\'est la première demande.' : 'C\'est la dernière demande.', 'info');
+    return;
+  }
+  showItem(target);
+}
+
+function nextOpenIndex(from) {
+  const items = state.queue.items || [];
+  for (let k = 1; k <= items.length; k += 1) {
+    const index = (from + k) % items.length;
+    if (items[index].status === STATUS.OPEN) return index;
+  }
+  return -1;
+}
+
+export async function acceptItem() {
+  if (!state.queue || state.busy) return;
+  const review = state.review;
+  const item = review && review.item;
+  if (!item) return;
+  if (item.status !== STATUS.OPEN) {
+    // Nothing to decide here (already reviewed or unreadable): move on.
+    const next = nextOpenIndex(state.queueIndex);
+    if (next >= 0) showItem(next);
+    else setStatus('Toutes les demandes sont revues.', 'info');
+    return;
+  }
+  clearError();
+  const button = $('submit');
+  setBusy(button, true, 'Enregistrement…');
+  let saved;
+  try {
+    saved = await api(projectPath('feedback'), {
+      method: 'POST',
+      json: feedbackBody(review, {queue_id: state.queue.queue_id, item_id: item.item_id, document_id: item.row_id ? String(item.row_id) : null}),
+    });
+  } catch (err) {
+    setBusy(button, false);
+    renderActions();
+    showError(err.message);
+    return;
+  }
+  setBusy(button, false);
+  item.status = STATUS.DONE;
+  item.final_codes = saved.final_codes || finalCodes(review);
+  item.feedback_id = saved.id;
+  item.comment = (review.comment || '').trim() || null;
+  state.drafts.delete(item.item_id);
+  state.undoStack.push(item.item_id);
+  const label = item.row_id ? `Réf. ${item.row_id}` : `Demande ${state.queueIndex + 1}`;
+  const message = `${label} — ${savedMessage(saved)}`;
+  const next = nextOpenIndex(state.queueIndex);
+  announce(message, 'ok');
+  if (next >= 0) showItem(next);
+  else showItem(state.queueIndex);
+}
+
+export async function undoDecision() {
+  if (!state.queue || state.busy) return;
+  const items = state.queue.items || [];
+  let item = items[state.queueIndex];
+  if (!item || item.status !== STATUS.DONE) {
+    let itemId;
+    while (state.undoStack.length) {
+      itemId = state.undoStack.pop();
+      const candidate = items.find((i) => i.item_id === itemId);
+      if (candidate && candidate.status === STATUS.DONE) { item = candidate; break; }
+      item = null;
+    }
+    if (!item || item.status !== STATUS.DONE) {
+      setStatus('Aucune décision à annuler.', 'info');
+      return;
+    }
+  } else {
+    state.undoStack = state.undoStack.filter((id) => id !== item.item_id);
+  }
+  clearError();
+  state.busy = true;
+  try {
+    const reopened = await api(queuePath(`/items/${item.item_id}/reopen`), {method: 'POST'});
+    const previous = reviewForItem(item);
+    if (reopened && typeof reopened === 'object' && reopened.item_id === item.item_id) Object.assign(item, reopened);
+    item.status = STATUS.OPEN;
+    item.final_codes = null;
+    item.feedback_id = null;
+    // Start again from the withdrawn decision, so that a slip is one key away from being fixed.
+    state.drafts.set(item.item_id, {
+      ticked: [...previous.ticked], added: [...previous.added], comment: previous.comment,
+    });
+    const index = items.indexOf(item);
+    announce(`Décision annulée : la demande ${index + 1} est de nouveau ${statusWords(STATUS.OPEN)}.`, 'info');
+    state.busy = false;
+    showItem(index);
+  } catch (err) {
+    state.busy = false;
+    showError(err.message);
+  }
+}
+
+$('reopen').addEventListener('click', () => undoDecision());
+$('item-prev').addEventListener('click', () => goTo(-1));
+$('item-next').addEventListener('click', () => goTo(1));
+$('queue-change').addEventListener('click', () => {
+  $('queue-work').hidden = true;
+  $('queue-upload').hidden = false;
+  $('queue-file').focus();
+});

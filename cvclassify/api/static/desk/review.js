@@ -1,0 +1,464 @@
+// Review desk — the review panel: the decision, the hint, the list of codes to tick, the evidence words
+// highlighted in the application's text, the keyboard cursor in the code list and the feedback sent.
+
+import {$, colourOf, el, frNumber, plural, sentenceCase, setStatus} from './dom.js';
+import {FIELD_ORDER, ROUTES, STATUS, fieldHeading, routeWords} from './labels.js';
+import {closePicker} from './picker.js';
+import {state} from './state.js';
+
+// ---------------------------------------------------------------- evidence highlighting
+
+/** Python offsets count code points; JavaScript strings count UTF-16 units. */
+function offsetMapper(text) {
+  if (!/[\uD800-\uDFFF]/.test(text)) return (i) => i;
+  const units = [];
+  let unit = 0;
+  for (const ch of text) { units.push(unit); unit += ch.length; }
+  units.push(unit);
+  return (i) => units[Math.min(Math.max(i, 0), units.length - 1)];
+}
+
+/** The evidence of one suggestion worth showing: its strongest words (at least a tenth of the best). */
+function strongEvidence(suggestion) {
+  const evidence = (suggestion.evidence || []).filter((e) => e.weight > 0);
+  if (!evidence.length) return [];
+  const best = Math.max(...evidence.map((e) => e.weight));
+  return evidence.filter((e) => e.weight >= best / 10).slice(0, 8);
+}
+
+/** Which suggestions show their words: the ticked ones, and the one hovered or focused. */
+function visibleSuggestions(review) {
+  const shown = new Set();
+  review.suggestions.forEach((s, i) => { if (review.ticked.has(s.id)) shown.add(i); });
+  const active = activeSuggestion(review);
+  if (active >= 0) shown.add(active);
+  if (!shown.size && review.suggestions.length) shown.add(0);
+  return shown;
+}
+
+function activeSuggestion(review) {
+  if (review.hover >= 0) return review.hover;
+  const focused = document.activeElement;
+  if (focused && focused.closest && focused.closest('#codes')) {
+    const row = focused.closest('li');
+    const index = row ? Number(row.dataset.suggestion) : -1;
+    return Number.isInteger(index) ? index : -1;
+  }
+  return -1;
+}
+
+/** Append `text` to `node`, wrapping the evidence spans in <mark>s coloured by suggestion. */
+function appendHighlighted(node, text, spans, review, active) {
+  if (!spans.length) { node.append(text); return; }
+  const points = new Set([0, text.length]);
+  for (const span of spans) { points.add(span.start); points.add(span.end); }
+  const cuts = [...points].sort((a, b) => a - b);
+  for (let k = 0; k < cuts.length - 1; k += 1) {
+    const start = cuts[k];
+    const end = cuts[k + 1];
+    const piece = text.slice(start, end);
+    const owners = [...new Set(spans.filter((s) => s.start <= start && s.end >= end).map((s) => s.index))]
+      .sort((a, b) => a - b);
+    if (!owners.length) { node.append(piece); continue; }
+    const main = owners.includes(active) ? active : owners[0];
+    const title = owners.map((i) => {
+      const s = review.suggestions[i];
+      return `${s.code} — ${s.label}`;
+    }).join('\n');
+    node.append(el('mark', {
+      class: `ev ${colourOf(main)}${owners.includes(active) ? ' is-active' : ''}`,
+      'data-s': owners.join(' '),
+      title,
+    }, piece));
+  }
+}
+
+function spansFor(review, fieldName, text, shown) {
+  const toUnits = offsetMapper(text);
+  const spans = [];
+  for (const index of shown) {
+    for (const e of strongEvidence(review.suggestions[index])) {
+      if ((e.field || 'text') !== fieldName) continue;
+      const start = toUnits(e.start);
+      const end = toUnits(e.end);
+      if (!(start >= 0 && end > start && end <= text.length)) continue;
+      spans.push({start, end, index});
+    }
+  }
+  return spans;
+}
+
+function orderedFieldNames(fields) {
+  const names = Object.keys(fields).filter((n) => typeof fields[n] === 'string' && fields[n].trim());
+  return names.sort((a, b) => {
+    const ia = FIELD_ORDER.indexOf(a);
+    const ib = FIELD_ORDER.indexOf(b);
+    return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
+  });
+}
+
+/** Render the application's fields, with the evidence words highlighted. */
+function renderDocument(container, review) {
+  container.replaceChildren();
+  if (!review) return;
+  const shown = visibleSuggestions(review);
+  const active = activeSuggestion(review);
+  const names = orderedFieldNames(review.fields);
+  for (const name of names) {
+    const text = review.fields[name];
+    const block = el('div', {class: `field field-${name}`});
+    if (names.length > 1 || name !== 'text') {
+      block.append(el('h4', {class: 'field-name'}, fieldHeading(name)));
+    }
+    const body = el('div', {class: 'field-text'});
+    appendHighlighted(body, text, spansFor(review, name, text, shown), review, active);
+    block.append(body);
+    container.append(block);
+  }
+  container.classList.toggle('has-active', active >= 0);
+}
+
+function documentContainer() {
+  return state.mode === 'queue' ? $('queue-doc') : $('single-doc');
+}
+
+export function refreshDocument() {
+  if (state.review) renderDocument(documentContainer(), state.review);
+}
+
+// ---------------------------------------------------------------- the review panel
+
+/** The rows of the code list: suggestions in rank order, then the codes added from the picker. */
+export function codeRows(review) {
+  const rows = review.suggestions.map((s, i) => ({kind: 'suggested', code: s, index: i}));
+  for (const leaf of review.added) rows.push({kind: 'added', code: leaf, index: -1});
+  return rows;
+}
+
+export function renderReview() {
+  const review = state.review;
+  const panel = $('review');
+  if (!review) { panel.hidden = true; return; }
+  panel.hidden = false;
+  renderDecision(review);
+  renderHint(review);
+  renderWarnings(review);
+  renderCodes(review);
+  const unreadable = Boolean(review.item && review.item.status === STATUS.ERROR);
+  for (const id of ['codes-head', 'codes-help', 'codes']) $(id).hidden = unreadable;
+  $('picker').hidden = review.readonly;
+  $('comment-field').hidden = unreadable || (review.readonly && !review.comment);
+  $('comment').value = review.comment || '';
+  $('comment').readOnly = review.readonly;
+  $('codes-help').textContent = review.readonly
+    ? 'Codes retenus lors de la revue.'
+    : 'Cochés : codes retenus. Survolez un code pour voir ses mots dans le texte.';
+  closePicker();
+  renderActions();
+  refreshDocument();
+}
+
+function renderDecision(review) {
+  const box = $('decision');
+  const decision = review.decision;
+  const known = decision && ROUTES.includes(decision.route);
+  if (!known || typeof decision.confidence !== 'number') { box.hidden = true; return; }
+  box.className = `decision decision-${decision.route}`;
+  box.replaceChildren(
+    el('span', {class: 'decision-dot', 'aria-hidden': 'true'}),
+    el('span', {}, `Confiance ${frNumber(decision.confidence)} — `, el('strong', {}, routeWords(decision.route))),
+  );
+  box.hidden = false;
+}
+
+function renderHint(review) {
+  const hint = review.hint;
+  $('hint').hidden = !hint;
+  if (!hint) return;
+  $('hint-code').textContent = hint.code;
+  $('hint-label').textContent = hint.label || '';
+  $('hint-score').textContent = typeof hint.score === 'number' ? `(score ${frNumber(hint.score)})` : '';
+  $('hint-pick').hidden = review.readonly;
+}
+
+function renderWarnings(review) {
+  const list = $('warnings');
+  list.replaceChildren(...(review.warnings || []).map((w) => el('li', {}, w)));
+  list.hidden = !(review.warnings && review.warnings.length);
+}
+
+export function renderCodes(review) {
+  const list = $('codes');
+  list.replaceChildren();
+  const rows = codeRows(review);
+  rows.forEach((row, n) => {
+    const code = row.code;
+    const id = `code-${n}`;
+    const ticked = review.ticked.has(code.id);
+    const box = el('input', {
+      type: 'checkbox', id, checked: ticked, disabled: review.readonly,
+      'aria-describedby': `${id}-meta`, 'data-id': code.id,
+    });
+    box.addEventListener('change', () => toggleCode(n, box.checked));
+    const meta = [];
+    if (code.axis && code.axis.code) {
+      meta.push(el('span', {class: 'meta-axis', title: `Axe ${code.axis.code} : ${sentenceCase(code.axis.label)}`},
+        `Axe ${code.axis.code}`, el('span', {class: 'visually-hidden'}, ` : ${sentenceCase(code.axis.label)}`)),
+      el('span', {class: 'meta-sep', 'aria-hidden': 'true'}, ' › '));
+    }
+    if (code.objective && code.objective.code) {
+      meta.push(el('span', {class: 'meta-objective'}, `Objectif ${code.objective.code} : ${code.objective.label || ''}`));
+    }
+    const words = row.kind === 'suggested' ? strongEvidence(code).map((e) => e.word) : [];
+    const uniqueWords = [...new Set(words)];
+    const scoreText = row.kind === 'suggested' ? `score ${frNumber(code.score)}` : 'ajouté';
+    const label = el('label', {for: id, class: 'code-label', title: code.description || null},
+      row.kind === 'suggested'
+        ? el('span', {class: `swatch ${colourOf(row.index)}`, 'aria-hidden': 'true'})
+        : el('span', {class: 'swatch swatch-added', 'aria-hidden': 'true'}),
+      el('strong', {class: 'code'}, code.code),
+      el('span', {class: 'code-text'}, code.label),
+      el('span', {class: 'visually-hidden'}, ` — ${scoreText}`));
+    const details = el('div', {class: 'code-details', id: `${id}-meta`},
+      el('span', {class: 'code-meta'}, ...meta),
+      uniqueWords.length
+        ? el('span', {class: 'code-words'}, el('span', {class: 'words-key'}, 'Mots du texte : '),
+          uniqueWords.join(', '))
+        : null);
+    let side;
+    if (row.kind === 'suggested') {
+      const percent = Math.max(0, Math.min(1, Number(code.score) || 0)) * 100;
+      const fill = el('span', {class: 'bar-fill'});
+      fill.style.width = `${percent.toFixed(1)}%`;
+      side = el('span', {class: 'score', title: `Score ${frNumber(code.score)}`, 'aria-hidden': 'true'},
+        el('span', {class: 'bar'}, fill),
+        el('span', {class: 'score-number'}, frNumber(code.score)));
+    } else {
+      side = el('span', {class: 'score', 'aria-hidden': 'true'}, el('span', {class: 'badge badge-added'}, 'ajouté'));
+    }
+    const li = el('li', {
+      class: `code-row${ticked ? ' is-ticked' : ''}${row.kind === 'added' ? ' is-added' : ''}`,
+      'data-row': n, 'data-suggestion': row.index,
+    }, box, el('div', {class: 'code-body'}, label, details), side);
+    // The whole row is a click target, not only the box and its label.
+    li.addEventListener('click', (event) => {
+      if (review.readonly || event.target.closest('input, label')) return;
+      box.click();
+      box.focus();
+    });
+    li.addEventListener('mouseenter', () => setHover(row.index));
+    li.addEventListener('mouseleave', () => setHover(-1));
+    list.append(li);
+  });
+  if (!rows.length) {
+    list.append(el('li', {class: 'code-row empty-row'}, 'Aucun code proposé : ajoutez-en un avec la recherche ci-dessous.'));
+  }
+  const count = review.ticked.size;
+  $('codes-count').textContent = rows.length ? `${plural(count, 'retenu', 'retenus')} sur ${rows.length}` : '';
+  $('readonly-note').hidden = !review.readonly;
+}
+
+function setHover(index) {
+  const review = state.review;
+  if (!review || review.hover === index) return;
+  review.hover = index;
+  refreshDocument();
+}
+
+function toggleCode(rowIndex, checked) {
+  const review = state.review;
+  if (!review || review.readonly) return;
+  const row = codeRows(review)[rowIndex];
+  if (!row) return;
+  if (checked) review.ticked.add(row.code.id);
+  else review.ticked.delete(row.code.id);
+  if (row.kind === 'added' && !checked) {
+    // An added code that is unticked is simply taken off the list.
+    review.added = review.added.filter((leaf) => leaf.id !== row.code.id);
+    review.cursor = Math.min(rowIndex, codeRows(review).length - 1);
+    changed();
+    renderCodes(review);
+    focusCursor();
+  } else {
+    const li = $('codes').querySelector(`li[data-row="${rowIndex}"]`);
+    if (li) li.classList.toggle('is-ticked', checked);
+    const box = $(`code-${rowIndex}`);
+    if (box && box.checked !== checked) box.checked = checked;
+    const rows = codeRows(review).length;
+    $('codes-count').textContent = `${plural(review.ticked.size, 'retenu', 'retenus')} sur ${rows}`;
+    changed();
+  }
+  refreshDocument();
+}
+
+/** Something was edited: a saved single review can be saved again; queue drafts are kept. */
+export function changed() {
+  const review = state.review;
+  if (!review) return;
+  if (state.mode === 'single' && review.saved) {
+    review.saved = null;
+    setStatus('');
+  }
+  if (state.mode === 'queue' && review.item) saveDraft();
+  renderActions();
+}
+
+function saveDraft() {
+  const review = state.review;
+  if (!review || !review.item || review.readonly) return;
+  state.drafts.set(review.item.item_id, {
+    ticked: [...review.ticked], added: [...review.added], comment: review.comment,
+  });
+}
+
+export function finalCodes(review) {
+  return codeRows(review).filter((row) => review.ticked.has(row.code.id)).map((row) => row.code.code);
+}
+
+export function renderActions() {
+  const review = state.review;
+  if (!review) return;
+  const submit = $('submit');
+  const reopen = $('reopen');
+  const summary = $('final-summary');
+  const item = review.item;
+  const codes = finalCodes(review);
+  if (state.mode === 'queue' && item && item.status === STATUS.DONE) {
+    summary.replaceChildren('Décision enregistrée : ',
+      el('strong', {}, (item.final_codes || []).join(', ') || 'aucun code'),
+      item.feedback_id ? ` (décision n° ${item.feedback_id})` : '');
+  } else if (state.mode === 'queue' && item && item.status === STATUS.ERROR) {
+    summary.textContent = 'Ligne illisible : rien à décider.';
+  } else {
+    summary.replaceChildren(codes.length ? 'Codes retenus : ' : 'Aucun code retenu',
+      codes.length ? el('strong', {}, codes.join(', ')) : '');
+  }
+  if (state.mode === 'queue') {
+    submit.replaceChildren('Accepter et passer à la suivante ', el('kbd', {}, 'Entrée'));
+    submit.hidden = !item || item.status !== STATUS.OPEN;
+    submit.classList.remove('is-saved');
+    submit.disabled = state.busy;
+    reopen.hidden = !item || item.status !== STATUS.DONE;
+  } else {
+    const saved = review.saved;
+    submit.replaceChildren(saved ? 'Décision enregistrée ✓' : 'Enregistrer la décision');
+    submit.hidden = false;
+    submit.disabled = Boolean(saved);
+    submit.classList.toggle('is-saved', Boolean(saved));
+    reopen.hidden = true;
+  }
+}
+
+// ---------------------------------------------------------------- keyboard focus in the code list
+
+function codeBoxes() {
+  return [...$('codes').querySelectorAll('input[type="checkbox"]')];
+}
+
+export function focusCursor() {
+  const review = state.review;
+  const boxes = codeBoxes().filter((b) => !b.disabled);
+  if (!review || !boxes.length) return false;
+  review.cursor = Math.max(0, Math.min(review.cursor, boxes.length - 1));
+  boxes[review.cursor].focus();
+  boxes[review.cursor].closest('li').scrollIntoView({block: 'nearest'});
+  return true;
+}
+
+export function moveCursor(step) {
+  const review = state.review;
+  if (!review) return;
+  const boxes = codeBoxes();
+  const current = boxes.indexOf(document.activeElement);
+  if (current >= 0) review.cursor = current + step;
+  review.cursor = Math.max(0, Math.min(review.cursor, boxes.length - 1));
+  focusCursor();
+}
+
+function cursorRow() {
+  const review = state.review;
+  const boxes = codeBoxes();
+  const current = boxes.indexOf(document.activeElement);
+  if (current >= 0) review.cursor = current;
+  return review.cursor;
+}
+
+export function setCursorTicked(checked) {
+  const review = state.review;
+  if (!review || review.readonly) return;
+  const index = cursorRow();
+  const box = $(`code-${index}`);
+  if (!box) return;
+  if (checked === null) checked = !box.checked;
+  box.checked = checked;
+  toggleCode(index, checked);
+  if (document.activeElement !== box && $(`code-${index}`)) focusCursor();
+  else if (!$(`code-${index}`)) focusCursor();
+}
+
+$('codes').addEventListener('focusin', (event) => {
+  const li = event.target.closest('li');
+  if (li && state.review) state.review.cursor = Number(li.dataset.row) || 0;
+  refreshDocument();
+});
+$('codes').addEventListener('focusout', () => setTimeout(refreshDocument, 0));
+
+// Hovering a highlighted word points at the code(s) it supports.
+for (const id of ['single-doc', 'queue-doc']) {
+  $(id).addEventListener('mouseover', (event) => {
+    const mark = event.target.closest('mark.ev');
+    for (const li of $('codes').querySelectorAll('li.is-linked')) li.classList.remove('is-linked');
+    if (!mark) return;
+    for (const index of mark.dataset.s.split(' ')) {
+      const li = $('codes').querySelector(`li[data-suggestion="${index}"]`);
+      if (li) li.classList.add('is-linked');
+    }
+  });
+  $(id).addEventListener('mouseleave', () => {
+    for (const li of $('codes').querySelectorAll('li.is-linked')) li.classList.remove('is-linked');
+  });
+}
+
+$('comment').addEventListener('input', () => {
+  if (!state.review) return;
+  state.review.comment = $('comment').value;
+  changed();
+});
+
+// ---------------------------------------------------------------- feedback
+
+export function feedbackBody(review, extra) {
+  const suggested = review.suggestions.map((s) => s.id);
+  const comment = (review.comment || '').trim();
+  const reviewer = $('reviewer').value.trim();
+  return {
+    document_id: null,
+    text: null,
+    suggested,
+    kept: suggested.filter((id) => review.ticked.has(id)),
+    // removed: what the model ticked and the officer unticked (not every unticked suggestion)
+    removed: review.suggestions.filter((s) => s.selected && !review.ticked.has(s.id)).map((s) => s.id),
+    added: review.added.filter((leaf) => review.ticked.has(leaf.id) && !suggested.includes(leaf.id)).map((l) => l.id),
+    comment: comment || null,
+    reviewer: reviewer || null,
+    model_version: review.modelVersion || (state.project && state.project.model_version) || null,
+    queue_id: null,
+    item_id: null,
+    ...extra,
+  };
+}
+
+/** The server's confirmation, with the decision number even if the message lacks it. */
+export function savedMessage(saved) {
+  const codes = (saved.final_codes || []).join(', ') || 'aucun code';
+  const message = saved.message || `Décision enregistrée : ${codes}.`;
+  return message.includes(String(saved.id)) ? message : `${message} (décision n° ${saved.id})`;
+}
+
+// ---------------------------------------------------------------- placement
+
+/** The panel lives in the slot of the active mode. */
+export function placePanel() {
+  const slot = state.mode === 'queue' ? $('queue-slot') : $('single-slot');
+  if ($('review').parentElement !== slot) slot.append($('review'));
+}
