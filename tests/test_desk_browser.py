@@ -40,6 +40,9 @@ APPLICATION = ("Fête de quartier et jardins partagés à la Patrotte. L'associa
                "partagés avec les habitants toute l'année et d'organiser une fête de quartier au mois de juin "
                "pour renforcer le lien social entre les générations et entre voisins.")
 
+ONE_LEVEL_PROJECT = "metz-2024-2030"  # five thématiques, one level, three transversal concerns
+VIOLENCE_APPLICATION = "Atelier d'autodéfense pour les femmes victimes de violences conjugales"
+
 QUEUE_COLUMNS = ["N° dossier", "Porteur", "Libellé de l'action", "Objectif"]
 QUEUE_ROWS = [  # a small call for projects, as exported (the last row has no text: an unreadable row)
     ["AAP-2024-011", "Association Femmes Relais 57", "Ateliers sociolinguistiques à Borny",
@@ -151,6 +154,22 @@ def label_table(server: str) -> dict[str, dict[str, str]]:
     status, body = _get(server + "v1/labels")
     assert status == 200
     return json.loads(body)
+
+
+def _post_json(url: str, payload: dict) -> dict:
+    request = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def pick_project(page, name: str) -> None:
+    """Choose a project in the top bar's picker with the mouse: click opens the list, the option is chosen
+    (Playwright cannot click inside a native drop-down), Échap closes what is left of it."""
+    picker = page.locator("#project-picker")
+    picker.click()
+    picker.select_option(name)
+    page.keyboard.press("Escape")
 
 
 def ticked_ids(page) -> list[str]:
@@ -441,3 +460,89 @@ def test_queue_keyboard_only(page, server, tmp_path):
         assert row["cv_commentaire"] == decision["comment"]
     assert by_ref["AAP-2024-040"]["cv_statut_revue"].startswith(status_words["error"])
     assert by_ref["AAP-2024-040"]["cv_codes_finaux"] == ""
+
+
+def test_project_picker_one_level_project(page, server):
+    """Pick the 2024-2030 project with the mouse: its thématiques, its transversal concerns and the national
+    sous-thèmes are shown; the project stays in the address over a reload; back to 2015-2020, dotted codes."""
+    projects = json.loads(_get(server + "v1/projects")[1])
+    default = project_name(server)
+    one_level = next(p for p in projects if p["name"] == ONE_LEVEL_PROJECT)
+    picker = page.get_by_role("combobox", name="Projet", exact=True)  # the label names it
+    options = page.eval_on_selector_all("#project-picker option", "os => os.map(o => [o.value, o.textContent])")
+    assert options == [[p["name"], p["title"]] for p in projects]  # the API's order: the default first
+    assert picker.input_value() == default
+
+    pick_project(page, ONE_LEVEL_PROJECT)
+    sync_api.expect(page.locator("#project-info")).to_contain_text(ONE_LEVEL_PROJECT)
+    sync_api.expect(page.locator("#project-info")).to_contain_text(one_level["model_version"])
+    assert f"projet={ONE_LEVEL_PROJECT}" in page.evaluate("location.hash")
+
+    leaves = json.loads(_get(server + f"v1/projects/{ONE_LEVEL_PROJECT}/objectives")[1])["leaves"]
+    themes = {leaf["id"] for leaf in leaves}
+    assert len(themes) == 5 and not any("." in code for code in themes)
+    expected = _post_json(server + f"v1/projects/{ONE_LEVEL_PROJECT}/suggest", {"text": VIOLENCE_APPLICATION, "k": 8})
+    page.fill("#text-input", VIOLENCE_APPLICATION)
+    page.click("#suggest-button")
+    page.wait_for_selector("#codes li.code-row input[type=checkbox]")
+    assert all_ids(page)[0] in themes and set(all_ids(page)) <= themes
+    # A one-level tree: each code is its own objective and axis, so no parent line repeats it.
+    assert page.locator("#codes .code-meta").count() == 0
+
+    # The national sous-thème of the first code, the 2024-2030 nomenclature first.
+    first = expected["suggestions"][0]
+    national = first["national"].get("2024-2030") or first["national"]["2015-2023"]
+    period = "2024-2030" if "2024-2030" in first["national"] else "2015-2023"
+    sync_api.expect(page.locator("#codes li.code-row").first.locator(".code-national")).to_have_text(
+        f"Sous-thème ANCT : {national['code']} {national['label']} ({period})")
+
+    # The transversal concerns, under the codes: label, score with a comma, the ones the model retains marked.
+    concerns = page.locator("#transversal")
+    sync_api.expect(concerns).to_be_visible()
+    sync_api.expect(concerns.get_by_role("heading")).to_have_text("Préoccupations transversales")
+    equality = concerns.locator("li", has_text="L'égalité entre les femmes et les hommes")
+    sync_api.expect(equality).to_have_count(1)
+    assert re.search(r"\b\d,\d\d$", equality.inner_text().strip())
+    marked = concerns.locator("li.is-selected .concern-label").all_text_contents()
+    assert [m.split(" — ")[0] for m in marked] == [c["label"] for c in expected["transversal"] if c["selected"]]
+    assert concerns.locator("input").count() == 0  # read-only
+    shot(page, "20-project-2024")
+    concerns.evaluate("node => node.scrollIntoView({block: 'center'})")
+    shot(page, "21-transversal")
+
+    # The code search lists the project's own codes, without a parent that repeats them.
+    page.locator("#codes input[type=checkbox]").first.focus()
+    page.keyboard.press("/")
+    page.keyboard.type("emploi")
+    option = page.locator("#picker-list [role=option][data-id='emploi']")
+    sync_api.expect(option).to_have_count(1)
+    assert option.locator(".picker-meta").count() == 0
+    page.keyboard.press("Escape")
+
+    # Saved in its project; the transversal concerns are not codes of the decision.
+    page.click("#submit")
+    sync_api.expect(page.locator("#status")).to_contain_text("enregistrée")
+    feedback_id = int(re.search(r"n° (\d+)", page.locator("#status").inner_text()).group(1))
+    _, body = _get(server + f"v1/projects/{ONE_LEVEL_PROJECT}/feedback/export?format=jsonl")
+    record = {r["id"]: r for r in map(json.loads, body.decode("utf-8").splitlines())}[feedback_id]
+    assert record["final_codes"] and set(record["final_codes"]) <= themes
+
+    # A reload (or a bookmark) keeps the project.
+    page.reload()
+    page.wait_for_selector("body[data-ready='true']")
+    assert picker.input_value() == ONE_LEVEL_PROJECT
+    sync_api.expect(page.locator("#project-info")).to_contain_text(ONE_LEVEL_PROJECT)
+    page.fill("#text-input", VIOLENCE_APPLICATION)
+    page.click("#suggest-button")
+    page.wait_for_selector("#codes li.code-row input[type=checkbox]")
+    assert all_ids(page)[0] in themes
+
+    # Back to 2015-2020 with the mouse: the text shown is suggested again, with dotted codes and their parents.
+    pick_project(page, default)
+    first_code = page.locator("#codes li.code-row .code").first
+    sync_api.expect(first_code).to_have_text(re.compile(r"^\d+(\.\d+)+$"))
+    assert f"projet={default}" in page.evaluate("location.hash")
+    sync_api.expect(page.locator("#transversal")).to_be_hidden()
+    sync_api.expect(page.locator("#codes li.code-row").first.locator(".code-meta")).to_contain_text("Axe")
+    sync_api.expect(page.locator("#status")).to_contain_text("de nouveau")
+    shot(page, "22-back-to-2015")

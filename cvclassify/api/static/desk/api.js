@@ -44,8 +44,10 @@ export async function api(path, {method = 'GET', json, form} = {}) {
   return body;
 }
 
-export const projectPath = (rest) => `v1/projects/${encodeURIComponent(state.project.name)}/${rest}`;
+/** A path of a project's API: the project in use unless another is named. */
+export const projectPath = (rest, project = state.project.name) => `v1/projects/${encodeURIComponent(project)}/${rest}`;
 
+/** A path of the queue shown, in the project it was made in. */
 export function queuePath(rest = '') {
-  return projectPath(`queues/${encodeURIComponent(state.queue.queue_id)}${rest}`);
+  return projectPath(`queues/${encodeURIComponent(state.queue.queue_id)}${rest}`, state.queueProject || state.project.name);
 }

@@ -34,8 +34,17 @@ export const statusWords = (status) => words('item_status', status);
 /** The words of a decision's route. */
 export const routeWords = (route) => words('route', route);
 
+/** The words with a capital first letter. */
+export const capitalise = (text) => String(text).charAt(0).toUpperCase() + String(text).slice(1);
+
 /** The heading of an application's field: its words with a capital first letter. */
-export function fieldHeading(name) {
-  const text = words('field', name);
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
+export const fieldHeading = (name) => capitalise(words('field', name));
+
+/**
+ * The French name of a level of a project's tree: « axe stratégique », « objectif opérationnel »… from the
+ * table; levels it does not list are named in French by the project already (« thématique », « enjeu »).
+ */
+export const levelWords = (level) => words('level', level);
+
+/** The noun of a level's name, capitalised, where room is short: « Objectif » for « objectif opérationnel ». */
+export const levelNoun = (level) => capitalise(levelWords(level).split(/\s+/)[0] || '');

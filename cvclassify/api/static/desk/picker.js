@@ -1,7 +1,9 @@
 // Review desk — the code picker: an accent-insensitive search of the tree's codes, to add a missing one
 // (a combobox: `#picker-input` and its `#picker-list` of options with `data-id`).
 
-import {$, el, fold, setStatus} from './dom.js';
+import {$, el, fold, sentenceCase, setStatus} from './dom.js';
+import {levelNoun, levelWords} from './labels.js';
+import {parentsOf} from './projects.js';
 import {changed, codeRows, focusCursor, refreshDocument, renderCodes} from './review.js';
 import {state} from './state.js';
 
@@ -57,7 +59,7 @@ function renderPicker() {
     },
     el('span', {class: 'picker-line'}, el('strong', {class: 'code'}, leaf.code), ' ', leaf.label,
       already ? el('span', {class: 'badge badge-small'}, 'déjà retenu') : null),
-    el('span', {class: 'picker-meta'}, `Objectif ${leaf.objective.code} · ${leaf.objective.label}`));
+    pickerMeta(leaf));
     option.addEventListener('mousedown', (event) => { event.preventDefault(); pickLeaf(leaf); });
     list.append(option);
   });
@@ -72,6 +74,17 @@ function renderPicker() {
   } else {
     input.removeAttribute('aria-activedescendant');
   }
+}
+
+/** The nearest parent of a code worth printing (« Objectif 1.4 · En luttant… »); none in a one-level tree. */
+function pickerMeta(leaf) {
+  const parents = parentsOf(leaf);
+  const parent = parents[parents.length - 1];
+  if (!parent) return null;
+  const full = parent.level ? `${levelWords(parent.level)} ${parent.code}` : '';
+  const name = parent.level ? `${levelNoun(parent.level)} ${parent.code}` : parent.code;
+  return el('span', {class: 'picker-meta', title: full || null},
+    parent.label ? `${name} · ${sentenceCase(parent.label)}` : name);
 }
 
 export function closePicker() {

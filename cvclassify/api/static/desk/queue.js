@@ -7,7 +7,7 @@ import {STATUS, statusWords} from './labels.js';
 import {
   feedbackBody, finalCodes, focusCursor, placePanel, renderActions, renderReview, savedMessage,
 } from './review.js';
-import {newReview, setBusy, state} from './state.js';
+import {deskHash, newReview, setBusy, state} from './state.js';
 
 // ---------------------------------------------------------------- loading a file
 
@@ -20,29 +20,44 @@ $('queue-form').addEventListener('submit', async (event) => {
     $('queue-file').focus();
     return;
   }
+  if (!state.project) { showError('Le projet n\'est pas chargé : rechargez la page.'); return; }
   const form = new FormData();
   form.append('file', file, file.name);
   const button = $('queue-submit');
+  const project = state.project;
   $('queue-upload-status').textContent = 'Lecture du fichier et analyse des demandes… Cela peut prendre une minute pour un grand fichier.';
   setBusy(button, true, 'Analyse en cours…');
+  // The queue is made in the project in use: it stays the same until the file is read.
+  $('project-picker').disabled = true;
   try {
-    const created = await api(projectPath('queues'), {method: 'POST', form});
+    const created = await api(projectPath('queues', project.name), {method: 'POST', form});
     $('queue-upload-status').textContent = '';
     $('queue-file').value = '';
     state.undoStack = [];
     state.drafts.clear();
-    await loadQueue(created.queue_id, 1, created);
+    if (state.project.name === project.name && state.mode === 'queue') {
+      await loadQueue(created.queue_id, 1, created);
+    } else {
+      // The address took the desk elsewhere meanwhile: the queue waits in its project.
+      state.lastQueue.set(project.name, {queueId: created.queue_id, position: 1});
+      setStatus(`L'appel à projets « ${created.name} » est prêt dans le projet « ${project.title || project.name} ».`, 'info');
+    }
   } catch (err) {
     $('queue-upload-status').textContent = '';
     showError(err.message);
   } finally {
     setBusy(button, false);
+    $('project-picker').disabled = false;
+    if (state.queue && state.review) renderActions();  // the first item was drawn while the desk was busy
   }
 });
 
+/** Show a queue of the project in use (it was made there), at the application in that position. */
 export async function loadQueue(queueId, position = 1, created = null) {
-  const queue = await api(projectPath(`queues/${encodeURIComponent(queueId)}`));
+  const project = state.project.name;
+  const queue = await api(projectPath(`queues/${encodeURIComponent(queueId)}`, project));
   state.queue = queue;
+  state.queueProject = project;
   const notes = [...(queue.notes || [])];
   if (created) {
     for (const note of created.notes || []) if (!notes.includes(note)) notes.push(note);
@@ -57,7 +72,6 @@ export async function loadQueue(queueId, position = 1, created = null) {
   $('export-xlsx').href = queuePath('/export?format=xlsx');
   $('queue-upload').hidden = true;
   $('queue-work').hidden = false;
-  $('mode-queue').href = `#file=${encodeURIComponent(queue.queue_id)}`;
   const items = queue.items || [];
   let index = items.findIndex((item) => item.position === position);
   if (index < 0) index = Math.max(0, Math.min(position - 1, items.length - 1));
@@ -102,7 +116,8 @@ function reviewForItem(item) {
   const suggestions = item.suggestions || [];
   const common = {
     suggestions, fields: item.fields || {}, decision: item.decision || null, hint: item.objective_hint || null,
-    warnings: item.warnings || [], modelVersion: item.model_version || queue.model_version || '', item,
+    warnings: item.warnings || [], transversal: item.transversal || null,
+    modelVersion: item.model_version || queue.model_version || '', project: state.queueProject || '', item,
   };
   if (item.status === STATUS.DONE) {
     const finals = item.final_codes || [];
@@ -153,9 +168,10 @@ export function showItem(index, {focus = true} = {}) {
   renderProgress();
   setStatus($('status').dataset.keep ? $('status').textContent : '', $('status').dataset.kind || 'ok');
   delete $('status').dataset.keep;
-  const hash = `#file=${encodeURIComponent(state.queue.queue_id)}&n=${item.position}`;
+  const hash = deskHash({mode: 'queue', project: state.queueProject, queueId: state.queue.queue_id, position: item.position});
   if (location.hash !== hash) history.replaceState(null, '', hash);
   $('mode-queue').href = hash;
+  state.lastQueue.set(state.queueProject, {queueId: state.queue.queue_id, position: item.position});
   $('queue-doc').scrollTop = 0;
   if (focus) {
     // A reviewed or unreadable item has nothing to tick: keep the keys on the page, not on a button.
@@ -209,7 +225,7 @@ export async function acceptItem() {
   setBusy(button, true, 'Enregistrement…');
   let saved;
   try {
-    saved = await api(projectPath('feedback'), {
+    saved = await api(projectPath('feedback', state.queueProject), {
       method: 'POST',
       json: feedbackBody(review, {queue_id: state.queue.queue_id, item_id: item.item_id, document_id: item.row_id ? String(item.row_id) : null}),
     });

@@ -2,8 +2,9 @@
 // highlighted in the application's text, the keyboard cursor in the code list and the feedback sent.
 
 import {$, colourOf, el, frNumber, plural, sentenceCase, setStatus} from './dom.js';
-import {FIELD_ORDER, ROUTES, STATUS, fieldHeading, routeWords} from './labels.js';
+import {FIELD_ORDER, ROUTES, STATUS, capitalise, fieldHeading, levelNoun, levelWords, routeWords} from './labels.js';
 import {closePicker} from './picker.js';
+import {parentsOf} from './projects.js';
 import {state} from './state.js';
 
 // ---------------------------------------------------------------- evidence highlighting
@@ -146,6 +147,7 @@ export function renderReview() {
   renderCodes(review);
   const unreadable = Boolean(review.item && review.item.status === STATUS.ERROR);
   for (const id of ['codes-head', 'codes-help', 'codes']) $(id).hidden = unreadable;
+  renderTransversal(review, unreadable);
   $('picker').hidden = review.readonly;
   $('comment-field').hidden = unreadable || (review.readonly && !review.comment);
   $('comment').value = review.comment || '';
@@ -200,15 +202,8 @@ export function renderCodes(review) {
       'aria-describedby': `${id}-meta`, 'data-id': code.id,
     });
     box.addEventListener('change', () => toggleCode(n, box.checked));
-    const meta = [];
-    if (code.axis && code.axis.code) {
-      meta.push(el('span', {class: 'meta-axis', title: `Axe ${code.axis.code} : ${sentenceCase(code.axis.label)}`},
-        `Axe ${code.axis.code}`, el('span', {class: 'visually-hidden'}, ` : ${sentenceCase(code.axis.label)}`)),
-      el('span', {class: 'meta-sep', 'aria-hidden': 'true'}, ' › '));
-    }
-    if (code.objective && code.objective.code) {
-      meta.push(el('span', {class: 'meta-objective'}, `Objectif ${code.objective.code} : ${code.objective.label || ''}`));
-    }
+    const meta = parentLine(code);
+    const national = nationalLine(code);
     const words = row.kind === 'suggested' ? strongEvidence(code).map((e) => e.word) : [];
     const uniqueWords = [...new Set(words)];
     const scoreText = row.kind === 'suggested' ? `score ${frNumber(code.score)}` : 'ajouté';
@@ -220,7 +215,8 @@ export function renderCodes(review) {
       el('span', {class: 'code-text'}, code.label),
       el('span', {class: 'visually-hidden'}, ` — ${scoreText}`));
     const details = el('div', {class: 'code-details', id: `${id}-meta`},
-      el('span', {class: 'code-meta'}, ...meta),
+      meta.length ? el('span', {class: 'code-meta'}, ...meta) : null,
+      national,
       uniqueWords.length
         ? el('span', {class: 'code-words'}, el('span', {class: 'words-key'}, 'Mots du texte : '),
           uniqueWords.join(', '))
@@ -256,6 +252,62 @@ export function renderCodes(review) {
   const count = review.ticked.size;
   $('codes-count').textContent = rows.length ? `${plural(count, 'retenu', 'retenus')} sur ${rows.length}` : '';
   $('readonly-note').hidden = !review.readonly;
+}
+
+/**
+ * The parents of a code, from the top down, by the noun of their level: « Axe 1 › Objectif 1.4 : En luttant… »
+ * (the full name of the level, « axe stratégique », on hover). The top ones show their label on hover and to
+ * screen readers only; none repeats the code itself (a one-level tree has no parent line).
+ */
+function parentLine(code) {
+  const parents = parentsOf(code);
+  const meta = [];
+  parents.forEach((parent, k) => {
+    const name = parent.level ? `${levelNoun(parent.level)} ${parent.code}` : parent.code;
+    const full = parent.level ? `${capitalise(levelWords(parent.level))} ${parent.code}` : parent.code;
+    const label = sentenceCase(parent.label);
+    const title = label ? `${full} : ${label}` : full;
+    if (k > 0) meta.push(el('span', {class: 'meta-sep', 'aria-hidden': 'true'}, ' › '));
+    if (k < parents.length - 1) {
+      meta.push(el('span', {class: 'meta-axis', title}, name,
+        label ? el('span', {class: 'visually-hidden'}, ` : ${label}`) : null));
+    } else {
+      meta.push(el('span', {class: 'meta-objective', title}, label ? `${name} : ${label}` : name));
+    }
+  });
+  return meta;
+}
+
+/** The national nomenclatures of the ANCT, the newest first. */
+const NATIONAL_PERIODS = ['2024-2030', '2015-2023'];
+
+/** « Sous-thème ANCT : 2.3 Citoyenneté (2024-2030) »: the national sous-thème of a code, when known. */
+function nationalLine(code) {
+  const national = code.national && typeof code.national === 'object' ? code.national : null;
+  const periods = national ? NATIONAL_PERIODS.filter((p) => national[p] && (national[p].code || national[p].label)) : [];
+  if (!periods.length) return null;
+  const [shown, ...others] = periods;
+  const entry = national[shown];
+  const title = [
+    entry.theme ? `Thème ${entry.theme}` : '',
+    ...others.map((p) => `${p} : ${[national[p].code, national[p].label].filter(Boolean).join(' ')}`),
+  ].filter(Boolean).join('\n');
+  return el('span', {class: 'code-national', title: title || null},
+    el('span', {class: 'words-key'}, 'Sous-thème ANCT : '),
+    `${[entry.code, entry.label].filter(Boolean).join(' ')} `, el('span', {class: 'nowrap'}, `(${shown})`));
+}
+
+/** The project's transversal concerns, scored beside the codes: shown, never saved as codes. */
+function renderTransversal(review, unreadable) {
+  const concerns = (review.transversal || []).filter((c) => c && c.label);
+  $('transversal').hidden = unreadable || !concerns.length;
+  $('transversal-list').replaceChildren(...concerns.map((concern) => el('li', {
+    class: `concern${concern.selected ? ' is-selected' : ''}`, 'data-id': concern.id || concern.code || null,
+  },
+  el('span', {class: 'concern-mark', 'aria-hidden': 'true'}, concern.selected ? '✓' : ''),
+  el('span', {class: 'concern-label'}, concern.label,
+    el('span', {class: 'visually-hidden'}, concern.selected ? ' — retenue par le modèle' : ' — non retenue')),
+  el('span', {class: 'score-number'}, typeof concern.score === 'number' ? frNumber(concern.score) : ''))));
 }
 
 function setHover(index) {
@@ -341,9 +393,11 @@ export function renderActions() {
     reopen.hidden = !item || item.status !== STATUS.DONE;
   } else {
     const saved = review.saved;
+    // Codes of another project than the one in use (being suggested again) are not saved.
+    const stale = Boolean(review.project && state.project && review.project !== state.project.name);
     submit.replaceChildren(saved ? 'Décision enregistrée ✓' : 'Enregistrer la décision');
     submit.hidden = false;
-    submit.disabled = Boolean(saved);
+    submit.disabled = Boolean(saved) || stale;
     submit.classList.toggle('is-saved', Boolean(saved));
     reopen.hidden = true;
   }
