@@ -218,20 +218,78 @@ def train(
         bool, typer.Option(help="Cold start: learn from objective descriptions only.")
     ] = False,
     cv_folds: Annotated[int, typer.Option(help="Folds for calibration and thresholds (0: none).")] = 5,
-    no_switch: Annotated[bool, typer.Option("--no-switch", help="Keep the current version in use.")] = False,
+    promote_it: Annotated[bool, typer.Option("--promote", help="Promote the new version when it is not worse than "
+                                             "the current one (see `models promote`).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="With --promote: promote even if it is worse.")] = False,
+    no_feedback: Annotated[bool, typer.Option("--no-feedback", help="Leave the officers' decisions out.")] = False,
+    database_url: Annotated[str | None, typer.Option(envvar="CVCLASSIFY_DATABASE_URL",
+                                                     help="Feedback database.")] = None,
 ) -> None:
-    """Train a new model version on the project's corpus, measure it on the held-out split, make it current."""
+    """Train a candidate version on the corpus, the imported history and the officers' decisions; measure it on
+    the held-out split. It becomes current with `models promote` or --promote (a project's first version at once)."""
+    from cvclassify.projects import open_project
+    from cvclassify.service.models import train_candidate
     from cvclassify.training import train_version
 
-    result = train_version(
-        project=project, corpus_dir=corpus, output=output, taxonomy=taxonomy, include_heldout=include_heldout,
-        descriptions_only=descriptions_only, cv_folds=cv_folds, make_current=not no_switch, log=progress,
-    )
-    where = "" if output else f" (project {result.card.project}{'' if no_switch else ', now current'})"
-    out.print(f"Model {result.card.version} written to {result.directory}{where}", highlight=False)
-    metrics = result.card.metrics.get("heldout")
+    if output is not None:
+        result = train_version(project=project, corpus_dir=corpus, output=output, taxonomy=taxonomy,
+                               include_heldout=include_heldout, descriptions_only=descriptions_only,
+                               cv_folds=cv_folds, feedback=None if no_feedback else _feedback(project, database_url),
+                               log=progress)
+        out.print(f"Model {result.card.version} written to {result.directory}", highlight=False)
+        promotion = None
+    else:
+        proj = open_project(project)
+        result, promotion = train_candidate(
+            proj, feedback=() if no_feedback else _feedback(proj.name, database_url), promote_it=promote_it,
+            force=force, log=progress, corpus_dir=corpus, taxonomy=taxonomy, include_heldout=include_heldout,
+            descriptions_only=descriptions_only, cv_folds=cv_folds)
+        state = ("current (first version)" if promotion is None and result.directory.name == proj.current_version()
+                 else "promoted, now current" if promotion else "candidate: `cvclassify models promote "
+                 f"{result.card.version}` makes it current")
+        out.print(f"Model {result.card.version} written to {result.directory} ({state})", highlight=False)
+    card = result.card
+    used = card.feedback or {}
+    out.print(f"Learnt from {card.training_proposals} texts ({card.imports.get('proposals', 0)} imported, "
+              f"{used.get('train', 0)} officers' decisions, weight {used.get('officer_weight', '–')}) in "
+              f"{card.training_seconds} s.", highlight=False)
+    if used.get("unknown_codes"):
+        err.print(f"[yellow]Feedback codes not in the tree (left out):[/] {', '.join(used['unknown_codes'])}",
+                  highlight=False)
+    metrics = card.metrics.get("heldout")
     if metrics:
         out.print(heldout_table(metrics))
+    if promotion is not None:
+        out.print(comparison_table(promotion.comparison))
+
+
+def _feedback(project: str | None, database_url: str | None) -> list:
+    """The project's stored decisions (an empty list when the database does not exist yet)."""
+    from cvclassify.feedback import FeedbackStore
+    from cvclassify.projects import open_project
+
+    name = open_project(project).name
+    store = FeedbackStore(database_url)
+    try:
+        store.upgrade()
+        return store.feedback(name)
+    finally:
+        store.close()
+
+
+def comparison_table(comparison: dict) -> Table:
+    """A terminal table of a promotion's comparison: each gated metric, before and after, per set."""
+    table = Table("set", "metric", "current", "candidate", "Δ", "tolerance", "",
+                  title=f"{comparison['candidate']} vs {comparison['current'] or '(none)'}")
+    for block in comparison["sets"]:
+        if not block["metrics"]:
+            table.add_row(block["set"], f"{block['documents']} texts", "", "", "", "", "")
+        for m in block["metrics"]:
+            mark = "[green]ok[/]" if m["held"] else "[red]drop[/]"
+            table.add_row(f"{block['set']} ({block['documents']})" + ("" if block["gates"] else " *"), m["metric"],
+                          f"{m['current']:.3f}", f"{m['candidate']:.3f}", f"{m['delta']:+.3f}", f"{m['tolerance']:.3f}",
+                          mark)
+    return table
 
 
 def heldout_table(metrics: dict, title: str = "Held-out split") -> Table:
@@ -520,6 +578,60 @@ def corpus_check_cmd(
     out.print(f"{len(loaded)} proposals: no problem found.")
 
 
+@corpus_app.command("import")
+@friendly
+def corpus_import_cmd(
+    source: Annotated[Path, typer.Argument(help="A tagged export (CSV, XLSX, ODS, JSON Lines).")],
+    codes_col: Annotated[str, typer.Option("--codes-col", help="Column holding the codes the team gave "
+                                           "(« 2.11.1 ; 1.4.1 », « Obj. 2.11.1 », labels…).")],
+    project: ProjectOpt = None,
+    text_col: Annotated[list[str] | None, typer.Option("--text-col", help="Column(s) to read as the text, in "
+                                                       "order (default: the recognised headers).")] = None,
+    id_col: Annotated[str | None, typer.Option("--id-col", help="Column holding each row's id.")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Sheet of a workbook (default: every sheet).")] = None,
+    from_project: Annotated[str | None, typer.Option("--from", help="The codes are another project's (an older "
+                                                     "contract): map them through its crosswalk.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import a team's tagged history into a project's corpus (used by the next `cvclassify train`)."""
+    from cvclassify.history import crosswalk_source, import_history, unknown_summary
+    from cvclassify.projects import open_project
+    from cvclassify.taxonomy import load_taxonomy
+
+    proj = open_project(project)
+    tree = load_taxonomy(proj.taxonomy_path)
+    origin = crosswalk_source(proj, from_project, tree) if from_project else None
+    report = import_history(proj, source, tree, codes_col, text_cols=text_col, id_col=id_col, sheet=sheet,
+                            source=origin, dry_run=dry_run)
+    if as_json:
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    if report.already_imported:
+        out.print(report.notes[0], highlight=False)
+        return
+    written = f" → {report.target}" if report.target else (" (essai : rien n'est écrit)" if dry_run else "")
+    out.print(f"[bold]{report.kept}[/] ligne(s) gardée(s) sur {report.rows}{written}", highlight=False)
+    for label, rows in (("texte vide", report.empty_text), ("sans code", report.empty_codes),
+                        ("aucun code de l'arbre", report.no_code_kept),
+                        ("illisible(s)", [w for w, _ in report.unreadable])):
+        if rows:
+            out.print(f"  {len(rows)} ligne(s) {label} : {', '.join(rows[:5])}{' …' if len(rows) > 5 else ''}",
+                      highlight=False)
+    if report.duplicates:
+        out.print(f"  {len(report.duplicates)} doublon(s) : " + ", ".join(
+            f"{row} (= {earlier})" for row, earlier in report.duplicates[:5]) + (" …" if len(report.duplicates) > 5
+                                                                                  else ""), highlight=False)
+    if report.unknown:
+        out.print(f"  [yellow]{len(report.unknown)} valeur(s) de code non reconnue(s)[/] (lignes gardées si elles "
+                  "ont un autre code) :", highlight=False)
+        for line in unknown_summary(report):
+            out.print(f"    {escape(line)}", highlight=False)
+    if report.codes:
+        top = ", ".join(f"{code} ({n})" for code, n in list(report.codes.items())[:8])
+        out.print(f"  codes : {top}{' …' if len(report.codes) > 8 else ''}", highlight=False)
+
+
 @corpus_app.command("split")
 @friendly
 def corpus_split_cmd(
@@ -552,17 +664,19 @@ def models_list(
     project: ProjectOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """The project's model versions, oldest first, with their held-out metrics."""
+    """The project's model versions, oldest first, with their held-out metrics and promotion comparison."""
     from cvclassify.projects import open_project
+    from cvclassify.service.models import comparison_of
 
     proj = open_project(project)
     versions = proj.versions()
     if as_json:
-        rows = [{"version": v.version, "current": v.current, "path": str(v.path),
-                 "created": v.card.get("created"), "heldout": v.heldout} for v in versions]
+        rows = [{"version": v.version, "current": v.current, "path": str(v.path), "created": v.card.get("created"),
+                 "training_seconds": v.card.get("training_seconds"), "heldout": v.heldout,
+                 "comparison": comparison_of(proj, v.version)} for v in versions]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("", "version", "proposals", "leaf P@1", "leaf R@3", "obj. R@3", "axis P@1",
+    table = Table("", "version", "texts", "leaf P@1", "leaf R@3", "obj. R@3", "axis P@1", "promotion",
                   title=f"Project {proj.name}: model versions (held-out metrics)")
     table.columns[1].no_wrap = True
     for v in versions:
@@ -571,11 +685,55 @@ def models_list(
         def cell(level: str, metric: str, h: dict = h) -> str:
             return f"{h[level][metric]:.3f}" if level in h else "–"
 
+        comparison = comparison_of(proj, v.version)
+        verdict = "–" if comparison is None else (
+            f"vs {comparison['current']}: " + ("passed" if comparison["passed"] else
+                                               "forced" if comparison.get("forced") else "refused"))
         table.add_row("[green]●[/]" if v.current else "", v.version, str(v.card.get("training_proposals", "")),
-                      cell("leaf", "P@1"), cell("leaf", "R@3"), cell("objective", "R@3"), cell("axis", "P@1"))
+                      cell("leaf", "P@1"), cell("leaf", "R@3"), cell("objective", "R@3"), cell("axis", "P@1"), verdict)
     out.print(table)
     if not versions:
         err.print(f"No model version in {proj.models_dir}; build one with `cvclassify train`.")
+
+
+@models_app.command("promote")
+@friendly
+def models_promote(
+    version: Annotated[str, typer.Argument(help="Candidate version (see `cvclassify models list`).")],
+    project: ProjectOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Promote even if a metric drops beyond the "
+                                        "tolerance.")] = False,
+    database_url: Annotated[str | None, typer.Option(envvar="CVCLASSIFY_DATABASE_URL",
+                                                     help="Feedback database.")] = None,
+) -> None:
+    """Compare a version with the current one (held-out split and held-out feedback) and make it current if it
+    is not worse; a running `cvclassify serve` switches to it within seconds."""
+    from cvclassify.projects import open_project
+    from cvclassify.service.models import PromotionError, comparison_of, promote
+
+    proj = open_project(project)
+    try:
+        promotion = promote(proj, version, force=force, feedback=_feedback(proj.name, database_url), log=progress)
+    except PromotionError:
+        kept = comparison_of(proj, version) if (proj.models_dir / version).is_dir() else None
+        if kept is not None and kept.get("candidate") == version and not kept.get("passed"):
+            out.print(comparison_table(kept))
+        raise
+    out.print(comparison_table(promotion.comparison))
+    forced = " (forced)" if promotion.forced else ""
+    out.print(f"Project {proj.name}: current version is now {version}{forced} (was {promotion.previous}).")
+
+
+@models_app.command("rollback")
+@friendly
+def models_rollback(project: ProjectOpt = None) -> None:
+    """Return to the version that was current before the last switch."""
+    from cvclassify.projects import open_project
+    from cvclassify.service.models import rollback
+
+    proj = open_project(project)
+    left, now = rollback(proj)
+    out.print(f"Project {proj.name}: current version is now {now} (was {left}).")
 
 
 @models_app.command("use")
@@ -584,12 +742,47 @@ def models_use(
     version: Annotated[str, typer.Argument(help="Version to make current (see `cvclassify models list`).")],
     project: ProjectOpt = None,
 ) -> None:
-    """Make a version the project's current one (atomic switch; the others stay untouched)."""
+    """Make a version current without comparing it (recorded in the history; prefer `models promote`)."""
+    from cvclassify.projects import open_project
+    from cvclassify.service.models import use
+
+    proj = open_project(project)
+    use(proj, version)
+    out.print(f"Project {proj.name}: current version is now {version}.")
+
+
+@models_app.command("verify")
+@friendly
+def models_verify(
+    version: Annotated[str | None, typer.Argument(help="Version (default: every version).")] = None,
+    project: ProjectOpt = None,
+    seal: Annotated[bool, typer.Option("--seal", help="Record the hashes of a version written before cards held "
+                                       "them (only for a version you know is yours).")] = False,
+) -> None:
+    """Check every file of a project's versions against the SHA-256 its card records."""
+    from cvclassify.errors import ModelError
+    from cvclassify.model.classifier import read_card
+    from cvclassify.model.integrity import check_environment, check_files
+    from cvclassify.model.integrity import seal as seal_version
     from cvclassify.projects import open_project
 
     proj = open_project(project)
-    proj.use(version)
-    out.print(f"Project {proj.name}: current version is now {version}.")
+    names = [version] if version else [v.version for v in proj.versions()]
+    bad = 0
+    for name in names:
+        folder = proj.version_dir(name)
+        try:
+            if seal:
+                seal_version(folder)
+            card = read_card(folder)
+            check_files(folder, card.get("files") or {})
+            check_environment(card.get("environment") or {}, folder)
+            out.print(f"[green]ok[/]   {name}  ({', '.join(card['files'])})", highlight=False)
+        except ModelError as exc:
+            bad += 1
+            out.print(f"[red]refusé[/] {name}  {escape(str(exc))}", highlight=False)
+    if bad:
+        raise typer.Exit(1)
 
 
 @projects_app.command("list")
@@ -655,6 +848,8 @@ def serve(
                                                       "(default: every project with a model).")] = None,
     api_key: Annotated[str | None, typer.Option(envvar="CVCLASSIFY_API_KEY", help="Require this key for feedback, "
                                                 "exports, queues and the review desk.")] = None,
+    admin_key: Annotated[str | None, typer.Option(envvar="CVCLASSIFY_ADMIN_KEY", help="Require this key (header "
+                                                  "X-Admin-Key) to promote, roll back or reload models.")] = None,
     database_url: Annotated[str | None, typer.Option(envvar="CVCLASSIFY_DATABASE_URL", help="Feedback database "
                                                      "(default: a SQLite file in the data home).")] = None,
     cors_origin: Annotated[list[str] | None, typer.Option("--cors-origin", help="Origin allowed to call the API "
@@ -677,6 +872,11 @@ def serve(
     os.environ.update({"CVCLASSIFY_DATABASE_URL": url, "CVCLASSIFY_PROJECTS": ",".join(project or [])})
     if api_key:
         os.environ["CVCLASSIFY_API_KEY"] = api_key
+    if admin_key:
+        if admin_key == api_key:
+            raise typer.BadParameter("la clé d'administration doit différer de celle des instructeurs.",
+                                     param_hint="--admin-key")
+        os.environ["CVCLASSIFY_ADMIN_KEY"] = admin_key
     if cors_origin:
         os.environ["CVCLASSIFY_CORS_ORIGINS"] = ",".join(cors_origin)
     err.print(f"Bureau de revue : http://{host}:{port}/ — API : http://{host}:{port}/docs — "

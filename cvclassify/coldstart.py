@@ -10,6 +10,7 @@ proposals of its own.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from cvclassify.backends.base import Example
 from cvclassify.backends.transfer import TransferBackend
 from cvclassify.corpus import Proposal
 from cvclassify.model.card import ModelCard, library_versions
@@ -63,15 +65,18 @@ def cold_start_decision(leaves: int, path: Path = DECISION_FILE) -> DecisionLaye
 
 def train_cold_start(tree: Taxonomy, source: Classifier, source_proposals: list[Proposal], *,
                      source_project: str = "", params: ModelParams | None = None,
-                     decision: DecisionLayer | None = None) -> Classifier:
-    """A model for ``tree`` learnt from a source project's model and proposals (see the module)."""
+                     decision: DecisionLayer | None = None, examples: Sequence[Example] = (),
+                     analyzer: Any = None) -> Classifier:
+    """A model for ``tree`` learnt from a source project's model and proposals (see the module), and from the
+    territory's own labelled ``examples`` when it has some (a given ``decision`` is then kept as it is)."""
     params = replace(params or COLD_PARAMS, backend="transfer")
     backend = TransferBackend(params, source_backend=source.backend, source_platt=source.decision.platt,
-                              source_proposals=source_proposals)
-    backend.fit([], tree)
-    decision = decision or cold_start_decision(len(tree.leaves))
-    if decision.decider is not None and decision.decider.auto_threshold < NEVER:
-        decision = replace(decision, decider=replace(decision.decider, auto_threshold=NEVER))
+                              source_proposals=source_proposals, analyzer=analyzer)
+    backend.fit(list(examples), tree)
+    if decision is None:
+        decision = cold_start_decision(len(tree.leaves))
+        if decision.decider is not None and decision.decider.auto_threshold < NEVER:
+            decision = replace(decision, decider=replace(decision.decider, auto_threshold=NEVER))
     now = datetime.now(UTC)
     card = ModelCard(
         version=new_version_name(now), created=now.isoformat(timespec="seconds"), taxonomy=tree.name,

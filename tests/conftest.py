@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
@@ -18,6 +19,9 @@ import pytest
 from cvclassify import Classifier, ModelParams, load_corpus, load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
+# Models are loaded only from the data home or trusted folders (cvclassify.model.integrity): the tests load
+# models they trained themselves in the checkout's caches and in temporary folders.
+os.environ.setdefault("CVCLASSIFY_TRUSTED_DIRS", os.pathsep.join([str(ROOT), tempfile.gettempdir()]))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CONTRACT = ROOT / "corpus" / "objectives" / "sources" / "contrat-de-ville-metz-2015-2020.txt"
 FIXTURE_PARAMS = ModelParams(cv_folds=2, dual=True, tol=1e-2)

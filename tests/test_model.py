@@ -105,6 +105,14 @@ def test_corrupt_or_missing_model_gets_a_clear_error(tmp_path):
     with pytest.raises(ModelError, match="cvclassify train"):
         Classifier.load(tmp_path / "nowhere")
     (tmp_path / "model.joblib").write_bytes(b"not a pickle at all")
+    with pytest.raises(ModelError, match="sans sa fiche"):
+        Classifier.load(tmp_path)
+    (tmp_path / "model-card.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ModelError, match="pas d'empreintes"):
+        Classifier.load(tmp_path)
+    from cvclassify.model.integrity import seal
+
+    seal(tmp_path)  # the garbage is now « ours »: it gets past the hashes and fails as a pickle
     with pytest.raises(ModelError, match="corrompu"):
         Classifier.load(tmp_path)
 

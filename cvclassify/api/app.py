@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cvclassify._version import __version__
-from cvclassify.api import annif, desk, schemas, v1
+from cvclassify.api import annif, desk, models, schemas, v1
 from cvclassify.api.settings import Settings
 from cvclassify.errors import (
     BatchInputError,
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, pool: ModelPool | None = None,
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type", "X-API-Key"])
     app.include_router(v1.router)
+    app.include_router(models.router)
     app.include_router(annif.router)
     app.include_router(desk.router)
     app.mount("/static", StaticFiles(directory=desk.STATIC), name="static")

@@ -204,6 +204,32 @@ class ModelResponse(BaseModel):
     card: dict[str, Any]
 
 
+class VersionOut(BaseModel):
+    """One version of a project's model: its held-out metrics and, once proposed, its promotion comparison."""
+    version: str
+    current: bool
+    created: str | None = None
+    training_seconds: float | None = None
+    training_texts: int | None = None
+    heldout: dict[str, Any] = {}
+    comparison: dict[str, Any] | None = None
+
+
+class PromotionOut(BaseModel):
+    """A switch of a project's current version (promotion or rollback)."""
+    project: str
+    version: str
+    previous: str | None = None
+    forced: bool = False
+    comparison: dict[str, Any] | None = None
+
+
+class ReloadOut(BaseModel):
+    """What a reload changed (« projet@version ») and the version each project now serves."""
+    changed: list[str]
+    projects: dict[str, str]
+
+
 class Health(BaseModel):
     """Whether the service is ready, and the model version of each project."""
     status: Literal["ok", "loading", "error"]

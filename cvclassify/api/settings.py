@@ -16,6 +16,9 @@ class Settings:
 
     api_key: str | None = None
     """When set, feedback, exports, queues and the review desk require it (header ``X-API-Key``)."""
+    admin_key: str | None = None
+    """When set, promoting a model version, rolling back and reloading require it (header ``X-Admin-Key``);
+    it is distinct from the officers' key. With no key at all, the API stays open."""
     cors_origins: tuple[str, ...] = ()
     database_url: str | None = None
     projects: tuple[str, ...] = ()
@@ -31,6 +34,7 @@ class Settings:
 
         return cls(
             api_key=os.environ.get("CVCLASSIFY_API_KEY") or None,
+            admin_key=os.environ.get("CVCLASSIFY_ADMIN_KEY") or None,
             cors_origins=items("CVCLASSIFY_CORS_ORIGINS"),
             database_url=os.environ.get("CVCLASSIFY_DATABASE_URL") or None,
             projects=items("CVCLASSIFY_PROJECTS"),

@@ -79,7 +79,10 @@ def training_documents(examples: Sequence[Example], tree: Taxonomy, params: Mode
 def fit_pipeline(pipeline: Pipeline, X: Sequence, y: np.ndarray, prune_share: float,
                  weights: Sequence[float] | None = None) -> Pipeline:
     """Fit a pipeline, then set the ``prune_share`` smallest weights to zero (sparse, 10x smaller)."""
-    with warnings.catch_warnings():
+    import joblib
+
+    # liblinear releases the GIL: threads fit the one-vs-rest learners in parallel without copying X
+    with warnings.catch_warnings(), joblib.parallel_config(backend="threading"):
         warnings.filterwarnings("ignore", message="Label .* is present in all training examples")
         if weights is not None and any(w != 1.0 for w in weights):
             import sklearn

@@ -104,7 +104,7 @@ def map_columns(columns: list[str], text_cols: list[str] | None = None, id_col: 
                 f"Aucune colonne de texte reconnue parmi : {quoted(columns)}. Indiquez-la avec --text-col."
             )
     if id_col:
-        id_column: str | None = _find(columns, id_col)
+        id_column: str | None = find_column(columns, id_col)
     else:
         id_column = next((c for c in columns if _key(c) in _ID_KEYS), None)
     return ColumnMapping(text_columns, id_column)
@@ -112,7 +112,7 @@ def map_columns(columns: list[str], text_cols: list[str] | None = None, id_col: 
 
 def _given_columns(columns: list[str], names: list[str]) -> list[tuple[str, str]]:
     """Given columns in order: a recognised header keeps its field; else the first of several is the title."""
-    chosen = list(dict.fromkeys(_find(columns, name) for name in names))
+    chosen = list(dict.fromkeys(find_column(columns, name) for name in names))
     recognised = [_FIELD_OF.get(_key(column)) for column in chosen]
     title_free = len(chosen) > 1 and "title" not in recognised
     mapped: list[tuple[str, str]] = []
@@ -123,7 +123,7 @@ def _given_columns(columns: list[str], names: list[str]) -> list[tuple[str, str]
     return mapped
 
 
-def _find(columns: list[str], name: str) -> str:
+def find_column(columns: list[str], name: str) -> str:
     """The input column a user named, matched exactly, else ignoring case, accents and punctuation."""
     if name in columns:
         return name

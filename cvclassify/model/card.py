@@ -35,6 +35,16 @@ class ModelCard:
     """The transversal concerns scored beside the leaves, and how their scores were calibrated."""
     backend: dict[str, Any] = field(default_factory=dict)
     """The backend's name and what it records of itself."""
+    imports: dict[str, Any] = field(default_factory=dict)
+    """The team's imported history the model learnt from (proposals, files)."""
+    feedback: dict[str, Any] = field(default_factory=dict)
+    """The officers' decisions it learnt from: how they were resolved and counted (``cvclassify.feedback.examples``)."""
+    training_seconds: float | None = None
+    """Wall time of the training, from reading the corpus to the measured model."""
+    files: dict[str, str] = field(default_factory=dict)
+    """SHA-256 of every file of the version (written by ``Classifier.save``, checked before loading)."""
+    environment: dict[str, str] = field(default_factory=dict)
+    """Checksums of the spaCy model's vectors and lemma tables the features were computed with."""
     cold_start: dict[str, Any] = field(default_factory=dict)
     """For a model made without labelled proposals of its own (« démarrage à froid »): the source project and
     model it learnt from, and how its scores were calibrated."""

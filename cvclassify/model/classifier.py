@@ -22,6 +22,7 @@ from cvclassify.document import Document, DocumentInput
 from cvclassify.errors import ModelError, UnknownCodeError
 from cvclassify.model.card import ModelCard
 from cvclassify.model.decision import Assessment, DecisionLayer
+from cvclassify.model.integrity import check_environment, check_files, check_location, file_records
 from cvclassify.model.transversal import TransversalLayer
 from cvclassify.result import Classification, TreeView, classifications
 from cvclassify.taxonomy import Taxonomy, taxonomy_from_dict
@@ -128,7 +129,8 @@ class Classifier:
 
     # -- persistence -------------------------------------------------------------------------
     def save(self, directory: str | Path) -> Path:
-        """Write ``model.joblib``, ``model-card.json`` and ``metrics.json`` into a folder, atomically."""
+        """Write ``model.joblib``, ``metrics.json`` and, last, ``model-card.json`` with the other files' SHA-256
+        into a folder, each atomically."""
         from cvclassify.io import atomic_write_bytes, atomic_write_text
 
         directory = Path(directory)
@@ -146,16 +148,21 @@ class Classifier:
         buffer = io.BytesIO()
         joblib.dump(bundle, buffer, compress=3)
         atomic_write_bytes(directory / MODEL_FILE, buffer.getvalue())
-        atomic_write_text(directory / CARD_FILE, json.dumps(asdict(self.card), ensure_ascii=False, indent=2) + "\n")
         if self.card.metrics:
             atomic_write_text(directory / METRICS_FILE, json.dumps(self.card.metrics, indent=2) + "\n")
+        self.card.files = file_records(directory)  # the card, written last, seals the files
+        atomic_write_text(directory / CARD_FILE, json.dumps(asdict(self.card), ensure_ascii=False, indent=2) + "\n")
         return directory
 
     @classmethod
     def load(cls, directory: str | Path | None = None, *, project: str | None = None,
              version: str | None = None) -> Classifier:
         """Load a model: a folder (or ``model.joblib``) given as ``directory``, or a project's version
-        (default: the default project's current version)."""
+        (default: the default project's current version).
+
+        Before anything is unpickled, the folder must be in the data home (or a trusted folder) and its files
+        must match the SHA-256 its card records (``cvclassify.model.integrity``).
+        """
         if directory is None:
             from cvclassify.projects import open_project
 
@@ -164,6 +171,10 @@ class Classifier:
         path = directory / MODEL_FILE if directory.is_dir() or not directory.suffix else directory
         if not path.exists():
             raise ModelError(f"Aucun modèle dans {path.parent}. Construisez-le avec `cvclassify train`.")
+        check_location(path.parent)
+        sealed = read_card(path.parent)
+        check_files(path.parent, sealed.get("files") or {})
+        check_environment(sealed.get("environment") or {}, path.parent)
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
@@ -189,10 +200,26 @@ class Classifier:
                 )
         if found == 2:
             bundle = _from_format_2(bundle)
-        card = ModelCard.from_dict(bundle["card"])
+        card = ModelCard.from_dict({**bundle["card"], "files": sealed.get("files") or {},
+                                    "environment": sealed.get("environment") or bundle["card"].get("environment", {})})
         return cls(bundle["backend"], bundle["decision"], _with_project_national(taxonomy_from_dict(bundle["taxonomy"]),
                                                                                  card.project),
                    card, bundle.get("transversal"))
+
+
+def read_card(directory: Path) -> dict:
+    """A version's card as plain JSON (nothing unpickled), or a French error."""
+    path = Path(directory) / CARD_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"Fiche du modèle absente ({path}) : cvclassify ne charge pas un modèle sans sa "
+                         "fiche.") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"Fiche du modèle illisible ({path} : {exc}). Réentraînez la version.") from exc
+    if not isinstance(data, dict):
+        raise ModelError(f"Fiche du modèle illisible ({path}). Réentraînez la version.")
+    return data
 
 
 def _with_project_national(tree: Taxonomy, project: str) -> Taxonomy:

@@ -49,6 +49,8 @@ class ModelPool:
     """The projects the service was asked to serve (empty: every project of the data home)."""
     stopping: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _refused: dict[str, str] = field(default_factory=dict)
+    """Project → a version that failed to load (kept out of service; the previous model serves)."""
 
     @classmethod
     def open(cls, projects: Sequence[str] = ()) -> ModelPool:
@@ -104,9 +106,12 @@ class ModelPool:
             except CvclassifyError:
                 continue
             loaded = self.models.get(name)
-            if loaded is None or loaded.card.version != version:
+            if (loaded is None or loaded.card.version != version) and self._refused.get(name) != version:
                 if self._load(name):
                     changed.append(f"{name}@{version}")
+                    self._refused.pop(name, None)
+                else:
+                    self._refused[name] = version  # not tried again until CURRENT names another version
         for name in [n for n in self.models if n not in names]:
             with self._lock:
                 self.models.pop(name, None)
@@ -203,7 +208,7 @@ class Batcher:
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
         self.stopped = False
         self._lock = threading.Lock()
-        self.thread = threading.Thread(target=self._run, name=f"cvclassify-batcher-{project}", daemon=True)
+        self.thread = threading.Thread(target=self._run, name=f"cvclassify-batcher-{project}-{model.card.version}", daemon=True)
         self.thread.start()
 
     def submit(self, doc_id: str | None, source: Any, *, k: int, only, exclude) -> Outcome:
