@@ -80,11 +80,12 @@ def test_train_writes_immutable_versions_and_switches_the_current_one(home):
     import time
 
     time.sleep(1.1)  # versions are named by the second
-    second = runner.invoke(app, ["train", "--cv-folds", "0", "--no-switch"])
+    second = runner.invoke(app, ["train", "--cv-folds", "0"])
     assert second.exit_code == 0, second.output
+    assert "candidate" in second.output
     versions = project.versions()
     assert versions[0].version == v1 and len(versions) == 2
-    assert project.current_version() == v1  # --no-switch kept the first
+    assert project.current_version() == v1  # a new version is a candidate until promoted
     v2 = versions[1].version
 
     listed = json.loads(runner.invoke(app, ["models", "list", "--json"]).output)

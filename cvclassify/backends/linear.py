@@ -81,19 +81,28 @@ def fit_pipeline(pipeline: Pipeline, X: Sequence, y: np.ndarray, prune_share: fl
     """Fit a pipeline, then set the ``prune_share`` smallest weights to zero (sparse, 10x smaller)."""
     import joblib
 
-    # liblinear releases the GIL: threads fit the one-vs-rest learners in parallel without copying X
-    with warnings.catch_warnings(), joblib.parallel_config(backend="threading"):
+    analysed = pipeline.named_steps["analyse"].fit_transform(list(X))
+    rows = pipeline.named_steps["features"].fit_transform(analysed).tocsr()
+    # Canonical (sorted, no duplicates): the worker processes get it memory-mapped, read-only, and scikit-learn
+    # would otherwise try to sort it in place.
+    rows.sum_duplicates()
+    rows.sort_indices()
+    classifier = pipeline.named_steps["classifier"]
+    # Processes, not threads: liblinear's dual solver draws from the C library's one global random generator, so
+    # learners fitted in threads at once would not give the same weights twice (the scores would not be
+    # reproducible); each process has its own generator, seeded per learner.
+    with warnings.catch_warnings(), joblib.parallel_config(backend="loky"):
         warnings.filterwarnings("ignore", message="Label .* is present in all training examples")
         if weights is not None and any(w != 1.0 for w in weights):
             import sklearn
 
             with sklearn.config_context(enable_metadata_routing=True):  # routes sample_weight to each learner
-                learner = pipeline.named_steps["classifier"].estimator
+                learner = classifier.estimator
                 learner.set_fit_request(sample_weight=True)
-                pipeline.fit(X, y, sample_weight=np.asarray(weights, dtype=float))
+                classifier.fit(rows, y, sample_weight=np.asarray(weights, dtype=float))
                 learner.set_fit_request(sample_weight=None)
         else:
-            pipeline.fit(X, y)
+            classifier.fit(rows, y)
     estimators = [e for e in pipeline.named_steps["classifier"].estimators_ if hasattr(e, "sparsify")]
     if prune_share > 0 and estimators:
         magnitudes = np.concatenate([np.abs(e.coef_).ravel() for e in estimators])

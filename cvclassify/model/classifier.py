@@ -22,7 +22,13 @@ from cvclassify.document import Document, DocumentInput
 from cvclassify.errors import ModelError, UnknownCodeError
 from cvclassify.model.card import ModelCard
 from cvclassify.model.decision import Assessment, DecisionLayer
-from cvclassify.model.integrity import check_environment, check_files, check_location, file_records
+from cvclassify.model.integrity import (
+    check_environment,
+    check_files,
+    check_location,
+    file_records,
+    library_mismatches,
+)
 from cvclassify.model.transversal import TransversalLayer
 from cvclassify.result import Classification, TreeView, classifications
 from cvclassify.taxonomy import Taxonomy, taxonomy_from_dict
@@ -176,7 +182,7 @@ class Classifier:
         check_files(path.parent, sealed.get("files") or {})
         check_environment(sealed.get("environment") or {}, path.parent)
         try:
-            with warnings.catch_warnings(record=True) as caught:
+            with warnings.catch_warnings(record=True):  # scikit-learn's version warnings: see library_mismatches
                 warnings.simplefilter("always")
                 bundle = joblib.load(path)
         except Exception as exc:
@@ -190,14 +196,8 @@ class Classifier:
                 f"Le fichier {path} n'est pas un modèle cvclassify au format {FORMAT_VERSION} "
                 f"(format trouvé : {found}). Reconstruisez-le avec `cvclassify train`."
             )
-        for w in caught:
-            if "InconsistentVersion" in type(w.message).__name__:
-                warnings.warn(
-                    f"{path} was saved with another scikit-learn version "
-                    f"({bundle['card']['libraries'].get('scikit-learn')}); retrain with "
-                    "`cvclassify train` if suggestions look wrong.",
-                    stacklevel=2,
-                )
+        for message in library_mismatches(bundle["card"].get("libraries") or {}):
+            warnings.warn(f"{path}: {message}", stacklevel=2)
         if found == 2:
             bundle = _from_format_2(bundle)
         card = ModelCard.from_dict({**bundle["card"], "files": sealed.get("files") or {},

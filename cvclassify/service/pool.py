@@ -208,7 +208,8 @@ class Batcher:
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
         self.stopped = False
         self._lock = threading.Lock()
-        self.thread = threading.Thread(target=self._run, name=f"cvclassify-batcher-{project}-{model.card.version}", daemon=True)
+        self.thread = threading.Thread(target=self._run, name=f"cvclassify-batcher-{project}-{model.card.version}",
+                                       daemon=True)
         self.thread.start()
 
     def submit(self, doc_id: str | None, source: Any, *, k: int, only, exclude) -> Outcome:
