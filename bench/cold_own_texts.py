@@ -18,14 +18,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.territories import territory  # noqa: E402
-from cvclassify import Classifier, load_corpus  # noqa: E402
-from cvclassify.analysis import Analyzer  # noqa: E402
-from cvclassify.backends.base import Example  # noqa: E402
-from cvclassify.backends.linear import LinearBackend  # noqa: E402
-from cvclassify.backends.transfer import TransferBackend  # noqa: E402
-from cvclassify.coldstart import COLD_PARAMS  # noqa: E402
-from cvclassify.evaluation.metrics import ranking_metrics  # noqa: E402
+from bench.territories import territory
+from cvclassify import Classifier, load_corpus
+from cvclassify.analysis import Analyzer
+from cvclassify.backends.base import Example
+from cvclassify.backends.linear import LinearBackend
+from cvclassify.backends.transfer import TransferBackend
+from cvclassify.coldstart import COLD_PARAMS
+from cvclassify.evaluation.metrics import ranking_metrics
 
 
 def main(names: list[str]) -> None:

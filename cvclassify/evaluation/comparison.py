@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cvclassify.evaluation.metrics import evaluate_scores
-from cvclassify.hierarchy import LEVELS
+from cvclassify.hierarchy import LEVELS, RollUp
 from cvclassify.model.classifier import Classifier
 from cvclassify.model.decision import Assessment
 
@@ -43,7 +43,7 @@ def measure(classifier: Classifier, texts: Sequence[LabelledText]) -> dict[str, 
     gold = [set(t.codes & leaves) for t in items]
     report = evaluate_scores(judged.scores, gold, classifier.leaf_ids, classifier.taxonomy)
     out: dict[str, float | int] = {"documents": len(items)}
-    for level in LEVELS:
+    for level in distinct_levels(classifier):
         out[f"{level}.P@1"] = report[level]["P@1"]
         out[f"{level}.R@3"] = report[level]["R@3"]
     y = np.array([[c in g for c in classifier.leaf_ids] for g in gold], dtype=bool)
@@ -59,6 +59,17 @@ def measure(classifier: Classifier, texts: Sequence[LabelledText]) -> dict[str, 
         if auto.any():
             out["auto.precision"] = round(float(right[auto].mean()), 4)
     return out
+
+
+def distinct_levels(classifier: Classifier) -> list[str]:
+    """The levels of a model's tree that group its leaves differently (a one-level tree has only ``leaf``)."""
+    kept, seen = [], []
+    for level in LEVELS:
+        groups = RollUp(classifier.taxonomy, classifier.leaf_ids, level).member.tolist()
+        if groups not in seen:
+            kept.append(level)
+            seen.append(groups)
+    return kept
 
 
 GATED = (*(f"{level}.{m}" for level in LEVELS for m in ("P@1", "R@3")), "ticked.precision", "auto.precision")
