@@ -23,7 +23,12 @@ def _xlsx_book(path: Path) -> _Book:
 
     def rows(name: str) -> Iterator[Sequence[Any]]:
         sheet = book[name]
-        return sheet.iter_rows(values_only=True) if hasattr(sheet, "iter_rows") else iter(())  # a chart sheet
+        if not hasattr(sheet, "iter_rows"):  # a chart sheet
+            return iter(())
+        # The size a file declares (<dimension>) may be stale, and read-only mode stops at it: rows and
+        # columns beyond would be lost without a word. Read every cell the sheet holds instead.
+        sheet.reset_dimensions()
+        return sheet.iter_rows(values_only=True)
 
     return list(book.sheetnames), rows, book.close
 
