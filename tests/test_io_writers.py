@@ -29,7 +29,7 @@ def test_csv_round_trip_for_excel_in_french(tmp_path):
     assert rows == [
         COLUMNS,
         ["A1", "Médiation sociale ; « lien »\nsur deux lignes", "1.2 | 3.4", "0.5"],
-        ["A2", "=SOMME(A1)", "", ""],
+        ["A2", "'=SOMME(A1)", "", ""],  # neutralised: a text, never a formula (issue 19)
     ]
 
 

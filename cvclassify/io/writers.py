@@ -12,6 +12,7 @@ import io
 import json
 import numbers
 import os
+import re
 from collections.abc import Callable, Iterable
 from datetime import date, time
 from pathlib import Path
@@ -34,15 +35,30 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a CSV cell as a formula (OWASP, « CSV injection »)."""
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def csv_safe_cell(value: Any) -> str:
+    """A cell's CSV text that no spreadsheet runs as a formula: a text starting with ``= + - @``, a tab or a
+    carriage return gets a leading ``'``, as OWASP recommends. Numbers, and texts that are plain numbers
+    (« -12,5 »), are left as they are: a spreadsheet reads them as numbers, never as formulas."""
+    text = _csv_cell(value)
+    if isinstance(value, numbers.Number) or not text.startswith(FORMULA_TRIGGERS) or _PLAIN_NUMBER.fullmatch(text):
+        return text
+    return "'" + text
+
+
 def _write_csv(handle: IO[bytes], columns: list[str], rows: Iterable[dict[str, Any]]) -> int:
-    """CSV in UTF-8 with BOM and ";" as delimiter, as Excel in French expects."""
+    """CSV in UTF-8 with BOM and ";" as delimiter, as Excel in French expects; no cell is a formula."""
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="replace", newline="")
     try:
         writer = csv.writer(text, delimiter=";")
-        writer.writerow(columns)
+        writer.writerow([csv_safe_cell(column) for column in columns])
         count = 0
         for row in rows:
-            writer.writerow([_csv_cell(row.get(column)) for column in columns])
+            writer.writerow([csv_safe_cell(row.get(column)) for column in columns])
             count += 1
         text.flush()
     finally:
