@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
 import re
+import subprocess
+import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -128,3 +133,62 @@ def test_xlsx_output_keeps_formula_like_texts_as_texts(tmp_path):
     cells = list(sheet.iter_rows(min_row=2))
     assert [row[0].value for row in cells] == HOSTILE
     assert {row[0].data_type for row in cells} == {"s"} and {row[1].value for row in cells} == {-0.5}
+
+
+# --------------------------------------------------------------- links and special files in a folder (item 6)
+
+READ_FOLDER = textwrap.dedent("""
+    import json, resource, sys
+    from cvclassify.io.readers import open_table
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 31, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    table = open_table(sys.argv[1])
+    rows = [(r.where, r.values.get("texte", ""), r.error) for r in table.rows]
+    print(json.dumps({"notes": table.notes, "rows": rows}))
+""")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs and /dev/zero are POSIX")
+def test_folder_reads_regular_files_only_and_reports_links_and_special_files(tmp_path):
+    outside = tmp_path / "dehors.txt"
+    outside.write_text("Contenu secret hors du dossier", encoding="utf-8")
+    folder = tmp_path / "dossiers"
+    (folder / "sous").mkdir(parents=True)
+    (folder / "demande.txt").write_text("Médiation sociale au quartier", encoding="utf-8")
+    (folder / "lien.txt").symlink_to(outside)
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "copie.txt").symlink_to(folder / "demande.txt")  # inside the folder: skipped as well
+    (folder / "raccourci").symlink_to(tmp_path)  # a link to a folder is reported, not walked into
+    os.mkfifo(folder / "sous" / "x.txt")
+    result = subprocess.run([sys.executable, "-c", READ_FOLDER, str(folder)], capture_output=True, text=True,
+                            timeout=60, check=True)
+    read = json.loads(result.stdout)
+    assert read["rows"] == [
+        ["copie.txt", "", f"copie.txt : lien symbolique ignoré (vers « {folder / 'demande.txt'} ») : "
+                          "seuls les fichiers du dossier sont lus"],
+        ["demande.txt", "Médiation sociale au quartier", None],
+        ["lien.txt", "", f"lien.txt : lien symbolique ignoré (vers « {outside} ») : seuls les fichiers du dossier "
+                         "sont lus"],
+        ["raccourci", "", f"raccourci : lien symbolique ignoré (vers « {tmp_path} ») : seuls les fichiers du "
+                          "dossier sont lus"],
+        ["sous/x.txt", "", "sous/x.txt : fichier spécial ignoré (FIFO)"],
+        ["zero.txt", "", "zero.txt : lien symbolique ignoré (vers « /dev/zero ») : seuls les fichiers du dossier "
+                         "sont lus"],
+    ]
+    assert "Contenu secret" not in result.stdout
+    assert read["notes"] == ["6 documents à lire"]
+
+
+@pytest.mark.skipif(not hasattr(os, "O_NOFOLLOW"), reason="needs O_NOFOLLOW")
+def test_an_entry_swapped_for_a_link_after_the_listing_is_not_followed(tmp_path):
+    folder = tmp_path / "dossiers"
+    (folder / "sous").mkdir(parents=True)
+    (folder / "sous" / "a.txt").write_text("Soutien scolaire", encoding="utf-8")
+    table = open_table(folder)
+    (folder / "sous" / "a.txt").unlink()
+    (folder / "sous").rmdir()
+    (folder / "sous").symlink_to(tmp_path / "ailleurs", target_is_directory=True)
+    (tmp_path / "ailleurs").mkdir()
+    (tmp_path / "ailleurs" / "a.txt").write_text("Contenu secret hors du dossier", encoding="utf-8")
+    [row] = list(table.rows)
+    assert (row.values["texte"], row.error) == (
+        "", "sous/a.txt : lien symbolique ignoré : seuls les fichiers du dossier sont lus")

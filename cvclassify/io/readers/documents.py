@@ -1,10 +1,18 @@
-"""Documents, one row each: PDF, DOCX, ODT, TXT and MD files, alone, in a folder or in a zip archive."""
+"""Documents, one row each: PDF, DOCX, ODT, TXT and MD files, alone, in a folder or in a zip archive.
+
+A folder is read for its regular files only: a symbolic link (to a file or a folder, inside the folder or
+not) and a special file (FIFO, device, socket) are never opened nor followed; each one named like a
+document (or a linked folder) becomes an error row that says it was skipped, so nothing is left out
+silently.
+"""
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
+import stat
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -26,13 +34,102 @@ def _hidden(name: str) -> bool:
     return name.startswith((".", "~$")) or name == "__MACOSX"
 
 
-def _open_folder(path: Path, sheet: str | None) -> Table:
-    """A folder of documents, read recursively, sorted by relative path; hidden files skipped."""
-    names: list[str] = []
+def _folder_entries(path: Path) -> tuple[list[str], list[str]]:
+    """A folder's entries, recursively, by relative path: those that get a row (named like a document, or a
+    link to a folder, which is reported and never walked into) and those left out for their extension;
+    hidden entries are skipped."""
+    rows: list[str] = []
+    ignored: list[str] = []
     for folder, subfolders, files in os.walk(path):
-        subfolders[:] = [name for name in subfolders if not _hidden(name)]
-        names += [(Path(folder) / name).relative_to(path).as_posix() for name in files if not _hidden(name)]
-    return _documents_table(sorted(names), lambda: nullcontext(lambda name: (path / name).read_bytes()))
+        linked = [name for name in subfolders if os.path.islink(os.path.join(folder, name))]
+        subfolders[:] = [name for name in subfolders if not _hidden(name) and name not in linked]
+        for name in [*files, *linked]:
+            if not _hidden(name):
+                relative = (Path(folder) / name).relative_to(path).as_posix()
+                wanted = name in linked or PurePosixPath(name).suffix.lower() in DOCUMENTS
+                (rows if wanted else ignored).append(relative)
+    return sorted(rows), sorted(ignored)
+
+
+def _open_folder(path: Path, sheet: str | None) -> Table:
+    """A folder of documents, read recursively, sorted by relative path; hidden files skipped, links and
+    special files reported as skipped."""
+    documents, ignored = _folder_entries(path)
+    return _documents_table(documents, lambda: nullcontext(lambda name: _read_regular(path, name)), ignored)
+
+
+_SPECIAL = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "périphérique"), (stat.S_ISBLK, "périphérique"),
+            (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "dossier"))
+
+
+def _not_regular(info: os.stat_result, path: Path) -> _Unreadable:
+    """Why an entry that is not a regular file is skipped, in French."""
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            target = os.readlink(path)
+        except OSError:
+            return _Unreadable("lien symbolique ignoré")
+        target = "".join(c if c.isprintable() else "?" for c in target)
+        return _Unreadable(f"lien symbolique ignoré (vers « {target} ») : seuls les fichiers du dossier sont lus")
+    kind = next((name for test, name in _SPECIAL if test(info.st_mode)), "type inconnu")
+    return _Unreadable(f"fichier spécial ignoré ({kind})")
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+"""Never through a link in last position; a FIFO swapped in after the check does not block the open."""
+
+
+def _read_regular(root: Path, name: str) -> bytes:
+    """The bytes of a regular file of the folder ``root``; a link or a special file raises ``_Unreadable``.
+
+    The entry is checked before opening (``lstat``) and the opened file again (``fstat``, same file), so
+    that an entry replaced in between is not read either. Where the system allows it, the folders on the
+    way are opened one by one without following links."""
+    path = root / name
+    before = os.lstat(path)
+    if not stat.S_ISREG(before.st_mode):
+        raise _not_regular(before, path)
+    descriptor = _open_below(root, PurePosixPath(name).parts)
+    try:
+        after = os.fstat(descriptor)
+        if not stat.S_ISREG(after.st_mode) or (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
+            raise _Unreadable("fichier remplacé pendant la lecture : ignoré")
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(descriptor)
+
+
+def _open_below(root: Path, parts: tuple[str, ...]) -> int:
+    """A file descriptor on ``root/parts…``, opened without following any link below ``root``."""
+    if os.open not in os.supports_dir_fd or not hasattr(os, "O_DIRECTORY"):
+        return _open_checked(os.path.join(root, *parts), None)
+    folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for part in parts[:-1]:
+            inner = _open_checked(part, folder, os.O_DIRECTORY)
+            os.close(folder)
+            folder = inner
+        return _open_checked(parts[-1], folder)
+    finally:
+        os.close(folder)
+
+
+def _open_checked(path: str, folder: int | None, flags: int = 0) -> int:
+    """``os.open`` without following a link; a link met on the way (put there after the listing) raises
+    ``_Unreadable``."""
+    try:
+        return os.open(path, _OPEN_FLAGS | flags, dir_fd=folder)
+    except OSError as exc:
+        if exc.errno not in (errno.ELOOP, errno.EMLINK, errno.ENOTDIR):  # how systems refuse a link
+            raise
+        try:
+            linked = stat.S_ISLNK(os.stat(path, dir_fd=folder, follow_symlinks=False).st_mode)
+        except OSError:
+            linked = False
+        if linked:
+            raise _Unreadable("lien symbolique ignoré : seuls les fichiers du dossier sont lus") from exc
+        raise
 
 
 def _open_zip(path: Path, sheet: str | None) -> Table:
@@ -49,17 +146,26 @@ def _open_zip(path: Path, sheet: str | None) -> Table:
         with zipfile.ZipFile(path) as archive:
             yield archive.read
 
-    return _documents_table(sorted(names), reader)
+    documents, ignored = _by_extension(sorted(names))
+    return _documents_table(documents, reader, ignored)
 
 
 def _open_document(path: Path, sheet: str | None) -> Table:
     """A single document, read as a folder holding it."""
-    return _documents_table([path.name], lambda: nullcontext(lambda name: (path.parent / name).read_bytes()))
+    documents, ignored = _by_extension([path.name])
+    return _documents_table(documents, lambda: nullcontext(lambda name: (path.parent / name).read_bytes()), ignored)
 
 
-def _documents_table(names: list[str], source: Callable[[], AbstractContextManager[Callable[[str], bytes]]]) -> Table:
-    documents = [name for name in names if PurePosixPath(name).suffix.lower() in DOCUMENTS]
-    ignored = [name for name in names if PurePosixPath(name).suffix.lower() not in DOCUMENTS]
+def _by_extension(names: list[str]) -> tuple[list[str], list[str]]:
+    """The documents among ``names``, and the others (extension not read)."""
+    readable = [PurePosixPath(name).suffix.lower() in DOCUMENTS for name in names]
+    return ([n for n, r in zip(names, readable, strict=True) if r],
+            [n for n, r in zip(names, readable, strict=True) if not r])
+
+
+def _documents_table(documents: list[str], source: Callable[[], AbstractContextManager[Callable[[str], bytes]]],
+                     ignored: list[str]) -> Table:
+    """One row per name of ``documents``, read through ``source``; ``ignored`` names are listed in a note."""
     for suffix in sorted({PurePosixPath(name).suffix.lower() for name in documents} & _DOCUMENT_LIBRARIES.keys()):
         require(*_DOCUMENT_LIBRARIES[suffix])  # before any work, not at the first PDF
     notes = [f"{plural(len(documents), 'document', 'documents')} à lire"]
@@ -193,8 +299,8 @@ def _odt_text(data: bytes) -> str:
 
 
 def count_files(path: Path) -> int:
-    """Files in a folder, recursively."""
-    return sum(1 for p in path.rglob("*") if p.is_file())
+    """The rows a folder gives: its documents (and the links and special files reported), recursively."""
+    return len(_folder_entries(path)[0])
 
 
 DOCUMENT = Reader("document", DOCUMENTS, "documents", _open_document, lambda path: 1, text=True)
