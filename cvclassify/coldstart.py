@@ -44,7 +44,8 @@ def decision_to_dict(decision: DecisionLayer) -> dict[str, Any]:
                 "objective_confidence": list(d.objective_confidence), "objective_threshold": d.objective_threshold,
                 "short_curves": None if d.short_curves is None else [[x.tolist(), y.tolist()] for x, y in
                                                                      d.short_curves],
-                "fitted_on": d.fitted_on}}
+                "fitted_on": d.fitted_on,
+                "set_confidence": None if getattr(d, "set_confidence", None) is None else list(d.set_confidence)}}
 
 
 def cold_start_decision(leaves: int, path: Path = DECISION_FILE) -> DecisionLayer:
@@ -59,7 +60,7 @@ def cold_start_decision(leaves: int, path: Path = DECISION_FILE) -> DecisionLaye
         short = [(np.asarray(x), np.asarray(y)) for x, y in raw["short_curves"]] if raw.get("short_curves") else None
         decider = Decider(curves, raw["first"], raw["other"], raw["max_selected"], tuple(raw["confidence"]), NEVER,
                           tuple(raw["objective_confidence"]), raw["objective_threshold"], raw.get("fitted_on", {}),
-                          short)
+                          short, tuple(raw["set_confidence"]) if raw.get("set_confidence") else None)
     return DecisionLayer(tuple(data["platt"]), np.full(leaves, data.get("threshold", 0.5)), decider)
 
 

@@ -84,7 +84,7 @@ def cli_decision(c: Classification) -> str | None:
     """The decision line of the CLI, in French."""
     if c.decision is None:
         return None
-    return (f"Décision : {french(c.decision.route)} (confiance dans le premier code : "
+    return (f"Décision : {french(c.decision.route)} (confiance dans les codes cochés : "
             f"{french_number(c.decision.confidence)})")
 
 

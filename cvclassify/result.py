@@ -58,7 +58,8 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class Decision(Mapping):
-    """The advice for one application: the route and the confidence that its first code is right.
+    """The advice for one application: the route and the confidence that its ticked codes are exactly right
+    (models fitted before 2026-12: that its first code is right; the card's ``decision.auto_promise`` says).
 
     Also readable as a mapping (``decision["route"]``), as earlier versions returned a dict.
     """

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
@@ -63,17 +64,61 @@ def new_backend(params: ModelParams, analyzer: Analyzer | None = None,
     return make_backend(params.backend, params, analyzer=analyzer)
 
 
+def writer_folds(groups: Sequence[str], n_splits: int) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """Train/test index pairs that keep each writer (corpus batch, import file) whole in one fold, or None
+    when the writers are too few or too unequal to fill ``n_splits`` comparable folds. Documents of no known
+    writer are each their own group."""
+    from sklearn.model_selection import GroupKFold
+
+    labels = [g or f"#{i}" for i, g in enumerate(groups)]
+    sizes = Counter(labels)
+    named = [g for g in sizes if not g.startswith("#")]
+    if len(named) < n_splits or max(sizes.values()) > 1.5 * len(labels) / n_splits:
+        return None
+    return list(GroupKFold(n_splits=n_splits).split(np.zeros((len(labels), 1)), groups=labels))
+
+
+def writer_of(item: Proposal | Example) -> str:
+    """The writer of a training item: its corpus or import file (proposals), its ``group`` (examples)."""
+    if isinstance(item, Proposal):
+        return item.source.split(":")[0]
+    return getattr(item, "group", "")
+
+
+KNOWN_IN_FOLD = 3
+KNOWN_SHARE = 0.5
+"""A document fits the decision layer out of a writer fold only when each of its codes has at least
+``KNOWN_IN_FOLD`` examples in the fold's training, and at least ``KNOWN_SHARE`` of those a random fold would
+give it: a model in service has all its examples of the codes it routes, and writers who wrote about a few
+objectives only (the corpus batches were written axis by axis) would otherwise turn writer folds into
+code-novelty folds."""
+
+
 def out_of_fold_margins(examples: Sequence[Example], tree: Taxonomy, y: np.ndarray, params: ModelParams,
-                        backend: Callable[[], Backend], log: Log = quiet) -> np.ndarray:
-    """Margins of each example from a backend that did not train on it (folds by iterative stratification;
-    the leaves' descriptions are in every fold's training)."""
+                        backend: Callable[[], Backend], log: Log = quiet) -> tuple[np.ndarray, np.ndarray, str]:
+    """Margins of each example from a backend that did not train on it, the examples fit to calibrate on, and
+    how the folds were made: whole writers left out (``params.folds == "writer"`` and enough writers; then
+    only examples whose codes the fold's training shows ``KNOWN_IN_FOLD`` times are fit), else iterative
+    stratification (all are). The leaves' descriptions are in every fold's training."""
     margins = np.zeros(y.shape)
-    folds = multilabel_folds(y, params.cv_folds, params.random_state)
+    usable = np.ones(len(y), dtype=bool)
+    folds = writer_folds([e.group for e in examples], params.cv_folds) if params.folds == "writer" else None
+    how = f"{params.cv_folds} folds, whole writers left out ({len({e.group for e in examples if e.group})})"
+    if folds is None:
+        folds = multilabel_folds(y, params.cv_folds, params.random_state)
+        how = f"{params.cv_folds} folds, iterative stratification"
     for n, (train_idx, test_idx) in enumerate(folds, start=1):
         log(f"calibration: pli {n}/{len(folds)}")
         fitted = backend().fit([examples[i] for i in train_idx], tree)
         margins[test_idx] = fitted.scores([examples[i].text for i in test_idx])
-    return margins
+        if params.folds == "writer" and "writers" in how:
+            seen = y[train_idx].sum(axis=0)
+            expected = y.sum(axis=0) * len(train_idx) / len(y)
+            known = (seen >= KNOWN_IN_FOLD) & (seen >= KNOWN_SHARE * expected)
+            usable[test_idx] = ((y[test_idx] == 0) | known).all(axis=1)
+    if not usable.all():
+        how += f"; {int(usable.sum())} of {len(usable)} texts whose codes the fold had learnt"
+    return margins, usable, how
 
 
 def fit_decision(margins: np.ndarray, y: np.ndarray, tree: Taxonomy, words: np.ndarray,
@@ -89,7 +134,7 @@ def fit_decision(margins: np.ndarray, y: np.ndarray, tree: Taxonomy, words: np.n
         objective_y = np.zeros((len(y), len(roll.groups)), dtype=int)
         for leaf, group in enumerate(roll.member):
             objective_y[:, group] |= y[:, leaf]
-        decider = fit_decider(base, y, roll.scores(base), objective_y, words)
+        decider = fit_decider(base, y, roll.scores(base), objective_y, words, route_on=params.route_on)
     return DecisionLayer(calibration, thresholds, decider)
 
 
@@ -119,8 +164,8 @@ def train_classifier(
     log(f"analyse de {len(texts)} textes (spaCy)")
     analyses = analyzer.analyse(texts)
     concerns = [tuple(c for c in p.codes if c in concern_ids) for p in kept]
-    examples = [Example(a, tuple(c for c in p.codes if c not in concern_ids), getattr(p, "weight", 1.0))
-                for a, p in zip(analyses, kept, strict=True)]
+    examples = [Example(a, tuple(c for c in p.codes if c not in concern_ids), getattr(p, "weight", 1.0),
+                        writer_of(p)) for a, p in zip(analyses, kept, strict=True)]
     examples = [e for e in examples if e.codes]
     y = MultiLabelBinarizer(classes=leaf_ids).fit_transform([e.codes for e in examples]) if examples else None
 
@@ -129,8 +174,11 @@ def train_classifier(
 
     decision = DecisionLayer((1.0, 0.0), np.full(len(leaf_ids), 0.5))
     if params.cv_folds >= 2 and len(examples) >= params.cv_folds * 2:
-        margins = out_of_fold_margins(examples, taxonomy, y, params, backend, log)
-        decision = fit_decision(margins, y, taxonomy, word_counts(analyses), params)
+        margins, usable, how = out_of_fold_margins(examples, taxonomy, y, params, backend, log)
+        words = word_counts([e.text for e in examples])
+        decision = fit_decision(margins[usable], y[usable], taxonomy, words[usable], params)
+        if decision.decider is not None:
+            decision.decider.fitted_on["out_of_fold"]["folds"] = how
 
     log("apprentissage du modèle final")
     fitted = backend().fit(examples, taxonomy)
@@ -178,8 +226,8 @@ def fit_transversal(analyses: Sequence, concerns: Sequence[tuple[str, ...]], tre
     if positives >= MIN_CONCERN_EXAMPLES and concern_params.cv_folds >= 2:
         log("préoccupations transversales : calibration")
         y = MultiLabelBinarizer(classes=family.leaf_ids).fit_transform(concerns)
-        margins = out_of_fold_margins(examples, family, y, concern_params,
-                                      lambda: new_backend(params, analyzer), log)
+        margins, _, _ = out_of_fold_margins(examples, family, y, concern_params,
+                                         lambda: new_backend(params, analyzer), log)
         calibration = fit_platt(margins, y)
         threshold = float(np.median(tune_thresholds(platt(margins, calibration), y, params.min_threshold)))
         fitted_on["calibrated"] = "out of fold"
@@ -258,7 +306,7 @@ def train_from_cold(tree: Taxonomy, source: Project, own: Sequence[Proposal | Ex
     texts = [p.text if isinstance(p, Example) else p.full_text for p in own]
     analyses = analyzer.analyse(texts)
     leaf_ids = set(tree.leaf_ids)
-    examples = [Example(a, tuple(c for c in p.codes if c in leaf_ids), getattr(p, "weight", 1.0))
+    examples = [Example(a, tuple(c for c in p.codes if c in leaf_ids), getattr(p, "weight", 1.0), writer_of(p))
                 for a, p in zip(analyses, own, strict=True)]
     examples = [e for e in examples if e.codes]
 
@@ -270,9 +318,10 @@ def train_from_cold(tree: Taxonomy, source: Project, own: Sequence[Proposal | Ex
     how = f"cold-start decision layer (fewer than {MIN_OWN_DECISION} own texts)"
     if len(examples) >= MIN_OWN_DECISION and params.cv_folds >= 2:
         y = MultiLabelBinarizer(classes=tree.leaf_ids).fit_transform([e.codes for e in examples])
-        margins = out_of_fold_margins(examples, tree, y, params, backend, log)
-        decision = fit_decision(margins, y, tree, word_counts(analyses), params)
-        how = "fitted out of fold on the territory's own texts"
+        margins, usable, folds = out_of_fold_margins(examples, tree, y, params, backend, log)
+        words = word_counts([e.text for e in examples])
+        decision = fit_decision(margins[usable], y[usable], tree, words[usable], params)
+        how = f"fitted out of fold on the territory's own texts ({folds})"
         if len(examples) < AUTO_MIN_OWN and decision.decider is not None:
             decision = replace(decision, decider=replace(decision.decider, auto_threshold=NEVER))
             how += f" (auto off below {AUTO_MIN_OWN} own texts)"
@@ -338,7 +387,7 @@ def train_version(
     examples: list[Proposal | Example] = [*train, *imported]
     officers = resolve_feedback(feedback or (), tree.leaf_ids, [o.id for o in tree.transversal],
                                 exclude=text_hashes(heldout))
-    examples += [Example(t.text, t.codes, officer_weight) for t in officers.train]
+    examples += [Example(t.text, t.codes, officer_weight, "officers") for t in officers.train]
     params = replace(params) if params else ModelParams()
     params.cv_folds = cv_folds
     if not params.stop_words:

@@ -146,4 +146,5 @@ def test_the_progress_total_counts_csv_records_not_lines(tmp_path):
 
     rows = [["D1", "ASL", "Asso", '"Ateliers\nsur deux lignes"'], ["D2", "NUIT", "Asso", "Médiation"]]
     assert _estimate_rows(write_csv(tmp_path / "multi.csv", rows=rows)) == 2
-    assert _estimate_rows(tmp_path) == 1
+    (tmp_path / "dossier.txt").write_text("Une demande de subvention.", encoding="utf-8")
+    assert _estimate_rows(tmp_path) == 1  # a folder gives a row per document, not per file

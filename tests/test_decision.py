@@ -75,7 +75,7 @@ def test_auto_threshold_gives_the_precision_it_promises():
 
 def test_routes_follow_the_confidence():
     base, y, obj, obj_y, words = synthetic()
-    decider = fit_decider(base, y, obj, obj_y, words)
+    decider = fit_decider(base, y, obj, obj_y, words, route_on="first")
     judged = decider.assess(base, obj, words)
     first_right = y[np.arange(len(y)), np.argmax(base, axis=1)]
     auto = np.array([r == "auto" for r in judged.route])
@@ -101,7 +101,7 @@ def test_officer_metrics_on_a_hand_checked_example():
     m = officer_metrics(judged, gold, ids, {"a": "G1", "b": "G2", "c": "G2"}, ["G1", "G2"])
     assert m["P@1"] == 0.5 and m["R@3"] == 1.0
     assert m["selected"] == {"precision": 0.5, "recall": 0.5, "per_document": 1.0}
-    assert m["routes"]["auto"] == {"share": 0.5, "documents": 1, "P@1": 1.0}
+    assert m["routes"]["auto"] == {"share": 0.5, "documents": 1, "P@1": 1.0, "exact_set": 1.0}
     assert m["routes"]["objective"]["objective_P@1"] == 1.0
     # ECE of the first scores: 0.9 right (gap 0.1) and 0.6 wrong (gap 0.6), half each
     assert m["ECE_top1"] == pytest.approx(0.35)
@@ -122,3 +122,75 @@ def test_short_texts_get_their_own_curves():
     rows = np.arange(200)
     # short texts are right 0.8 times as often at the same score: their first scores are lower
     assert short[rows, first].mean() < long[rows, first].mean() - 0.03
+
+
+def two_code_documents(n: int = 4000, codes: int = 20, seed: int = 0):
+    """Documents whose first code is almost always right when its score is high, and which serve a second
+    objective more often as the second code's score rises: the ticked set is often wrong by its second code
+    while the first is right."""
+    rng = np.random.default_rng(seed)
+    base = rng.uniform(0.0, 0.2, size=(n, codes))
+    y = np.zeros((n, codes), dtype=int)
+    words = rng.integers(5, 300, size=n)
+    for i in range(n):
+        first, second = rng.choice(codes, 2, replace=False)
+        base[i, first] = rng.uniform(0.5, 1.0)
+        base[i, second] = rng.uniform(0.0, 0.5)
+        y[i, first] = rng.random() < min(1.0, 0.2 + 0.85 * base[i, first])
+        y[i, second] = rng.random() < np.clip(4 * (base[i, second] - 0.1), 0.01, 0.95)
+        if not y[i].any():
+            y[i, second] = 1
+    groups = np.arange(codes) // 4
+    objective_scores = np.stack([1 - np.prod(1 - base[:, groups == g], axis=1) for g in range(5)], axis=1)
+    objective_y = np.stack([y[:, groups == g].any(axis=1) for g in range(5)], axis=1).astype(int)
+    return base, y, objective_scores, objective_y, words
+
+
+def test_auto_judges_the_whole_ticked_set():
+    from cvclassify.model.decision import SET_PRECISION
+
+    base, y, obj, obj_y, words = two_code_documents()
+    test = two_code_documents(seed=1)
+    rows = np.arange(len(test[0]))
+
+    def auto_figures(route_on: str) -> tuple[float, float, float]:
+        decider = fit_decider(base, y, obj, obj_y, words, route_on=route_on)
+        judged = decider.assess(test[0], test[2], test[4])
+        auto = np.array(judged.route) == "auto"
+        exact = (judged.selected == test[1].astype(bool)).all(axis=1)
+        first = test[1][rows, np.argmax(test[0], axis=1)] == 1
+        return auto.mean(), exact[auto].mean(), first[auto].mean()
+
+    share, exact, first = auto_figures("set")
+    assert share > 0.05
+    assert exact >= SET_PRECISION - 0.03 and first >= AUTO_PRECISION - 0.02
+    _, exact_first_rule, _ = auto_figures("first")
+    assert exact_first_rule < exact - 0.05  # judging the first code only lets wrong sets through
+    decider = fit_decider(base, y, obj, obj_y, words)
+    card = decider.to_dict()["out_of_fold"]
+    assert card["auto_exact_set"] >= SET_PRECISION and "exactly right" in card["auto_promise"]
+
+
+def test_precision_threshold_holds_every_target_at_once():
+    rng = np.random.default_rng(5)
+    conf = np.linspace(0, 1, 2000)
+    first = (rng.random(2000) < np.sqrt(conf)).astype(int)
+    whole = (rng.random(2000) < conf ** 2).astype(int)
+    threshold, found = precision_threshold(conf, [(first, 0.97), (whole, 0.9)])
+    kept = conf >= threshold
+    assert first[kept].mean() >= 0.97 and whole[kept].mean() >= 0.9
+    assert found["precision"] == [pytest.approx(first[kept].mean()), pytest.approx(whole[kept].mean())]
+    alone, _ = precision_threshold(conf, first, 0.97)
+    assert alone <= threshold
+
+
+def test_a_model_fitted_before_the_set_route_still_judges_its_first_code():
+    from dataclasses import replace
+
+    base, y, obj, obj_y, words = two_code_documents()
+    old = replace(fit_decider(base, y, obj, obj_y, words, route_on="first"), set_confidence=None)
+    del old.__dict__["set_confidence"]  # as unpickled from a model saved before the field existed
+    judged = old.assess(base[:200], obj[:200], words[:200])
+    from cvclassify.model.decision import _decision_features, _logistic
+
+    assert np.allclose(judged.confidence, _logistic(old.confidence, _decision_features(base[:200], words[:200])))

@@ -301,7 +301,8 @@ def test_decision_and_hint_are_shown(page, server):
     page.route("**/suggest", with_decision)
     page.fill("#text-input", APPLICATION)
     page.keyboard.press("Control+Enter")  # from the text area: suggest
-    sync_api.expect(page.locator("#decision")).to_have_text(f"Confiance 0,93 — {words['route']['auto']}")
+    sync_api.expect(page.locator("#decision")).to_have_text(
+        f"Confiance dans les codes cochés 0,93 — {words['route']['auto']}")
     sync_api.expect(page.locator("#hint")).to_contain_text("Objectif probable")
     sync_api.expect(page.locator("#hint-score")).to_have_text("(score 0,88)")
     shot(page, "06-decision-hint")

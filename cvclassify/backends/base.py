@@ -23,11 +23,13 @@ from cvclassify.taxonomy import Taxonomy
 
 @dataclass(frozen=True)
 class Example:
-    """One labelled training document: its text (or its ``Analysis``), its leaf ids, and its weight."""
+    """One labelled training document: its text (or its ``Analysis``), its leaf ids, its weight, and its writer
+    (corpus batch or import file: out-of-fold folds keep a writer whole)."""
 
     text: Any
     codes: tuple[str, ...]
     weight: float = 1.0
+    group: str = ""
 
 
 class Backend(ABC):

@@ -49,6 +49,8 @@ def officer_targets(evaluation: str, officer: dict | None) -> list[dict]:
              "met": auto["share"] >= 0.60},
             {"name": f"{where} P@1 of auto applications", "target": 0.97, "value": auto.get("P@1", 0.0),
              "met": auto.get("P@1", 0.0) >= 0.97},
+            {"name": f"{where} auto applications with exactly the right ticked codes", "target": 0.90,
+             "value": auto.get("exact_set", 0.0), "met": auto.get("exact_set", 0.0) >= 0.90},
         ]
     return found
 

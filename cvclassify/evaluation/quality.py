@@ -66,6 +66,7 @@ def officer_metrics(judged: Assessment, gold: Sequence[set[str]], leaf_ids: Sequ
     if judged.route:
         routes = np.array(judged.route)
         first_right = top_hits[:, 0]
+        exact = (sel == y).all(axis=1)
         gold_objectives = [{objective_of[c] for c in g if c in objective_of} for g in gold]
         objective_right = np.array([objective_groups[o] in g
                                     for o, g in zip(judged.objective, gold_objectives, strict=True)])
@@ -76,6 +77,7 @@ def officer_metrics(judged: Assessment, gold: Sequence[set[str]], leaf_ids: Sequ
             entry = {"share": round(share, 4), "documents": int(mask.sum())}
             if mask.any():
                 entry["P@1"] = round(float(np.average(first_right[mask], weights=weights[mask])), 4)
+                entry["exact_set"] = round(float(np.average(exact[mask], weights=weights[mask])), 4)
                 if route == "objective":
                     entry["objective_P@1"] = round(float(np.average(objective_right[mask], weights=weights[mask])), 4)
             by_route[route] = entry

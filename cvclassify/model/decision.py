@@ -9,10 +9,18 @@ was fitted on:
   and a 0.8 in third place are not right equally often. Order is kept.
 - **selection**: the first code is ticked when its calibrated score reaches ``first``, the next ones
   when theirs reaches ``other`` (at most ``max_selected``), thresholds chosen for the precision target.
-- **decision**: the confidence that the first code is right is a logistic regression on its score,
-  its margin over the second and the text's length; ``auto`` when it reaches the threshold that gave
-  P@1 ≥ 0.97 out of fold, else ``objective`` when the operational objective is sure enough (same
-  recipe one level up), else ``review``.
+- **decision**: the confidence that the *ticked set* is exactly right (no code missing, none extra) is a
+  logistic regression on the calibrated scores of the first three codes, how far the second and third are
+  from the selection threshold, and the text's length; ``auto`` when it reaches the lowest threshold whose
+  documents were, out of fold, exactly right ≥ 93 % of the time *and* right on their first code ≥ 97 %
+  (so that a writer the fit never read still finds them exactly right ≥ 90 % of the time);
+  else ``objective`` when the operational objective is sure enough (a confidence of the first objective,
+  target 95 %), else ``review``. Models fitted before this rule (no ``set_confidence``) judge the first
+  code only, as they did.
+
+Training fits these on margins from folds that leave whole writers (corpus batches) out, on the documents
+whose codes the fold's training shows (``cvclassify.training.out_of_fold_margins``), so that the promise is
+measured on writers the fold never read.
 """
 
 from __future__ import annotations
@@ -28,6 +36,10 @@ TOP = 5
 RANK_GROUPS = (0, 1, 2, 2, 2)
 """Calibration curve of each of the top five ranks: first, second, third to fifth share one."""
 AUTO_PRECISION = 0.97
+"""Share of ``auto`` documents whose first code is right."""
+SET_PRECISION = 0.93
+"""Share of ``auto`` documents whose ticked codes are exactly the right ones, out of fold: 0.93 there gave
+≥ 0.90 on writers the fit never read (bench/results/route_promise.md), the promise of the route."""
 OBJECTIVE_PRECISION = 0.95
 SELECTION_PRECISION = 0.85
 MIN_AUTO_SUPPORT = 30
@@ -69,6 +81,9 @@ class Decider:
     short_curves: list[tuple[np.ndarray, np.ndarray]] | None = None
     """Curves of short texts (fewer than ``SHORT_WORDS`` words: titles, export rows), which are right
     less often than pages at the same score; None when too few short texts were seen."""
+    set_confidence: tuple[float, ...] | None = None
+    """Logistic weights of the confidence that the ticked set is exactly right; ``auto_threshold`` applies
+    to it. None in models fitted before it: their threshold applies to the first code's confidence."""
 
     # -- applying ------------------------------------------------------------------------------
     def calibrate(self, base: np.ndarray, words: np.ndarray | None = None) -> np.ndarray:
@@ -82,7 +97,11 @@ class Decider:
         each text in words (a one-line title is less sure than a page at the same score)."""
         scores = self.calibrate(base, words)
         selected = self.select(scores)
-        confidence = _logistic(self.confidence, _decision_features(base, words))
+        set_coef = getattr(self, "set_confidence", None)
+        if set_coef is None:
+            confidence = _logistic(self.confidence, _decision_features(base, words))
+        else:
+            confidence = _logistic(set_coef, _set_features(scores, base, words, self.other))
         objective_confidence = _logistic(self.objective_confidence, _decision_features(objective_scores, words))
         route = [_route(c, o, self.auto_threshold, self.objective_threshold)
                  for c, o in zip(confidence, objective_confidence, strict=True)]
@@ -161,6 +180,24 @@ def _decision_features(scores: np.ndarray, words: np.ndarray) -> np.ndarray:
     return np.column_stack([logit[:, 0], logit[:, 0] - logit[:, 1], np.log1p(np.asarray(words, dtype=float))])
 
 
+def _set_features(scores: np.ndarray, base: np.ndarray, words: np.ndarray, other: float) -> np.ndarray:
+    """Per row: the first code's features (``_decision_features``), the log-odds of the calibrated scores of
+    ranks 1 to 3, and how far ranks 2 and 3 are from the selection threshold (a second code just above or
+    just below it is the usual way a ticked set is wrong)."""
+    top = -np.sort(-scores, axis=1)[:, :3]
+    if top.shape[1] < 3:
+        top = np.hstack([top, np.zeros((len(top), 3 - top.shape[1]))])
+    logit = _logit(top)
+    cut = float(_logit(np.array([other]))[0])
+    return np.column_stack([_decision_features(base, words), logit,
+                            np.abs(logit[:, 1] - cut), np.abs(logit[:, 2] - cut)])
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
 def _logistic(coef: tuple[float, ...], features: np.ndarray) -> np.ndarray:
     weights, intercept = np.asarray(coef[:-1]), coef[-1]
     return 1.0 / (1.0 + np.exp(-(features[:, :len(weights)] @ weights + intercept)))
@@ -168,9 +205,12 @@ def _logistic(coef: tuple[float, ...], features: np.ndarray) -> np.ndarray:
 
 # -- fitting ------------------------------------------------------------------------------------
 def fit_decider(base: np.ndarray, y: np.ndarray, objective_scores: np.ndarray, objective_y: np.ndarray,
-                words: np.ndarray, max_selected: int = 3) -> Decider:
+                words: np.ndarray, max_selected: int = 3, route_on: str = "set") -> Decider:
     """Fit every rule on out-of-fold Platt scores ``base`` (documents × codes) and gold ``y``, on their
-    roll-up to objectives (``objective_scores``, ``objective_y``) and the texts' lengths in words."""
+    roll-up to objectives (``objective_scores``, ``objective_y``) and the texts' lengths in words.
+
+    ``route_on="first"`` fits the earlier route, which judged the first code only (kept for
+    bench/route_promise.py, which compares the two)."""
     from sklearn.isotonic import IsotonicRegression
 
     top = min(TOP, base.shape[1])
@@ -197,8 +237,18 @@ def fit_decider(base: np.ndarray, y: np.ndarray, objective_scores: np.ndarray, o
     first_right = y[np.arange(len(y)), np.argmax(base, axis=1)].astype(int)
     features = _decision_features(base, words)
     confidence_coef = _fit_logistic(features, first_right)
-    confidence = _logistic(confidence_coef, features)
-    auto_threshold, auto = precision_threshold(confidence, first_right, AUTO_PRECISION)
+    selected = _select(calibrated, first, other, max_selected)
+    set_right = (selected == y.astype(bool)).all(axis=1).astype(int)
+    set_features = _set_features(calibrated, base, words, other)
+    set_coef = _fit_logistic(set_features, set_right)
+    if route_on == "set":
+        confidence = _logistic(set_coef, set_features)
+        auto_threshold, auto = precision_threshold(confidence, [(first_right, AUTO_PRECISION),
+                                                                (set_right, SET_PRECISION)])
+    else:
+        set_coef = None
+        confidence = _logistic(confidence_coef, features)
+        auto_threshold, auto = precision_threshold(confidence, [(first_right, AUTO_PRECISION), (set_right, 0.0)])
 
     objective_right = objective_y[np.arange(len(objective_y)), np.argmax(objective_scores, axis=1)].astype(int)
     objective_features = _decision_features(objective_scores, words)
@@ -210,12 +260,18 @@ def fit_decider(base: np.ndarray, y: np.ndarray, objective_scores: np.ndarray, o
     fitted_on = {
         "out_of_fold": {
             "documents": len(y), "selection": selection, "auto_share": round(auto["share"], 4),
-            "auto_precision_at_1": round(auto["precision"], 4),
+            "auto_precision_at_1": round(auto["precision"][0], 4),
+            "auto_exact_set": round(auto["precision"][1], 4),
+            "exact_set": round(float(set_right.mean()), 4),
+            "auto_promise": (f"first code right ≥ {AUTO_PRECISION:.0%} and ticked codes exactly right "
+                             f"≥ {SET_PRECISION:.0%} of auto documents out of fold (≥ 90% on new writers: "
+                             "bench/results/route_promise.md)") if route_on == "set" else
+                            f"first code right ≥ {AUTO_PRECISION:.0%} of auto documents out of fold",
             "route_shares": {r: round(routes.count(r) / max(1, len(routes)), 4) for r in ROUTES},
         }
     }
     return Decider(curves, first, other, max_selected, confidence_coef, auto_threshold, objective_coef,
-                   objective_threshold, fitted_on, short_curves)
+                   objective_threshold, fitted_on, short_curves, set_coef)
 
 
 def _fit_logistic(features: np.ndarray, target: np.ndarray) -> tuple[float, ...]:
@@ -228,22 +284,30 @@ def _fit_logistic(features: np.ndarray, target: np.ndarray) -> tuple[float, ...]
     return (*[float(w) for w in lr.coef_[0]], float(lr.intercept_[0]))
 
 
-def precision_threshold(confidence: np.ndarray, right: np.ndarray, target: float,
+def precision_threshold(confidence: np.ndarray, right: np.ndarray | list[tuple[np.ndarray, float]],
+                        target: float | None = None,
                         min_support: int = MIN_AUTO_SUPPORT) -> tuple[float, dict]:
     """The lowest confidence threshold whose documents at or above it are right at least ``target`` of
-    the time (at least ``min_support`` of them); 1.01 (never) when none is."""
+    the time (at least ``min_support`` of them); 1.01 (never) when none is.
+
+    ``right`` may also be a list of (right, target) pairs that must all hold; ``precision`` is then a list.
+    """
+    pairs = [(right, target)] if target is not None else list(right)
     order = np.argsort(-confidence, kind="stable")
-    hits = np.cumsum(right[order])
     counts = np.arange(1, len(order) + 1)
-    precision = hits / counts
-    ok = np.flatnonzero((precision >= target) & (counts >= min_support))
+    ok_all = counts >= min_support
+    for hits_of, goal in pairs:
+        ok_all &= np.cumsum(np.asarray(hits_of)[order]) / counts >= goal
+    ok = np.flatnonzero(ok_all)
     if ok.size == 0:
-        return 1.01, {"share": 0.0, "precision": 0.0}
+        zero = 0.0 if target is not None else [0.0] * len(pairs)
+        return 1.01, {"share": 0.0, "precision": zero}
     k = int(ok.max())
     # documents tied with the last one kept are all in: move the cut to the next distinct value
     threshold = float(confidence[order[k]])
     kept = confidence >= threshold
-    return threshold, {"share": float(kept.mean()), "precision": float(right[kept].mean())}
+    precisions = [float(np.asarray(h)[kept].mean()) for h, _ in pairs]
+    return threshold, {"share": float(kept.mean()), "precision": precisions[0] if target is not None else precisions}
 
 
 def selection_scores(selected: np.ndarray, y: np.ndarray) -> dict[str, float]:

@@ -50,6 +50,12 @@ class ModelParams:
     decision: bool = True
     """Fit per-rank calibration, selection thresholds and the auto/review/objective decision out of fold
     (``cvclassify.model.decision``); False keeps one Platt sigmoid and per-code thresholds."""
+    route_on: str = "set"
+    """What ``auto`` judges: "set" (the ticked codes are exactly right) or "first" (the first code only, the
+    rule of models before 2026-12; bench/results/route_promise.md compares them)."""
+    folds: str = "writer"
+    """Out-of-fold folds of the decision layer: "writer" (whole corpus batches left out, when there are enough
+    of them; otherwise random) or "random" (iterative stratification)."""
     random_state: int = 0
 
     @classmethod

@@ -168,7 +168,7 @@ function renderDecision(review) {
   box.className = `decision decision-${decision.route}`;
   box.replaceChildren(
     el('span', {class: 'decision-dot', 'aria-hidden': 'true'}),
-    el('span', {}, `Confiance ${frNumber(decision.confidence)} — `, el('strong', {}, routeWords(decision.route))),
+    el('span', {title: 'Probabilité que les codes cochés soient exactement les bons'}, `Confiance dans les codes cochés ${frNumber(decision.confidence)} — `, el('strong', {}, routeWords(decision.route))),
   );
   box.hidden = false;
 }
