@@ -11,6 +11,7 @@ appears, whole, only at the end.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections import Counter
@@ -20,7 +21,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from cvclassify.errors import BatchInputError
+from cvclassify.errors import BatchInputError, OutputBusyError
 from cvclassify.io.columns import ColumnMapping, RowInput, iter_rows, map_columns
 from cvclassify.io.readers import Row
 from cvclassify.labels import RowStatus
@@ -131,6 +132,59 @@ def journal_path(output: Path) -> Path:
     return output.with_name(f".{output.name}.partial.jsonl")
 
 
+def lock_path(output: Path) -> Path:
+    """The lock file a run holds for the whole time it writes ``output`` and its journal."""
+    return output.with_name(f".{output.name}.lock")
+
+
+_HELD_LOCKS: set[int] = set()
+"""Descriptors of the output locks this process holds (closed in forked workers, see ``_init_worker``)."""
+
+
+@contextlib.contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``output`` (and so on its journal), or refuse at once when another run holds it.
+
+    The lock is ``flock`` on a hidden file beside the output, so two spellings of one path share it. The kernel
+    releases it when the process ends in any way (kill -9 included); the holder removes the file when the run
+    ends, and a file left by a killed run is harmless: unlocked, the next run takes it. A run that opened the
+    file just before the holder removed it checks, once locked, that it still holds the file on disk, and tries
+    again otherwise. Without ``fcntl`` (Windows), no lock is taken.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    path = lock_path(Path(output))
+    while True:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            raise OutputBusyError(
+                f"Un autre traitement est en train d'écrire « {output} » : attendez qu'il se termine ou choisissez "
+                "une autre sortie (rien n'a été modifié).") from None
+        except BaseException:
+            os.close(descriptor)
+            raise
+        try:
+            if os.path.samestat(os.fstat(descriptor), os.stat(path)):
+                break
+        except FileNotFoundError:
+            pass
+        os.close(descriptor)  # the holder removed this file as we opened it: lock the new one
+    _HELD_LOCKS.add(descriptor)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()  # while still locked, so that no other run holds a removed file unknowingly
+        _HELD_LOCKS.discard(descriptor)
+        os.close(descriptor)  # releases the lock
+
+
 def _fingerprint(input_path: Path, model_version: str, options: Options, mapping: ColumnMapping) -> dict:
     stat = input_path.stat() if input_path.exists() else None
     return {"journal": JOURNAL_VERSION, "input": str(input_path.resolve()),
@@ -188,11 +242,26 @@ def run_batch(
     also: Mapping[str, Classifier] | None = None,
 ) -> BatchSummary:
     """Classify every row of ``input_path`` into ``output`` (CSV, XLSX or JSON Lines by extension); ``also``
-    writes other projects' codings beside (e.g. the 2024-2030 terms of an archive coded in 2015-2020)."""
-    from cvclassify.io.readers import open_table
+    writes other projects' codings beside (e.g. the 2024-2030 terms of an archive coded in 2015-2020).
+
+    The output and its journal are locked for the whole run: a second run on the same output, at the same
+    time, is refused at once (``OutputBusyError``) and changes nothing."""
     from cvclassify.io.writers import check_output_path
 
     check_output_path(output, [input_path])
+    with output_lock(output):
+        return _run_batch(classifier, input_path, output, options=options, text_cols=text_cols, id_col=id_col,
+                          sheet=sheet, resume=resume, workers=workers, model_dir=model_dir, on_chunk=on_chunk,
+                          on_start=on_start, also=also)
+
+
+def _run_batch(classifier: Classifier, input_path: Path, output: Path, *, options: Options,
+               text_cols: Sequence[str] | None, id_col: str | None, sheet: str | None, resume: bool, workers: int,
+               model_dir: Path | None, on_chunk: Callable[[int], None], on_start: Callable[[list[str]], None],
+               also: Mapping[str, Classifier] | None) -> BatchSummary:
+    """``run_batch`` once the output is locked."""
+    from cvclassify.io.readers import open_table
+
     classifier.allowed(options.only or None, options.exclude or None)  # bad patterns fail before any work
     table = open_table(input_path, sheet=sheet)
     mapping = map_columns(table.columns, list(text_cols) if text_cols else None, id_col)
@@ -277,9 +346,14 @@ _WORKER_MODELS: dict[str | None, Models] = {}
 
 def _init_worker(models: Models | None, model_dir: Path | None) -> None:
     """Runs once in each worker process: the models it classifies with (inherited, or loaded), and one
-    BLAS thread (the processes already share the cores)."""
+    BLAS thread (the processes already share the cores). A forked worker closes its copy of the parent's
+    output lock, so that the lock never outlives the parent."""
     from threadpoolctl import threadpool_limits
 
+    for descriptor in _HELD_LOCKS:
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+    _HELD_LOCKS.clear()
     threadpool_limits(1)
     if models is not None:
         _WORKER_MODELS[None] = models

@@ -40,3 +40,7 @@ class MissingExtraError(CvclassifyError):
 
 class BatchInputError(CvclassifyError):
     """A batch input or output cannot be used (unknown format, missing file, output over an input)."""
+
+
+class OutputBusyError(BatchInputError):
+    """Another batch run is writing the same output (and its journal) right now."""
