@@ -330,7 +330,7 @@ def _classify_chunks(models: Models, rows: Iterator[RowInput], options: Options,
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     inherited = models if context.get_start_method() == "fork" else None
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(inherited, model_dir)) as pool:
+                             initargs=(inherited, model_dir, os.getpid())) as pool:
         pending: deque = deque()
         for chunk in chunks:
             pending.append(pool.submit(_classify_in_worker, chunk, options, model_dir, models[2]))
@@ -344,12 +344,14 @@ _WORKER_MODELS: dict[str | None, Models] = {}
 """The models of each worker process, by folder (None: those inherited from the parent process)."""
 
 
-def _init_worker(models: Models | None, model_dir: Path | None) -> None:
-    """Runs once in each worker process: the models it classifies with (inherited, or loaded), and one
-    BLAS thread (the processes already share the cores). A forked worker closes its copy of the parent's
-    output lock, so that the lock never outlives the parent."""
+def _init_worker(models: Models | None, model_dir: Path | None, parent: int | None = None) -> None:
+    """Runs once in each worker process: it ends with its parent (``_die_with_parent``), closes its copy of
+    the parent's output lock (so that the lock never outlives the parent), then takes the models it
+    classifies with (inherited, or loaded) and one BLAS thread (the processes already share the cores)."""
     from threadpoolctl import threadpool_limits
 
+    if parent is not None:
+        _die_with_parent(parent)
     for descriptor in _HELD_LOCKS:
         with contextlib.suppress(OSError):
             os.close(descriptor)
@@ -359,6 +361,36 @@ def _init_worker(models: Models | None, model_dir: Path | None) -> None:
         _WORKER_MODELS[None] = models
     else:
         _worker_models(model_dir)
+
+
+PR_SET_PDEATHSIG = 1
+"""prctl option: the signal the kernel sends this process when its parent dies (linux/prctl.h)."""
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker end with its parent, however the parent ends (kill -9 included), on Linux.
+
+    The kernel sends SIGTERM to the worker when the parent dies (``prctl(PR_SET_PDEATHSIG)``, asked through
+    ctypes: no polling thread, no delay). If the parent died before the request was made, the worker was
+    already handed to another process: it exits at once. The signal comes when the *thread* that started the
+    worker ends, which is fine here: ``_classify_chunks`` starts and shuts its pool in the caller's thread.
+    A no-op elsewhere (macOS, Windows) and if libc cannot be reached."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a handler inherited from the parent
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):  # pragma: no cover - no usable libc
+        return
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _worker_models(model_dir: Path | str | None) -> Models:
