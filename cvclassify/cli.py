@@ -859,9 +859,11 @@ def serve(
     """Serve the JSON API, its Annif dialect and the review desk (uvicorn); OpenAPI docs at /docs."""
     import uvicorn
 
+    from cvclassify.api.settings import Settings
     from cvclassify.feedback import FeedbackStore, default_database_url
     from cvclassify.projects import Home
 
+    Settings(api_key=api_key, admin_key=admin_key)  # keys a header cannot carry are refused before any work
     home = Home.open()
     for name in project or []:
         home.project(name)

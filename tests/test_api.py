@@ -239,7 +239,8 @@ def test_unexpected_errors_never_show_a_stack_trace(client, model, monkeypatch):
     monkeypatch.setattr(type(model), "suggest_many", boom)
     r = client.post("/v1/suggest", json={"text": TEXT})
     assert r.status_code == 500
-    assert r.json() == {"detail": "Erreur interne du service ; elle a été journalisée."}
+    assert r.json()["detail"] == "Erreur interne du service ; elle a été journalisée."
+    assert r.headers["content-type"].startswith("application/problem+json")
     assert "Traceback" not in r.text and "secret" not in r.text
 
 

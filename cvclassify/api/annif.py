@@ -11,6 +11,7 @@ from fastapi import APIRouter, Body, Form, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from cvclassify.api import problems
 from cvclassify.api.security import KEY_HEADER, key_is_valid
 from cvclassify.errors import CvclassifyError, ProjectError
 from cvclassify.render import annif_results, suggestion_dict
@@ -55,8 +56,7 @@ class LanguageQuery(BaseModel):
 
 def problem(status: int, title: str, detail: str) -> JSONResponse:
     """An RFC 7807 problem answer, as Annif gives its errors."""
-    return JSONResponse({"type": "about:blank", "title": title, "status": status, "detail": detail},
-                        status_code=status, media_type="application/problem+json")
+    return problems.problem(status, detail, title)
 
 
 def subject_uri(project: str, leaf_id: str) -> str:

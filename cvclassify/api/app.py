@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cvclassify._version import __version__
-from cvclassify.api import annif, desk, models, schemas, v1
+from cvclassify.api import annif, desk, models, problems, schemas, v1
 from cvclassify.api.settings import Settings
 from cvclassify.errors import (
     BatchInputError,
@@ -92,35 +92,42 @@ STATUS_OF = [
 
 
 def _install_error_handlers(app: FastAPI) -> None:
+    """Every error as an RFC 7807 problem with a French ``detail`` (``cvclassify.api.problems``)."""
+
     @app.exception_handler(CvclassifyError)
     async def known_error(request: Request, exc: CvclassifyError):
         status = next(code for kind, code in STATUS_OF if isinstance(exc, kind))
-        if request.url.path.startswith("/annif/"):
-            return annif.problem(status, type(exc).__name__, str(exc))
-        return JSONResponse({"detail": str(exc)}, status_code=status)
+        title = type(exc).__name__ if request.url.path.startswith("/annif/") else None
+        return problems.problem(status, str(exc), title)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
-        if request.url.path.startswith("/annif/"):
-            return annif.problem(400, "Bad Request", "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                                              for e in errors))
-        return JSONResponse({"detail": errors}, status_code=422)
+        errors = exc.errors()
+        bad_json = next((message for e in errors if (message := problems.json_error(e, exc.body))), None)
+        # Annif answers 400 to any bad request; a body that is not JSON is a 400 everywhere
+        status = 400 if bad_json or request.url.path.startswith("/annif/") else 422
+        return problems.problem(status, bad_json or problems.validation_detail(errors),
+                                errors=problems.machine_errors(errors))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        if request.url.path.startswith("/annif/"):
-            return annif.problem(exc.status_code, "Error", str(exc.detail))
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        title = "Error" if request.url.path.startswith("/annif/") else None
+        response = problems.problem(exc.status_code, problems.http_detail(exc.detail), title)
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "Erreur interne du service ; elle a été journalisée."}, status_code=500)
+        return problems.problem(500, "Erreur interne du service ; elle a été journalisée.")
 
 
 class BodyLimit:
-    """ASGI middleware: refuse bodies over ``limit`` bytes with 413, whether announced or streamed."""
+    """ASGI middleware: refuse bodies over ``limit`` bytes with 413, whether announced or streamed.
+
+    A streamed (chunked) body is counted as it is read; once over the limit, whatever the app answers
+    (FastAPI turns a failed read into a 400) is replaced by the 413.
+    """
 
     def __init__(self, app, limit: int) -> None:
         self.app, self.limit = app, limit
@@ -133,35 +140,38 @@ class BodyLimit:
         if length is not None and (not length.isdigit() or int(length) > self.limit):
             return await self._refuse(send)
         received = 0
-        started = False
+        started = too_large = False
 
         async def limited_receive():
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
+                    too_large = True
                     raise _TooLarge
             return message
 
         async def tracking_send(message):
             nonlocal started
+            if too_large and not started:
+                return  # the app's answer to the failed read: the 413 is sent instead
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await self._refuse(send)
+        except Exception:
+            if not too_large:
+                raise
+        if too_large and not started:
+            await self._refuse(send)
 
     async def _refuse(self, send) -> None:
-        mb = self.limit / 1024 / 1024
-        body = (f'{{"detail":"Requête trop volumineuse : au plus {mb:.0f} Mo. Découpez le fichier ou le lot."}}'
-                ).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        size = f"{self.limit / 1024 / 1024:.0f} Mo" if self.limit >= 1024 * 1024 else f"{self.limit // 1024} ko"
+        response = problems.problem(413, f"Requête trop volumineuse : au plus {size}. Découpez le fichier ou le lot.")
+        await send({"type": "http.response.start", "status": 413, "headers": response.raw_headers})
+        await send({"type": "http.response.body", "body": response.body})
 
 
 class _TooLarge(Exception):

@@ -317,5 +317,10 @@ class ExtractOut(BaseModel):
 
 
 class ErrorOut(BaseModel):
-    """An error answer: a French message (or validation details)."""
-    detail: str | list[Any]
+    """An error answer, an RFC 7807 problem (``application/problem+json``) with a French ``detail``."""
+    type: str = "about:blank"
+    title: str = Field(description="La raison HTTP, en anglais (« Unprocessable Entity »)")
+    status: int
+    detail: str = Field(description="Le message en français, qui nomme le champ en cause")
+    errors: list[dict[str, Any]] | None = Field(
+        None, description="Erreurs de validation pour les outils : loc (où), type, msg (message de pydantic)")

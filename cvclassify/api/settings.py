@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from cvclassify.errors import CvclassifyError
+
 MAX_BODY_BYTES = 20 * 1024 * 1024
 """Largest request body (an uploaded call for projects); larger requests get 413."""
 MAX_BATCH = 100
@@ -26,6 +28,10 @@ class Settings:
     max_body_bytes: int = MAX_BODY_BYTES
     max_batch: int = MAX_BATCH
 
+    def __post_init__(self) -> None:
+        check_key(self.api_key, "La clé d'API (--api-key, CVCLASSIFY_API_KEY)")
+        check_key(self.admin_key, "La clé d'administration (--admin-key, CVCLASSIFY_ADMIN_KEY)")
+
     @classmethod
     def from_env(cls) -> Settings:
         """Settings from the ``CVCLASSIFY_*`` environment variables."""
@@ -40,3 +46,22 @@ class Settings:
             projects=items("CVCLASSIFY_PROJECTS"),
             max_body_bytes=int(os.environ.get("CVCLASSIFY_MAX_BODY_BYTES") or MAX_BODY_BYTES),
         )
+
+
+def check_key(key: str | None, which: str) -> None:
+    """Refuse, in French, a key an HTTP header cannot carry as typed: keys are printable ASCII, no spaces.
+
+    Header bytes are read as Latin-1 while clients send UTF-8 (curl), Latin-1 (browsers) or refuse to send
+    (Python clients): a key with « é » would match for some clients and not others.
+    """
+    if not key:
+        return
+    bad = next((c for c in key if not "!" <= c <= "~"), None)
+    if bad is None:
+        return
+    shown = "une espace" if bad == " " else f"« {bad} »" if bad.isprintable() else f"le caractère U+{ord(bad):04X}"
+    raise CvclassifyError(
+        f"{which} contient {shown}, qu'un en-tête HTTP ne transporte pas tel quel. Choisissez une clé en "
+        "caractères ASCII imprimables, sans espace ni accent (lettres, chiffres, ponctuation), par exemple "
+        "celle que donne : python -c \"import secrets; print(secrets.token_urlsafe(32))\""
+    )

@@ -23,6 +23,13 @@ _JSON_ERRORS = {
     "Invalid \\uXXXX escape": "séquence \\u invalide",
     "Extra data": "données en trop après l'objet",
 }
+
+
+def json_error_reason(message: str) -> str:
+    """The French words for the reason ``json`` gives (``JSONDecodeError.msg``), or "" when not known."""
+    return next((french for english, french in _JSON_ERRORS.items() if message.startswith(english)), "")
+
+
 _JSON_KINDS = {list: "un tableau", str: "une chaîne de caractères", int: "un nombre", float: "un nombre",
                bool: "un booléen", type(None): "null"}
 
@@ -64,7 +71,7 @@ def _json_object(line: str, where: str) -> tuple[dict[str, str], str | None]:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
-        reason = next((french for english, french in _JSON_ERRORS.items() if exc.msg.startswith(english)), "")
+        reason = json_error_reason(exc.msg)
         detail = f"{reason}, colonne {exc.colno}" if reason else f"à la colonne {exc.colno}"
         return {}, f"{where} : JSON invalide ({detail})"
     except RecursionError:
