@@ -247,6 +247,9 @@ def import_history(project: Project, path: Path, tree: Taxonomy, codes_col: str,
         codes_column = find_column(table.columns, codes_col)
     except BatchInputError as exc:
         raise CorpusError(f"Pas de colonne de codes : {exc}") from exc
+    if table.columns == [codes_column]:
+        raise CorpusError(f"Import impossible, rien n'est écrit : « {path.name} » n'a que la colonne de codes "
+                          f"« {codes_column} » ; il faut aussi le texte des demandes.")
     mapping = map_columns([c for c in table.columns if c != codes_column], list(text_cols or []) or None, id_col)
     reader = CodeReader(*source) if source else CodeReader(tree)
     known = known_texts(project)

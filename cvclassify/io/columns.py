@@ -91,6 +91,8 @@ class ColumnMapping:
 
 def map_columns(columns: list[str], text_cols: list[str] | None = None, id_col: str | None = None) -> ColumnMapping:
     """Choose the columns to read: those given (``--text-col``, ``--id-col``), else the recognised headers."""
+    if not columns:
+        raise BatchInputError("Le fichier est vide : il n'a ni ligne d'en-tête ni ligne de données à classer.")
     if text_cols:
         text_columns = _given_columns(columns, text_cols)
     else:

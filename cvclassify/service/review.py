@@ -32,9 +32,13 @@ def leaf_ids(tree: Taxonomy, codes: Sequence[str]) -> list[str]:
     for code in codes:
         node = tree.resolve(code)
         if not tree.is_leaf(node.id):
-            what = "une préoccupation transversale" if node.transversal else f"un {level_name(node.level)}"
-            raise UnknownCodeError(f"{code} est {what}, pas un code de l'arbre à attribuer : indiquez un des "
-                                   "codes qui sont sous lui (`cvclassify objectives`).")
+            if node.transversal:
+                raise UnknownCodeError(f"« {code} » est une préoccupation transversale, pas un code de l'arbre à "
+                                       "attribuer : indiquez un des codes de l'arbre (`cvclassify objectives`).")
+            # level names come from the contracts, of either gender (« orientation », « enjeu »): no article
+            raise UnknownCodeError(f"« {code} » est un code de niveau « {level_name(node.level)} », pas un code de "
+                                   "l'arbre à attribuer : indiquez un des codes placés sous lui "
+                                   "(`cvclassify objectives`).")
         ids.append(node.id)
     return list(dict.fromkeys(ids))
 

@@ -30,6 +30,11 @@ def json_error_reason(message: str) -> str:
     return next((french for english, french in _JSON_ERRORS.items() if message.startswith(english)), "")
 
 
+def looks_like_csv(first_line: str) -> bool:
+    """Whether the first non-blank line of a supposed JSON Lines input is rather a CSV header."""
+    return "{" not in first_line and ("," in first_line or ";" in first_line)
+
+
 _JSON_KINDS = {list: "un tableau", str: "une chaîne de caractères", int: "un nombre", float: "un nombre",
                bool: "un booléen", type(None): "null"}
 
@@ -41,15 +46,20 @@ def _open_jsonl(path: Path, sheet: str | None) -> Table:
     with open(path, encoding=encoding, errors="replace") as handle:
         lines = (line.lstrip("\ufeff") for line in handle)
         first = next((line for line in lines if line.strip()), "")
-        if "{" not in first and ("," in first or ";" in first):
+        if looks_like_csv(first):
             raise BatchInputError(
                 f"« {path.name} » ne ressemble pas à du JSON Lines : s'agit-il d'un CSV ? Renommez-le en .csv."
             )
+        readable = False
         for line in chain([first], lines):
             values, error = _json_object(line, "")
+            readable = readable or error is None
             if error is None and values:
                 columns = list(values)
                 break
+        if first.strip() and not readable:
+            raise BatchInputError(f"Aucune ligne de « {path.name} » n'est un objet JSON lisible : ce n'est pas un "
+                                  "fichier JSON Lines (un objet {…} par ligne).")
     note = f"JSON Lines lu en {label}" + ("" if encoding.startswith("utf-8") else " : le fichier n'est pas en UTF-8")
     return Table(columns, number_rows([_jsonl_rows(path, encoding)]), [note])
 

@@ -61,7 +61,33 @@ def _load_book(path: Path, open_book: Callable[[Path], _Book]) -> _Book:
     except MissingExtraError:
         raise
     except Exception as exc:  # each library has its own errors for a corrupt file
+        if password_protected(path):
+            raise BatchInputError(
+                f"« {path.name} » est protégé par un mot de passe : ouvrez-le dans votre tableur avec son mot de "
+                "passe, enregistrez-en une copie sans mot de passe, puis donnez cette copie."
+            ) from exc
         raise BatchInputError(f"« {path.name} » n'est pas un classeur lisible (fichier endommagé ?).") from exc
+
+
+_OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def password_protected(path: Path, chunk: int = 1 << 20) -> bool:
+    """Whether an Office file is encrypted with a password: then it is not a zip but an OLE2 (CFB) container
+    that holds an ``EncryptedPackage`` stream (MS-OFFCRYPTO), whatever its extension says."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(len(_OLE2_MAGIC)) != _OLE2_MAGIC:
+                return False
+            tail = b""
+            while block := handle.read(chunk):  # the directory sector may be anywhere in the file
+                if _ENCRYPTED_PACKAGE in tail + block:
+                    return True
+                tail = block[-len(_ENCRYPTED_PACKAGE):]
+    except OSError:
+        return False
+    return False
 
 
 def _open_book(path: Path, sheet: str | None, open_book: Callable[[Path], _Book]) -> Table:
