@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from cvclassify.errors import CvclassifyError
 
@@ -27,8 +28,28 @@ app.add_typer(corpus_app, name="corpus")
 app.add_typer(models_app, name="models")
 app.add_typer(projects_app, name="projects")
 
-out = Console()
-err = Console(stderr=True)
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
+                           *range(0x2066, 0x206A)])
+"""Characters that steer a terminal rather than print: C0 and C1 controls but the tab and the line feed (ESC
+starts the sequences that clear a screen, set a title or recolour), DEL, and bidirectional overrides."""
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters dropped (a header cell of a hostile CSV may hold
+    escape sequences); line breaks and tabs kept."""
+    return text.translate(_CONTROLS)
+
+
+class _SafeConsole(Console):
+    """A console that prints every string through ``printable``: column names, cells, file names and the
+    messages that quote them come from files, and reach the terminal only here."""
+
+    def render_str(self, text: str, **kwargs) -> Text:  # every str printed, table cells included, passes here
+        return super().render_str(printable(text), **kwargs)
+
+
+out = _SafeConsole()
+err = _SafeConsole(stderr=True)
 
 ModelOpt = Annotated[
     Path | None, typer.Option("--model", "-m", help="Model folder (default: the project's current version).")
@@ -421,7 +442,7 @@ def classify(
         source = input_file
         if str(input_file) == "-":
             source = Path(tmp) / "stdin.jsonl"
-            source.write_bytes(sys.stdin.buffer.read())
+            source.write_bytes(_stdin_jsonl())
         target = Path(tmp) / "stdout.jsonl" if str(output) == "-" else output
         check_output_path(target, [source])
         if chart is not None:
@@ -454,6 +475,22 @@ def classify(
         err.print(f"Graphique : {chart}", highlight=False)
     if summary.classified == 0:
         raise typer.Exit(2)
+
+
+def _stdin_jsonl() -> bytes:
+    """The JSON Lines of stdin; a CSV there is refused with a message that fits stdin (it has no name to change)."""
+    import io
+
+    from cvclassify.errors import BatchInputError
+    from cvclassify.io.readers.jsonl import looks_like_csv
+
+    data = sys.stdin.buffer.read()
+    first = next((line for line in io.BytesIO(data.removeprefix(b"\xef\xbb\xbf")) if line.strip()), b"")
+    if looks_like_csv(first.decode("latin-1")):
+        raise BatchInputError("L'entrée standard ne ressemble pas à du JSON Lines : s'agit-il d'un CSV ? Avec « - », "
+                              "classify lit du JSON Lines (un objet {…} par ligne). Enregistrez le CSV dans un "
+                              "fichier (par exemple demandes.csv) et donnez son nom à la place de « - ».")
+    return data
 
 
 def _check_chart_path(chart: Path) -> None:
