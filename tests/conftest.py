@@ -108,3 +108,23 @@ def pytest_collection_modifyitems(config, items) -> None:
             item.add_marker(pytest.mark.slow)
         elif TRAINING_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+def _shipped_state() -> dict[str, str]:
+    """Every file directly under the shipped projects' folders (CURRENT, HISTORY.jsonl) and its content."""
+    state = {}
+    for path in sorted((ROOT / "models").glob("*/*")):
+        if path.is_file() and not path.name.startswith("."):
+            state[str(path.relative_to(ROOT))] = path.read_text(encoding="utf-8")
+    return state
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shipped_models_untouched():
+    """Fails the run if a test promoted, rolled back or switched the repository's own models (tests must work on
+    a copy of the data home: an API fuzz once rolled the default model back and forth)."""
+    before = _shipped_state()
+    yield
+    after = _shipped_state()
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert not changed, f"tests changed the shipped models' files: {changed}"

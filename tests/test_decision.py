@@ -194,3 +194,14 @@ def test_a_model_fitted_before_the_set_route_still_judges_its_first_code():
     from cvclassify.model.decision import _decision_features, _logistic
 
     assert np.allclose(judged.confidence, _logistic(old.confidence, _decision_features(base[:200], words[:200])))
+
+
+def test_the_set_confidence_never_exceeds_the_first_code_and_is_zero_with_nothing_ticked():
+    base, y, obj, obj_y, words = two_code_documents()
+    decider = fit_decider(base, y, obj, obj_y, words)
+    judged = decider.assess(base, obj, words)
+    assert (judged.confidence <= judged.scores.max(axis=1) + 1e-12).all()
+    nothing = ~judged.selected.any(axis=1)
+    weak = np.full_like(base[:5], 0.01)  # no code anywhere near a tick
+    assert (decider.assess(weak, obj[:5], words[:5]).confidence == 0).all()
+    assert (judged.confidence[nothing] == 0).all()

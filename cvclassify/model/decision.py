@@ -101,7 +101,7 @@ class Decider:
         if set_coef is None:
             confidence = _logistic(self.confidence, _decision_features(base, words))
         else:
-            confidence = _logistic(set_coef, _set_features(scores, base, words, self.other))
+            confidence = _set_confidence(set_coef, scores, base, words, self.other, selected)
         objective_confidence = _logistic(self.objective_confidence, _decision_features(objective_scores, words))
         route = [_route(c, o, self.auto_threshold, self.objective_threshold)
                  for c, o in zip(confidence, objective_confidence, strict=True)]
@@ -193,6 +193,16 @@ def _set_features(scores: np.ndarray, base: np.ndarray, words: np.ndarray, other
                             np.abs(logit[:, 1] - cut), np.abs(logit[:, 2] - cut)])
 
 
+def _set_confidence(coef: tuple[float, ...], scores: np.ndarray, base: np.ndarray, words: np.ndarray,
+                    other: float, selected: np.ndarray) -> np.ndarray:
+    """The confidence that the ticked set is exactly right, never above the first code's calibrated score (a set
+    is right only if its first code is) and 0 when nothing is ticked (every application serves some code)."""
+    confidence = _logistic(coef, _set_features(scores, base, words, other))
+    confidence = np.minimum(confidence, scores.max(axis=1))
+    confidence[~selected.any(axis=1)] = 0.0
+    return confidence
+
+
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return np.log(p / (1 - p))
@@ -242,7 +252,7 @@ def fit_decider(base: np.ndarray, y: np.ndarray, objective_scores: np.ndarray, o
     set_features = _set_features(calibrated, base, words, other)
     set_coef = _fit_logistic(set_features, set_right)
     if route_on == "set":
-        confidence = _logistic(set_coef, set_features)
+        confidence = _set_confidence(set_coef, calibrated, base, words, other, selected)
         auto_threshold, auto = precision_threshold(confidence, [(first_right, AUTO_PRECISION),
                                                                 (set_right, SET_PRECISION)])
     else:
