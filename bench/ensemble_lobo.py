@@ -1,6 +1,6 @@
 """A second model family and a fitted ensemble, judged by leaving one writer out.
 
-    .venv/bin/pip install omikuji   # bench only: not a dependency of cvclassify
+    pip install -e ".[bench]"      # omikuji is a bench dependency, not one of cvclassify
     python bench/ensemble_lobo.py   # writes bench/results/ensemble_lobo.{md,json} (about 10 minutes)
 
 Issue 17 asks for a backend of another family and an ensemble whose weights are fitted out of fold, kept only
