@@ -417,7 +417,8 @@ def classify(
     text_col: Annotated[list[str] | None, typer.Option("--text-col", help="Column(s) holding the text, in reading "
                                                        "order (default: recognised export headers).")] = None,
     id_col: Annotated[str | None, typer.Option("--id-col", help="Column holding the row id.")] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="Only this sheet of a workbook.")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Only this sheet of a workbook, hidden or not "
+                                              "(default: every visible sheet).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run into the same output.")] = False,
     workers: Annotated[int, typer.Option("--workers", "-w", min=0, help="Processes (0: one per core, at most 4).")]
     = 0,
@@ -625,7 +626,8 @@ def corpus_import_cmd(
     text_col: Annotated[list[str] | None, typer.Option("--text-col", help="Column(s) to read as the text, in "
                                                        "order (default: the recognised headers).")] = None,
     id_col: Annotated[str | None, typer.Option("--id-col", help="Column holding each row's id.")] = None,
-    sheet: Annotated[str | None, typer.Option(help="Sheet of a workbook (default: every sheet).")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Sheet of a workbook, hidden or not (default: every visible "
+                                              "sheet).")] = None,
     from_project: Annotated[str | None, typer.Option("--from", help="The codes are another project's (an older "
                                                      "contract): map them through its crosswalk.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; write nothing.")] = False,

@@ -304,7 +304,7 @@ def import_history(project: Project, path: Path, tree: Taxonomy, codes_col: str,
         )
     report.kept = len(records)
     report.codes = dict(sorted(codes_count.items(), key=lambda kv: -kv[1]))
-    report.notes.append(mapping.describe())
+    report.notes += [*table.notes, mapping.describe()]  # how the file was read: hidden sheets left out, …
     if records and not dry_run:
         header = {"_import": {"file": path.name, "sha256": file_hash(path) if path.is_file() else "",
                               "at": datetime.now(UTC).isoformat(timespec="seconds"), "codes_column": codes_column}}

@@ -57,15 +57,13 @@ def test_csv_tab_and_pipe_delimiters(tmp_path):
     assert read(write(tmp_path / "p.csv", b"a|b\n1|2\n"))[1][0].values == {"a": "1", "b": "2"}
 
 
-def test_csv_rows_with_too_many_or_too_few_fields_are_error_rows_in_order(tmp_path):
+def test_csv_rows_with_too_many_fields_are_error_rows_too_few_are_padded_in_order(tmp_path):
     path = write(tmp_path / "in.csv", b"id;titre;objet\n1;a;b\n2;a;b;c;d\n3;seul\n4;x;y\n")
     _, rows, _ = read(path)
     assert [r.index for r in rows] == [1, 2, 3, 4]
-    assert [r.error for r in rows] == [
-        None, "ligne 3 : 5 champs au lieu de 3", "ligne 4 : 2 champs au lieu de 3", None
-    ]
+    assert [r.error for r in rows] == [None, "ligne 3 : 5 champs au lieu de 3", None, None]
     assert rows[1].values == {"id": "2", "titre": "a", "objet": "b"}
-    assert rows[2].values == {"id": "3", "titre": "seul", "objet": ""}
+    assert rows[2].values == {"id": "3", "titre": "seul", "objet": ""} and rows[2].missing == ("objet",)
 
 
 def test_csv_five_megabyte_cell(tmp_path):

@@ -9,9 +9,11 @@ Every reader streams its rows and yields one ``Row`` per input row, so that the 
 one row per input row, in order. A row that cannot be read is a ``Row`` with an ``error`` (in French),
 never an exception that stops the batch. Blank rows in the middle of an input (a blank line of a CSV or
 JSON Lines file, an empty row of a sheet) are error rows « ligne vide »; blank rows at the end are
-dropped (editors and spreadsheets often leave some). ``Row.where`` gives the line number the user sees
-in their tool: the physical line of a JSON Lines file, the row number of a sheet, the record number of
-a CSV file (counting the header as line 1).
+dropped (editors and spreadsheets often leave some). A CSV line with fewer cells than its header is read
+with the missing cells empty (``Row.missing`` names them); one with more cells is an error row. Hidden sheets
+of a workbook are left out, with a note, unless ``--sheet`` names one (``spreadsheets``). ``Row.where``
+gives the line number the user sees in their tool: the physical line of a JSON Lines file, the row number of
+a sheet, the record number of a CSV file (counting the header as line 1).
 
 JSON Lines: a streamed file cannot tell all its keys upfront, so the columns of the table are the keys
 of its first valid object; later objects may carry other keys in ``Row.values``. Nested objects are

@@ -27,6 +27,8 @@ class Row:
     """Location for messages, in French: "ligne 12", "feuille « Demandes », ligne 7", "dossiers/a.pdf"."""
     error: str | None = None
     """Why the row could not be read (or was read only in part), in French."""
+    missing: tuple[str, ...] = ()
+    """Columns a short row did not reach (a CSV line with fewer fields than its header), read as empty."""
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,21 +32,42 @@ def _open_csv(path: Path, sheet: str | None) -> Table:
 
 
 def _sniff_delimiter(sample: str, complete: bool, tsv: bool = False) -> str:
-    """The delimiter among ; , tab | — csv.Sniffer on the first lines, ";" (the French default) when in doubt."""
+    """The delimiter among ; , tab | that splits the first records of a sample most consistently.
+
+    Each candidate parses the sample as CSV (quotes respected, so a quoted cell holding commas or doubled
+    quotes counts for nothing); the one whose header has several columns and whose data records most often
+    have the header's column count wins, the order ``; , tab |`` (tab first for .tsv) breaking ties. A
+    sample where no candidate splits the header reads with ";" (the French default), tab for .tsv.
+    """
     delimiters = "\t;,|" if tsv else ";,\t|"
-    lines = sample.splitlines()[:50]
-    if not complete and len(lines) > 1:
-        lines.pop()  # cut in the middle
-    sniffer = csv.Sniffer()
-    sniffer.preferred = list(delimiters)
+    best, best_score = delimiters[0], (0.0, 0)
+    for delimiter in delimiters:
+        widths = _record_widths(sample, delimiter, complete)
+        if not widths or widths[0] < 2:
+            continue
+        data = widths[1:]
+        consistent = sum(width == widths[0] for width in data) / len(data) if data else 1.0
+        score = (consistent, widths[0] if not data else 0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _record_widths(sample: str, delimiter: str, complete: bool, records: int = 50) -> list[int]:
+    """The field counts of the first non-blank records of a sample (the last one dropped when the sample
+    is cut), or [] when the sample does not parse with this delimiter."""
+    widths = []
     try:
-        found = sniffer.sniff("\n".join(lines), delimiters=delimiters).delimiter
+        for cells in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
+            if any(cell.strip() for cell in cells):
+                widths.append(len(cells))
+            if len(widths) > records:
+                break
     except csv.Error:
-        found = ""
-    if found and found in delimiters:
-        return found
-    first = lines[0] if lines else ""
-    return max(delimiters, key=first.count)  # the first of the most frequent, ";" when none
+        return []
+    if not complete and len(widths) > 1 and len(widths) <= records:
+        widths.pop()  # cut in the middle
+    return widths[:records]
 
 
 def _csv_rows(path: Path, encoding: str, delimiter: str, columns: list[str]) -> Iterator[Row | str]:
@@ -68,12 +90,15 @@ def _csv_rows(path: Path, encoding: str, delimiter: str, columns: list[str]) -> 
                 yield where
                 continue
             problems = []
-            if len(cells) != len(columns):
+            if len(cells) > len(columns):
                 problems.append(f"{plural(len(cells), 'champ', 'champs')} au lieu de {len(columns)}")
             if any("\ufffd" in cell for cell in cells):
                 problems.append("caractères illisibles (encodage)")
+            # A line missing its trailing separators (as some exports write them) is read with its missing
+            # cells empty; ``io.columns.iter_rows`` notes it when a text column is among them.
             values = {column: cells[i] if i < len(cells) else "" for i, column in enumerate(columns)}
-            yield Row(0, values, where, f"{where} : {' ; '.join(problems)}" if problems else None)
+            yield Row(0, values, where, f"{where} : {' ; '.join(problems)}" if problems else None,
+                      tuple(columns[len(cells):]))
 
 
 

@@ -1,6 +1,12 @@
 """Workbooks: Excel (.xlsx, .xlsm) with openpyxl, OpenDocument (.ods) and old Excel (.xls) with calamine.
 
-Every sheet is read in order (or only ``--sheet``); the first non-empty row of a sheet is its header.
+Every visible sheet is read in order (or only ``--sheet``); the first non-empty row of a sheet is its header.
+
+Hidden sheets (hidden or « very hidden » in Excel, hidden in LibreOffice) usually hold drafts, lookup lists or
+earlier versions rather than applications: they are left out, and the table's notes name each one with how to
+classify it (``--sheet`` with its name, or show it in the spreadsheet). ``--sheet`` reads a hidden sheet it
+names. A workbook whose sheets are all hidden (no spreadsheet writes one, but a script may) is read whole,
+with a note.
 """
 
 from __future__ import annotations
@@ -13,8 +19,8 @@ from typing import Any
 from cvclassify.errors import BatchInputError, MissingExtraError
 from cvclassify.io.readers.base import Reader, Row, Table, cell_text, number_rows, quoted, require, unique_names
 
-_Book = tuple[list[str], Callable[[str], Iterator[Sequence[Any]]], Callable[[], None]]
-"""An open workbook: its sheet names, the rows of a sheet (from row 1), and how to close it."""
+_Book = tuple[list[str], Callable[[str], Iterator[Sequence[Any]]], Callable[[], None], set[str]]
+"""An open workbook: its sheet names, the rows of a sheet (from row 1), how to close it, and its hidden sheets."""
 
 
 def _xlsx_book(path: Path) -> _Book:
@@ -30,7 +36,8 @@ def _xlsx_book(path: Path) -> _Book:
         sheet.reset_dimensions()
         return sheet.iter_rows(values_only=True)
 
-    return list(book.sheetnames), rows, book.close
+    hidden = {name for name in book.sheetnames if getattr(book[name], "sheet_state", "visible") != "visible"}
+    return list(book.sheetnames), rows, book.close, hidden
 
 
 def _calamine_book(path: Path) -> _Book:
@@ -42,7 +49,8 @@ def _calamine_book(path: Path) -> _Book:
         # empty rows at the top and shift the row numbers.
         return iter(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
 
-    return list(book.sheet_names), rows, book.close
+    hidden = {sheet.name for sheet in book.sheets_metadata if sheet.visible != calamine.SheetVisibleEnum.Visible}
+    return list(book.sheet_names), rows, book.close, hidden
 
 
 def _open_xlsx(path: Path, sheet: str | None) -> Table:
@@ -92,7 +100,7 @@ def password_protected(path: Path, chunk: int = 1 << 20) -> bool:
 
 def _open_book(path: Path, sheet: str | None, open_book: Callable[[Path], _Book]) -> Table:
     """Every sheet of a workbook in order (or only ``sheet``); the first non-empty row of a sheet is its header."""
-    names, rows_of, close = _load_book(path, open_book)
+    names, rows_of, close, hidden = _load_book(path, open_book)
     headers: dict[str, _Header] = {}
     notes: list[str] = []
     try:
@@ -100,7 +108,9 @@ def _open_book(path: Path, sheet: str | None, open_book: Callable[[Path], _Book]
             raise BatchInputError(
                 f"La feuille « {sheet} » n'existe pas dans « {path.name} ». Feuilles : {quoted(names)}."
             )
-        for name in [sheet] if sheet is not None else names:
+        chosen, note = _visible_sheets(path, names, hidden) if sheet is None else ([sheet], None)
+        notes += [note] if note else []
+        for name in chosen:
             header = _sheet_header(rows_of(name))
             if header is None:
                 notes.append(f"La feuille « {name} » est vide : ignorée.")
@@ -110,6 +120,22 @@ def _open_book(path: Path, sheet: str | None, open_book: Callable[[Path], _Book]
         close()
     columns = next(iter(headers.values()))[2] if headers else []
     return Table(columns, number_rows(_book_groups(path, open_book, headers)), notes)
+
+
+def _visible_sheets(path: Path, names: list[str], hidden: set[str]) -> tuple[list[str], str | None]:
+    """The sheets read when none is chosen, and the note naming the hidden ones left out (French)."""
+    left_out = [name for name in names if name in hidden]
+    if not left_out:
+        return names, None
+    if len(left_out) == len(names):
+        return names, f"Toutes les feuilles de « {path.name} » sont masquées : elles sont toutes lues."
+    if len(left_out) == 1:
+        return [n for n in names if n not in hidden], (
+            f"La feuille masquée « {left_out[0]} » n'est pas lue : pour la classer, affichez-la dans le tableur ou "
+            f"donnez --sheet \"{left_out[0]}\".")
+    return [n for n in names if n not in hidden], (
+        f"Les feuilles masquées {quoted(left_out)} ne sont pas lues : pour les classer, affichez-les dans le "
+        "tableur ou donnez le nom de l'une d'elles à --sheet.")
 
 
 _Header = tuple[int, int, list[str]]
@@ -130,7 +156,7 @@ def _sheet_header(rows: Iterator[Sequence[Any]]) -> _Header | None:
 def _book_groups(
     path: Path, open_book: Callable[[Path], _Book], headers: dict[str, _Header]
 ) -> Iterator[Iterator[Row | str]]:
-    _, rows_of, close = open_book(path)
+    _, rows_of, close, _ = open_book(path)
     try:
         for name, header in headers.items():
             yield _sheet_rows(name, islice(rows_of(name), header[0], None), header)
