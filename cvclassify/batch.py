@@ -26,7 +26,16 @@ from cvclassify.io.columns import ColumnMapping, RowInput, iter_rows, map_column
 from cvclassify.io.readers import Row
 from cvclassify.labels import RowStatus
 from cvclassify.model.classifier import Classifier
-from cvclassify.render import EXTRA_COLUMNS, JSON_COLUMNS, also_columns, flat_row, json_row, record, result_columns
+from cvclassify.render import (
+    EXTRA_COLUMNS,
+    JSON_COLUMNS,
+    also_columns,
+    flat_row,
+    input_names,
+    json_row,
+    record,
+    result_columns,
+)
 from cvclassify.service.classify import Options, classify_rows
 
 CHUNK_ROWS = 256
@@ -81,6 +90,9 @@ def classify_records(classifier: Classifier, rows: Sequence[RowInput], options: 
     code's sous-thème agrees with it."""
     records = [{**record(result), "input": row.values}
                for row, result in zip(rows, classify_rows(classifier, rows, options), strict=True)]
+    for row, rec in zip(rows, records, strict=True):
+        if row.notes:  # how the row was read (cells missing), before what the classifier says (text truncated)
+            rec["warnings"] = [*row.notes, *(rec.get("warnings") or [])]
     for name, model in (also or {}).items():
         for rec, result in zip(records, classify_rows(model, rows, options), strict=True):
             rec.setdefault("also", {})[name] = {k: v for k, v in record(result).items()
@@ -245,7 +257,11 @@ def run_batch(
     writes other projects' codings beside (e.g. the 2024-2030 terms of an archive coded in 2015-2020).
 
     The output and its journal are locked for the whole run: a second run on the same output, at the same
-    time, is refused at once (``OutputBusyError``) and changes nothing."""
+    time, is refused at once (``OutputBusyError``) and changes nothing.
+
+    CSV and XLSX outputs hold every input column any row has (JSON Lines keys in first-seen order), those
+    named ``cv_*`` renamed ``entrée_cv_*`` (``render.input_names``), then the ``cv_*`` result columns;
+    ``cv_remarques`` carries each row's notes (cells missing, text truncated)."""
     from cvclassify.io.writers import check_output_path
 
     check_output_path(output, [input_path])
@@ -275,10 +291,14 @@ def _run_batch(classifier: Classifier, input_path: Path, output: Path, *, option
               "also": {name: model.card.version for name, model in (also or {}).items()}}
     journal = journal_path(output)
     skip = _read_journal(journal, header) if resume else 0
+    # The output's input columns: every key of every row, in first-seen order (JSON Lines records and the
+    # sheets of a workbook may hold columns the first header does not).
+    columns = dict.fromkeys(table.columns)
     if skip:
         summary.resumed = skip
         for rec in _journal_records(journal):
             summary.add(rec)
+            columns.update(dict.fromkeys(rec.get("input") or ()))
         on_chunk(skip)
     else:
         journal.write_text(json.dumps(header, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -288,12 +308,13 @@ def _run_batch(classifier: Classifier, input_path: Path, output: Path, *, option
             for rec in records:
                 handle.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 summary.add(rec)
+                columns.update(dict.fromkeys(rec.get("input") or ()))
             handle.flush()
             os.fsync(handle.fileno())
             on_chunk(len(records))
     extras = [EXTRA_COLUMNS["national"]] + ([EXTRA_COLUMNS["transversal"]] if classifier.transversal else []) + (
         [EXTRA_COLUMNS["agreement"]] if anct else []) + [c for name in (also or {}) for c in also_columns(name)]
-    _write_output(output, table.columns, _journal_records(journal), options.k, extras)
+    _write_output(output, list(columns), _journal_records(journal), options.k, extras)
     journal.unlink()
     if summary.agreement[1]:
         agreed, rated = summary.agreement
@@ -445,5 +466,6 @@ def _write_output(output: Path, input_columns: list[str], records: Iterable[dict
 
     if output.suffix.lower() in (".jsonl", ".ndjson"):
         return write_rows(output, JSON_COLUMNS, (json_row(r, r.get("input") or {}) for r in records))
-    columns = [c for c in input_columns if not c.startswith("cv_")] + result_columns(k, extras)
-    return write_rows(output, columns, (flat_row(r, r.get("input") or {}, k) for r in records))
+    names = input_names(input_columns)  # « cv_* » input columns renamed « entrée_cv_* », never dropped
+    columns = list(names.values()) + result_columns(k, extras)
+    return write_rows(output, columns, (flat_row(r, r.get("input") or {}, k, names) for r in records))

@@ -6,7 +6,7 @@ Scores are rounded here, at the edge, to 4 decimals; French words come from ``cv
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cvclassify.labels import Route, RowStatus, french
@@ -146,8 +146,8 @@ def result_columns(k: int, extras: Sequence[str] = ()) -> list[str]:
     """Columns added to the input's in CSV and XLSX outputs (French: analysts read them); ``extras`` are the
     optional ones a run fills (``EXTRA_COLUMNS``)."""
     ranked = [name for i in range(1, k + 1) for name in (f"cv_code_{i}", f"cv_libelle_{i}", f"cv_score_{i}")]
-    return ["cv_id", "cv_statut", "cv_erreur", "cv_codes_retenus", "cv_decision", "cv_confiance", "cv_objectif",
-            "cv_axe", *ranked, "cv_mots_determinants", "cv_objectif_probable", *extras]
+    return ["cv_id", "cv_statut", "cv_erreur", "cv_remarques", "cv_codes_retenus", "cv_decision", "cv_confiance",
+            "cv_objectif", "cv_axe", *ranked, "cv_mots_determinants", "cv_objectif_probable", *extras]
 
 
 EXTRA_COLUMNS = {"national": "cv_sous_theme_anct", "transversal": "cv_transversales", "agreement": "cv_accord_anct"}
@@ -160,15 +160,41 @@ def also_columns(name: str) -> list[str]:
     return [f"cv_{name}_codes_retenus", f"cv_{name}_code_1", f"cv_{name}_libelle_1", f"cv_{name}_score_1"]
 
 
-def flat_row(rec: Mapping[str, Any], values: Mapping[str, str], k: int) -> dict[str, Any]:
-    """One CSV/XLSX output row: the input's cells, then the classification."""
-    out: dict[str, Any] = dict(values)
+INPUT_PREFIX = "entrée_"
+"""Prefix of the input columns named like the tool's own (``cv_*``) in CSV/XLSX outputs."""
+
+
+def input_names(columns: Iterable[str]) -> dict[str, str]:
+    """Input column → its header in CSV/XLSX outputs: the same, but ``cv_*`` (the tool's own names, an earlier
+    output classified again) becomes ``entrée_cv_*``, made unique, so that no input cell is overwritten."""
+    columns = list(columns)
+    taken = set(columns)
+    names: dict[str, str] = {}
+    for column in columns:
+        name, copy = column, 2
+        if column.startswith("cv_"):
+            name = INPUT_PREFIX + column
+            while name in taken:
+                name, copy = f"{INPUT_PREFIX}{column} ({copy})", copy + 1
+            taken.add(name)
+        names[column] = name
+    return names
+
+
+def flat_row(rec: Mapping[str, Any], values: Mapping[str, str], k: int,
+             names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """One CSV/XLSX output row: the input's cells (under ``names``, by default ``input_names`` of their own
+    columns), then the classification; ``cv_remarques`` holds the row's warnings (text truncated, cells
+    missing)."""
+    names = input_names(values) if names is None else names
+    out: dict[str, Any] = {names.get(column, column): value for column, value in values.items()}
     top = rec["suggestions"][0] if rec["suggestions"] else None
     hint = rec.get("objective_hint")
     decision = rec.get("decision") or {}
     route = decision.get("route")
     out.update({
         "cv_id": rec["id"], "cv_statut": french(RowStatus(rec["status"])), "cv_erreur": rec["error"] or "",
+        "cv_remarques": " | ".join(rec.get("warnings") or []),
         "cv_codes_retenus": " | ".join(rec["selected"]),
         "cv_decision": french(Route(route)) if route else "",
         "cv_confiance": decision.get("confidence", ""),

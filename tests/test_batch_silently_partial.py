@@ -4,10 +4,12 @@ every row that has its text is classified, and ``--resume`` refuses an input who
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
 
+from cvclassify.document import MAX_CHARS
 from cvclassify.io.readers import open_table
 from cvclassify.io.readers.delimited import _sniff_delimiter
 
@@ -130,3 +132,96 @@ def test_the_delimiter_is_the_one_that_splits_records_consistently(sample, expec
 def test_a_cut_sample_does_not_count_its_last_record(tmp_path):
     sample = "a;b\n" + "1;x\n" * 10 + '2;"une cellule, coupée'
     assert _sniff_delimiter(sample, complete=False) == ";"
+
+
+# ------------------------------------------------------------------ truncated texts noted in CSV and XLSX
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_truncated_text_is_noted_in_csv_and_xlsx_outputs(model, tmp_path, suffix):
+    from cvclassify.batch import run_batch
+
+    long = " ".join(["Ateliers sociolinguistiques pour des mères primo-arrivantes."] * (MAX_CHARS // 50))
+    src = tmp_path / "demandes.csv"
+    src.write_text(f"id;Libellé de l'action;Objectif\nA1;ASL;{long}\nA2;NUITS CALMES;Médiation de nuit\n",
+                   encoding="utf-8")
+    out = tmp_path / f"codes{suffix}"
+    run_batch(model, src, out)
+    rows = read_csv(out) if suffix == ".csv" else read_xlsx(out)
+    assert rows[0]["cv_statut"] != "erreur" and rows[0]["cv_code_1"]
+    assert "Texte tronqué" in rows[0]["cv_remarques"]
+    assert not rows[1]["cv_remarques"] and not rows[0]["cv_erreur"]
+
+
+# ---------------------------------------------------------------------------- input columns named cv_*
+
+
+def test_input_columns_named_like_the_tools_own_are_kept_renamed(model, tmp_path):
+    from cvclassify.batch import run_batch
+
+    src = tmp_path / "deja_classe.csv"
+    src.write_text("id;Libellé de l'action;cv_code_1;cv_commentaire;entrée_cv_statut;cv_statut\n"
+                   "A1;Ateliers sociolinguistiques;9.9.9;à revoir;ancien;classé à la main\n", encoding="utf-8")
+    out = tmp_path / "codes.csv"
+    run_batch(model, src, out)
+    row = read_csv(out)[0]
+    assert list(row)[:6] == ["id", "Libellé de l'action", "entrée_cv_code_1", "entrée_cv_commentaire",
+                             "entrée_cv_statut", "entrée_cv_statut (2)"]
+    assert (row["entrée_cv_code_1"], row["entrée_cv_commentaire"]) == ("9.9.9", "à revoir")
+    assert (row["entrée_cv_statut"], row["entrée_cv_statut (2)"]) == ("ancien", "classé à la main")
+    assert row["cv_code_1"] != "9.9.9" and row["cv_statut"] in ("classé", "à vérifier")
+
+
+def test_input_names_leave_other_columns_alone():
+    from cvclassify.render import input_names
+
+    assert input_names(["id", "cv_x", "entrée_cv_x"]) == {"id": "id", "cv_x": "entrée_cv_x (2)",
+                                                         "entrée_cv_x": "entrée_cv_x"}
+
+
+# ------------------------------------------------------------- JSON Lines keys that change from line to line
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_jsonl_rows_with_other_keys_keep_every_cell(model, tmp_path, suffix):
+    from cvclassify.batch import run_batch
+
+    lines = [{"id": "J1", "titre": "Ateliers sociolinguistiques"},
+             {"id": "J2", "titre": "Médiation de nuit", "montant": 1200, "porteur": {"nom": "Asso"}},
+             {"titre": "Conseil citoyen", "id": "J3", "quartier": "Borny"}]
+    src = tmp_path / "demandes.jsonl"
+    src.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    out = tmp_path / f"codes{suffix}"
+    run_batch(model, src, out)
+    rows = read_csv(out) if suffix == ".csv" else read_xlsx(out)
+    assert list(rows[0])[:5] == ["id", "titre", "montant", "porteur.nom", "quartier"]
+    assert [(r["id"], r["montant"] or "", r["porteur.nom"] or "", r["quartier"] or "") for r in rows] == [
+        ("J1", "", "", ""), ("J2", "1200", "Asso", ""), ("J3", "", "", "Borny")]
+
+
+# ------------------------------------------------- CSV lines missing trailing separators: classified, noted
+
+
+def test_short_csv_lines_are_classified_with_a_note_only_when_a_text_column_is_missing(model, tmp_path):
+    from cvclassify.batch import run_batch
+
+    src = tmp_path / "demandes.csv"
+    src.write_text("id;Libellé de l'action;Objectif;Montant\n"
+                   "A1;ASL;Ateliers sociolinguistiques pour des mères\n"  # the amount only is missing
+                   "A2;Médiation de nuit dans les halls\n"  # the objectives are missing too
+                   "A3\n"  # no text at all
+                   "A4;NUITS;Correspondants de nuit;1200\n", encoding="utf-8")
+    out = tmp_path / "codes.csv"
+    summary = run_batch(model, src, out)
+    rows = read_csv(out)
+    assert [r["cv_statut"] != "erreur" for r in rows] == [True, True, False, True]
+    assert (rows[0]["cv_remarques"], rows[3]["cv_remarques"]) == ("", "")
+    assert rows[1]["cv_remarques"] == ("ligne 3 : 2 champs au lieu de 4 (colonne « Objectif » absente, lue comme "
+                                       "vide)")
+    assert "Aucun texte" in rows[2]["cv_erreur"] and "colonnes « Libellé de l'action », « Objectif » absentes" in \
+        rows[2]["cv_remarques"]
+    assert summary.errors == 1
+    jsonl = tmp_path / "codes.jsonl"
+    run_batch(model, src, jsonl)
+    warnings = [json.loads(line).get("warnings") for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    assert warnings[0] is None and warnings[1] == [rows[1]["cv_remarques"]]

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from cvclassify.document import FIELD_ALIASES, FIELDS
 from cvclassify.errors import BatchInputError, CvclassifyError
-from cvclassify.io.readers.base import Row, quoted
+from cvclassify.io.readers.base import Row, plural, quoted
 from cvclassify.labels import Field, french
 
 # Real export field names, from ../shared/reference/export_schemas.json (ANCT "Subventions politique de
@@ -147,6 +147,8 @@ class RowInput(NamedTuple):
     fields: dict[str, str]
     error: str | None
     values: dict[str, str]
+    notes: tuple[str, ...] = ()
+    """Remarks on how the row was read that do not stop its classification (French), kept in outputs."""
 
 
 def iter_rows(rows: Iterable[Row], mapping: ColumnMapping, header: Sequence[str] | None = None) -> Iterator[RowInput]:
@@ -170,4 +172,17 @@ def iter_rows(rows: Iterable[Row], mapping: ColumnMapping, header: Sequence[str]
             yield RowInput(row.index, f"ligne-{row.index}", {}, row.error or f"{row.where} : {row_mapping}", row.values)
             continue
         fields = row_mapping.fields(row.values) if row.values else {}
-        yield RowInput(row.index, row_mapping.row_id(row), fields, row.error, row.values)
+        yield RowInput(row.index, row_mapping.row_id(row), fields, row.error, row.values,
+                       missing_text_note(row, row_mapping))
+
+
+def missing_text_note(row: Row, mapping: ColumnMapping) -> tuple[str, ...]:
+    """The note of a short row (``Row.missing``) whose missing cells include a text column, read as empty."""
+    text_columns = {column for column, _ in mapping.text_columns}
+    missing = [column for column in row.missing if column in text_columns]
+    if not missing:
+        return ()
+    found = len(row.values) - len(row.missing)
+    which = (f"colonne {quoted(missing)} absente, lue comme vide" if len(missing) == 1
+             else f"colonnes {quoted(missing)} absentes, lues comme vides")
+    return (f"{row.where} : {plural(found, 'champ', 'champs')} au lieu de {len(row.values)} ({which})",)

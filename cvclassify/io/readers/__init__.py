@@ -16,9 +16,9 @@ gives the line number the user sees in their tool: the physical line of a JSON L
 a sheet, the record number of a CSV file (counting the header as line 1).
 
 JSON Lines: a streamed file cannot tell all its keys upfront, so the columns of the table are the keys
-of its first valid object; later objects may carry other keys in ``Row.values``. Nested objects are
-flattened into dotted keys (``{"description": {"value": …}}`` gives ``description.value``, as in the
-Dauphin exports).
+of its first valid object; later objects may carry other keys in ``Row.values`` (a batch writes the union of
+all keys, in first-seen order). Nested objects are flattened into dotted keys (``{"description": {"value":
+…}}`` gives ``description.value``, as in the Dauphin exports).
 
 A single document (.pdf, .docx, .odt, .txt, .md) may be given on its own: it reads as a folder holding
 that one document.
