@@ -12,8 +12,10 @@ appears, whole, only at the end.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +42,7 @@ from cvclassify.service.classify import Options, classify_rows
 
 CHUNK_ROWS = 256
 """Rows classified together (and written to the journal together)."""
-JOURNAL_VERSION = 2
+JOURNAL_VERSION = 3
 DEFAULT_OPTIONS = Options()
 
 
@@ -197,11 +199,34 @@ def output_lock(output: Path) -> Iterator[None]:
         os.close(descriptor)  # releases the lock
 
 
+def input_digest(path: Path) -> str | None:
+    """What ``--resume`` checks the input against: the SHA-256 of a file's content (read a megabyte at a time);
+    for a folder, of the list of its entries with their type, size and modification time in nanoseconds
+    (links are not followed; reading every document twice would cost more than the check is worth)."""
+    path = Path(path)
+    digest = hashlib.sha256()
+    if path.is_file():
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+        return digest.hexdigest()
+    if not path.is_dir():
+        return None
+    for folder, subfolders, files in os.walk(path):
+        subfolders.sort()
+        for name in sorted(files + [d for d in subfolders if os.path.islink(os.path.join(folder, d))]):
+            entry = os.path.join(folder, name)
+            try:
+                info = os.lstat(entry)
+                seen = [stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns]
+            except OSError:  # gone since the listing
+                seen = []
+            digest.update(json.dumps([os.path.relpath(entry, path), *seen]).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
 def _fingerprint(input_path: Path, model_version: str, options: Options, mapping: ColumnMapping) -> dict:
-    stat = input_path.stat() if input_path.exists() else None
-    return {"journal": JOURNAL_VERSION, "input": str(input_path.resolve()),
-            "size": stat.st_size if stat and input_path.is_file() else None,
-            "mtime": int(stat.st_mtime) if stat and input_path.is_file() else None,
+    return {"journal": JOURNAL_VERSION, "input": str(input_path.resolve()), "sha256": input_digest(input_path),
             "model_version": model_version, "k": options.k, "only": list(options.only),
             "exclude": list(options.exclude), "text_columns": [list(pair) for pair in mapping.text_columns],
             "id_column": mapping.id_column}
@@ -212,12 +237,20 @@ def _read_journal(path: Path, header: dict) -> int:
     if not path.exists():
         raise BatchInputError(f"Rien à reprendre : aucun traitement interrompu pour cette sortie ({path.name} absent).")
     done, good_bytes = 0, 0
+    started: Any = None
     with path.open("rb") as handle:
         first = handle.readline()
         try:
-            if json.loads(first) != header:
+            started = json.loads(first)
+            if started != header:
                 raise ValueError
         except ValueError as exc:
+            if isinstance(started, dict) and _input_changed(started, header):
+                raise BatchInputError(
+                    f"Impossible de reprendre : « {Path(header['input']).name} » a changé depuis le traitement "
+                    "interrompu (son contenu n'est plus le même), et reprendre mêlerait des lignes de deux versions "
+                    "du fichier. Relancez sans --resume pour tout classer à nouveau."
+                ) from exc
             raise BatchInputError(
                 "Impossible de reprendre : le traitement interrompu portait sur un autre fichier, un autre modèle "
                 "ou d'autres options. Relancez sans --resume."
@@ -235,6 +268,12 @@ def _read_journal(path: Path, header: dict) -> int:
     with path.open("r+b") as handle:  # drop a torn last line so that appending continues cleanly
         handle.truncate(good_bytes)
     return done
+
+
+def _input_changed(started: dict[str, Any], header: dict[str, Any]) -> bool:
+    """Whether an interrupted run's journal (``started``, its header) was on this very input before it changed."""
+    return (started.get("journal") == header["journal"] and started.get("input") == header["input"]
+            and started.get("sha256") != header["sha256"])
 
 
 def run_batch(
@@ -257,7 +296,8 @@ def run_batch(
     writes other projects' codings beside (e.g. the 2024-2030 terms of an archive coded in 2015-2020).
 
     The output and its journal are locked for the whole run: a second run on the same output, at the same
-    time, is refused at once (``OutputBusyError``) and changes nothing.
+    time, is refused at once (``OutputBusyError``) and changes nothing. The journal records the input's
+    SHA-256 (``input_digest``): ``resume`` on an input whose content changed since is refused.
 
     CSV and XLSX outputs hold every input column any row has (JSON Lines keys in first-seen order), those
     named ``cv_*`` renamed ``entrée_cv_*`` (``render.input_names``), then the ``cv_*`` result columns;

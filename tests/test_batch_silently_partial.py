@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from cvclassify.document import MAX_CHARS
+from cvclassify.errors import BatchInputError
 from cvclassify.io.readers import open_table
 from cvclassify.io.readers.delimited import _sniff_delimiter
 
@@ -225,3 +227,50 @@ def test_short_csv_lines_are_classified_with_a_note_only_when_a_text_column_is_m
     run_batch(model, src, jsonl)
     warnings = [json.loads(line).get("warnings") for line in jsonl.read_text(encoding="utf-8").splitlines()]
     assert warnings[0] is None and warnings[1] == [rows[1]["cv_remarques"]]
+
+
+# ------------------------------------------------------------------------------ --resume and changed inputs
+
+
+def test_resume_refuses_an_input_changed_with_the_same_size_and_time(model, tmp_path, monkeypatch):
+    import cvclassify.batch as batch
+
+    monkeypatch.setattr(batch, "CHUNK_ROWS", 2)
+    src = tmp_path / "demandes.csv"
+    texts = ["Cours de français pour adultes", "Médiation de nuit dans les halls", "Aide aux devoirs au collège",
+             "Jardins partagés en pied d'immeuble", "Permanence emploi", "Conseil citoyen : formation"]
+    src.write_text("id;Libellé de l'action\n" + "".join(f"C{i};{t}\n" for i, t in enumerate(texts)),
+                   encoding="utf-8")
+    out = tmp_path / "out.csv"
+    calls = {"n": 0}
+
+    def interrupt(n: int) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        batch.run_batch(model, src, out, on_chunk=interrupt)
+    before = src.stat()
+    src.write_text(src.read_text(encoding="utf-8").replace("Cours", "Courz"), encoding="utf-8")  # same size
+    os.utime(src, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same time
+    assert (src.stat().st_size, src.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    with pytest.raises(BatchInputError, match=r"« demandes\.csv » a changé depuis le traitement interrompu"):
+        batch.run_batch(model, src, out, resume=True)
+    assert batch.journal_path(out).exists() and not out.exists()  # nothing mixed, the journal kept
+
+
+def test_the_input_digest_is_the_files_sha256_and_follows_a_folders_listing(tmp_path):
+    import hashlib
+
+    from cvclassify.batch import input_digest
+
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"x" * 3_000_000)
+    assert input_digest(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+    folder = tmp_path / "dossiers"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Une demande.", encoding="utf-8")
+    first = input_digest(folder)
+    (folder / "b.txt").write_text("Une autre.", encoding="utf-8")
+    assert input_digest(folder) != first
