@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from cvclassify.api.security import KEY_COOKIE, key_is_valid
@@ -35,8 +35,16 @@ def desk(request: Request):
 
 @router.post("/login", response_class=HTMLResponse)
 def login(request: Request, key: Annotated[str, Form(max_length=500)]):
-    """Check the key typed in the login form and keep it in an HttpOnly cookie."""
-    if not key_is_valid(request, key):
+    """Check the key typed in the login form and keep it in an HttpOnly cookie (repeated wrong keys make the
+    address wait: the form says for how long)."""
+    try:
+        valid = key_is_valid(request, key)
+    except HTTPException as exc:
+        if exc.status_code != 429:
+            raise
+        return HTMLResponse(LOGIN_PAGE.format(error=f'<p class="error" role="alert">{exc.detail}</p>'),
+                            status_code=429, headers=exc.headers)
+    if not valid:
         return HTMLResponse(LOGIN_PAGE.format(error='<p class="error" role="alert">Clé incorrecte.</p>'),
                             status_code=401)
     response = RedirectResponse("/", status_code=303)
