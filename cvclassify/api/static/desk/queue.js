@@ -209,7 +209,12 @@ function nextOpenIndex(from) {
 }
 
 export async function acceptItem() {
-  if (!state.queue || state.busy) return;
+  if (!state.queue) return;
+  if (state.busy) {
+    // Said, not silently ignored: the mouse and the keys then know why nothing happened.
+    if ($('submit').getAttribute('aria-busy') !== 'true') setStatus('Une opération est en cours : réessayez dans un instant.', 'info');
+    return;
+  }
   const review = state.review;
   const item = review && review.item;
   if (!item) return;

@@ -389,7 +389,11 @@ export function renderActions() {
     submit.replaceChildren('Accepter et passer à la suivante ', el('kbd', {}, 'Entrée'));
     submit.hidden = !item || item.status !== STATUS.OPEN;
     submit.classList.remove('is-saved');
-    submit.disabled = state.busy;
+    // Disabled only while its own decision is being saved. Copying the desk's busy flag here left the button
+    // disabled, and deaf to the mouse, whenever an item was drawn during another request (the upload of the
+    // file, a suggestion still on its way) that did not draw the actions again when it ended; the keyboard,
+    // which reads the flag when the key is pressed, went on working (issue 18, item 6).
+    submit.disabled = submit.getAttribute('aria-busy') === 'true';
     reopen.hidden = !item || item.status !== STATUS.DONE;
   } else {
     const saved = review.saved;
