@@ -172,15 +172,18 @@ class ObjectiveOut(BaseModel):
     label: str
     level: str
     parent: str | None = None
+    description: str = ""
     lexicon: list[str] = []
     children: list[ObjectiveOut] = []
 
 
 class LeafOut(BaseModel):
-    """A leaf code with its objective and axis (for code pickers)."""
+    """A leaf code with its objective and axis (for code pickers), its description and lexicon (jargon)."""
     id: str
     code: str
     label: str
+    description: str = ""
+    lexicon: list[str] = []
     objective: Parent
     axis: Parent
 

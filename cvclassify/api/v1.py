@@ -124,17 +124,19 @@ def projects(pool: Pool) -> list[dict[str, Any]]:
 
 def _node(tx, node, depth: bool = True) -> dict[str, Any]:
     return {"id": node.id, "code": node.display_code, "label": node.label, "level": node.level,
-            "parent": node.parent, "lexicon": list(node.lexicon),
+            "parent": node.parent, "description": node.description, "lexicon": list(node.lexicon),
             "children": [_node(tx, c) for c in tx.children(node.id)] if depth else []}
 
 
 @router.get("/projects/{project}/objectives", response_model=schemas.TreeResponse, tags=["projets"],
             summary="L'arbre des objectifs du projet")
 def objectives(project: Project, pool: Pool) -> dict[str, Any]:
-    """A project's objective tree, nested, and its leaves, flat."""
+    """A project's objective tree, nested, and its leaves, flat, each with its description and lexicon (the
+    words the desk's code search looks in)."""
     name = pool.project(project).name
     tx = pool.taxonomy(name)
     leaves = [{"id": leaf.id, "code": leaf.display_code, "label": leaf.label,
+               "description": leaf.description, "lexicon": list(leaf.lexicon),
                "objective": {"code": tx.group_of(leaf.id).display_code, "label": tx.group_of(leaf.id).label},
                "axis": {"code": tx.axis_of(leaf.id).display_code, "label": tx.axis_of(leaf.id).label}}
               for leaf in tx.leaves]

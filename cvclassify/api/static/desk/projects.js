@@ -3,7 +3,8 @@
 // Trees have any depth and codes any form: « 1.4.1 » in a numbered contract, « emploi » in a one-level one.
 
 import {DeskError, api, projectPath} from './api.js';
-import {$, el, fold} from './dom.js';
+import {$, el} from './dom.js';
+import {buildIndex} from './search.js';
 import {state} from './state.js';
 
 const sameList = (a, b) => a.length === b.length
@@ -59,19 +60,54 @@ function flatten(nodes, into) {
   return into;
 }
 
-/** The tree of a project (fetched once per model version): its codes for the picker and its nodes by code. */
+/** Every node of the tree by id (a code printed twice, « 1.5.3 », has two ids). */
+function byId(nodes, into = new Map()) {
+  for (const node of nodes || []) {
+    if (node && node.id) into.set(node.id, node);
+    if (node && node.children) byId(node.children, into);
+  }
+  return into;
+}
+
+/** The nodes above a code, from the top of the tree down: [{id, code, label, level}]. */
+function ancestorsOf(id, nodeById) {
+  const chain = [];
+  const seen = new Set([id]);
+  let node = nodeById.get(id);
+  while (node && node.parent && !seen.has(node.parent)) {
+    seen.add(node.parent);
+    node = nodeById.get(node.parent);
+    if (node) chain.unshift({id: node.id, code: node.code, label: node.label || '', level: node.level || ''});
+  }
+  return chain;
+}
+
+/**
+ * The tree of a project (fetched once per model version): its codes for the picker, with what the code search
+ * looks in (label, lexicon, description, the labels of all their parents), and its nodes by code.
+ */
 async function loadTree(project) {
   const cached = state.trees.get(project.name);
   if (cached && cached.version === (project.model_version || '')) return cached;
   const body = await api(projectPath('objectives', project.name));
   const nodeByCode = flatten(body.tree, new Map());
+  const nodeById = byId(body.tree);
   const leaves = (body.leaves || []).map((leaf) => {
     const objective = leaf.objective || {code: '', label: ''};
     const axis = leaf.axis || {code: '', label: ''};
-    const context = parentsOf({code: leaf.code, objective, axis}, nodeByCode).map((p) => p.label).join(' ');
-    return {...leaf, objective, axis, labelFolded: fold(leaf.label), contextFolded: fold(context)};
+    const node = nodeById.get(leaf.id) || {};
+    let ancestors = ancestorsOf(leaf.id, nodeById);
+    if (!ancestors.length) ancestors = parentsOf({code: leaf.code, objective, axis}, nodeByCode);
+    return {
+      ...leaf, objective, axis, ancestors,
+      lexicon: Array.isArray(leaf.lexicon) ? leaf.lexicon : (node.lexicon || []),
+      description: typeof leaf.description === 'string' ? leaf.description : (node.description || ''),
+    };
   });
-  const tree = {version: project.model_version || '', leaves, leafById: new Map(leaves.map((l) => [l.id, l])), nodeByCode};
+  const tree = {
+    version: project.model_version || '', leaves, leafById: new Map(leaves.map((l) => [l.id, l])), nodeByCode,
+    searchIndex: buildIndex(leaves),
+  };
   state.trees.set(project.name, tree);
   return tree;
 }
@@ -83,6 +119,7 @@ export async function useProject(project) {
   state.leaves = tree.leaves;
   state.leafById = tree.leafById;
   state.nodeByCode = tree.nodeByCode;
+  state.searchIndex = tree.searchIndex;
   renderProjectInfo();
   $('project-picker').value = project.name;
   $('picker-input').placeholder = pickerExample(tree.leaves);
@@ -99,13 +136,14 @@ export function renderProjectInfo() {
   $('project-info').title = project.title || project.name;
 }
 
-/** « Code ou mots du libellé : 4.6, 2.9.1… »: examples taken from the project's own codes. */
+/** « Code, libellé ou mot-clé : 4.6, 2.9.1, veille éducative… »: examples from the project's own codes. */
 function pickerExample(leaves) {
-  if (!leaves.length) return 'Code ou mots du libellé';
+  if (!leaves.length) return 'Code, libellé ou mot-clé';
   const shortest = leaves.reduce((a, b) => (b.code.length < a.code.length ? b : a));
   const middle = leaves[Math.floor(leaves.length / 2)];
-  const examples = [...new Set([shortest.code, middle.code])];
-  return `Code ou mots du libellé : ${examples.join(', ')}…`;
+  const term = (middle.lexicon || []).find((t) => t.length <= 24);
+  const examples = [...new Set([shortest.code, middle.code, term].filter(Boolean))];
+  return `Code, libellé ou mot-clé : ${examples.join(', ')}…`;
 }
 
 /**

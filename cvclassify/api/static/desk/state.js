@@ -4,10 +4,11 @@ export const state = {
   mode: 'single',
   projects: [],            // the served projects, as `v1/projects` lists them (default first)
   project: null,           // the project in use: {name, title, default, model_version, leaf_codes}
-  trees: new Map(),        // project name -> {version, leaves, leafById, nodeByCode}: the trees already fetched
-  leaves: [],              // the project's codes: [{id, code, label, objective, axis, labelFolded, contextFolded}]
+  trees: new Map(),        // project name -> {version, leaves, leafById, nodeByCode, searchIndex}: the trees fetched
+  leaves: [],              // the project's codes: [{id, code, label, description, lexicon, objective, axis, ancestors}]
   leafById: new Map(),
   nodeByCode: new Map(),   // code -> node of the project's tree (its `level`), at any depth
+  searchIndex: [],         // the code search's index of the leaves (search.js)
   review: null,            // the review shown in the panel (see newReview)
   single: null,            // the review of the pasted application
   singleSource: null,      // {name, text}: the uploaded document the text came from
