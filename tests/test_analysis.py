@@ -134,3 +134,31 @@ def test_the_fast_french_token_matcher_accepts_what_spacys_accepts():
             words.update(re.findall(r"[\w'’\-–]+", f"{record['title']} {record['text']}"))
     assert [w for w in words if bool(slow.match(w)) != bool(fast.match(w))] == []
     assert sum(bool(fast.match(w)) for w in words) > 100
+
+
+def test_a_pipeline_that_learnt_too_many_new_words_is_loaded_afresh():
+    """spaCy keeps every word form it meets: past the limit, the next analysis drops the grown pipeline (a
+    long-running server stays bounded, bench/results/server_memory.md) and analyses stay the same."""
+    import random
+
+    from cvclassify import analysis
+
+    analyzer = Analyzer(mode="lookup")
+    known = "Ateliers sociolinguistiques pour des mères primo-arrivantes, deux matinées par semaine."
+    before = analyzer.analyse([known])[0].tokens
+    grown, size, generation = analysis._pipeline(analyzer.spacy_model)
+    rng = random.Random(1)
+    invented = [" ".join("".join(rng.choice("bcdfglmnprstvz") for _ in range(8)) for _ in range(40))
+                for _ in range(5)]
+    limit = analysis.RECYCLE_LEXEMES
+    analysis.RECYCLE_LEXEMES = len(grown.vocab) - size + 50
+    try:
+        analyzer.analyse(invented)
+    finally:
+        analysis.RECYCLE_LEXEMES = limit
+    fresh, _, now = analysis._pipeline(analyzer.spacy_model)
+    assert now == generation + 1 and fresh is not grown
+    assert len(fresh.vocab) < len(grown.vocab)
+    analyzer.cache = type(analyzer.cache)(analyzer.cache.max_bytes)  # analyse again, on the fresh pipeline
+    assert analyzer.analyse([known])[0].tokens == before
+    assert not analysis.recycle_if_grown(analyzer.spacy_model)  # nothing new learnt since
