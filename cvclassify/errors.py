@@ -44,3 +44,8 @@ class BatchInputError(CvclassifyError):
 
 class OutputBusyError(BatchInputError):
     """Another batch run is writing the same output (and its journal) right now."""
+
+
+class InputTooLargeError(BatchInputError):
+    """An input would grow past a cap once read (``cvclassify.io.limits``): a compression bomb, too many rows or
+    too much text for a review queue. The API answers 413."""

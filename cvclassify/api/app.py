@@ -23,6 +23,7 @@ from cvclassify.api.settings import Settings
 from cvclassify.errors import (
     BatchInputError,
     CvclassifyError,
+    InputTooLargeError,
     InvalidTextError,
     MissingExtraError,
     ProjectError,
@@ -87,7 +88,8 @@ def create_app(settings: Settings | None = None, pool: ModelPool | None = None,
 
 STATUS_OF = [
     (NotReady, 503), (ProjectError, 404), (FeedbackError, 404), (UnknownCodeError, 422),
-    (InvalidTextError, 422), (BatchInputError, 422), (MissingExtraError, 501), (CvclassifyError, 422),
+    (InvalidTextError, 422), (InputTooLargeError, 413), (BatchInputError, 422), (MissingExtraError, 501),
+    (CvclassifyError, 422),
 ]
 
 

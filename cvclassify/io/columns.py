@@ -173,7 +173,7 @@ def iter_rows(rows: Iterable[Row], mapping: ColumnMapping, header: Sequence[str]
             continue
         fields = row_mapping.fields(row.values) if row.values else {}
         yield RowInput(row.index, row_mapping.row_id(row), fields, row.error, row.values,
-                       missing_text_note(row, row_mapping))
+                       (*row.notes, *missing_text_note(row, row_mapping)))
 
 
 def missing_text_note(row: Row, mapping: ColumnMapping) -> tuple[str, ...]:

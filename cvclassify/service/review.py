@@ -5,15 +5,17 @@ Routes and commands call these functions and only check their input and shape th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from cvclassify.errors import BatchInputError, UnknownCodeError
+from cvclassify.document import truncate
+from cvclassify.errors import BatchInputError, InputTooLargeError, UnknownCodeError
 from cvclassify.feedback.store import EXPORT_FIELDS, FeedbackRecord, FeedbackStore, QueueItemRecord
-from cvclassify.io.columns import iter_rows, map_columns
+from cvclassify.io import limits
+from cvclassify.io.columns import RowInput, iter_rows, map_columns
 from cvclassify.io.readers import open_table
-from cvclassify.io.writers import write_rows
+from cvclassify.io.writers import TRUNCATED, write_rows
 from cvclassify.labels import ItemStatus, french, level_name
 from cvclassify.model.classifier import Classifier
 from cvclassify.render import api_payload
@@ -22,6 +24,8 @@ from cvclassify.taxonomy import Taxonomy
 
 QUEUE_CODES = 8
 """Codes shown for each application of a queue."""
+QUEUE_READ_NOTES = 10
+"""Remarks on how rows were read (cells cut or missing) listed in a queue's notes; the others are counted."""
 QUEUE_EXPORT_COLUMNS = ["cv_codes_finaux", "cv_statut_revue", "cv_commentaire", "cv_codes_suggeres", "cv_confiance"]
 
 
@@ -64,22 +68,94 @@ def uncertainty(payload: dict[str, Any] | None) -> float:
 
 def create_queue(store: FeedbackStore, project: str, model: Classifier, path: Path,
                  text_cols: Sequence[str] | None = None, id_col: str | None = None) -> dict[str, Any]:
-    """Read a call for projects, classify every row (with evidence) and store it as a review queue."""
+    """Read a call for projects, classify every row (with evidence) and store it as a review queue.
+
+    A file of more than ``MAX_QUEUE_ROWS`` rows or ``MAX_QUEUE_CHARS`` characters is refused
+    (``InputTooLargeError``) before anything is classified or stored; a cell longer than
+    ``MAX_STORED_CELL_CHARS`` is classified as read but stored cut and marked, and the queue's notes say which
+    rows (``cvclassify.io.limits``), after the first remarks on how rows were read (cells cut or missing).
+    Memory the reading took is given back to the system afterwards, the file accepted or refused."""
+    try:
+        return _create_queue(store, project, model, path, text_cols, id_col)
+    finally:
+        give_back_memory()
+
+
+def give_back_memory() -> None:
+    """Collect garbage and return the C heap's free pages to the system (glibc's ``malloc_trim``), so that a
+    long-running server does not keep the peak of a large upload (a workbook of 200 MB of text read and cut:
+    +200 MB kept otherwise)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (AttributeError, OSError):  # not glibc
+        pass
+
+
+def _create_queue(store: FeedbackStore, project: str, model: Classifier, path: Path,
+                  text_cols: Sequence[str] | None, id_col: str | None) -> dict[str, Any]:
     table = open_table(path)
     mapping = map_columns(table.columns, list(text_cols) if text_cols else None, id_col)
-    rows = list(iter_rows(table.rows, mapping, None if text_cols else table.columns))
-    notes = [*table.notes, mapping.describe()]
+    rows = queue_rows(iter_rows(table.rows, mapping, None if text_cols else table.columns), path.name)
+    read = [note for row in rows for note in row.notes]  # cells cut at reading, cells missing
+    notes = [*table.notes, mapping.describe(), *read[:QUEUE_READ_NOTES]]
+    if len(read) > QUEUE_READ_NOTES:
+        notes.append(f"… et {len(read) - QUEUE_READ_NOTES} autres remarques de lecture.")
     results = classify_rows(model, rows, Options(k=QUEUE_CODES, evidence=0, explain=True))
     items = []
+    cut: list[int] = []
     for row, result in zip(rows, results, strict=True):
+        values, fields = stored_cells(row.values), stored_cells(row.fields)
+        if values != row.values or fields != row.fields:
+            cut.append(row.index)
         payload = None
         if result.classification is not None:
-            payload = api_payload(result.classification, project, row.fields, doc_id=row.id)
-        items.append({"position": row.index, "row_id": row.id, "values": row.values, "fields": row.fields,
+            payload = api_payload(result.classification, project, fields, doc_id=row.id)
+        items.append({"position": row.index, "row_id": row.id, "values": values, "fields": fields,
                       "result": payload or {}, "error": result.error, "uncertainty": uncertainty(payload)})
+    if cut:
+        listed = ", ".join(map(str, cut[:10])) + (", …" if len(cut) > 10 else "")
+        notes.append(f"{'Les demandes' if len(cut) > 1 else 'La demande'} n° {listed} "
+                     f"{'ont' if len(cut) > 1 else 'a'} des cellules de plus de "
+                     f"{limits.count_text(limits.MAX_STORED_CELL_CHARS)} caractères : elles sont classées telles que "
+                     f"lues mais enregistrées tronquées (marquées « {TRUNCATED} ») ; le fichier d'origine les garde.")
     queue_id = store.create_queue(project, path.name, table.columns, notes, model.card.version, items)
     return {"queue_id": queue_id, "name": path.name, "total": len(items),
             "errors": sum(item["error"] is not None for item in items), "notes": notes}
+
+
+def queue_rows(rows: Iterable[RowInput], name: str) -> list[RowInput]:
+    """The rows of a file to make a queue of, read until a cap of ``cvclassify.io.limits`` is passed: then
+    ``InputTooLargeError`` (in French) before more is read, and before anything is classified or stored."""
+    kept: list[RowInput] = []
+    chars = 0
+    for row in rows:
+        if len(kept) >= limits.MAX_QUEUE_ROWS:
+            most = limits.count_text(limits.MAX_QUEUE_ROWS)
+            raise InputTooLargeError(f"« {name} » compte plus de {most} lignes de demandes : une file de revue en "
+                                     f"prend au plus {most}. Découpez le fichier en plusieurs files.")
+        chars += sum(len(value) for value in row.values.values())
+        if chars > limits.MAX_QUEUE_CHARS:
+            most = limits.count_text(limits.MAX_QUEUE_CHARS, "caractères")
+            raise InputTooLargeError(f"« {name} » contient plus de {most} de texte (limite atteinte à la demande "
+                                     f"n° {row.index}) : une file de revue en prend au plus {most}. Découpez le "
+                                     "fichier en plusieurs files.")
+        kept.append(row)
+    return kept
+
+
+def stored_cells(cells: Mapping[str, Any]) -> dict[str, Any]:
+    """Cells as a queue stores them: a text longer than ``MAX_STORED_CELL_CHARS`` cut there (at a word
+    boundary, as the analysis cuts it, so that the evidence it highlights stays inside) and marked."""
+    out = {}
+    for key, value in cells.items():
+        if isinstance(value, str) and len(value) > limits.MAX_STORED_CELL_CHARS:
+            value = truncate(value, limits.MAX_STORED_CELL_CHARS)[0] + TRUNCATED
+        out[key] = value
+    return out
 
 
 def queue_item(item: QueueItemRecord) -> dict[str, Any]:

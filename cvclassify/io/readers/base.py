@@ -12,7 +12,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
 
+from cvclassify.document import truncate
 from cvclassify.errors import MissingExtraError
+from cvclassify.io import limits
 
 
 @dataclass
@@ -29,6 +31,9 @@ class Row:
     """Why the row could not be read (or was read only in part), in French."""
     missing: tuple[str, ...] = ()
     """Columns a short row did not reach (a CSV line with fewer fields than its header), read as empty."""
+    notes: tuple[str, ...] = ()
+    """Remarks on how the row was read that do not stop its classification (a document's text or a sheet's
+    row cut at a cap of ``cvclassify.io.limits``), in French; kept in outputs."""
 
 
 @dataclass
@@ -158,3 +163,27 @@ def number_rows(groups: Iterable[Iterable[Row | str]]) -> Iterator[Row]:
             blanks.clear()
 
 
+def capped(row: Row) -> Row:
+    """A row whose cells hold more than ``MAX_ROW_CHARS`` characters together cut to that many, in column
+    order: the cell that goes past is cut at a word boundary, the next ones are emptied; a note names them.
+
+    For the rows of workbooks, where a small file holds much (compressed XML, one shared string in many
+    cells); a cell of a CSV or JSON Lines file weighs on disk what it weighs in memory."""
+    limit = limits.MAX_ROW_CHARS
+    total = sum(len(value) for value in row.values.values())
+    if total <= limit:
+        return row
+    left, cut = limit, []
+    for column, value in row.values.items():
+        if len(value) <= left:
+            left -= len(value)
+            continue
+        row.values[column] = truncate(value, left)[0] if left > 0 else ""
+        cut.append(column)
+        left = 0  # the cells after the first one cut are emptied, not cut mid-word
+    named = ", ".join(f"« {column} »" for column in cut[:5]) + (", …" if len(cut) > 5 else "")
+    kept = sum(len(value) for value in row.values.values())
+    cells = plural(len(cut), "cellule coupée", "cellules coupées")
+    row.notes = (*row.notes, f"{row.where} : texte de la ligne tronqué à la lecture à {limits.count_text(kept)} "
+                             f"caractères sur {limits.count_text(total)} ({cells} : {named})")
+    return row

@@ -4,6 +4,12 @@ A folder is read for its regular files only: a symbolic link (to a file or a fol
 not) and a special file (FIFO, device, socket) are never opened nor followed; each one named like a
 document (or a linked folder) becomes an error row that says it was skipped, so nothing is left out
 silently.
+
+Sizes are capped (``cvclassify.io.limits``): a file or a zip entry larger than ``MAX_ENTRY_BYTES`` once
+decompressed, a DOCX or ODT whose parts are, and the entries of a zip read once it has given
+``MAX_ARCHIVE_BYTES``, become error rows that say so, and the other documents are read; zip entries are
+decompressed against a byte budget, never on the word of the sizes the zip declares. The text of a document
+is kept up to ``MAX_DOCUMENT_CHARS`` (ten times what the analysis reads), with a row note when it is cut.
 """
 
 from __future__ import annotations
@@ -19,8 +25,11 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from cvclassify.document import truncate
 from cvclassify.errors import BatchInputError
+from cvclassify.io import limits
 from cvclassify.io.encoding import decode_bytes
+from cvclassify.io.limits import size_text
 from cvclassify.io.readers.base import Reader, Row, Table, plural, require
 
 DOCUMENTS = (".pdf", ".docx", ".odt", ".txt", ".md")
@@ -95,9 +104,17 @@ def _read_regular(root: Path, name: str) -> bytes:
         if not stat.S_ISREG(after.st_mode) or (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
             raise _Unreadable("fichier remplacé pendant la lecture : ignoré")
         with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            return handle.read()
+            return _read_capped(handle, name, after.st_size)
     finally:
         os.close(descriptor)
+
+
+def _read_capped(handle: Any, name: str, size: int | None) -> bytes:
+    """The bytes of a file, ``_Unreadable`` when it is larger than ``MAX_ENTRY_BYTES``."""
+    try:
+        return limits.read_file(handle, limits.MAX_ENTRY_BYTES, name, size)
+    except limits.Oversized as exc:
+        raise _Unreadable(f"fichier trop volumineux ({exc.amount}) : ignoré") from exc
 
 
 def _open_below(root: Path, parts: tuple[str, ...]) -> int:
@@ -133,27 +150,75 @@ def _open_checked(path: str, folder: int | None, flags: int = 0) -> int:
 
 
 def _open_zip(path: Path, sheet: str | None) -> Table:
-    """A zip archive of documents, read like a folder."""
+    """A zip archive of documents, read like a folder; each entry decompressed against the caps of
+    ``cvclassify.io.limits`` (an entry past them is an error row, the others are read)."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except zipfile.BadZipFile as exc:
         raise BatchInputError(f"« {path.name} » n'est pas une archive ZIP lisible.") from exc
-    names = [info.filename for info in infos if not info.is_dir() and not any(map(_hidden, info.filename.split("/")))]
+    kept = [info for info in infos if not info.is_dir() and not any(map(_hidden, info.filename.split("/")))]
+    entries = {info.filename: info for info in kept}  # a name given twice reads its last entry, as zipfile does
+    documents, ignored = _by_extension(sorted(info.filename for info in kept))
+    declared = sum(entries[name].file_size for name in documents)
+    notes = []
+    if declared > limits.MAX_ARCHIVE_BYTES:
+        notes.append(f"« {path.name} » fait {size_text(declared)} une fois décompressée, plus que la limite de "
+                     f"{size_text(limits.MAX_ARCHIVE_BYTES)} : les documents lus au-delà sont en erreur.")
 
     @contextmanager
     def reader() -> Iterator[Callable[[str], bytes]]:
         with zipfile.ZipFile(path) as archive:
-            yield archive.read
+            yield _ArchiveBudget(archive, entries).read
 
-    documents, ignored = _by_extension(sorted(names))
-    return _documents_table(documents, reader, ignored)
+    return _documents_table(documents, reader, ignored, notes)
+
+
+class _ArchiveBudget:
+    """Reads the entries of a zip of documents, each within ``MAX_ENTRY_BYTES`` and all within
+    ``MAX_ARCHIVE_BYTES`` (the bytes decompressed, an entry refused midway included)."""
+
+    def __init__(self, archive: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo]) -> None:
+        self.archive, self.entries, self.used = archive, entries, 0
+
+    def read(self, name: str) -> bytes:
+        """The uncompressed bytes of entry ``name``; ``_Unreadable`` (in French) past a cap."""
+        info = self.entries[name]
+        entry_limit, left = limits.MAX_ENTRY_BYTES, limits.MAX_ARCHIVE_BYTES - self.used
+        if info.file_size > entry_limit:
+            raise _Unreadable(f"entrée trop volumineuse une fois décompressée "
+                              f"({size_text(info.file_size)} > {size_text(entry_limit)}) : ignorée")
+        if info.file_size > left:
+            raise self._archive_spent()
+        budget = min(entry_limit, left)
+        try:
+            data = limits.read_entry(self.archive, info, budget)
+        except limits.Oversized as exc:
+            self.used += budget
+            if budget < entry_limit:
+                raise self._archive_spent() from exc
+            raise _Unreadable(f"entrée trop volumineuse une fois décompressée ({exc.amount}) : ignorée") from exc
+        except limits.UnreadableEntry as exc:
+            raise _Unreadable(f"{exc} : entrée ignorée") from exc
+        self.used += len(data)
+        return data
+
+    @staticmethod
+    def _archive_spent() -> _Unreadable:
+        return _Unreadable(f"entrée non lue : l'archive dépasse {size_text(limits.MAX_ARCHIVE_BYTES)} une fois "
+                           "décompressée (limite atteinte avant cette entrée)")
 
 
 def _open_document(path: Path, sheet: str | None) -> Table:
     """A single document, read as a folder holding it."""
     documents, ignored = _by_extension([path.name])
-    return _documents_table(documents, lambda: nullcontext(lambda name: (path.parent / name).read_bytes()), ignored)
+    return _documents_table(documents, lambda: nullcontext(lambda name: _read_single(path.parent / name)), ignored)
+
+
+def _read_single(path: Path) -> bytes:
+    """The bytes of a document given on its own, at most ``MAX_ENTRY_BYTES``."""
+    with path.open("rb") as handle:
+        return _read_capped(handle, path.name, os.fstat(handle.fileno()).st_size)
 
 
 def _by_extension(names: list[str]) -> tuple[list[str], list[str]]:
@@ -164,11 +229,12 @@ def _by_extension(names: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _documents_table(documents: list[str], source: Callable[[], AbstractContextManager[Callable[[str], bytes]]],
-                     ignored: list[str]) -> Table:
-    """One row per name of ``documents``, read through ``source``; ``ignored`` names are listed in a note."""
+                     ignored: list[str], notes: list[str] | None = None) -> Table:
+    """One row per name of ``documents``, read through ``source``; ``ignored`` names are listed in a note,
+    after ``notes``."""
     for suffix in sorted({PurePosixPath(name).suffix.lower() for name in documents} & _DOCUMENT_LIBRARIES.keys()):
         require(*_DOCUMENT_LIBRARIES[suffix])  # before any work, not at the first PDF
-    notes = [f"{plural(len(documents), 'document', 'documents')} à lire"]
+    notes = [f"{plural(len(documents), 'document', 'documents')} à lire", *(notes or [])]
     if not documents:
         notes = [f"Aucun document à lire ({', '.join(DOCUMENTS)})."]
     if ignored:
@@ -184,34 +250,56 @@ def _document_rows(
 ) -> Iterator[Row]:
     with source() as read:
         for index, name in enumerate(names, start=1):
-            text, error = "", None
+            text, error, notes = "", None, ()
             try:
                 text = _extract(PurePosixPath(name).suffix.lower(), read(name))
                 if not text.strip():
                     raise _Unreadable("document vide (aucun texte)")
                 if "\ufffd" in text and name.lower().endswith((".txt", ".md")):
                     error = f"{name} : caractères illisibles (encodage)"
+                text, cut = truncate(text, limits.MAX_DOCUMENT_CHARS)
+                if cut:
+                    notes = (f"{name} : texte tronqué à {limits.count_text(len(text))} caractères à la lecture (le "
+                             "document est plus long)",)
             except _Unreadable as exc:
                 error = f"{name} : {exc}"
             except PermissionError:
                 error = f"{name} : fichier illisible (accès refusé)"
             except Exception:  # a corrupt document must not stop the batch
                 error = f"{name} : fichier {PurePosixPath(name).suffix[1:].upper()} illisible ou endommagé"
-            yield Row(index, {"id": name, "fichier": name, "texte": text}, name, error)
+            yield Row(index, {"id": name, "fichier": name, "texte": text}, name, error, notes=notes)
 
 
 def _extract(suffix: str, data: bytes) -> str:
-    """The text of a document, given its extension and its bytes."""
+    """The text of a document, given its extension and its bytes; extraction stops once it has more than
+    ``MAX_DOCUMENT_CHARS`` (the caller cuts it there)."""
+    enough = limits.MAX_DOCUMENT_CHARS
     if suffix == ".pdf":
-        return _pdf_text(data)
-    if suffix == ".docx":
-        return _docx_text(data)
-    if suffix == ".odt":
-        return _odt_text(data)
+        return _pdf_text(data, enough)
+    if suffix in (".docx", ".odt"):
+        _check_parts(suffix, data)
+        return _docx_text(data, enough) if suffix == ".docx" else _odt_text(data, enough)
     return decode_bytes(data)
 
 
-def _pdf_text(data: bytes) -> str:
+def _check_parts(suffix: str, data: bytes) -> None:
+    """A DOCX or ODT (a zip) whose parts hold more than ``MAX_ENTRY_BYTES`` raises ``_Unreadable``: decompressed
+    against that budget before python-docx or odfpy, which trust the sizes the zip declares, read it."""
+    try:
+        limits.check_archive(io.BytesIO(data), limits.MAX_ENTRY_BYTES, "document")
+    except limits.Oversized as exc:
+        raise _Unreadable(f"document trop volumineux une fois décompressé ({exc.amount}) : ignoré") from exc
+    except limits.UnreadableEntry as exc:
+        raise _Unreadable(f"fichier {suffix[1:].upper()} illisible ({exc})") from exc
+
+
+def _visible(text: str) -> int:
+    """Characters of a text other than spaces and line breaks (which the assembled text may lose)."""
+    return len("".join(text.split()))
+
+
+def _pdf_text(data: bytes, enough: int) -> str:
+    """The text of the pages, in order, up to the first page that brings it past ``enough`` characters."""
     import logging
 
     from pypdf import PdfReader
@@ -225,7 +313,14 @@ def _pdf_text(data: bytes) -> str:
             raise _Unreadable("document protégé par mot de passe ou chiffrement non pris en charge") from exc
         if not opened:
             raise _Unreadable("document protégé par mot de passe")
-    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    pages: list[str] = []
+    seen = 0
+    for page in reader.pages:
+        pages.append(page.extract_text() or "")
+        seen += _visible(pages[-1])
+        if seen > enough:
+            break
+    text = "\n".join(pages)
     if not text.strip():
         raise _Unreadable("PDF sans texte (document scanné ?) : il faut une reconnaissance de caractères (OCR)")
     return text
@@ -238,14 +333,18 @@ def _list_level(style: str) -> int | None:
     return int(match.group(1) or 1) if match else None
 
 
-def _docx_text(data: bytes) -> str:
+def _docx_text(data: bytes, enough: int | None = None) -> str:
     """Paragraphs one per line, list items as « • » bullets indented by level, headings set apart, table cells
-    one per line (a merged cell once)."""
+    one per line (a merged cell once); stops after the block that brings it past ``enough`` characters."""
     import docx
     from docx.table import Table as DocxTable
 
     parts: list[str] = []
+    styles: dict[str | None, str] = {}  # python-docx looks a style up through every style of the file each time
+    kept = 0
     for block in docx.Document(io.BytesIO(data)).iter_inner_content():
+        if enough is not None and kept > enough:
+            break
         if isinstance(block, DocxTable):
             for row in block.rows:
                 seen: list[Any] = []
@@ -253,25 +352,31 @@ def _docx_text(data: bytes) -> str:
                     if cell._tc not in seen:  # a merged cell is listed once per grid column
                         seen.append(cell._tc)
                         parts.append(cell.text)
+                        kept += _visible(parts[-1])
             continue
-        if not block.text.strip():
+        text = block.text
+        if not text.strip():
             continue
-        style = block.style.name if block.style is not None else ""
+        style_id = block._p.style
+        if style_id not in styles:
+            styles[style_id] = block.style.name if block.style is not None else ""
+        style = styles[style_id]
         if style.casefold().startswith("toc"):
             continue  # the table of contents
+        kept += _visible(text)
         level = _list_level(style)
         if level is not None:
-            parts.append("    " * (level - 1) + "• " + block.text)
+            parts.append("    " * (level - 1) + "• " + text)
         elif style.casefold().startswith(("heading", "titre", "title")):
-            parts += ["", block.text, ""]
+            parts += ["", text, ""]
         else:
-            parts.append(block.text)
+            parts.append(text)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip()
 
 
-def _odt_text(data: bytes) -> str:
+def _odt_text(data: bytes, enough: int | None = None) -> str:
     """Paragraphs and headings one per line (headings set apart), list items as « • » bullets indented by
-    their nesting."""
+    their nesting; stops after the block that brings it past ``enough`` characters."""
     from odf import teletype
     from odf.namespaces import TEXTNS
     from odf.opendocument import load
@@ -279,13 +384,15 @@ def _odt_text(data: bytes) -> str:
     blocks = {(TEXTNS, "p"), (TEXTNS, "h")}
     parts: list[str] = []
     stack: list[tuple[Any, int]] = [(load(io.BytesIO(data)).text, 0)]
-    while stack:  # depth first, in document order
+    kept = 0
+    while stack and (enough is None or kept <= enough):  # depth first, in document order
         node, depth = stack.pop()
         qname = getattr(node, "qname", None)
         if qname in blocks:
             text = teletype.extractText(node)
             if not text.strip():
                 continue
+            kept += _visible(text)
             if depth:
                 parts.append("    " * (depth - 1) + "• " + text)
             elif qname == (TEXTNS, "h"):

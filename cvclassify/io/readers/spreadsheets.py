@@ -7,17 +7,37 @@ earlier versions rather than applications: they are left out, and the table's no
 classify it (``--sheet`` with its name, or show it in the spreadsheet). ``--sheet`` reads a hidden sheet it
 names. A workbook whose sheets are all hidden (no spreadsheet writes one, but a script may) is read whole,
 with a note.
+
+An XLSX or ODS file is a zip: before a library reads it, its parts are decompressed against a byte budget
+(``cvclassify.io.limits.MAX_WORKBOOK_BYTES``, never on the word of the sizes the zip declares), and a workbook
+past it is refused whole with a French message saying to split it, rather than read in part: a sheet is
+parsed as a whole (calamine) or after its shared strings (openpyxl), so the cap must hold before reading.
+A row whose cells hold more than ``MAX_ROW_CHARS`` characters together (one shared string may fill every cell)
+is cut to that many, with a row note.
 """
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from cvclassify.errors import BatchInputError, MissingExtraError
-from cvclassify.io.readers.base import Reader, Row, Table, cell_text, number_rows, quoted, require, unique_names
+from cvclassify.errors import BatchInputError, InputTooLargeError, MissingExtraError
+from cvclassify.io import limits
+from cvclassify.io.readers.base import (
+    Reader,
+    Row,
+    Table,
+    capped,
+    cell_text,
+    number_rows,
+    quoted,
+    require,
+    unique_names,
+)
 
 _Book = tuple[list[str], Callable[[str], Iterator[Sequence[Any]]], Callable[[], None], set[str]]
 """An open workbook: its sheet names, the rows of a sheet (from row 1), how to close it, and its hidden sheets."""
@@ -64,6 +84,7 @@ def _open_calamine(path: Path, sheet: str | None) -> Table:
 
 
 def _load_book(path: Path, open_book: Callable[[Path], _Book]) -> _Book:
+    _check_size(path)
     try:
         return open_book(path)
     except MissingExtraError:
@@ -75,6 +96,24 @@ def _load_book(path: Path, open_book: Callable[[Path], _Book]) -> _Book:
                 "passe, enregistrez-en une copie sans mot de passe, puis donnez cette copie."
             ) from exc
         raise BatchInputError(f"« {path.name} » n'est pas un classeur lisible (fichier endommagé ?).") from exc
+
+
+def _check_size(path: Path) -> None:
+    """Refuse, in French, a workbook that is a zip (XLSX, ODS) and holds more than ``MAX_WORKBOOK_BYTES`` once
+    decompressed; other files (.xls, a password-protected workbook, a damaged zip) are left to the library."""
+    try:
+        if not zipfile.is_zipfile(path):
+            return
+        limits.check_archive(path, limits.MAX_WORKBOOK_BYTES, path.name)
+    except limits.Oversized as exc:
+        raise InputTooLargeError(
+            f"« {path.name} » est trop volumineux une fois décompressé ({exc.amount}) : il n'est pas lu. Un "
+            f"classeur de demandes n'en approche pas ; découpez-le en plusieurs fichiers (au plus "
+            f"{limits.size_text(limits.MAX_WORKBOOK_BYTES)} de données chacun).") from exc
+    except limits.UnreadableEntry as exc:
+        raise BatchInputError(f"« {path.name} » n'est pas un classeur lisible ({exc}).") from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError, NotImplementedError):
+        return  # damaged, encrypted or unusual: the library's own error says so
 
 
 _OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -165,7 +204,8 @@ def _book_groups(
 
 
 def _sheet_rows(name: str, rows: Iterator[Sequence[Any]], header: _Header) -> Iterator[Row | str]:
-    """The rows under a sheet's header; cells outside the header's columns are kept as "colonne N" when filled."""
+    """The rows under a sheet's header; cells outside the header's columns are kept as "colonne N" when filled;
+    a row past ``MAX_ROW_CHARS`` is cut, with a note (``capped``)."""
     header_row, first, columns = header
     span = range(first, first + len(columns))
     for number, cells in enumerate(rows, start=header_row + 1):
@@ -176,7 +216,7 @@ def _sheet_rows(name: str, rows: Iterator[Sequence[Any]], header: _Header) -> It
             continue
         values = {column: texts[i] if i < len(texts) else "" for i, column in zip(span, columns, strict=True)}
         values.update({f"colonne {i + 1}": text for i, text in enumerate(texts) if i not in span and text.strip()})
-        yield Row(0, values, where)
+        yield capped(Row(0, values, where))
 
 
 
