@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cvclassify.errors import BatchInputError, OutputBusyError
+from cvclassify.io import file_sha256
 from cvclassify.io.columns import ColumnMapping, RowInput, iter_rows, map_columns
 from cvclassify.io.readers import Row
 from cvclassify.labels import RowStatus
@@ -204,12 +205,9 @@ def input_digest(path: Path) -> str | None:
     for a folder, of the list of its entries with their type, size and modification time in nanoseconds
     (links are not followed; reading every document twice would cost more than the check is worth)."""
     path = Path(path)
-    digest = hashlib.sha256()
     if path.is_file():
-        with path.open("rb") as handle:
-            while block := handle.read(1 << 20):
-                digest.update(block)
-        return digest.hexdigest()
+        return file_sha256(path)
+    digest = hashlib.sha256()
     if not path.is_dir():
         return None
     for folder, subfolders, files in os.walk(path):

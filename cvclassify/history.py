@@ -14,7 +14,6 @@ nothing is written when the file cannot be read.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import re
 import unicodedata
@@ -26,7 +25,7 @@ from pathlib import Path
 
 from cvclassify.document import text_hash, text_of
 from cvclassify.errors import BatchInputError, CorpusError
-from cvclassify.io import atomic_write_text
+from cvclassify.io import atomic_write_text, file_sha256
 from cvclassify.io.columns import find_column, map_columns
 from cvclassify.io.readers import open_table
 from cvclassify.labels import level_name
@@ -177,19 +176,10 @@ class ImportReport:
                 "unreadable": [list(u) for u in self.unreadable], "codes": self.codes, "notes": self.notes}
 
 
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def imported_file(project: Project, path: Path) -> Path:
     """Where the rows of an input file are kept: ``corpus/imports/<project>/<name>-<hash>.jsonl``."""
     stem = re.sub(r"[^0-9A-Za-z_-]+", "-", Path(path).stem).strip("-")[:40] or "import"
-    return project.imports_dir / f"{stem}-{file_hash(path)[:12]}.jsonl"
+    return project.imports_dir / f"{stem}-{file_sha256(path)[:12]}.jsonl"
 
 
 def known_texts(project: Project) -> dict[str, str]:
@@ -306,7 +296,7 @@ def import_history(project: Project, path: Path, tree: Taxonomy, codes_col: str,
     report.codes = dict(sorted(codes_count.items(), key=lambda kv: -kv[1]))
     report.notes += [*table.notes, mapping.describe()]  # how the file was read: hidden sheets left out, …
     if records and not dry_run:
-        header = {"_import": {"file": path.name, "sha256": file_hash(path) if path.is_file() else "",
+        header = {"_import": {"file": path.name, "sha256": file_sha256(path) if path.is_file() else "",
                               "at": datetime.now(UTC).isoformat(timespec="seconds"), "codes_column": codes_column}}
         lines = [json.dumps(r, ensure_ascii=False) for r in records]
         target.parent.mkdir(parents=True, exist_ok=True)

