@@ -81,12 +81,13 @@ def test_csv_quoted_newlines_stay_in_one_cell_and_lines_count_records(tmp_path):
     assert rows[1].where == "ligne 3" and rows[1].error.startswith("ligne 3 :")
 
 
-def test_csv_undecodable_byte_in_utf8_file_flags_only_its_row(tmp_path):
+def test_csv_windows_1252_line_in_utf8_file_is_read_so_with_a_note_on_its_row_only(tmp_path):
     data = "id;texte\n1;Médiation\n2;Caf\xe9 social\n3;Sécurité\n".encode().replace(b"Caf\xc3\xa9", b"Caf\xe9")
     _, rows, notes = read(write(tmp_path / "in.csv", data))
-    assert [r.error for r in rows] == [None, "ligne 3 : caractères illisibles (encodage)", None]
-    assert rows[0].values["texte"] == "Médiation" and rows[1].values["texte"] == "Caf\ufffd social"
-    assert "UTF-8" in notes[0]
+    assert [r.error for r in rows] == [None, None, None]
+    assert [r.notes for r in rows] == [(), ("ligne 3 : lue en Windows-1252 (le reste du fichier est en UTF-8)",), ()]
+    assert rows[0].values["texte"] == "Médiation" and rows[1].values["texte"] == "Café social"
+    assert notes[0].startswith("CSV lu en UTF-8 (1 ligne lue en Windows-1252), ")
 
 
 def test_csv_utf16_with_bom_is_detected(tmp_path):
