@@ -25,7 +25,6 @@ import json
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +32,8 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from writers import batch_of, known_codes  # noqa: E402
 
 from cvclassify import load_corpus, load_taxonomy  # noqa: E402
 from cvclassify.backends import Example  # noqa: E402
@@ -48,11 +49,7 @@ RESULTS = ROOT / "bench" / "results"
 CACHE = Path("/tmp/cvclassify-ensemble-lobo.npz")
 WEIGHTS = np.round(np.arange(0.0, 0.71, 0.1), 2)
 METRICS = (("leaf", "P@1"), ("leaf", "R@3"), ("objective", "R@3"))
-KNOWN = 3
 
-
-def batch_of(proposal) -> str:
-    return proposal.source.split(":")[0].removesuffix(".jsonl").removeprefix("batch-")
 
 
 def omikuji_scores(train_rows, train_labels: list[list[int]], test_rows, n_labels: int) -> np.ndarray:
@@ -112,8 +109,7 @@ def main() -> None:
     gold = [set(p.codes) for p in proposals]
     labels = np.array([batch_of(p) for p in proposals])
     styles = np.array([p.style or "?" for p in proposals])
-    counts = {b: Counter(c for p in proposals if batch_of(p) != b for c in p.codes) for b in batches}
-    known = np.array([all(counts[batch_of(p)][c] >= KNOWN for c in p.codes) for p in proposals])
+    known = known_codes(proposals)
 
     def quality(scores: np.ndarray, mask: np.ndarray) -> dict:
         report = evaluate_scores(scores[mask], [gold[i] for i in np.flatnonzero(mask)], tree.leaf_ids, tree)

@@ -28,6 +28,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from writers import KNOWN, batch_of  # noqa: E402
+
 from cvclassify import load_corpus, load_taxonomy  # noqa: E402
 from cvclassify.evaluation.metrics import evaluate_scores  # noqa: E402
 from cvclassify.io import atomic_write_text  # noqa: E402
@@ -39,13 +41,7 @@ RESULTS = ROOT / "bench" / "results"
 RECIPES = {"default (dual, 5e-2, 2 processes)": ModelParams(cv_folds=0),
            "shipped model's (primal, 1e-4)": ModelParams(cv_folds=0, dual=False, tol=1e-4, n_jobs=1)}
 METRICS = (("leaf", "P@1"), ("leaf", "R@3"), ("objective", "P@1"), ("objective", "R@3"))
-KNOWN = 3
-"""A primary code the other batches show at least this many times is « known »."""
 
-
-def batch_of(proposal) -> str:
-    """The batch (writer) of a proposal: its file's letter."""
-    return proposal.source.split(":")[0].removesuffix(".jsonl").removeprefix("batch-")
 
 
 def main() -> None:

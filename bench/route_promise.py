@@ -41,6 +41,8 @@ from sklearn.preprocessing import MultiLabelBinarizer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from writers import KNOWN, batch_of, codes_elsewhere, known_codes  # noqa: E402
+
 from cvclassify import load_corpus, load_taxonomy  # noqa: E402
 from cvclassify.hierarchy import RollUp  # noqa: E402
 from cvclassify.io import atomic_write_text  # noqa: E402
@@ -62,12 +64,7 @@ RECIPES = {"random folds, first code (until 2026-12)": ("random", "first", 0.90)
            "writer folds on known codes, ticked set 0.90": ("writer-known", "set", 0.90),
            "writer folds on known codes, ticked set 0.93 (default)": ("writer-known", "set", 0.93)}
 """Name: (folds of the decision fit, what auto judges, out-of-fold share of exactly right sets asked of auto)."""
-KNOWN = 3
-"""A code the other batches show at least this many times is « known »."""
 
-
-def batch_of(proposal) -> str:
-    return proposal.source.split(":")[0].removesuffix(".jsonl").removeprefix("batch-")
 
 
 def margins_of(proposals, tree, params, batches) -> tuple[np.ndarray, np.ndarray]:
@@ -104,8 +101,8 @@ def main() -> None:
     labels = np.array([batch_of(p) for p in proposals])
     styles = np.array([p.style or "?" for p in proposals])
     roll = RollUp(tree, tree.leaf_ids, "objective")
-    counts = {b: Counter(c for p in proposals if batch_of(p) != b for c in p.codes) for b in batches}
-    known = np.array([all(counts[batch_of(p)][c] >= KNOWN for c in p.codes) for p in proposals])
+    counts = codes_elsewhere(proposals)
+    known = known_codes(proposals)
     # the decision fit's rule (cvclassify.training.KNOWN_SHARE): also half the examples a random fold would give
     total = Counter(c for p in proposals for c in p.codes)
     share_out = {b: 1 - float((labels == b).mean()) for b in batches}
