@@ -31,7 +31,7 @@ def store(request, tmp_path):
     s = FeedbackStore(url)
     if request.param == "postgresql":
         with s.engine.begin() as connection:
-            for table in ("feedback", "review_item", "review_queue", "alembic_version"):
+            for table in ("review_event", "feedback", "review_item", "review_queue", "alembic_version"):
                 connection.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
     yield s
     s.close()
@@ -39,10 +39,10 @@ def store(request, tmp_path):
 
 def test_migrations_create_the_schema_once(store):
     assert store.revision() is None
-    assert store.upgrade() == "0002"
-    assert store.upgrade() == "0002"  # idempotent
+    assert store.upgrade() == "0003"
+    assert store.upgrade() == "0003"  # idempotent
     tables = set(inspect(store.engine).get_table_names())
-    assert {"feedback", "review_queue", "review_item", "alembic_version"} <= tables
+    assert {"feedback", "review_queue", "review_item", "review_event", "alembic_version"} <= tables
 
 
 def test_decisions_are_kept_and_exported(store, tmp_path):
@@ -122,3 +122,31 @@ def test_default_database_is_a_file_in_the_data_home(tmp_path, monkeypatch):
     monkeypatch.setenv("CVCLASSIFY_DATABASE_URL", "postgresql://u:p@h/db")
     assert default_database_url(tmp_path) == "postgresql://u:p@h/db"
     assert FeedbackStore("postgresql://u:secret@h/db").safe_url == "postgresql+psycopg://u:***@h/db"
+
+
+def test_a_stale_save_is_refused_and_every_change_is_kept_in_the_history(store):
+    from cvclassify.feedback.store import StaleItemError
+
+    store.upgrade()
+    queue_id = store.create_queue("metz", "appel.csv", ["Libellé"], [], "v1", _items())
+    item = store.queue("metz", queue_id).items[0]
+    assert item.version == 1
+    store.add_feedback("metz", suggested=[], kept=[], added=["1.1.1"], queue_id=queue_id, item_id=item.item_id,
+                       reviewer="Claire Martin", version=1)
+    with pytest.raises(StaleItemError, match="modifiée par Claire Martin à ") as stale:
+        store.add_feedback("metz", suggested=[], kept=[], added=["3.9.8"], queue_id=queue_id,
+                           item_id=item.item_id, reviewer="Paul Durand", version=1)
+    assert stale.value.item.version == 2 and stale.value.item.final_codes == ["1.1.1"]
+    assert len(store.feedback("metz")) == 1  # nothing written
+    store.add_feedback("metz", suggested=[], kept=[], added=["3.9.8"], queue_id=queue_id, item_id=item.item_id,
+                       reviewer="Paul Durand", version=1, overwrite=True)
+    with pytest.raises(StaleItemError):
+        store.reopen("metz", queue_id, item.item_id, officer="Claire Martin", version=2)
+    store.reopen("metz", queue_id, item.item_id, officer="Claire Martin", version=3)
+    events = store.history("metz", queue_id, item.item_id)
+    assert [(e.officer, e.action, e.status, e.final_codes, e.version, e.overwrote) for e in events] == [
+        ("Claire Martin", "decision", "done", ["1.1.1"], 2, None),
+        ("Paul Durand", "decision", "done", ["3.9.8"], 3, 1),
+        ("Claire Martin", "reopen", "open", None, 4, None)]
+    with pytest.raises(FeedbackError):
+        store.history("autre", queue_id, item.item_id)

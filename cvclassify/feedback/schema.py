@@ -78,3 +78,26 @@ class ReviewItem(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     feedback_id: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    """Bumped by every decision and undo: a save made from an older version is a conflict."""
+    updated_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class ReviewEvent(Base):
+    """One change of a queue item (a decision or its undo), appended and never modified: the item's history."""
+
+    __tablename__ = "review_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    queue_id: Mapped[str] = mapped_column(String(36), ForeignKey("review_queue.id"), index=True)
+    item_id: Mapped[int] = mapped_column(Integer, ForeignKey("review_item.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    officer: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    final_codes: Mapped[list[str] | None] = mapped_column(JSON)
+    comment: Mapped[str | None] = mapped_column(Text)
+    feedback_id: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    overwrote: Mapped[int | None] = mapped_column(Integer)
+    """The version this change replaced although it was not the one the officer had opened (an overwrite)."""

@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, inspect, select
+from sqlalchemy import create_engine, event, func, inspect, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from cvclassify.errors import CvclassifyError
-from cvclassify.feedback.schema import Feedback, ReviewItem, ReviewQueue
+from cvclassify.feedback.schema import Feedback, ReviewEvent, ReviewItem, ReviewQueue
 from cvclassify.labels import ItemStatus
 
 DATABASE_ENV = "CVCLASSIFY_DATABASE_URL"
@@ -33,6 +33,36 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 class FeedbackError(CvclassifyError):
     """The store cannot do what was asked (unknown queue or item, unreachable database)."""
+
+
+class StaleItemError(CvclassifyError):
+    """A queue item changed since the officer opened it: the save (or undo) would silently replace someone
+    else's decision. ``item`` is the item as it is now; the message, in French, says who changed it and when."""
+
+    def __init__(self, item: QueueItemRecord) -> None:
+        self.item = item
+        who = item.updated_by or "un autre instructeur"
+        when = _local_time(item.updated_at)
+        if item.status == ItemStatus.DONE:
+            codes = ", ".join(item.final_codes or []) or "aucun code"
+            now = f"elle est maintenant revue (codes retenus : {codes})"
+        else:
+            now = "sa décision a été annulée : elle est de nouveau à revoir"
+        super().__init__(f"Cette demande a été modifiée par {who}{f' à {when}' if when else ''} depuis que vous "
+                         f"l'avez ouverte : {now}. Rechargez-la pour voir cette version, ou écrasez-la avec "
+                         "votre décision.")
+
+
+def _local_time(stamp: str | None) -> str:
+    """« 14:32 », French time of an ISO timestamp (the officers' clock), or an empty string."""
+    if not stamp:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    try:
+        return datetime.fromisoformat(stamp).astimezone(ZoneInfo("Europe/Paris")).strftime("%H:%M")
+    except (ValueError, KeyError):
+        return ""
 
 
 def default_database_url(home: Path | None = None) -> str:
@@ -103,6 +133,9 @@ class QueueItemRecord:
     comment: str | None
     feedback_id: int | None
     uncertainty: float
+    version: int = 1
+    updated_at: str | None = None
+    updated_by: str | None = None
 
     @classmethod
     def of(cls, row: ReviewItem) -> QueueItemRecord:
@@ -110,7 +143,30 @@ class QueueItemRecord:
         return cls(item_id=row.id, position=row.position, row_id=row.row_id, values=row.values,
                    fields=row.fields, result=row.result, status=row.status, error=row.error,
                    final_codes=row.final_codes, comment=row.comment, feedback_id=row.feedback_id,
-                   uncertainty=row.uncertainty)
+                   uncertainty=row.uncertainty, version=row.version or 1, updated_at=_plain(row.updated_at),
+                   updated_by=row.updated_by)
+
+
+@dataclass
+class ReviewEventRecord:
+    """One change of a queue item: who, when, what (a decision or its undo), in the order they happened."""
+    id: int
+    at: str
+    officer: str | None
+    action: str
+    status: str
+    final_codes: list[str] | None
+    comment: str | None
+    feedback_id: int | None
+    version: int
+    overwrote: int | None
+
+    @classmethod
+    def of(cls, row: ReviewEvent) -> ReviewEventRecord:
+        """A record from a table row."""
+        return cls(id=row.id, at=_plain(row.at), officer=row.officer, action=row.action, status=row.status,
+                   final_codes=row.final_codes, comment=row.comment, feedback_id=row.feedback_id,
+                   version=row.version, overwrote=row.overwrote)
 
 
 @dataclass
@@ -129,6 +185,21 @@ class QueueRecord:
     def reviewed(self) -> int:
         """Applications reviewed so far."""
         return sum(item.status == ItemStatus.DONE for item in self.items)
+
+
+@dataclass
+class QueueSummary:
+    """A review queue as listed: its file, date, progress and the officers who worked on it."""
+    queue_id: str
+    name: str
+    created_at: str
+    model_version: str | None
+    total: int
+    reviewed: int
+    errors: int
+    resume_item: int | None
+    resume_position: int | None
+    reviewers: list[str]
 
 
 def _plain(value: Any) -> Any:
@@ -183,12 +254,23 @@ class FeedbackStore:
                      document_id: str | None = None, model_version: str | None = None,
                      comment: str | None = None, reviewer: str | None = None, source: str = "api",
                      queue_id: str | None = None, item_id: int | None = None,
-                     check_codes: Callable[[Sequence[str]], list[str]] | None = None) -> FeedbackRecord:
+                     check_codes: Callable[[Sequence[str]], list[str]] | None = None,
+                     version: int | None = None, overwrite: bool = False) -> FeedbackRecord:
         """Store one decision; when it is about a queue item, the item becomes reviewed.
 
         ``check_codes`` normalises each list of codes (or raises); it runs inside the transaction, with the
-        check that the queue belongs to the project, so that nothing is written when either fails.
+        check that the queue belongs to the project, so that nothing is written when either fails. ``version``
+        is the item's version the officer opened: when the item changed since, nothing is written and
+        ``StaleItemError`` says by whom, unless ``overwrite`` (the officer chose to replace that change).
         """
+        try:
+            return self._add_feedback(project, suggested, kept, added, removed, text, document_id, model_version,
+                                      comment, reviewer, source, queue_id, item_id, check_codes, version, overwrite)
+        except _Stale:
+            raise StaleItemError(self._item_record(queue_id, item_id)) from None
+
+    def _add_feedback(self, project, suggested, kept, added, removed, text, document_id, model_version, comment,
+                      reviewer, source, queue_id, item_id, check_codes, version, overwrite) -> FeedbackRecord:
         with self._sessions.begin() as session:
             if check_codes is not None:
                 suggested, kept, added, removed = (check_codes(c) for c in (suggested, kept, added, removed))
@@ -213,8 +295,8 @@ class FeedbackStore:
             if item is not None:
                 if item.feedback_id is not None:  # a new decision replaces the previous one
                     self._withdraw(session, item.feedback_id)
-                item.status, item.final_codes, item.comment = ItemStatus.DONE, final, comment or None
-                item.feedback_id, item.updated_at = row.id, datetime.now(UTC)
+                self._change(session, item, version, overwrite, action="decision", officer=reviewer,
+                             status=ItemStatus.DONE, final_codes=final, comment=comment or None, feedback_id=row.id)
             return FeedbackRecord.of(row)
 
     def feedback(self, project: str | None = None, include_withdrawn: bool = True) -> list[FeedbackRecord]:
@@ -273,20 +355,95 @@ class FeedbackStore:
                                model_version=queue.model_version, columns=queue.columns, notes=queue.notes,
                                created_at=_plain(queue.created_at), items=[QueueItemRecord.of(r) for r in rows])
 
-    def reopen(self, project: str, queue_id: str, item_id: int) -> QueueItemRecord:
-        """Undo the decision on an item: it is to review again; its feedback is marked withdrawn."""
-        with self._sessions.begin() as session:
-            item = self._item(session, queue_id, item_id)
+    def queues(self, project: str) -> list[QueueSummary]:
+        """The project's queues, newest first, each with its counts by status, the first application to
+        review (in review order) and the officers named in its decisions (first to last)."""
+        with self._sessions() as session:
+            queues = list(session.scalars(select(ReviewQueue).where(ReviewQueue.project == project)
+                                          .order_by(ReviewQueue.created_at.desc(), ReviewQueue.id)))
+            ids = [queue.id for queue in queues]
+            if not ids:
+                return []
+            counts: dict[str, dict[str, int]] = {}
+            for queue_id, status, count in session.execute(
+                    select(ReviewItem.queue_id, ReviewItem.status, func.count(ReviewItem.id))
+                    .where(ReviewItem.queue_id.in_(ids)).group_by(ReviewItem.queue_id, ReviewItem.status)):
+                counts.setdefault(queue_id, {})[status] = count
+            reviewers: dict[str, list[str]] = {}
+            for queue_id, reviewer, _first in session.execute(
+                    select(Feedback.queue_id, Feedback.reviewer, func.min(Feedback.id).label("first"))
+                    .where(Feedback.queue_id.in_(ids), Feedback.reviewer.is_not(None))
+                    .group_by(Feedback.queue_id, Feedback.reviewer).order_by("first")):
+                reviewers.setdefault(queue_id, []).append(reviewer)
+            out = []
+            for queue in queues:
+                resume = session.execute(
+                    select(ReviewItem.id, ReviewItem.position)
+                    .where(ReviewItem.queue_id == queue.id, ReviewItem.status == ItemStatus.OPEN)
+                    .order_by(ReviewItem.review_rank).limit(1)).first()
+                by_status = counts.get(queue.id, {})
+                out.append(QueueSummary(
+                    queue_id=queue.id, name=queue.name, created_at=_plain(queue.created_at),
+                    model_version=queue.model_version, total=sum(by_status.values()),
+                    reviewed=by_status.get(ItemStatus.DONE, 0), errors=by_status.get(ItemStatus.ERROR, 0),
+                    resume_item=resume[0] if resume else None, resume_position=resume[1] if resume else None,
+                    reviewers=reviewers.get(queue.id, [])))
+            return out
+
+    def reopen(self, project: str, queue_id: str, item_id: int, officer: str | None = None,
+               version: int | None = None) -> QueueItemRecord:
+        """Undo the decision on an item: it is to review again; its feedback is marked withdrawn. With
+        ``version``, an item changed since that version is left as it is (``StaleItemError``)."""
+        try:
+            with self._sessions.begin() as session:
+                item = self._item(session, queue_id, item_id)
+                if session.get(ReviewQueue, queue_id).project != project:
+                    raise FeedbackError(f"File de revue inconnue : {queue_id}.")
+                if item.feedback_id is not None:
+                    self._withdraw(session, item.feedback_id)
+                status = ItemStatus.OPEN if item.status == ItemStatus.DONE else item.status
+                self._change(session, item, version, False, action="reopen", officer=officer, status=status,
+                             final_codes=None, comment=None, feedback_id=None)
+        except _Stale:
+            raise StaleItemError(self._item_record(queue_id, item_id)) from None
+        return self._item_record(queue_id, item_id)
+
+    def history(self, project: str, queue_id: str, item_id: int) -> list[ReviewEventRecord]:
+        """Every change of a queue item (decisions and undos), oldest first."""
+        with self._sessions() as session:
+            self._item(session, queue_id, item_id)
             if session.get(ReviewQueue, queue_id).project != project:
                 raise FeedbackError(f"File de revue inconnue : {queue_id}.")
-            if item.feedback_id is not None:
-                self._withdraw(session, item.feedback_id)
-            if item.status == ItemStatus.DONE:
-                item.status = ItemStatus.OPEN
-            item.final_codes, item.comment, item.feedback_id = None, None, None
-            item.updated_at = datetime.now(UTC)
-            session.flush()
-            return QueueItemRecord.of(item)
+            rows = session.scalars(select(ReviewEvent).where(ReviewEvent.item_id == item_id)
+                                   .order_by(ReviewEvent.id))
+            return [ReviewEventRecord.of(r) for r in rows]
+
+    def _item_record(self, queue_id: str | None, item_id: int | None) -> QueueItemRecord:
+        with self._sessions() as session:
+            return QueueItemRecord.of(self._item(session, queue_id, item_id))
+
+    @staticmethod
+    def _change(session: Session, item: ReviewItem, version: int | None, overwrite: bool, *, action: str,
+                officer: str | None, status: str, final_codes: list[str] | None, comment: str | None,
+                feedback_id: int | None) -> None:
+        """Change an item and append the change to its history, in one conditional UPDATE: when ``version``
+        is given (and not ``overwrite``) and the item is no longer at that version, ``_Stale`` is raised and
+        the transaction rolled back, even when two saves race."""
+        query = update(ReviewItem).where(ReviewItem.id == item.id)
+        if version is not None and not overwrite:
+            query = query.where(ReviewItem.version == version)
+        now = datetime.now(UTC)
+        done = session.execute(query.values(
+            status=status, final_codes=final_codes, comment=comment, feedback_id=feedback_id, updated_at=now,
+            updated_by=officer or None, version=ReviewItem.version + 1,
+        ).execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            raise _Stale()
+        session.refresh(item)
+        replaced = version if overwrite and version is not None and item.version - 1 != version else None
+        session.add(ReviewEvent(queue_id=item.queue_id, item_id=item.id, at=now, officer=officer or None,
+                                action=action, status=status, final_codes=final_codes, comment=comment,
+                                feedback_id=feedback_id, version=item.version, overwrote=replaced))
 
     @staticmethod
     def _item(session: Session, queue_id: str | None, item_id: int | None) -> ReviewItem:
@@ -300,6 +457,10 @@ class FeedbackStore:
         previous = session.get(Feedback, feedback_id)
         if previous is not None and previous.withdrawn_at is None:
             previous.withdrawn_at = datetime.now(UTC)
+
+
+class _Stale(Exception):
+    """Inside a transaction: the item is no longer at the version the officer opened."""
 
 
 def _item_text(item: ReviewItem) -> str | None:
