@@ -889,6 +889,9 @@ def serve(
                                                 "exports, queues and the review desk.")] = None,
     admin_key: Annotated[str | None, typer.Option(envvar="CVCLASSIFY_ADMIN_KEY", help="Require this key (header "
                                                   "X-Admin-Key) to promote, roll back or reload models.")] = None,
+    accounts: Annotated[Path | None, typer.Option(envvar="CVCLASSIFY_ACCOUNTS", help="Named officer accounts (TOML "
+                                                  "or JSON: name, role officer|admin, key): each key signs in under "
+                                                  "its name, recorded as « Relu par ».")] = None,
     database_url: Annotated[str | None, typer.Option(envvar="CVCLASSIFY_DATABASE_URL", help="Feedback database "
                                                      "(default: a SQLite file in the data home).")] = None,
     cors_origin: Annotated[list[str] | None, typer.Option("--cors-origin", help="Origin allowed to call the API "
@@ -902,7 +905,10 @@ def serve(
     from cvclassify.feedback import FeedbackStore, default_database_url
     from cvclassify.projects import Home
 
-    Settings(api_key=api_key, admin_key=admin_key)  # keys a header cannot carry are refused before any work
+    from cvclassify.api.settings import load_accounts
+
+    named = load_accounts(accounts) if accounts else ()
+    Settings(api_key=api_key, admin_key=admin_key, accounts=named)  # bad keys refused before any work
     home = Home.open()
     for name in project or []:
         home.project(name)
@@ -918,9 +924,11 @@ def serve(
             raise typer.BadParameter("la clé d'administration doit différer de celle des instructeurs.",
                                      param_hint="--admin-key")
         os.environ["CVCLASSIFY_ADMIN_KEY"] = admin_key
+    if accounts:
+        os.environ["CVCLASSIFY_ACCOUNTS"] = str(Path(accounts).resolve())
     if cors_origin:
         os.environ["CVCLASSIFY_CORS_ORIGINS"] = ",".join(cors_origin)
-    err.print(f"Bureau de revue : http://{host}:{port}/ — API : http://{host}:{port}/docs — "
+    err.print(f"Revue des demandes : http://{host}:{port}/ — API : http://{host}:{port}/docs — "
               f"retours : {store.safe_url}", highlight=False)
     uvicorn.run("cvclassify.api.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level=log_level, timeout_graceful_shutdown=5)

@@ -30,7 +30,7 @@ from cvclassify.errors import (
     UnknownCodeError,
 )
 from cvclassify.feedback import FeedbackStore
-from cvclassify.feedback.store import FeedbackError
+from cvclassify.feedback.store import FeedbackError, StaleItemError
 from cvclassify.service.pool import ModelPool, NotReady
 
 log = logging.getLogger("cvclassify.api")
@@ -101,6 +101,13 @@ def _install_error_handlers(app: FastAPI) -> None:
         status = next(code for kind, code in STATUS_OF if isinstance(exc, kind))
         title = type(exc).__name__ if request.url.path.startswith("/annif/") else None
         return problems.problem(status, str(exc), title)
+
+    @app.exception_handler(StaleItemError)
+    async def stale_item(request: Request, exc: StaleItemError):
+        from cvclassify.service.review import queue_item
+
+        # the item as it is now, so that the desk can show it (reload) or save over it (overwrite)
+        return problems.problem(409, str(exc), current=queue_item(exc.item))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):

@@ -15,10 +15,10 @@ router = APIRouter(include_in_schema=False)
 
 LOGIN_PAGE = """<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>cvclassify — bureau de revue</title><link rel="icon" href="data:,">
+<title>cvclassify — revue des demandes</title><link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/desk.css"></head>
-<body class="login"><main><h1>Bureau de revue</h1>
-<form method="post" action="/login"><p>Ce bureau est protégé. Saisissez la clé d'accès donnée par
+<body class="login"><main><h1>Revue des demandes</h1>
+<form method="post" action="/login"><p>Cet espace est protégé. Saisissez la clé d'accès donnée par
 l'administrateur du service.</p>{error}
 <label for="key">Clé d'accès</label> <input id="key" name="key" type="password" autocomplete="current-password"
 required autofocus> <button type="submit">Entrer</button></form></main></body></html>"""
@@ -29,8 +29,20 @@ def desk(request: Request):
     """The review desk page, or the login form when a key is set and missing."""
     if not key_is_valid(request, request.headers.get("X-API-Key")):
         return HTMLResponse(LOGIN_PAGE.format(error=""), status_code=401)
-    return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8",
-                        headers={"Cache-Control": "no-cache"})
+    if not request.app.state.settings.protected:  # no key, no accounts
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8",
+                            headers={"Cache-Control": "no-cache"})
+    # A key is in use: the page offers « Se déconnecter » (static/desk/main.js reads this mark).
+    page = (STATIC / "index.html").read_text(encoding="utf-8").replace("<body>", '<body data-keyed="true">', 1)
+    return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
+
+
+@router.post("/logout")
+def logout(request: Request) -> RedirectResponse:
+    """Forget the key kept in the cookie and go back to the login form."""
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(KEY_COOKIE, httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    return response
 
 
 @router.post("/login", response_class=HTMLResponse)

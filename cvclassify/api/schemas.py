@@ -122,9 +122,10 @@ class ObjectiveDecision(BaseModel):
 
 class Decision(BaseModel):
     """The advice for one application."""
-    confidence: float = Field(description="Probabilité que le premier code soit juste")
-    route: Literal["auto", "review", "objective"] = Field(
-        description="auto : acceptable tel quel ; review : à relire ; objective : objectif sûr, code à choisir")
+    confidence: float = Field(description="Probabilité que les codes cochés soient exactement les bons (0 à 1)")
+    route: Literal["auto", "review", "objective", "insufficient"] = Field(
+        description="auto : acceptable tel quel ; review : à relire ; objective : objectif sûr, code à choisir ; "
+                    "insufficient : aucun mot du texte ne justifie un code, à classer à la main")
     objective: ObjectiveDecision | None = None
 
 
@@ -257,6 +258,10 @@ class FeedbackIn(BaseModel):
     model_version: str | None = Field(None, max_length=100)
     queue_id: str | None = Field(None, max_length=36)
     item_id: int | None = Field(None, ge=0, le=2**31 - 1)
+    version: int | None = Field(None, ge=1, le=2**31 - 1,
+                                description="La version de la demande de la file ouverte par l'instructeur : si elle "
+                                            "a changé depuis, 409 (sauf « overwrite »)")
+    overwrite: bool = Field(False, description="Remplacer la décision prise entre-temps par un autre instructeur")
 
     @model_validator(mode="after")
     def _coherent(self) -> FeedbackIn:
@@ -286,6 +291,16 @@ class QueueCreated(BaseModel):
     notes: list[str]
 
 
+class ItemContext(BaseModel):
+    """What the file says around an application's text, shown above it on the desk (never classified)."""
+    carrier: str | None = Field(None, description="Le porteur (« Raison sociale longue », « Porteur »…)")
+    district: str | None = Field(None, description="Le quartier (« Quartier », « QPV »…)")
+    amount: float | str | None = Field(
+        None, description="Le montant demandé ou engagé, en euros quand la cellule se lit comme un nombre, sinon tel "
+                          "qu'écrit")
+    year: str | None = Field(None, description="L'année (« Année », « annee », « exerciceBudgetaire »…)")
+
+
 class QueueItemOut(BaseModel):
     """One application of a review queue, with its suggestions and decision."""
     item_id: int
@@ -300,6 +315,118 @@ class QueueItemOut(BaseModel):
     final_codes: list[str] | None = None
     comment: str | None = None
     feedback_id: int | None = None
+    context: ItemContext = ItemContext()
+    version: int = Field(1, description="Augmente à chaque décision ou annulation ; à renvoyer avec la décision")
+    updated_at: str | None = Field(None, description="Dernière modification (ISO 8601, UTC)")
+    updated_by: str | None = Field(None, description="Qui l'a faite (« Relu par »)")
+
+
+class ReviewEventOut(BaseModel):
+    """One change of an application of a queue: who, when, what."""
+    at: str = Field(description="Quand (ISO 8601, UTC)")
+    officer: str | None = Field(description="Qui (« Relu par »), null si anonyme")
+    action: str = Field(description="decision ou reopen")
+    status: str = Field(description="Le statut après le changement (open, done)")
+    final_codes: list[str] | None
+    comment: str | None
+    feedback_id: int | None
+    version: int
+    overwrote: int | None = Field(description="La version ouverte par l'instructeur quand il a écrasé une décision "
+                                              "prise entre-temps")
+
+
+class HistoryOut(BaseModel):
+    """The history of an application of a queue, oldest change first."""
+    item_id: int
+    version: int
+    events: list[ReviewEventOut]
+
+
+class SessionOut(BaseModel):
+    """Who is signed in on the desk or calling the API."""
+    name: str | None = Field(description="Le nom du compte, null sans compte nommé")
+    role: str = Field(description="officer ou admin")
+    role_label: str = Field(description="Le rôle en français")
+    accounts: bool = Field(description="Le service a des comptes nommés")
+    protected: bool = Field(description="Le service demande une clé")
+
+
+class BulkAcceptIn(BaseModel):
+    """The applications to accept as they are, among those whose whole ticked set is sure."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    item_ids: list[int] = Field(max_length=5000, description="Les demandes à accepter telles quelles")
+    reviewer: str | None = Field(None, max_length=200)
+
+
+class BulkAcceptOut(BaseModel):
+    """The applications accepted (their new state) and those skipped (not open, or not sure)."""
+    accepted: list[QueueItemOut]
+    skipped: list[int]
+
+
+class StatsCode(BaseModel):
+    """A code of the tree: id, printed code and label."""
+    id: str
+    code: str
+    label: str = ""
+
+
+class CodeAgreement(StatsCode):
+    """How the model's ticks of one code compare with the officers' final codes (rows reviewed one by one)."""
+    model: int = Field(description="Demandes où le modèle l'a coché")
+    officers: int = Field(description="Demandes où les instructeurs l'ont retenu")
+    both: int = Field(description="Demandes où les deux l'ont")
+    precision: float | None = Field(description="both / model (null si le modèle ne l'a jamais coché)")
+    recall: float | None = Field(description="both / officers (null si aucun instructeur ne l'a retenu)")
+
+
+class CodeCount(StatsCode):
+    """A code and how many times it was corrected (added or removed)."""
+    count: int
+
+
+class OfficerStats(BaseModel):
+    """One officer's work: rows reviewed (bulk acceptances among them) and median time per row."""
+    officer: str = Field(description="Le nom enregistré avec les décisions, sinon « anonyme »")
+    reviewed: int
+    bulk: int = Field(description="Dont acceptées en bloc")
+    median_seconds: float | None = Field(description="Temps médian par demande (s), null sans deux décisions proches")
+    timed_rows: int = Field(description="Intervalles mesurés")
+
+
+class AgreementStats(BaseModel):
+    """Agreement between the model's ticked codes and the officers' final codes."""
+    reviewed: int
+    accepted_unchanged: int = Field(description="Demandes revues dont les codes finaux sont ceux cochés par le modèle")
+    accepted_unchanged_share: float | None
+    one_by_one: int = Field(description="Demandes revues une à une (hors acceptation en bloc)")
+    exact_set: int = Field(description="Parmi elles, celles dont l'ensemble de codes est exactement celui du modèle")
+    exact_set_share: float | None
+
+
+class TimeStats(BaseModel):
+    """The median time between consecutive decisions of an officer in a queue, pauses left out."""
+    median_seconds: float | None
+    timed_rows: int
+    max_gap_seconds: int
+
+
+class StatsOut(BaseModel):
+    """The statistics of a queue, or of every queue of a project in which decisions were made."""
+    project: str
+    queue_id: str | None = None
+    name: str | None = None
+    queues: int
+    total: int
+    reviewed: int
+    officers: list[OfficerStats]
+    agreement: AgreementStats
+    codes: list[CodeAgreement]
+    most_added: list[CodeCount]
+    most_removed: list[CodeCount]
+    time: TimeStats
 
 
 class QueueOut(BaseModel):
@@ -311,6 +438,20 @@ class QueueOut(BaseModel):
     reviewed: int
     notes: list[str]
     items: list[QueueItemOut]
+
+
+class QueueSummaryOut(BaseModel):
+    """A review queue as listed (« Mes appels à projets »): file, date, progress, officers, where to resume."""
+    queue_id: str
+    name: str = Field(description="Le nom du fichier déposé")
+    created_at: str = Field(description="Date du dépôt (ISO 8601, UTC)")
+    model_version: str | None
+    total: int = Field(description="Demandes dans la file")
+    reviewed: int = Field(description="Demandes revues")
+    errors: int = Field(description="Lignes illisibles (rien à décider)")
+    resume_item: int | None = Field(description="La première demande à revoir (ordre de revue), null si aucune")
+    resume_position: int | None = Field(description="Sa ligne dans le fichier (le « n » de l'adresse du bureau)")
+    reviewers: list[str] = Field(description="Les noms des instructeurs enregistrés avec les décisions")
 
 
 class ExtractOut(BaseModel):

@@ -11,12 +11,12 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Reques
 from fastapi.responses import Response
 
 from cvclassify.api import schemas
-from cvclassify.api.security import api_key_header, require_key
+from cvclassify.api.security import ROLE_WORDS, api_key_header, officer_of, require_key
 from cvclassify.errors import BatchInputError, CvclassifyError, InvalidTextError, UnknownCodeError
 from cvclassify.feedback import FeedbackStore
 from cvclassify.labels import label_table
 from cvclassify.render import api_payload
-from cvclassify.service import review
+from cvclassify.service import review, stats
 from cvclassify.service.classify import Outcome, classify_documents
 from cvclassify.service.pool import ModelPool
 
@@ -170,11 +170,18 @@ def model_card(project: Project, pool: Pool) -> dict[str, Any]:
 # -- feedback ------------------------------------------------------------------------------------
 @router.post("/projects/{project}/feedback", response_model=schemas.FeedbackOut, status_code=201,
              tags=["retours"], dependencies=PROTECTED, summary="Enregistrer la décision d'un instructeur")
-def feedback(project: Project, body: schemas.FeedbackIn, pool: Pool, store: Store) -> dict[str, Any]:
-    """Store an officer's decision (codes checked against the project's tree)."""
+def feedback(project: Project, body: schemas.FeedbackIn, pool: Pool, store: Store,
+             request: Request) -> dict[str, Any]:
+    """Store an officer's decision (codes checked against the project's tree). A signed-in account is recorded
+    as the reviewer; with ``version``, a queue item changed since by someone else gets 409 (unless
+    ``overwrite``)."""
     name = pool.project(project).name
+    details = body.model_dump(exclude_none=False)
+    officer = officer_of(request)
+    if officer.name:
+        details["reviewer"] = officer.name
     record = review.record_decision(store, name, pool.taxonomy(name), source="desk" if body.queue_id else "api",
-                                    **body.model_dump(exclude_none=False))
+                                    **details)
     codes = ", ".join(record.final_codes) or "aucun code"
     return {"id": record.id, "created_at": record.created_at, "final_codes": record.final_codes,
             "message": f"Décision n° {record.id} enregistrée : {codes}."}
@@ -248,7 +255,31 @@ def create_queue(project: Project, pool: Pool, store: Store,
     """Read and classify a call for projects, and store it as a review queue."""
     name, model = pool.model(project)
     with tempfile.TemporaryDirectory() as folder:
+        _refuse_document(file)
         return review.create_queue(store, name, model, _saved_upload(file, folder, "table"), text_col or None, id_col)
+
+
+DOCUMENT_KINDS = {".pdf": "un document PDF", ".docx": "un document Word (DOCX)", ".odt": "un document ODT",
+                  ".md": "un document texte"}
+
+
+def _refuse_document(upload: UploadFile) -> None:
+    """A document (a PDF, even renamed) dropped where a table of applications is expected: say what it is and
+    what to do, rather than reading it as a table."""
+    suffix = Path(upload.filename or "document").suffix.lower()
+    head = upload.file.read(5)
+    upload.file.seek(0)
+    kind = "un document PDF" if head.startswith(b"%PDF-") else DOCUMENT_KINDS.get(suffix)
+    if kind:
+        raise BatchInputError(f"Ce fichier est {kind}, pas un tableau : déposez un export CSV, XLSX, ODS ou "
+                              "JSON Lines, ou analysez-le comme demande seule.")
+
+
+@router.get("/projects/{project}/queues", response_model=list[schemas.QueueSummaryOut], tags=["revue"],
+            dependencies=PROTECTED, summary="Les appels à projets du projet, le plus récent d'abord")
+def queues(project: Project, pool: Pool, store: Store) -> list[dict[str, Any]]:
+    """The project's review queues, newest first, with their progress, officers and where to resume."""
+    return review.list_queues(store, pool.project(project).name)
 
 
 @router.get("/projects/{project}/queues/{queue_id}", response_model=schemas.QueueOut, tags=["revue"],
@@ -260,9 +291,55 @@ def queue(project: Project, queue_id: str, pool: Pool, store: Store) -> dict[str
 
 @router.post("/projects/{project}/queues/{queue_id}/items/{item_id}/reopen", response_model=schemas.QueueItemOut,
              tags=["revue"], dependencies=PROTECTED, summary="Annuler la décision prise sur une demande")
-def reopen(project: Project, queue_id: str, item_id: int, pool: Pool, store: Store) -> dict[str, Any]:
-    """Undo the decision on one application of a queue."""
-    return review.reopen_item(store, pool.project(project).name, queue_id, item_id)
+def reopen(project: Project, queue_id: str, item_id: int, pool: Pool, store: Store, request: Request,
+           version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> dict[str, Any]:
+    """Undo the decision on one application of a queue (409 when it changed since ``version``)."""
+    return review.reopen_item(store, pool.project(project).name, queue_id, item_id,
+                              officer=officer_of(request).name, version=version)
+
+
+@router.get("/projects/{project}/queues/{queue_id}/items/{item_id}/history", response_model=schemas.HistoryOut,
+            tags=["revue"], dependencies=PROTECTED, summary="L'historique d'une demande : qui, quand, quoi")
+def history(project: Project, queue_id: str, item_id: int, pool: Pool, store: Store) -> dict[str, Any]:
+    """Every decision and undo on one application of a queue, oldest first."""
+    return review.item_history(store, pool.project(project).name, queue_id, item_id)
+
+
+@router.get("/session", response_model=schemas.SessionOut, tags=["revue"], dependencies=PROTECTED,
+            summary="Qui est connecté (compte nommé et rôle)")
+def session(request: Request) -> dict[str, Any]:
+    """The officer the key or the desk's cookie names, with the role's French word."""
+    officer = officer_of(request)
+    settings = request.app.state.settings
+    return {"name": officer.name, "role": officer.role, "role_label": ROLE_WORDS[officer.role],
+            "accounts": bool(settings.accounts), "protected": settings.protected}
+
+
+@router.post("/projects/{project}/queues/{queue_id}/accept", response_model=schemas.BulkAcceptOut, tags=["revue"],
+             dependencies=PROTECTED, summary="Accepter telles quelles les demandes dont les codes cochés sont sûrs")
+def accept_sure(project: Project, queue_id: str, body: schemas.BulkAcceptIn, pool: Pool,
+                store: Store) -> dict[str, Any]:
+    """Accept the listed applications still to review whose whole ticked set is sure (route ``auto``); the
+    others are skipped. Each one is undone by its ``reopen``."""
+    name = pool.project(project).name
+    return review.accept_sure(store, name, pool.taxonomy(name), queue_id, body.item_ids, body.reviewer)
+
+
+@router.get("/projects/{project}/queues/{queue_id}/stats", response_model=schemas.StatsOut, tags=["revue"],
+            dependencies=PROTECTED, summary="Les statistiques d'une file de revue")
+def queue_stats(project: Project, queue_id: str, pool: Pool, store: Store) -> dict[str, Any]:
+    """Rows reviewed by officer, agreement between the model and the officers, codes most often corrected and
+    time per row, for one queue."""
+    name = pool.project(project).name
+    return stats.queue_stats(store, name, queue_id, pool.taxonomy(name))
+
+
+@router.get("/projects/{project}/stats", response_model=schemas.StatsOut, tags=["revue"],
+            dependencies=PROTECTED, summary="Les statistiques de revue du projet (toutes ses files)")
+def project_stats(project: Project, pool: Pool, store: Store) -> dict[str, Any]:
+    """The same statistics over every queue of the project in which decisions were made."""
+    name = pool.project(project).name
+    return stats.project_stats(store, name, pool.taxonomy(name))
 
 
 @router.get("/projects/{project}/queues/{queue_id}/export", tags=["revue"], dependencies=PROTECTED,

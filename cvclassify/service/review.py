@@ -13,13 +13,14 @@ from cvclassify.document import truncate
 from cvclassify.errors import BatchInputError, InputTooLargeError, UnknownCodeError
 from cvclassify.feedback.store import EXPORT_FIELDS, FeedbackRecord, FeedbackStore, QueueItemRecord
 from cvclassify.io import limits
-from cvclassify.io.columns import RowInput, iter_rows, map_columns
+from cvclassify.io.columns import RowInput, context_columns, context_values, iter_rows, map_columns
 from cvclassify.io.readers import open_table
 from cvclassify.io.writers import TRUNCATED, write_rows
-from cvclassify.labels import ItemStatus, french, level_name
+from cvclassify.labels import ItemStatus, Route, french, level_name
 from cvclassify.model.classifier import Classifier
 from cvclassify.render import api_payload
 from cvclassify.service.classify import Options, classify_rows
+from cvclassify.service.stats import BULK_SOURCE
 from cvclassify.taxonomy import Taxonomy
 
 QUEUE_CODES = 8
@@ -105,6 +106,7 @@ def _create_queue(store: FeedbackStore, project: str, model: Classifier, path: P
     if len(read) > QUEUE_READ_NOTES:
         notes.append(f"… et {len(read) - QUEUE_READ_NOTES} autres remarques de lecture.")
     results = classify_rows(model, rows, Options(k=QUEUE_CODES, evidence=0, explain=True))
+    context = context_columns(table.columns)
     items = []
     cut: list[int] = []
     for row, result in zip(rows, results, strict=True):
@@ -114,8 +116,10 @@ def _create_queue(store: FeedbackStore, project: str, model: Classifier, path: P
         payload = None
         if result.classification is not None:
             payload = api_payload(result.classification, project, fields, doc_id=row.id)
+        # the row's context (porteur, quartier, montant, année) is kept with its result, as read at upload
+        stored = {**(payload or {}), "context": context_values(row.values, context)}
         items.append({"position": row.index, "row_id": row.id, "values": values, "fields": fields,
-                      "result": payload or {}, "error": result.error, "uncertainty": uncertainty(payload)})
+                      "result": stored, "error": result.error, "uncertainty": uncertainty(payload)})
     if cut:
         listed = ", ".join(map(str, cut[:10])) + (", …" if len(cut) > 10 else "")
         notes.append(f"{'Les demandes' if len(cut) > 1 else 'La demande'} n° {listed} "
@@ -168,7 +172,17 @@ def queue_item(item: QueueItemRecord) -> dict[str, Any]:
             "status": item.status, "error": item.error,
             "suggestions": result.get("suggestions", []), "objective_hint": result.get("objective_hint"),
             "decision": result.get("decision"), "final_codes": item.final_codes, "comment": item.comment,
-            "feedback_id": item.feedback_id}
+            "feedback_id": item.feedback_id, "context": item_context(item),
+            "version": item.version, "updated_at": item.updated_at, "updated_by": item.updated_by}
+
+
+def item_context(item: QueueItemRecord) -> dict[str, Any]:
+    """The row's context (carrier, district, amount, year) stored at upload; for a queue made before it was
+    stored, read again from the row's cells."""
+    result = item.result or {}
+    if "context" in result:
+        return result["context"] or {}
+    return context_values(item.values, context_columns(list(item.values)))
 
 
 def queue_view(store: FeedbackStore, project: str, queue_id: str) -> dict[str, Any]:
@@ -179,9 +193,52 @@ def queue_view(store: FeedbackStore, project: str, queue_id: str) -> dict[str, A
             "items": [queue_item(i) for i in record.items]}
 
 
-def reopen_item(store: FeedbackStore, project: str, queue_id: str, item_id: int) -> dict[str, Any]:
-    """Undo the decision on one application of a queue."""
-    return queue_item(store.reopen(project, queue_id, item_id))
+def list_queues(store: FeedbackStore, project: str) -> list[dict[str, Any]]:
+    """The project's review queues, newest first: file name, date, progress, the officers named in their
+    decisions, and where to resume (the first application still to review, in review order)."""
+    from dataclasses import asdict
+
+    return [asdict(summary) for summary in store.queues(project)]
+
+
+def reopen_item(store: FeedbackStore, project: str, queue_id: str, item_id: int, officer: str | None = None,
+                version: int | None = None) -> dict[str, Any]:
+    """Undo the decision on one application of a queue (refused when it changed since ``version``)."""
+    return queue_item(store.reopen(project, queue_id, item_id, officer=officer, version=version))
+
+
+def item_history(store: FeedbackStore, project: str, queue_id: str, item_id: int) -> dict[str, Any]:
+    """Who changed an application of a queue, when, and what (codes, status, comment), oldest first."""
+    from dataclasses import asdict
+
+    events = [asdict(e) for e in store.history(project, queue_id, item_id)]
+    version = events[-1]["version"] if events else 1
+    return {"item_id": item_id, "version": version, "events": events}
+
+
+def accept_sure(store: FeedbackStore, project: str, tree: Taxonomy, queue_id: str, item_ids: Iterable[int],
+                reviewer: str | None = None) -> dict[str, Any]:
+    """Accept as they are the listed applications still to review whose whole ticked set the model is sure of
+    (route ``auto``); the others are skipped. Each acceptance is an ordinary decision (``source`` « desk-bulk »,
+    which the statistics leave out of the agreement and the time per row) that ``reopen_item`` undoes."""
+    record = store.queue(project, queue_id)
+    wanted = set(item_ids)
+    accepted: list[int] = []
+    for item in record.items:
+        if item.item_id not in wanted:
+            continue
+        result = item.result or {}
+        if item.status != ItemStatus.OPEN or (result.get("decision") or {}).get("route") != Route.AUTO:
+            continue
+        suggestions = result.get("suggestions", [])
+        record_decision(store, project, tree, suggested=[s["id"] for s in suggestions],
+                        kept=[s["id"] for s in suggestions if s.get("selected")], reviewer=reviewer,
+                        source=BULK_SOURCE, model_version=record.model_version, queue_id=queue_id,
+                        item_id=item.item_id)
+        accepted.append(item.item_id)
+    done = set(accepted)
+    items = [queue_item(i) for i in store.queue(project, queue_id).items if i.item_id in done]
+    return {"accepted": items, "skipped": sorted(wanted - done)}
 
 
 def export_queue(store: FeedbackStore, project: str, queue_id: str, output: Path) -> Path:
