@@ -10,8 +10,9 @@ reading them would teach the classifier the funder's coding rather than the cont
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -38,6 +39,25 @@ ID_HEADERS = (
     "Numéro de dossier", "numero_de_dossier", "Action - Code dossier", "Action de demande - Code dossier",
     "id", "identifiant", "N° dossier",
 )
+# Context of a row shown beside its text on the review desk, never read by the classifier (see above): who
+# carries the action, where, for how much, which year. Same sources; « Quartier »/« QPV » as teams write them.
+CARRIER_HEADERS = (
+    "Raison sociale longue", "raison_sociale", "Porteur", "Nom Bénéficiaire", "nomBeneficiaire",
+    "Structure porteuse", "Porteur du projet",
+)
+DISTRICT_HEADERS = ("Quartier", "quartier", "Quartiers", "QPV", "Quartier prioritaire", "Quartier(s) concerné(s)")
+AMOUNT_HEADERS = (
+    "Montant demandé", "montant_demande", "Mt engagé", "Montant engagé", "Montant voté", "montant", "Montant (€)",
+    "Montant", "montant_format",
+)
+YEAR_HEADERS = ("Année", "annee", "Année budgétaire", "exerciceBudgetaire", "Exercice", "Exercice budgétaire")
+CONTEXT_HEADERS: dict[str, tuple[str, ...]] = {
+    "carrier": CARRIER_HEADERS,
+    "district": DISTRICT_HEADERS,
+    "amount": AMOUNT_HEADERS,
+    "year": YEAR_HEADERS,
+}
+"""Context role (``carrier``, ``district``, ``amount``, ``year``) → the headers that hold it."""
 FIELD_HEADERS: dict[Field, tuple[str, ...]] = {
     Field.TITLE: TITLE_HEADERS,
     Field.OBJECTIVES: OBJECTIVES_HEADERS,
@@ -87,6 +107,57 @@ class ColumnMapping:
             if value:
                 return value
         return f"ligne-{row.index}"
+
+
+def context_columns(columns: Sequence[str]) -> dict[str, str]:
+    """Context role → the first input column holding it (headers matched as for the text columns; a header
+    listed earlier in ``CONTEXT_HEADERS`` wins, so that « Montant demandé » beats « Mt engagé »)."""
+    found: dict[str, str] = {}
+    by_key = {}
+    for column in columns:
+        by_key.setdefault(_key(column), column)
+    for role, headers in CONTEXT_HEADERS.items():
+        column = next((by_key[_key(h)] for h in headers if _key(h) in by_key), None)
+        if column is not None:
+            found[role] = column
+    return found
+
+
+def context_values(values: Mapping[str, object], columns: Mapping[str, str]) -> dict[str, str | float]:
+    """A row's context from its cells (``context_columns``): empty cells left out, the amount as a number of
+    euros when it reads as one (« 12 500,50 € », « 12500.5 »), the year as its four digits when it has them."""
+    context: dict[str, str | float] = {}
+    for role, column in columns.items():
+        value = str(values.get(column) or "").strip()
+        if not value:
+            continue
+        if role == "amount":
+            context[role] = parse_amount(value) if parse_amount(value) is not None else value
+        elif role == "year":
+            year = re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", value)
+            context[role] = year.group(0) if year else value
+        else:
+            context[role] = value
+    return context
+
+
+def parse_amount(text: str) -> float | None:
+    """An amount in euros as French and English exports write it, else None: « 12 500,50 € », « 12 500 »,
+    « 12500.5 », « 1,234.50 », « 12.500,00 »."""
+    cleaned = re.sub(r"[\s\u00a0\u202f€]|euros?|EUR", "", text, flags=re.IGNORECASE)
+    if not re.fullmatch(r"-?[\d.,]+", cleaned or "x"):
+        return None
+    if "," in cleaned and "." in cleaned:  # the last one is the decimal mark
+        thousands = "." if cleaned.rfind(",") > cleaned.rfind(".") else ","
+        cleaned = cleaned.replace(thousands, "").replace(",", ".")
+    elif "," in cleaned:
+        cleaned = cleaned.replace(",", ".") if re.fullmatch(r"-?\d+,\d{1,2}", cleaned) else cleaned.replace(",", "")
+    elif cleaned.count(".") > 1 or re.fullmatch(r"-?\d{1,3}\.\d{3}", cleaned):
+        cleaned = cleaned.replace(".", "")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
 
 
 def map_columns(columns: list[str], text_cols: list[str] | None = None, id_col: str | None = None) -> ColumnMapping:
