@@ -155,8 +155,8 @@ def test_review_queue_orders_by_uncertainty_records_decisions_and_exports(client
     out = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert [row["Numéro De l'Action Prj"] for row in out] == ["A1", "A2", "A3", "A4"]
     reviewed = next(row for row in out if row["Numéro De l'Action Prj"] == first["row_id"])
-    assert reviewed["cv_codes_finaux"].split() == [first["suggestions"][0]["id"], "4.6"]
-    assert reviewed["cv_statut_revue"] == "revu"
+    assert reviewed["Codes retenus"].split(", ") == [first["suggestions"][0]["code"], "4.6"]
+    assert reviewed["Statut de la revue"] == "revu"
     # undo: the item is to review again, the decision is kept but withdrawn
     back = client.post(f"/v1/projects/{PROJECT}/queues/{created['queue_id']}/items/{first['item_id']}/reopen")
     assert back.json()["status"] == "open" and back.json()["final_codes"] is None

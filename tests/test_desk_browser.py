@@ -194,11 +194,11 @@ def test_single_application_review(page, server):
     page.click("#suggest-button")
     page.wait_for_selector("#codes li.code-row input[type=checkbox]")
 
-    # Ranked codes with label, objective, axis and a score with a French decimal comma.
+    # Ranked codes with label, objective, axis and a probability in French per cent (« 87 % », « > 99 % »).
     rows = page.locator("#codes li.code-row")
     assert rows.count() >= 3
     first = rows.first
-    assert re.fullmatch(r"\d,\d\d", first.locator(".score-number").inner_text().strip())
+    assert re.fullmatch(r"([<>]\u00a0)?\d\d?\u00a0%", first.locator(".score-number").inner_text().strip())
     assert "Objectif" in first.inner_text() and "Axe" in first.inner_text()
     assert first.locator(".bar-fill").count() == 1
 
@@ -302,9 +302,9 @@ def test_decision_and_hint_are_shown(page, server):
     page.fill("#text-input", APPLICATION)
     page.keyboard.press("Control+Enter")  # from the text area: suggest
     sync_api.expect(page.locator("#decision")).to_have_text(
-        f"Confiance dans les codes cochés 0,93 — {words['route']['auto']}")
+        f"Confiance dans les codes cochés 93\u00a0% — {words['route']['auto']}")
     sync_api.expect(page.locator("#hint")).to_contain_text("Objectif probable")
-    sync_api.expect(page.locator("#hint-score")).to_have_text("(score 0,88)")
+    sync_api.expect(page.locator("#hint-score")).to_have_text("(88\u00a0%)")
     shot(page, "06-decision-hint")
     page.click("#hint-pick")  # lists the codes of the hinted objective
     options = page.locator("#picker-list [role=option]")
@@ -348,7 +348,7 @@ def test_queue_keyboard_only(page, server, tmp_path):
     page.keyboard.press("Enter")
     page.wait_for_selector("#queue-work:not([hidden]) #codes input[type=checkbox]")
     progress = page.locator("#queue-progress-text")
-    sync_api.expect(progress).to_have_text("0 / 5 revues (1 illisible)")
+    sync_api.expect(progress).to_have_text("0 demande relue sur 5 (1 illisible)")
     sync_api.expect(page.locator("#item-status")).to_have_text(status_words["open"])
     shot(page, "10-queue-first")
     expected: dict[str, dict] = {}
@@ -367,7 +367,7 @@ def test_queue_keyboard_only(page, server, tmp_path):
     assert focused not in ticked_ids(page)
     expected[first_ref] = {"codes": ticked_ids(page), "comment": ""}
     page.keyboard.press("Enter")
-    sync_api.expect(progress).to_have_text("1 / 5 revues (1 illisible)")
+    sync_api.expect(progress).to_have_text("1 demande relue sur 5 (1 illisible)")
     assert ref() != first_ref and position() == "Demande 2 sur 5"
     sync_api.expect(page.locator("#status")).to_contain_text("enregistrée")
 
@@ -398,7 +398,7 @@ def test_queue_keyboard_only(page, server, tmp_path):
     shot(page, "11-queue-edited")
     expected[second_ref] = {"codes": ticked_ids(page), "comment": comment}
     page.keyboard.press("Enter")
-    sync_api.expect(progress).to_have_text("2 / 5 revues (1 illisible)")
+    sync_api.expect(progress).to_have_text("2 demandes relues sur 5 (1 illisible)")
     assert position() == "Demande 3 sur 5"
 
     # Previous (← and p), next (n): reviewed items show their decision.
@@ -415,26 +415,26 @@ def test_queue_keyboard_only(page, server, tmp_path):
     # Undo: "u" reopens the item shown (it keeps its ticks as a draft); Entrée decides again.
     page.keyboard.press("u")
     sync_api.expect(page.locator("#item-status")).to_have_text(status_words["open"])
-    sync_api.expect(progress).to_have_text("1 / 5 revues (1 illisible)")
+    sync_api.expect(progress).to_have_text("1 demande relue sur 5 (1 illisible)")
     assert sorted(ticked_ids(page)) == sorted(expected[second_ref]["codes"])
     assert page.input_value("#comment") == comment
     shot(page, "13-queue-undone")
     page.keyboard.press("Enter")
-    sync_api.expect(progress).to_have_text("2 / 5 revues (1 illisible)")
+    sync_api.expect(progress).to_have_text("2 demandes relues sur 5 (1 illisible)")
     assert position() == "Demande 3 sur 5"
     # Ctrl+Z on an open item undoes the last decision taken (item 2), and brings it back.
     page.keyboard.press("Control+z")
-    sync_api.expect(progress).to_have_text("1 / 5 revues (1 illisible)")
+    sync_api.expect(progress).to_have_text("1 demande relue sur 5 (1 illisible)")
     assert ref() == second_ref
     page.keyboard.press("Enter")
-    sync_api.expect(progress).to_have_text("2 / 5 revues (1 illisible)")
+    sync_api.expect(progress).to_have_text("2 demandes relues sur 5 (1 illisible)")
 
     # The remaining readable items: accept as suggested.
     for done in (3, 4):
         current = ref()
         expected[current] = {"codes": ticked_ids(page), "comment": ""}
         page.keyboard.press("Enter")
-        sync_api.expect(progress).to_have_text(f"{done} / 5 revues (1 illisible)")
+        sync_api.expect(progress).to_have_text(f"{done} demandes relues sur 5 (1 illisible)")
     sync_api.expect(page.locator("#queue-done")).to_contain_text("Toutes les demandes sont revues")
     page.keyboard.press("ArrowRight")  # the unreadable row, last
     sync_api.expect(page.locator("#item-status")).to_have_text(status_words["error"])
@@ -456,11 +456,11 @@ def test_queue_keyboard_only(page, server, tmp_path):
     assert len(rows) == 5
     for row_ref, decision in expected.items():
         row = by_ref[row_ref]
-        assert row["cv_statut_revue"] == status_words["done"]
-        assert sorted(row["cv_codes_finaux"].split()) == sorted(decision["codes"]), row_ref
-        assert row["cv_commentaire"] == decision["comment"]
-    assert by_ref["AAP-2024-040"]["cv_statut_revue"].startswith(status_words["error"])
-    assert by_ref["AAP-2024-040"]["cv_codes_finaux"] == ""
+        assert row["Statut de la revue"] == status_words["done"]
+        assert sorted(filter(None, row["Codes retenus"].split(", "))) == sorted(decision["codes"]), row_ref
+        assert row["Commentaire"] == decision["comment"]
+    assert by_ref["AAP-2024-040"]["Statut de la revue"].startswith(status_words["error"])
+    assert by_ref["AAP-2024-040"]["Codes retenus"] == ""
 
 
 def test_project_picker_one_level_project(page, server):
@@ -497,13 +497,13 @@ def test_project_picker_one_level_project(page, server):
     sync_api.expect(page.locator("#codes li.code-row").first.locator(".code-national")).to_have_text(
         f"Sous-thème ANCT : {national['code']} {national['label']} ({period})")
 
-    # The transversal concerns, under the codes: label, score with a comma, the ones the model retains marked.
+    # The transversal concerns, under the codes: label, score in per cent, the ones the model retains marked.
     concerns = page.locator("#transversal")
     sync_api.expect(concerns).to_be_visible()
     sync_api.expect(concerns.get_by_role("heading")).to_have_text("Préoccupations transversales")
     equality = concerns.locator("li", has_text="L'égalité entre les femmes et les hommes")
     sync_api.expect(equality).to_have_count(1)
-    assert re.search(r"\b\d,\d\d$", equality.inner_text().strip())
+    assert re.search(r"\d\u00a0%$", equality.inner_text().strip())
     marked = concerns.locator("li.is-selected .concern-label").all_text_contents()
     assert [m.split(" — ")[0] for m in marked] == [c["label"] for c in expected["transversal"] if c["selected"]]
     assert concerns.locator("input").count() == 0  # read-only

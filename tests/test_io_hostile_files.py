@@ -119,7 +119,7 @@ def test_queue_export_neutralises_formulas(store, tmp_path):
     queue_id = store.create_queue("metz", "appel.csv", ["Libellé", "Montant"], [], "v1", items)
     export_queue(store, "metz", queue_id, tmp_path / "revu.csv")
     [row] = read_csv(tmp_path / "revu.csv")
-    assert (row["Libellé"], row["Montant"], row["cv_confiance"]) == ("'=1+1", "-1500", "0.25")
+    assert (row["Libellé"], row["Montant"], row["Confiance"]) == ("'=1+1", "-1500", "0,25")
 
 
 def test_xlsx_output_keeps_formula_like_texts_as_texts(tmp_path):

@@ -171,3 +171,60 @@ def test_a_stale_save_gets_409_in_french_then_reload_or_overwrite(officers):
     assert c.get(f"{url}/history").status_code == 401
     assert c.get(f"/v1/projects/{PROJECT}/queues/{queue['queue_id']}/items/999999/history",
                  headers=key(PAUL)).status_code == 404
+
+
+# -- exports for people ----------------------------------------------------------------------------------
+def test_queue_exports_for_people_and_for_programs(officers, model):
+    c = officers
+    queue = upload(c, key(CLAIRE), name="appel [2024]: quartiers prioritaires de la ville de Metz.csv")
+    reviewed = next(i for i in queue["items"] if i["row_id"] == "A1")
+    assert decide(c, queue, reviewed, ["4.6", "2.11.1"], key(CLAIRE), version=1, comment="=ok").status_code == 201
+    url = f"/v1/projects/{PROJECT}/queues/{queue['queue_id']}/export"
+    labels = {leaf.display_code: leaf.label for leaf in model.taxonomy.leaves}
+
+    # CSV: the file's columns first, then French headers; « ; », decimal comma, French date; no formula
+    out = c.get(f"{url}?format=csv", headers=key(PAUL))
+    assert out.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(out.content.decode("utf-8-sig")), delimiter=";"))
+    assert list(rows[0])[:3] == ["Libellé de l'action", "Objectif", "Numéro De l'Action Prj"]
+    assert list(rows[0])[3:] == ["Codes retenus", "Libellés", "Statut de la revue", "Relu par", "Date", "Confiance",
+                                 "Commentaire", "Codes proposés"]
+    by_ref = {row["Numéro De l'Action Prj"]: row for row in rows}
+    a1 = by_ref["A1"]
+    assert a1["Codes retenus"] == "4.6, 2.11.1" and a1["Statut de la revue"] == "revu"
+    assert a1["Libellés"] == f"4.6 : {labels['4.6']} | 2.11.1 : {labels['2.11.1']}"
+    assert a1["Relu par"] == "Claire Martin" and a1["Commentaire"] == "'=ok"
+    assert len(a1["Date"]) == 16 and a1["Date"][2] == "/" and a1["Date"][5] == "/"  # 06/12/2026 14:32
+    assert "," in a1["Confiance"] and 0 < float(a1["Confiance"].replace(",", ".")) <= 1
+    assert by_ref["A2"]["Relu par"] == "" and by_ref["A2"]["Statut de la revue"] == "à revoir"
+    assert by_ref["A3"]["Libellé de l'action"].startswith("'=HYPERLINK")
+
+    # XLSX: a sheet named for the file, frozen and filtered header, widths, a numeric confidence and a real date
+    out = c.get(f"{url}?format=xlsx", headers=key(PAUL))
+    book = openpyxl.load_workbook(io.BytesIO(out.content))
+    sheet = book.active
+    assert sheet.title == "Revue appel 2024 quartiers"  # ≤ 31 characters, cut at a word, no [ ] :
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:K{len(queue['items']) + 1}"
+    header = [cell.value for cell in sheet[1]]
+    assert header[3:9] == ["Codes retenus", "Libellés", "Statut de la revue", "Relu par", "Date", "Confiance"]
+    assert sheet.column_dimensions["E"].width == 60 and sheet.column_dimensions["I"].width == 11
+    assert 8 <= sheet.column_dimensions["A"].width <= 50
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[2].value == "A1")
+    confidence, when = row[header.index("Confiance")], row[header.index("Date")]
+    assert isinstance(confidence.value, float) and confidence.number_format == "0.00"
+    assert when.is_date and when.number_format == "dd/mm/yyyy hh:mm"
+    assert row[header.index("Relu par")].value == "Claire Martin"
+
+    # JSON Lines: ASCII keys, lists as lists, ASCII states, ISO dates
+    lines = [json.loads(line) for line in c.get(f"{url}?format=jsonl", headers=key(PAUL)).text.splitlines()]
+    first = next(line for line in lines if line["Numéro De l'Action Prj"] == "A1")
+    assert all(k.isascii() for k in first if k.startswith("cv_"))
+    assert first["cv_codes_finaux"] == ["4.6", "2.11.1"] and first["cv_statut_revue"] == "done"
+    assert first["cv_relu_par"] == "Claire Martin" and first["cv_date_revue"].endswith("+00:00")
+    assert first["cv_libelles"] == [labels["4.6"], labels["2.11.1"]] and isinstance(first["cv_confiance"], float)
+
+    # the feedback export (for the learning loop) keeps its ASCII fields: who and when are there
+    feedback = list(csv.DictReader(io.StringIO(c.get(f"/v1/projects/{PROJECT}/feedback/export?format=csv",
+                                                     headers=key(PAUL)).content.decode("utf-8-sig")), delimiter=";"))
+    assert feedback[0]["reviewer"] == "Claire Martin" and feedback[0]["created_at"]

@@ -345,16 +345,17 @@ def project_stats(project: Project, pool: Pool, store: Store) -> dict[str, Any]:
 @router.get("/projects/{project}/queues/{queue_id}/export", tags=["revue"], dependencies=PROTECTED,
             summary="Le fichier revu, avec les codes retenus",
             responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument"
-                                                         ".spreadsheetml.sheet": {}}}})
+                                                         ".spreadsheetml.sheet": {}, "application/x-ndjson": {}}}})
 def queue_export(project: Project, queue_id: str, pool: Pool, store: Store,
-                 format: Annotated[Literal["csv", "xlsx"], Query()] = "csv") -> Response:
-    """The reviewed file with the final codes (CSV or XLSX)."""
+                 format: Annotated[Literal["csv", "xlsx", "jsonl"], Query()] = "csv") -> Response:
+    """The reviewed file: its columns, then the codes kept with their labels, the review's status, who reviewed
+    it and when, the confidence (CSV and XLSX under French headers; JSON Lines under ASCII keys)."""
     name = pool.project(project).name
     stem = Path(store.queue(name, queue_id).name).stem
     filename = f"{stem}-revu.{format}"
-    data = _written(filename, lambda out: review.export_queue(store, name, queue_id, out))
-    media = "text/csv; charset=utf-8" if format == "csv" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    data = _written(filename, lambda out: review.export_queue(store, name, queue_id, out, pool.taxonomy(name)))
+    media = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[format]
     return Response(data, media_type=media, headers=attachment(filename))
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import json
 import numbers
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 from typing import IO, Any
@@ -82,17 +84,67 @@ def _write_jsonl(handle: IO[bytes], columns: list[str], rows: Iterable[dict[str,
     return count
 
 
-def _write_xlsx(handle: IO[bytes], columns: list[str], rows: Iterable[dict[str, Any]]) -> int:
-    """One sheet « Suggestions », written by openpyxl in write-only mode (rows go to disk as they come)."""
+SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+"""Characters Excel refuses in a sheet name."""
+
+
+def sheet_title(text: str) -> str:
+    """A name Excel accepts for a sheet: no ``[ ] : * ? / \\``, no apostrophe at either end, 31 characters at
+    most (cut at a word when it can), never empty."""
+    title = re.sub(r"\s+", " ", SHEET_FORBIDDEN.sub(" ", text)).strip().strip("'").strip()
+    if len(title) > 31:
+        cut = title[:31]
+        title = (cut.rsplit(" ", 1)[0] if " " in cut[20:] else cut).rstrip("'").strip()
+    return title or "Feuille1"
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """How a sheet meant for people looks in XLSX: its name, the header row frozen and filtered, column widths
+    (in characters) and number formats by column name."""
+
+    title: str = "Suggestions"
+    widths: Mapping[str, float] = field(default_factory=dict)
+    number_formats: Mapping[str, str] = field(default_factory=dict)
+    freeze_header: bool = True
+    autofilter: bool = True
+
+
+def _write_xlsx(handle: IO[bytes], columns: list[str], rows: Iterable[dict[str, Any]],
+                layout: SheetLayout | None = None) -> int:
+    """One sheet (« Suggestions » unless ``layout`` names it), written by openpyxl in write-only mode (rows go to
+    disk as they come); with a ``layout``, the header row frozen and filtered and the columns sized."""
     openpyxl = require("openpyxl", "XLSX", "écrire")
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
     book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("Suggestions")
+    sheet = book.create_sheet(sheet_title(layout.title) if layout else "Suggestions")
+    formats: dict[int, str] = {}
+    if layout is not None:
+        for index, column in enumerate(columns, start=1):
+            if column in layout.widths:
+                sheet.column_dimensions[get_column_letter(index)].width = layout.widths[column]
+            if column in layout.number_formats:
+                formats[index - 1] = layout.number_formats[column]
+        if layout.freeze_header:
+            sheet.freeze_panes = "A2"
     sheet.append([_xlsx_cell(sheet, column) for column in columns])
     count = 0
+
+    def formatted(index: int, value: Any) -> Any:
+        cell = _xlsx_cell(sheet, value)
+        if index in formats and isinstance(value, numbers.Number | date):
+            cell = WriteOnlyCell(sheet, value)
+            cell.number_format = formats[index]
+        return cell
+
     try:
         for row in rows:
-            sheet.append([_xlsx_cell(sheet, row.get(column)) for column in columns])
+            sheet.append([formatted(i, row.get(column)) for i, column in enumerate(columns)])
             count += 1
+        if layout is not None and layout.autofilter and columns:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     except BaseException:
         with contextlib.suppress(Exception):  # finish the sheet's XML and remove openpyxl's temporary file
             sheet.close()
@@ -194,11 +246,15 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def write_rows(output: Path, columns: list[str], rows: Iterable[dict[str, Any]]) -> int:
-    """Stream rows to a temporary file next to ``output``, then rename it onto ``output``; return the count."""
+def write_rows(output: Path, columns: list[str], rows: Iterable[dict[str, Any]],
+               layout: SheetLayout | None = None) -> int:
+    """Stream rows to a temporary file next to ``output``, then rename it onto ``output``; return the count.
+    ``layout`` shapes an XLSX sheet for people (name, frozen and filtered header, widths, number formats)."""
     output = Path(output)
     writer = WRITERS.get(output.suffix.lower())
     if writer is None:
         raise BatchInputError(f"Format de sortie non pris en charge : « {output.name} ».")
+    if layout is not None and writer is _write_xlsx:
+        writer = functools.partial(_write_xlsx, layout=layout)
     with atomic_open(output) as handle:
         return writer(handle, columns, rows)

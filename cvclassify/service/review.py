@@ -27,7 +27,14 @@ QUEUE_CODES = 8
 """Codes shown for each application of a queue."""
 QUEUE_READ_NOTES = 10
 """Remarks on how rows were read (cells cut or missing) listed in a queue's notes; the others are counted."""
-QUEUE_EXPORT_COLUMNS = ["cv_codes_finaux", "cv_statut_revue", "cv_commentaire", "cv_codes_suggeres", "cv_confiance"]
+QUEUE_EXPORT_COLUMNS = ["Codes retenus", "Libellés", "Statut de la revue", "Relu par", "Date", "Confiance",
+                        "Commentaire", "Codes proposés"]
+"""The review's columns in the CSV and XLSX exports of a queue, for people, after the file's own columns."""
+QUEUE_EXPORT_KEYS = ["cv_codes_finaux", "cv_libelles", "cv_statut_revue", "cv_relu_par", "cv_date_revue",
+                     "cv_confiance", "cv_commentaire", "cv_codes_suggeres", "cv_erreur"]
+"""The same, with ASCII keys, in the JSON Lines export of a queue (for programs)."""
+QUEUE_EXPORT_WIDTHS = {"Codes retenus": 16, "Libellés": 60, "Statut de la revue": 18, "Relu par": 20, "Date": 17,
+                       "Confiance": 11, "Commentaire": 40, "Codes proposés": 16}
 
 
 def leaf_ids(tree: Taxonomy, codes: Sequence[str]) -> list[str]:
@@ -241,21 +248,83 @@ def accept_sure(store: FeedbackStore, project: str, tree: Taxonomy, queue_id: st
     return {"accepted": items, "skipped": sorted(wanted - done)}
 
 
-def export_queue(store: FeedbackStore, project: str, queue_id: str, output: Path) -> Path:
-    """Write the reviewed file (its columns, then the final codes and the review) to ``output`` (.csv/.xlsx)."""
+def export_queue(store: FeedbackStore, project: str, queue_id: str, output: Path,
+                 tree: Taxonomy | None = None) -> Path:
+    """Write the reviewed file to ``output``: its own columns first, then the review. In CSV and XLSX (for
+    people) under French headers (``QUEUE_EXPORT_COLUMNS``): codes kept and their labels (from ``tree``), status,
+    « Relu par », date (French time), confidence as a number (a decimal comma in CSV, a numeric cell in XLSX,
+    whose sheet has a frozen, filtered header); in JSON Lines (for programs) under ASCII keys
+    (``QUEUE_EXPORT_KEYS``), lists as lists, statuses as ASCII states and dates in ISO 8601."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cvclassify.io.writers import SheetLayout
+
     record = store.queue(project, queue_id, order="input")
-    columns = [*record.columns, *[c for c in QUEUE_EXPORT_COLUMNS if c not in record.columns]]
+    machine = output.suffix.lower() in (".jsonl", ".ndjson")
+    unnamed = {i.feedback_id for i in record.items if i.status == ItemStatus.DONE and not i.updated_by}
+    # decisions made before items recorded who changed them: their feedback names the officer
+    reviewers = {f.id: f.reviewer for f in store.iter_feedback(project) if f.id in unnamed} if unnamed - {None} else {}
+
+    def shown(code: str) -> tuple[str, str]:
+        try:
+            node = tree.resolve(code) if tree is not None else None
+        except UnknownCodeError:
+            node = None
+        return (node.display_code, node.label) if node else (code, "")
+
     rows = []
     for item in record.items:
         result = item.result or {}
-        suggested = [s["id"] for s in result.get("suggestions", []) if s.get("selected")]
+        suggested = [shown(s["id"])[0] for s in result.get("suggestions", []) if s.get("selected")]
         decision = result.get("decision") or {}
-        status = f"erreur : {item.error}" if item.error else french(ItemStatus(item.status))
-        rows.append({**item.values, "cv_codes_finaux": " ".join(item.final_codes or []),
-                     "cv_statut_revue": status, "cv_commentaire": item.comment or "",
-                     "cv_codes_suggeres": " ".join(suggested), "cv_confiance": decision.get("confidence", "")})
-    write_rows(output, columns, rows)
+        first = (result.get("suggestions") or [{}])[0].get("score")
+        confidence = decision.get("confidence", first)
+        done = item.status == ItemStatus.DONE
+        kept = [shown(code) for code in item.final_codes or []]
+        officer = (item.updated_by or reviewers.get(item.feedback_id)) if done else None
+        when = datetime.fromisoformat(item.updated_at) if done and item.updated_at else None
+        if machine:
+            rows.append({**item.values, "cv_codes_finaux": [c for c, _ in kept],
+                         "cv_libelles": [label for _, label in kept], "cv_statut_revue": item.status,
+                         "cv_relu_par": officer, "cv_date_revue": when.isoformat() if when else None,
+                         "cv_confiance": confidence, "cv_commentaire": item.comment,
+                         "cv_codes_suggeres": suggested, "cv_erreur": item.error})
+            continue
+        local = when.astimezone(ZoneInfo("Europe/Paris")) if when else None
+        if confidence is not None:
+            confidence = round(float(confidence), 3)
+        rows.append({**item.values, "Codes retenus": ", ".join(c for c, _ in kept),
+                     "Libellés": " | ".join(f"{c} : {label}" if label else c for c, label in kept),
+                     "Statut de la revue": f"erreur : {item.error}" if item.error else french(ItemStatus(item.status)),
+                     "Relu par": officer or "",
+                     # XLSX: a true date and number; CSV: as French Excel reads them (dd/mm/yyyy, decimal comma)
+                     "Date": (local.replace(tzinfo=None) if output.suffix.lower() == ".xlsx"
+                              else local.strftime("%d/%m/%Y %H:%M")) if local else "",
+                     "Confiance": ("" if confidence is None else confidence if output.suffix.lower() == ".xlsx"
+                                   else f"{confidence}".replace(".", ",")),
+                     "Commentaire": item.comment or "", "Codes proposés": ", ".join(suggested)})
+    added = QUEUE_EXPORT_KEYS if machine else QUEUE_EXPORT_COLUMNS
+    columns = [*record.columns, *[c for c in added if c not in record.columns]]
+    layout = None if machine else SheetLayout(
+        title=f"Revue {Path(record.name).stem}", widths=_widths(columns, rows, QUEUE_EXPORT_WIDTHS),
+        number_formats={"Confiance": "0.00", "Date": "dd/mm/yyyy hh:mm"})
+    write_rows(output, columns, rows, layout=layout)
     return output
+
+
+def _widths(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], fixed: Mapping[str, float],
+            sample: int = 200) -> dict[str, float]:
+    """Column widths (characters) for a sheet people read: the fixed ones, else the longest of the header and
+    the first ``sample`` cells, between 8 and 50."""
+    widths = {}
+    for column in columns:
+        if column in fixed:
+            widths[column] = fixed[column]
+            continue
+        longest = max([len(str(column)), *(len(str(row.get(column) or "")) for row in rows[:sample])])
+        widths[column] = float(min(50, max(8, longest + 2)))
+    return widths
 
 
 def export_feedback(store: FeedbackStore, project: str, output: Path) -> int:
