@@ -15,6 +15,8 @@ class Route(StrEnum):
     AUTO = "auto"
     REVIEW = "review"
     OBJECTIVE = "objective"
+    INSUFFICIENT = "insufficient"
+    """No word of the text is known to the model: nothing ticked, to classify by hand."""
 
 
 class RowStatus(StrEnum):
@@ -48,6 +50,7 @@ LABELS: dict[str, dict[str, str]] = {
         Route.AUTO: "acceptable tel quel",
         Route.REVIEW: "à relire",
         Route.OBJECTIVE: "objectif sûr, code à choisir",
+        Route.INSUFFICIENT: "texte insuffisant, à classer à la main",
     },
     "row_status": {
         RowStatus.CLASSIFIED: "classé",

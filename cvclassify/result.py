@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 HINT_MIN_SCORE = 0.5
 """An objective is hinted when no leaf is ticked and its noisy-OR score reaches this (models without a
 fitted decision)."""
+NO_EVIDENCE = "Aucun mot du texte ne justifie un code : à classer à la main."
+"""The warning of a text without any word the model knows (``cvclassify.model.decision.without_evidence``)."""
 
 
 @dataclass
@@ -178,24 +180,32 @@ class TreeView:
 def classifications(judged: Assessment, tree: TreeView, allowed: np.ndarray, k: int,
                     warnings: Sequence[Sequence[str]], model_version: str) -> list[Classification]:
     """The labelled result of every document of an assessment: its ``k`` best allowed codes, the
-    decision and the objective hint."""
+    decision and the objective hint.
+
+    The hint always names the first code's objective (the decision layer routes ``objective`` only then), and
+    its score is never below the first code's: a code can only be right if its objective is. A text without a
+    known word gets no hint and the warning ``NO_EVIDENCE``.
+    """
     results = []
     for i, notes in enumerate(warnings):
         row, ticked = judged.scores[i], judged.selected[i]
         candidates = [j for j in np.argsort(-row, kind="stable") if allowed[j]][:k]
         items = [tree.suggestion(tree.leaf_ids[j], float(row[j]), bool(ticked[j])) for j in candidates]
+        grounded = judged.grounded is None or bool(judged.grounded[i])
+        first = float(row[candidates[0]]) if candidates else 0.0
         decision, hint = None, None
         if judged.route:
             objective = None
             if judged.route[i] == Route.OBJECTIVE:
-                hint = tree.objective(int(judged.objective[i]), float(judged.objective_confidence[i]))
+                hint = tree.objective(int(judged.objective[i]), max(float(judged.objective_confidence[i]), first))
                 objective = {"code": hint.code, "label": hint.label, "confidence": hint.score}
             decision = Decision(Route(judged.route[i]), float(judged.confidence[i]), objective)
-        elif not ticked.any():
+        elif grounded and candidates and not ticked.any():
+            group = int(tree.objectives.member[candidates[0]])
             lifted = tree.objectives.scores(np.where(allowed, row, 0.0)[None, :])[0]
-            best = int(np.argmax(lifted))
-            hint = tree.objective(best, float(lifted[best])) if lifted[best] >= HINT_MIN_SCORE else None
-        results.append(Classification(items, decision, hint, list(notes), model_version))
+            hint = tree.objective(group, float(lifted[group])) if lifted[group] >= HINT_MIN_SCORE else None
+        notes = list(notes) if grounded else [*notes, NO_EVIDENCE]
+        results.append(Classification(items, decision, hint, notes, model_version))
     return results
 
 

@@ -64,6 +64,17 @@ class Backend(ABC):
         """The terms of document ``row`` that most raised a code (for batch outputs); default: none."""
         return []
 
+    def known_words(self, represented: Any) -> np.ndarray:
+        """Per document of what ``represent`` returned: whether one of its words carries weight in the model
+        (a text without any gets no ticked code); default: every document, for backends that cannot tell."""
+        return np.ones(_count(represented), dtype=bool)
+
     def describe(self) -> dict[str, Any]:
         """What the model card records of this backend."""
         return {"name": self.name}
+
+
+def _count(represented: Any) -> int:
+    """How many documents ``represent`` gave (rows of a matrix, or items of a sequence)."""
+    shape = getattr(represented, "shape", None)
+    return int(shape[0]) if shape is not None else len(represented)

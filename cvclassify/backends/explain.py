@@ -38,9 +38,31 @@ class Explainer:
         self.position = {c: j for j, c in enumerate(leaf_ids)}
         self.analyzer = analyzer
         self._char_memo: dict[str, tuple[int, ...]] = {}
+        self._weighted: np.ndarray | None = None
         self.terms = np.empty(len(self.vocab), dtype=object)
         for term, idx in self.vocab.items():
             self.terms[idx] = term.replace("_", " ")
+
+    def known_words(self, x) -> np.ndarray:
+        """Per feature row (documents × features): whether a lemma or lemma n-gram of the text has a weight for
+        some code. Character n-grams and word vectors do not count: they score any string, even « xxxxx ».
+        Without a word block every row counts as known (nothing to tell by)."""
+        n = x.shape[0]
+        if not self.vocab:
+            return np.ones(n, dtype=bool)
+        if self._weighted is None:
+            weighted = np.zeros(len(self.vocab), dtype=bool)
+            for row in self.coef:
+                if row.size:
+                    weighted |= row[:len(self.vocab)] != 0
+            self._weighted = weighted
+        x = x.tocsr()
+        counts = np.zeros(n, dtype=np.int64)
+        hits = (x.indices < len(self.vocab)) & (x.data != 0)
+        hits[hits] = self._weighted[x.indices[hits]]
+        rows = np.repeat(np.arange(n), np.diff(x.indptr))
+        np.add.at(counts, rows[hits], 1)
+        return counts > 0
 
     def top_terms(self, x, leaf_id: str, n: int = 5) -> list[str]:
         """The lemma n-grams whose features most raised a code, for one feature row (fast: no new analysis)."""

@@ -273,6 +273,10 @@ class LinearBackend(Backend):
         """The lemma n-grams that most raised a code in one document."""
         return self.explainer.top_terms(represented[row], leaf_id, n)
 
+    def known_words(self, represented) -> np.ndarray:
+        """Per feature row: whether the text has a lemma that carries weight (``Explainer.known_words``)."""
+        return self.explainer.known_words(represented)
+
     def compact(self) -> None:
         """Shrink the fitted pipeline before saving (see ``compact``)."""
         compact(self.pipeline)

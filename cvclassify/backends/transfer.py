@@ -135,6 +135,10 @@ class TransferBackend(Backend):
         """The lemmas that most raised a code, from the target backend."""
         return self.target.top_terms(represented[0], row, leaf_id, n)
 
+    def known_words(self, represented: Any) -> np.ndarray:
+        """Whether each text has a word the target backend knows."""
+        return self.target.known_words(represented[0])
+
     def compact(self) -> None:
         """Shrink both linear parts before saving."""
         self.target.compact()

@@ -74,11 +74,15 @@ class Classifier:
     def assess(self, texts: Sequence) -> Assessment:
         """Calibrated scores, ticked codes, confidence and route of texts or analyses (a model without a
         fitted decision gives its scores, its per-code ticks and no route)."""
-        return self.judge(self.decision.base(self.margins(texts)), word_counts(texts))
+        represented = self.backend.represent(texts)
+        return self.judge(self.decision.base(self.backend.margins(represented)), word_counts(texts),
+                          self.backend.known_words(represented))
 
-    def judge(self, base: np.ndarray, words: np.ndarray) -> Assessment:
-        """The assessment of Platt scores (documents × codes) of texts ``words`` long."""
-        return self.decision.assess(base, self.tree.objectives.scores(base), words)
+    def judge(self, base: np.ndarray, words: np.ndarray, grounded: np.ndarray | None = None) -> Assessment:
+        """The assessment of Platt scores (documents × codes) of texts ``words`` long; ``grounded`` says which
+        texts have a word the model knows (the others get no ticked code: ``decision.without_evidence``)."""
+        return self.decision.assess(base, self.tree.objectives.scores(base), words, grounded,
+                                    self.tree.objectives.member)
 
     def suggest(self, text: DocumentInput, k: int = 5, *, only: Sequence[str] | None = None,
                 exclude: Sequence[str] | None = None, explain: bool = True) -> Classification:
@@ -104,13 +108,15 @@ class Classifier:
         read = [text for text, _ in prepared]
         represented = self.backend.represent(read)
         base = np.where(allowed, self.decision.base(self.backend.margins(represented)), 0.0)
-        judged = self.judge(base, word_counts(read))
+        judged = self.judge(base, word_counts(read), self.backend.known_words(represented))
         results = classifications(judged, self.tree, allowed, k, [notes for _, notes in prepared], self.card.version)
         if self.transversal is not None:
             concerns = self.transversal.scores(read)
             for result, row in zip(results, concerns, strict=True):
                 result.transversal = self.tree.concerns(self.transversal.ids, row, self.transversal.threshold)
         for i, (document, text, result) in enumerate(zip(documents, read, results, strict=True)):
+            if judged.grounded is not None and not judged.grounded[i]:
+                continue  # no word justifies a code: no evidence to show (character n-grams would give some)
             if explain and result.suggestions:
                 self.backend.explain(document.fields or {"text": text}, result.suggestions, represented, i)
             if terms and result.suggestions:

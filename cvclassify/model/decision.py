@@ -15,8 +15,11 @@ was fitted on:
   documents were, out of fold, exactly right ≥ 93 % of the time *and* right on their first code ≥ 97 %
   (so that a writer the fit never read still finds them exactly right ≥ 90 % of the time);
   else ``objective`` when the operational objective is sure enough (a confidence of the first objective,
-  target 95 %), else ``review``. Models fitted before this rule (no ``set_confidence``) judge the first
-  code only, as they did.
+  target 95 %) and it is the first code's own objective, else ``review``. Models fitted before this rule
+  (no ``set_confidence``) judge the first code only, as they did.
+- **no evidence**: a text without one word the model knows (``Backend.known_words``) gets no ticked code,
+  a confidence of 0 and the route ``insufficient``, whatever its scores (which then only reflect the
+  intercepts and character n-grams of unknown strings).
 
 Training fits these on margins from folds that leave whole writers (corpus batches) out, on the documents
 whose codes the fold's training shows (``cvclassify.training.out_of_fold_margins``), so that the promise is
@@ -62,6 +65,25 @@ class Assessment:
     objective: np.ndarray
     """Index of the most likely objective (group of the roll-up) of each document."""
     objective_confidence: np.ndarray
+    grounded: np.ndarray | None = None
+    """Whether each text has a word the model knows (None: all have); the others are ``insufficient``."""
+
+
+def without_evidence(judged: Assessment, grounded: np.ndarray | None) -> Assessment:
+    """The one no-evidence rule: texts without a known word (``grounded`` False) get no ticked code, a
+    confidence of 0 and, when the model routes, the route ``insufficient``; their scores stay as they are."""
+    if grounded is None:
+        return judged
+    grounded = np.asarray(grounded, dtype=bool)
+    judged.grounded = grounded
+    if grounded.all():
+        return judged
+    judged.selected = judged.selected.copy()
+    judged.selected[~grounded] = False
+    judged.confidence = np.where(grounded, judged.confidence, 0.0)
+    if judged.route:
+        judged.route = [r if g else Route.INSUFFICIENT for r, g in zip(judged.route, grounded, strict=True)]
+    return judged
 
 
 @dataclass
@@ -91,10 +113,13 @@ class Decider:
         texts' lengths in ``words``, short texts use their own curves."""
         return calibrate(base, self.curves, getattr(self, "short_curves", None), words)
 
-    def assess(self, base: np.ndarray, objective_scores: np.ndarray, words: np.ndarray) -> Assessment:
+    def assess(self, base: np.ndarray, objective_scores: np.ndarray, words: np.ndarray,
+               parents: np.ndarray | None = None) -> Assessment:
         """Calibrated scores, selection and decision of Platt scores; ``objective_scores`` are the
         roll-up of ``base`` to operational objectives (documents × objectives), ``words`` the length of
-        each text in words (a one-line title is less sure than a page at the same score)."""
+        each text in words (a one-line title is less sure than a page at the same score). With ``parents``
+        (each code's objective, as a column of ``objective_scores``), the route ``objective`` is given only
+        when the sure objective is the first code's own: an objective hint never contradicts the codes."""
         scores = self.calibrate(base, words)
         selected = self.select(scores)
         set_coef = getattr(self, "set_confidence", None)
@@ -103,10 +128,13 @@ class Decider:
         else:
             confidence = _set_confidence(set_coef, scores, base, words, self.other, selected)
         objective_confidence = _logistic(self.objective_confidence, _decision_features(objective_scores, words))
-        route = [_route(c, o, self.auto_threshold, self.objective_threshold)
-                 for c, o in zip(confidence, objective_confidence, strict=True)]
-        return Assessment(scores, selected, confidence, route, np.argmax(objective_scores, axis=1),
-                          objective_confidence)
+        objective = np.argmax(objective_scores, axis=1)
+        agrees = np.ones(len(base), dtype=bool)
+        if parents is not None and base.shape[1]:
+            agrees = np.asarray(parents)[np.argmax(scores, axis=1)] == objective
+        route = [_route(c, o if a else 0.0, self.auto_threshold, self.objective_threshold)
+                 for c, o, a in zip(confidence, objective_confidence, agrees, strict=True)]
+        return Assessment(scores, selected, confidence, route, objective, objective_confidence)
 
     def select(self, scores: np.ndarray) -> np.ndarray:
         """Ticked codes of calibrated scores: the first above ``first``, the next above ``other``."""
@@ -387,12 +415,17 @@ class DecisionLayer:
         """The codes to tick (documents × codes) of calibrated scores."""
         return self.decider.select(scores) if self.decider else scores >= self.thresholds
 
-    def assess(self, base: np.ndarray, objective_scores: np.ndarray, words: np.ndarray) -> Assessment:
-        """The assessment of Platt scores ``base``, given their roll-up to objectives and the texts' lengths."""
+    def assess(self, base: np.ndarray, objective_scores: np.ndarray, words: np.ndarray,
+               grounded: np.ndarray | None = None, parents: np.ndarray | None = None) -> Assessment:
+        """The assessment of Platt scores ``base``, given their roll-up to objectives and the texts' lengths;
+        texts whose ``grounded`` is False have no known word (``without_evidence``), ``parents`` maps each code
+        to its objective (``Decider.assess``)."""
         if self.decider is None:
             n = len(base)
-            return Assessment(base, base >= self.thresholds, np.zeros(n), [], np.zeros(n, dtype=int), np.zeros(n))
-        return self.decider.assess(base, objective_scores, words)
+            judged = Assessment(base, base >= self.thresholds, np.zeros(n), [], np.zeros(n, dtype=int), np.zeros(n))
+        else:
+            judged = self.decider.assess(base, objective_scores, words, parents)
+        return without_evidence(judged, grounded)
 
     def card(self) -> dict:
         """What the model card records of the decision layer."""
