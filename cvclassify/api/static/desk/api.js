@@ -5,7 +5,7 @@
 import {state} from './state.js';
 
 export class DeskError extends Error {
-  constructor(message, status = 0) { super(message); this.status = status; }
+  constructor(message, status = 0, body = null) { super(message); this.status = status; this.body = body; }
 }
 
 function errorMessage(status, body) {
@@ -40,7 +40,7 @@ export async function api(path, {method = 'GET', json, form} = {}) {
   }
   const type = response.headers.get('content-type') || '';
   const body = type.includes('json') ? await response.json().catch(() => null) : null;
-  if (!response.ok) throw new DeskError(errorMessage(response.status, body), response.status);
+  if (!response.ok) throw new DeskError(errorMessage(response.status, body), response.status, body);
   return body;
 }
 

@@ -8,7 +8,9 @@ import {renderShortcuts, saveNow} from './keys.js';
 import {loadLabels} from './labels.js';
 import './picker.js';
 import {defaultProject, findProject, loadProjects, useProject} from './projects.js';
+import {loadSession} from './officers.js';
 import {loadQueue, showItem} from './queue.js';
+import {showQueues} from './queues.js';
 import {placePanel, renderReview} from './review.js';
 import {resuggest} from './single.js';
 import {deskHash, parseHash, state} from './state.js';
@@ -19,10 +21,11 @@ function setMode(mode) {
   state.mode = mode;
   $('single').hidden = mode !== 'single';
   $('queue').hidden = mode !== 'queue';
-  $('mode-single').toggleAttribute('aria-current', mode === 'single');
-  if (mode === 'single') $('mode-single').setAttribute('aria-current', 'page');
-  $('mode-queue').toggleAttribute('aria-current', mode === 'queue');
-  if (mode === 'queue') $('mode-queue').setAttribute('aria-current', 'page');
+  $('queues').hidden = mode !== 'queues';
+  for (const [id, of] of [['mode-single', 'single'], ['mode-queue', 'queue'], ['mode-queues', 'queues']]) {
+    if (mode === of) $(id).setAttribute('aria-current', 'page');
+    else $(id).removeAttribute('aria-current');
+  }
   document.body.dataset.mode = mode;
   renderShortcuts();
   placePanel();
@@ -32,6 +35,8 @@ function setMode(mode) {
 function renderModeLinks() {
   const project = state.project ? state.project.name : '';
   $('mode-single').href = deskHash({mode: 'single', project});
+  $('mode-queues').href = deskHash({mode: 'queues', project});
+  $('queue-list-link').href = $('mode-queues').href;
   const last = state.lastQueue.get(project);
   $('mode-queue').href = deskHash({mode: 'queue', project, queueId: last ? last.queueId : '', position: last ? last.position : 0});
 }
@@ -95,12 +100,21 @@ async function route() {
       }
     } else if (state.queue && !$('queue-work').hidden) {
       const items = state.queue.items || [];
-      const index = wanted.queueId ? items.findIndex((item) => item.position === wanted.position) : -1;
+      let index = wanted.queueId ? items.findIndex((item) => item.position === wanted.position) : -1;
+      if (wanted.queueId && !wanted.position) index = items.findIndex((item) => item.status === 'open');  // « Reprendre »
       showItem(index >= 0 ? index : state.queueIndex, {focus: false});
     } else {
       state.review = null;
       renderReview();
       history.replaceState(null, '', deskHash({mode: 'queue', project}));
+    }
+  } else if (wanted.mode === 'queues') {
+    history.replaceState(null, '', deskHash({mode: 'queues', project}));
+    state.review = null;
+    try {
+      await showQueues();
+    } catch (err) {
+      showError(err.message);
     }
   } else {
     history.replaceState(null, '', deskHash({mode: 'single', project}));
@@ -134,11 +148,14 @@ $('reviewer').addEventListener('change', () => {
   try { localStorage.setItem(REVIEWER_KEY, $('reviewer').value.trim()); } catch (err) { /* private mode */ }
 });
 $('alert-close').addEventListener('click', clearError);
+// With a key in use (the server marks the page), « Se déconnecter » forgets it and goes back to the login.
+$('logout-form').hidden = document.body.dataset.keyed !== 'true';
 
 async function start() {
   setMode(parseHash().mode);
   // The French words of the states, fetched while the projects load; nothing is rendered before both.
   const labelsFailed = loadLabels().then(() => null, (err) => err);
+  const sessionKnown = loadSession();  // who is signed in (a named account), shown in the top bar
   let projectsError = null;
   try {
     await loadProjects();
@@ -155,6 +172,7 @@ async function start() {
   if (labelsError && $('alert').hidden) {
     showError(`Les libellés des statuts n'ont pas pu être chargés : ${labelsError.message}`);
   }
+  await sessionKnown;
   document.body.dataset.ready = 'true';
 }
 

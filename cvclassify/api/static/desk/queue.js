@@ -4,10 +4,46 @@
 import {api, projectPath, queuePath} from './api.js';
 import {$, clearError, el, plural, setStatus, showError} from './dom.js';
 import {STATUS, statusWords} from './labels.js';
+import {itemShown, officer, showConflict} from './officers.js';
+import {
+  isShown, positionWords, prepareQueue, renderContext, renderMoves, shownStep,
+} from './triage.js';
 import {
   feedbackBody, finalCodes, focusCursor, placePanel, renderActions, renderReview, savedMessage,
 } from './review.js';
-import {deskHash, newReview, setBusy, state} from './state.js';
+import {
+  deskHash, dropDraft, getDraft, newReview, placeInTab, putDraft, rememberPlace, setBusy, state,
+} from './state.js';
+
+/** What a file dropped as a call for projects is when it is a document, not a table (its name, its bytes). */
+async function documentKind(file) {
+  const head = new Uint8Array(await file.slice(0, 5).arrayBuffer());
+  if (String.fromCharCode(...head).startsWith('%PDF-')) return 'un document PDF';
+  const extension = (file.name.match(/\.[^.]+$/) || [''])[0].toLowerCase();
+  return {'.pdf': 'un document PDF', '.docx': 'un document Word (DOCX)', '.odt': 'un document ODT', '.md': 'un document texte'}[extension] || '';
+}
+
+let notTableFile = null;  // the document dropped as a call for projects, to analyse as one application
+
+function showNotTable(kind, file) {
+  notTableFile = file;
+  $('queue-not-table-text').textContent = `Ce fichier est ${kind}, pas un tableau : déposez un export CSV, XLSX, ODS ou JSON Lines, ou analysez-le comme demande seule.`;
+  $('queue-not-table').hidden = false;
+}
+
+$('queue-file').addEventListener('change', () => { $('queue-not-table').hidden = true; notTableFile = null; });
+$('queue-as-single').addEventListener('click', () => {
+  const file = notTableFile;
+  $('queue-not-table').hidden = true;
+  $('queue-file').value = '';
+  if (!file) return;
+  // The one-application mode reads documents: hand it the file.
+  const transfer = new DataTransfer();
+  transfer.items.add(file);
+  location.hash = deskHash({mode: 'single', project: state.project ? state.project.name : ''});
+  $('file-input').files = transfer.files;
+  $('file-input').dispatchEvent(new Event('change'));
+});
 
 // ---------------------------------------------------------------- loading a file
 
@@ -21,6 +57,9 @@ $('queue-form').addEventListener('submit', async (event) => {
     return;
   }
   if (!state.project) { showError('Le projet n\'est pas chargé : rechargez la page.'); return; }
+  const kind = await documentKind(file);
+  if (kind) { showNotTable(kind, file); $('queue-as-single').focus(); return; }
+  $('queue-not-table').hidden = true;
   const form = new FormData();
   form.append('file', file, file.name);
   const button = $('queue-submit');
@@ -36,10 +75,10 @@ $('queue-form').addEventListener('submit', async (event) => {
     state.undoStack = [];
     state.drafts.clear();
     if (state.project.name === project.name && state.mode === 'queue') {
-      await loadQueue(created.queue_id, 1, created);
+      await loadQueue(created.queue_id, 0, created);
     } else {
       // The address took the desk elsewhere meanwhile: the queue waits in its project.
-      state.lastQueue.set(project.name, {queueId: created.queue_id, position: 1});
+      state.lastQueue.set(project.name, {queueId: created.queue_id, position: 0});
       setStatus(`L'appel à projets « ${created.name} » est prêt dans le projet « ${project.title || project.name} ».`, 'info');
     }
   } catch (err) {
@@ -52,12 +91,16 @@ $('queue-form').addEventListener('submit', async (event) => {
   }
 });
 
-/** Show a queue of the project in use (it was made there), at the application in that position. */
-export async function loadQueue(queueId, position = 1, created = null) {
+/**
+ * Show a queue of the project in use (it was made there). At the application in that position if this tab
+ * showed it last (a reload); else (a new tab, a bookmark, « Reprendre ») at the first one still to review.
+ */
+export async function loadQueue(queueId, position = 0, created = null) {
   const project = state.project.name;
   const queue = await api(projectPath(`queues/${encodeURIComponent(queueId)}`, project));
   state.queue = queue;
   state.queueProject = project;
+  prepareQueue(queue);  // the order chosen, the quartiers to filter by
   const notes = [...(queue.notes || [])];
   if (created) {
     for (const note of created.notes || []) if (!notes.includes(note)) notes.push(note);
@@ -73,16 +116,22 @@ export async function loadQueue(queueId, position = 1, created = null) {
   $('queue-upload').hidden = true;
   $('queue-work').hidden = false;
   const items = queue.items || [];
-  let index = items.findIndex((item) => item.position === position);
-  if (index < 0) index = Math.max(0, Math.min(position - 1, items.length - 1));
-  if (created) {
+  let index = position ? items.findIndex((item) => item.position === position) : -1;
+  const here = !created && position && placeInTab(project, queueId) === position;
+  if (!here || index < 0) {
     const firstOpen = items.findIndex((item) => item.status === STATUS.OPEN);
     if (firstOpen >= 0) index = firstOpen;
   }
+  if (index < 0) index = 0;
   showItem(index);
 }
 
 // ---------------------------------------------------------------- progress and the item shown
+
+/** « 0 demande relue sur 30 », « 2 demandes relues sur 30 ». */
+export function progressWords(reviewed, total) {
+  return `${reviewed} ${reviewed > 1 ? 'demandes relues' : 'demande relue'} sur ${total}`;
+}
 
 function reviewedCount() {
   return (state.queue.items || []).filter((item) => item.status === STATUS.DONE).length;
@@ -96,10 +145,14 @@ function renderProgress() {
   const errors = items.filter((item) => item.status === STATUS.ERROR).length;
   $('queue-progress').max = Math.max(total - errors, 1);
   $('queue-progress').value = reviewed;
-  $('queue-progress-text').textContent = `${reviewed} / ${total} revues${errors ? ` (${plural(errors, 'illisible', 'illisibles')})` : ''}`;
+  $('queue-progress-text').textContent = `${progressWords(reviewed, total)}${errors ? ` (${plural(errors, 'illisible', 'illisibles')})` : ''}`;
   const open = items.filter((item) => item.status === STATUS.OPEN).length;
   const done = $('queue-done');
-  if (items.length && open === 0) {
+  if (items.length && open === 0 && reviewed === 0) {
+    done.replaceChildren(el('strong', {}, 'Aucune demande n\'a pu être lue dans ce fichier. '),
+      'Vérifiez qu\'il s\'agit bien d\'un tableau de demandes (CSV, XLSX, ODS ou JSON Lines), une par ligne.');
+    done.hidden = false;
+  } else if (items.length && open === 0) {
     done.replaceChildren(
       el('strong', {}, 'Toutes les demandes sont revues. '),
       'Téléchargez le fichier revu : ',
@@ -132,7 +185,7 @@ function reviewForItem(item) {
       comment: item.comment || ''});
   }
   if (item.status === STATUS.ERROR) return newReview({...common, readonly: true, ticked: []});
-  const draft = state.drafts.get(item.item_id);
+  const draft = getDraft(item.item_id);
   if (draft) return newReview({...common, ticked: draft.ticked, added: draft.added, comment: draft.comment});
   return newReview(common);
 }
@@ -148,7 +201,9 @@ export function showItem(index, {focus = true} = {}) {
   state.queueIndex = Math.max(0, Math.min(index, items.length - 1));
   const item = items[state.queueIndex];
   state.review = reviewForItem(item);
-  $('item-position').textContent = `Demande ${state.queueIndex + 1} sur ${items.length}`;
+  itemShown(item);  // officers.js: who reviewed it, its history closed, a conflict about another one dropped
+  $('item-position').textContent = positionWords(state.queueIndex);
+  renderContext(item);
   const badge = $('item-status');
   badge.textContent = statusWords(item.status);
   badge.className = `badge status-${Object.values(STATUS).includes(item.status) ? item.status : STATUS.OPEN}`;
@@ -156,8 +211,7 @@ export function showItem(index, {focus = true} = {}) {
   const error = $('item-error');
   error.textContent = item.error ? `Ligne illisible : ${item.error}` : '';
   error.hidden = !item.error;
-  $('item-prev').disabled = state.queueIndex === 0;
-  $('item-next').disabled = state.queueIndex === items.length - 1;
+  renderMoves(state.queueIndex);  // within the filters
   if (item.status === STATUS.DONE) {
     $('readonly-note').textContent = 'Demande déjà revue. Pour changer la décision, rouvrez-la (touche u).';
   } else if (item.status === STATUS.ERROR) {
@@ -172,6 +226,7 @@ export function showItem(index, {focus = true} = {}) {
   if (location.hash !== hash) history.replaceState(null, '', hash);
   $('mode-queue').href = hash;
   state.lastQueue.set(state.queueProject, {queueId: state.queue.queue_id, position: item.position});
+  rememberPlace(state.queueProject, state.queue.queue_id, item.position);
   $('queue-doc').scrollTop = 0;
   if (focus) {
     // A reviewed or unreadable item has nothing to tick: keep the keys on the page, not on a button.
@@ -190,10 +245,9 @@ function announce(message, kind = 'ok') {
 
 export function goTo(step) {
   if (!state.queue) return;
-  const items = state.queue.items || [];
-  const target = state.queueIndex + step;
-  if (target < 0 || target >= items.length) {
-    setStatus(target < 0 ? 'C\'est la première demande.' : 'C\'est la dernière demande.', 'info');
+  const target = shownStep(state.queueIndex, step);  // the next row the filters keep
+  if (target < 0) {
+    setStatus(step < 0 ? 'C\'est la première demande.' : 'C\'est la dernière demande.', 'info');
     return;
   }
   showItem(target);
@@ -203,12 +257,13 @@ function nextOpenIndex(from) {
   const items = state.queue.items || [];
   for (let k = 1; k <= items.length; k += 1) {
     const index = (from + k) % items.length;
-    if (items[index].status === STATUS.OPEN) return index;
+    if (items[index].status === STATUS.OPEN && isShown(items[index])) return index;
   }
   return -1;
 }
 
-export async function acceptItem() {
+/** Accept the codes of the application shown; `overwrite`: the newer version of it to save over (a conflict). */
+export async function acceptItem({overwrite = null} = {}) {
   if (!state.queue) return;
   if (state.busy) {
     // Said, not silently ignored: the mouse and the keys then know why nothing happened.
@@ -232,20 +287,28 @@ export async function acceptItem() {
   try {
     saved = await api(projectPath('feedback', state.queueProject), {
       method: 'POST',
-      json: feedbackBody(review, {queue_id: state.queue.queue_id, item_id: item.item_id, document_id: item.row_id ? String(item.row_id) : null}),
+      json: feedbackBody(review, {
+        queue_id: state.queue.queue_id, item_id: item.item_id, document_id: item.row_id ? String(item.row_id) : null,
+        // the version opened: a save over someone else's newer decision is refused (409) unless chosen
+        version: item.version || null, overwrite: Boolean(overwrite),
+      }),
     });
   } catch (err) {
     setBusy(button, false);
     renderActions();
-    showError(err.message);
+    if (err.status === 409 && err.body && err.body.current) showConflict(item, err);
+    else showError(err.message);
     return;
   }
   setBusy(button, false);
+  item.version = ((overwrite ? overwrite.version : item.version) || 1) + 1;
+  item.updated_by = officer.name || $('reviewer').value.trim() || null;
+  item.updated_at = new Date().toISOString();
   item.status = STATUS.DONE;
   item.final_codes = saved.final_codes || finalCodes(review);
   item.feedback_id = saved.id;
   item.comment = (review.comment || '').trim() || null;
-  state.drafts.delete(item.item_id);
+  dropDraft(item.item_id);
   state.undoStack.push(item.item_id);
   const label = item.row_id ? `Réf. ${item.row_id}` : `Demande ${state.queueIndex + 1}`;
   const message = `${label} — ${savedMessage(saved)}`;
@@ -277,14 +340,14 @@ export async function undoDecision() {
   clearError();
   state.busy = true;
   try {
-    const reopened = await api(queuePath(`/items/${item.item_id}/reopen`), {method: 'POST'});
+    const reopened = await api(queuePath(`/items/${item.item_id}/reopen${item.version ? `?version=${item.version}` : ''}`), {method: 'POST'});
     const previous = reviewForItem(item);
     if (reopened && typeof reopened === 'object' && reopened.item_id === item.item_id) Object.assign(item, reopened);
     item.status = STATUS.OPEN;
     item.final_codes = null;
     item.feedback_id = null;
     // Start again from the withdrawn decision, so that a slip is one key away from being fixed.
-    state.drafts.set(item.item_id, {
+    putDraft(item.item_id, {
       ticked: [...previous.ticked], added: [...previous.added], comment: previous.comment,
     });
     const index = items.indexOf(item);
@@ -293,6 +356,11 @@ export async function undoDecision() {
     showItem(index);
   } catch (err) {
     state.busy = false;
+    if (err.status === 409 && err.body && err.body.current) {
+      // changed meanwhile by someone else: show it as it is now, and say so
+      Object.assign(item, err.body.current);
+      showItem(items.indexOf(item));
+    }
     showError(err.message);
   }
 }
