@@ -228,3 +228,27 @@ def test_queue_exports_for_people_and_for_programs(officers, model):
     feedback = list(csv.DictReader(io.StringIO(c.get(f"/v1/projects/{PROJECT}/feedback/export?format=csv",
                                                      headers=key(PAUL)).content.decode("utf-8-sig")), delimiter=";"))
     assert feedback[0]["reviewer"] == "Claire Martin" and feedback[0]["created_at"]
+
+
+def test_bulk_acceptance_names_the_account_and_skips_rows_decided_meanwhile(officers, monkeypatch):
+    c = officers
+    store = c.app.state.store
+    queue = upload(c, key(CLAIRE))
+    ids = [i["item_id"] for i in queue["items"] if i["status"] == "open"]
+    # Claire's bulk acceptance reads the queue (every row made sure: the fixture model rarely is) ...
+    read = store.queue(PROJECT, queue["queue_id"])
+    for item in read.items:
+        item.result = {**(item.result or {}), "decision": {"route": "auto", "confidence": 0.99}}
+    # ... then Paul decides the first row, before Claire's acceptance writes
+    assert decide(c, queue, queue["items"][0], ["4.6"], key(PAUL), version=1).status_code == 201
+    real = type(store).queue
+    calls = []
+    monkeypatch.setattr(store, "queue", lambda *a, **k: read if not calls.append(1) and len(calls) == 1
+                        else real(store, *a, **k))
+    done = c.post(f"/v1/projects/{PROJECT}/queues/{queue['queue_id']}/accept",
+                  json={"item_ids": ids, "reviewer": "ignoré"}, headers=key(CLAIRE)).json()
+    assert queue["items"][0]["item_id"] in done["skipped"]  # Paul's decision is kept, not overwritten
+    assert len(done["accepted"]) == len(ids) - 1
+    assert all(i["updated_by"] == "Claire Martin" for i in done["accepted"])
+    now = real(store, PROJECT, queue["queue_id"]).items
+    assert next(i for i in now if i.item_id == queue["items"][0]["item_id"]).final_codes == ["4.6"]

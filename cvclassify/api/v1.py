@@ -318,11 +318,12 @@ def session(request: Request) -> dict[str, Any]:
 @router.post("/projects/{project}/queues/{queue_id}/accept", response_model=schemas.BulkAcceptOut, tags=["revue"],
              dependencies=PROTECTED, summary="Accepter telles quelles les demandes dont les codes cochés sont sûrs")
 def accept_sure(project: Project, queue_id: str, body: schemas.BulkAcceptIn, pool: Pool,
-                store: Store) -> dict[str, Any]:
+                store: Store, request: Request) -> dict[str, Any]:
     """Accept the listed applications still to review whose whole ticked set is sure (route ``auto``); the
-    others are skipped. Each one is undone by its ``reopen``."""
+    others are skipped. Each one is undone by its ``reopen``. A signed-in account is recorded as the reviewer."""
     name = pool.project(project).name
-    return review.accept_sure(store, name, pool.taxonomy(name), queue_id, body.item_ids, body.reviewer)
+    reviewer = officer_of(request).name or body.reviewer
+    return review.accept_sure(store, name, pool.taxonomy(name), queue_id, body.item_ids, reviewer)
 
 
 @router.get("/projects/{project}/queues/{queue_id}/stats", response_model=schemas.StatsOut, tags=["revue"],

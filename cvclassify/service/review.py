@@ -11,7 +11,13 @@ from typing import Any
 
 from cvclassify.document import truncate
 from cvclassify.errors import BatchInputError, InputTooLargeError, UnknownCodeError
-from cvclassify.feedback.store import EXPORT_FIELDS, FeedbackRecord, FeedbackStore, QueueItemRecord
+from cvclassify.feedback.store import (
+    EXPORT_FIELDS,
+    FeedbackRecord,
+    FeedbackStore,
+    QueueItemRecord,
+    StaleItemError,
+)
 from cvclassify.io import limits
 from cvclassify.io.columns import RowInput, context_columns, context_values, iter_rows, map_columns
 from cvclassify.io.readers import open_table
@@ -238,10 +244,13 @@ def accept_sure(store: FeedbackStore, project: str, tree: Taxonomy, queue_id: st
         if item.status != ItemStatus.OPEN or (result.get("decision") or {}).get("route") != Route.AUTO:
             continue
         suggestions = result.get("suggestions", [])
-        record_decision(store, project, tree, suggested=[s["id"] for s in suggestions],
-                        kept=[s["id"] for s in suggestions if s.get("selected")], reviewer=reviewer,
-                        source=BULK_SOURCE, model_version=record.model_version, queue_id=queue_id,
-                        item_id=item.item_id)
+        try:  # at the version read: a row another officer decided meanwhile is skipped, not overwritten
+            record_decision(store, project, tree, suggested=[s["id"] for s in suggestions],
+                            kept=[s["id"] for s in suggestions if s.get("selected")], reviewer=reviewer,
+                            source=BULK_SOURCE, model_version=record.model_version, queue_id=queue_id,
+                            item_id=item.item_id, version=item.version)
+        except StaleItemError:
+            continue
         accepted.append(item.item_id)
     done = set(accepted)
     items = [queue_item(i) for i in store.queue(project, queue_id).items if i.item_id in done]
