@@ -8,7 +8,7 @@ import {api} from './api.js';
 export const STATUS = Object.freeze({OPEN: 'open', DONE: 'done', ERROR: 'error'});
 
 /** What the decision layer advises for one application (`decision.route`). */
-export const ROUTES = Object.freeze(['auto', 'review', 'objective']);
+export const ROUTES = Object.freeze(['auto', 'review', 'objective', 'insufficient']);
 
 /** The order of an application's fields on the page; other fields come after. */
 export const FIELD_ORDER = ['title', 'objectives', 'text', 'description', 'public', 'territory'];

@@ -1,11 +1,11 @@
 // Review desk — the review panel: the decision, the hint, the list of codes to tick, the evidence words
 // highlighted in the application's text, the keyboard cursor in the code list and the feedback sent.
 
-import {$, colourOf, el, frNumber, plural, sentenceCase, setStatus} from './dom.js';
+import {$, colourOf, el, frPercent, plural, sentenceCase, setStatus, tipped} from './dom.js';
 import {FIELD_ORDER, ROUTES, STATUS, capitalise, fieldHeading, levelNoun, levelWords, routeWords} from './labels.js';
 import {closePicker} from './picker.js';
 import {parentsOf} from './projects.js';
-import {state} from './state.js';
+import {putDraft, state} from './state.js';
 
 // ---------------------------------------------------------------- evidence highlighting
 
@@ -40,6 +40,7 @@ function visibleSuggestions(review) {
 function activeSuggestion(review) {
   if (review.hover >= 0) return review.hover;
   const focused = document.activeElement;
+  if (focused && focused.closest && focused.closest('#evidence-nav')) return cursorSuggestion(review);
   if (focused && focused.closest && focused.closest('#codes')) {
     const row = focused.closest('li');
     const index = row ? Number(row.dataset.suggestion) : -1;
@@ -62,13 +63,15 @@ function appendHighlighted(node, text, spans, review, active) {
       .sort((a, b) => a - b);
     if (!owners.length) { node.append(piece); continue; }
     const main = owners.includes(active) ? active : owners[0];
+    const keys = [...new Set(spans.filter((s) => s.start <= start && s.end >= end).map((s) => s.key))];
     const title = owners.map((i) => {
       const s = review.suggestions[i];
       return `${s.code} — ${s.label}`;
     }).join('\n');
     node.append(el('mark', {
-      class: `ev ${colourOf(main)}${owners.includes(active) ? ' is-active' : ''}`,
+      class: `ev ${colourOf(main)}${owners.includes(active) ? ' is-active' : ''}${keys.includes(review.wordKey) ? ' is-current' : ''}`,
       'data-s': owners.join(' '),
+      'data-k': keys.join(' '),
       title,
     }, piece));
   }
@@ -83,7 +86,7 @@ function spansFor(review, fieldName, text, shown) {
       const start = toUnits(e.start);
       const end = toUnits(e.end);
       if (!(start >= 0 && end > start && end <= text.length)) continue;
-      spans.push({start, end, index});
+      spans.push({start, end, index, key: `${index}|${fieldName}|${e.start}`});
     }
   }
   return spans;
@@ -125,6 +128,111 @@ function documentContainer() {
 
 export function refreshDocument() {
   if (state.review) renderDocument(documentContainer(), state.review);
+  renderWordPosition();
+}
+
+// ---------------------------------------------------------------- moving through a code's words
+
+/** The suggestion of the code row under the keyboard cursor (-1: an added code, or none). */
+function cursorSuggestion(review) {
+  const row = codeRows(review)[review.cursor];
+  return row && row.kind === 'suggested' ? row.index : -1;
+}
+
+/** The code whose words « mot suivant » walks: the hovered or focused one, else the cursor's. */
+function wordsCode(review) {
+  const active = activeSuggestion(review);
+  return active >= 0 ? active : cursorSuggestion(review);
+}
+
+/** The words of a suggestion in the text, in reading order: one key per evidence span. */
+function wordKeys(index) {
+  const keys = [];
+  for (const mark of documentContainer().querySelectorAll('mark.ev')) {
+    for (const key of (mark.dataset.k || '').split(' ')) {
+      if (key.startsWith(`${index}|`) && !keys.includes(key)) keys.push(key);
+    }
+  }
+  return keys;
+}
+
+/** The element that scrolls the text: its pane on a wide screen, the text itself at high zoom, else the page. */
+function scroller(node) {
+  for (let up = node.parentElement; up && up !== document.body; up = up.parentElement) {
+    const style = getComputedStyle(up);
+    if (/(auto|scroll)/.test(style.overflowY) && up.scrollHeight > up.clientHeight + 1) return up;
+  }
+  return null;
+}
+
+/**
+ * Bring a word into view inside the text's own scrolling box, never by scrolling the page (the code list
+ * stays where it is); `force` scrolls the page too when the text has no box of its own (a button pressed).
+ */
+function reveal(mark, force = false) {
+  const box = scroller(mark);
+  if (!box) {
+    if (force) mark.scrollIntoView({block: 'center'});
+    return;
+  }
+  const place = mark.getBoundingClientRect();
+  const frame = box.getBoundingClientRect();
+  if (place.top < frame.top + 4 || place.bottom > frame.bottom - 4) box.scrollTop += place.top - frame.top - frame.height / 3;
+  if (!force) return;
+  // Zoomed in, the text's box itself may be above the codes, out of the window: bring it in (the keys stay
+  // on the code, and ↓ ↑ scroll back to it).
+  const shown = mark.getBoundingClientRect();
+  if (shown.top < 0 || shown.bottom > window.innerHeight) mark.scrollIntoView({block: 'nearest'});
+}
+
+/** « mot suivant » (1) / « mot précédent » (-1): the next word of the selected code, highlighted and shown. */
+export function moveWord(step) {
+  const review = state.review;
+  if (!review || $('review').hidden) return;
+  const index = wordsCode(review);
+  const keys = index >= 0 ? wordKeys(index) : [];
+  if (!keys.length) {
+    review.wordKey = null;
+    refreshDocument();
+    setStatus(index >= 0 ? 'Ce code n\'a pas de mot surligné dans le texte.' : 'Code ajouté : il n\'a pas de mot dans le texte.', 'info');
+    return;
+  }
+  const at = keys.indexOf(review.wordKey);
+  const next = at < 0 ? (step > 0 ? 0 : keys.length - 1) : (at + step + keys.length) % keys.length;
+  review.wordKey = keys[next];
+  refreshDocument();
+  const mark = documentContainer().querySelector('mark.ev.is-current');
+  if (mark) reveal(mark, true);
+}
+
+/** The line beside the buttons: which code, which word. */
+function renderWordPosition() {
+  const line = $('word-position');
+  const review = state.review;
+  let text = '';
+  if (review && !$('review').hidden) {
+    const index = wordsCode(review);
+    const code = index >= 0 ? review.suggestions[index] : null;
+    if (code) {
+      const keys = wordKeys(index);
+      const at = keys.indexOf(review.wordKey);
+      if (!keys.length) text = `${code.code} : aucun mot surligné`;
+      else if (at >= 0) text = `${code.code} : mot ${at + 1} sur ${keys.length}`;
+      else text = `${code.code} : ${plural(keys.length, 'mot', 'mots')}`;
+    }
+  }
+  if (line.textContent !== text) line.textContent = text;
+}
+
+/** The keyboard moved to a code: its first word comes into view in the text (the page itself does not move). */
+function revealFirstWord() {
+  const review = state.review;
+  if (!review) return;
+  const index = wordsCode(review);
+  if (index < 0) return;
+  const [first] = wordKeys(index);
+  const mark = first && documentContainer().querySelector(`mark.ev[data-k~="${CSS.escape(first)}"]`);
+  if (mark) reveal(mark);
 }
 
 // ---------------------------------------------------------------- the review panel
@@ -147,6 +255,7 @@ export function renderReview() {
   renderCodes(review);
   const unreadable = Boolean(review.item && review.item.status === STATUS.ERROR);
   for (const id of ['codes-head', 'codes-help', 'codes']) $(id).hidden = unreadable;
+  $('evidence-nav').hidden = unreadable;
   renderTransversal(review, unreadable);
   $('picker').hidden = review.readonly;
   $('comment-field').hidden = unreadable || (review.readonly && !review.comment);
@@ -166,12 +275,28 @@ function renderDecision(review) {
   const known = decision && ROUTES.includes(decision.route);
   if (!known || typeof decision.confidence !== 'number') { box.hidden = true; return; }
   box.className = `decision decision-${decision.route}`;
+  if (decision.route === 'insufficient') {  // nothing ticked: no confidence to give, the route says why
+    box.replaceChildren(el('span', {class: 'decision-dot', 'aria-hidden': 'true'}),
+      el('span', {}, el('strong', {}, capitalise(routeWords(decision.route)))));
+    box.hidden = false;
+    return;
+  }
   box.replaceChildren(
     el('span', {class: 'decision-dot', 'aria-hidden': 'true'}),
-    el('span', {title: 'Probabilité que les codes cochés soient exactement les bons'}, `Confiance dans les codes cochés ${frNumber(decision.confidence)} — `, el('strong', {}, routeWords(decision.route))),
+    el('span', {}, 'Confiance dans les codes cochés ',
+      tipped(frPercent(decision.confidence), SET_TIP, {class: 'decision-number', id: 'decision-confidence'}),
+      ' — ', el('strong', {}, routeWords(decision.route))),
   );
   box.hidden = false;
 }
+
+/** What each number of the desk is (shown on hover and on keyboard focus). */
+const CODE_TIP = 'Probabilité calibrée que ce code soit juste pour cette demande : parmi les codes proposés '
+  + 'avec ce chiffre, à peu près cette part est juste.';
+const SET_TIP = 'Probabilité calibrée que les codes cochés forment exactement le bon ensemble : aucun code '
+  + 'manquant, aucun en trop. Elle ne dépasse jamais celle du premier code.';
+const HINT_TIP = 'Probabilité calibrée que la demande relève de cet objectif. Elle n\'est jamais inférieure '
+  + 'à celle de son premier code : si le code est juste, son objectif l\'est aussi.';
 
 function renderHint(review) {
   const hint = review.hint;
@@ -179,7 +304,8 @@ function renderHint(review) {
   if (!hint) return;
   $('hint-code').textContent = hint.code;
   $('hint-label').textContent = hint.label || '';
-  $('hint-score').textContent = typeof hint.score === 'number' ? `(score ${frNumber(hint.score)})` : '';
+  $('hint-score').replaceChildren(...(typeof hint.score === 'number'
+    ? ['(', tipped(frPercent(hint.score), HINT_TIP, {class: 'hint-number'}), ')'] : []));
   $('hint-pick').hidden = review.readonly;
 }
 
@@ -206,7 +332,7 @@ export function renderCodes(review) {
     const national = nationalLine(code);
     const words = row.kind === 'suggested' ? strongEvidence(code).map((e) => e.word) : [];
     const uniqueWords = [...new Set(words)];
-    const scoreText = row.kind === 'suggested' ? `score ${frNumber(code.score)}` : 'ajouté';
+    const scoreText = row.kind === 'suggested' ? `probabilité ${frPercent(code.score)}` : 'ajouté';
     const label = el('label', {for: id, class: 'code-label', title: code.description || null},
       row.kind === 'suggested'
         ? el('span', {class: `swatch ${colourOf(row.index)}`, 'aria-hidden': 'true'})
@@ -226,9 +352,9 @@ export function renderCodes(review) {
       const percent = Math.max(0, Math.min(1, Number(code.score) || 0)) * 100;
       const fill = el('span', {class: 'bar-fill'});
       fill.style.width = `${percent.toFixed(1)}%`;
-      side = el('span', {class: 'score', title: `Score ${frNumber(code.score)}`, 'aria-hidden': 'true'},
-        el('span', {class: 'bar'}, fill),
-        el('span', {class: 'score-number'}, frNumber(code.score)));
+      side = el('span', {class: 'score'},
+        el('span', {class: 'bar', 'aria-hidden': 'true'}, fill),
+        tipped(frPercent(code.score), CODE_TIP, {class: 'score-number'}));
     } else {
       side = el('span', {class: 'score', 'aria-hidden': 'true'}, el('span', {class: 'badge badge-added'}, 'ajouté'));
     }
@@ -260,10 +386,17 @@ export function renderCodes(review) {
  * screen readers only; none repeats the code itself (a one-level tree has no parent line).
  */
 function parentLine(code) {
-  const parents = parentsOf(code);
+  // Every level above the code, the strategic objective included (« Objectif stratégique S1.1 »), when the
+  // tree gives them; else its axis and objective.
+  const leaf = state.leafById.get(code.id);
+  const chain = leaf && Array.isArray(leaf.ancestors)
+    ? leaf.ancestors.filter((a) => a.code && a.code !== code.code) : [];
+  const parents = chain.length ? chain : parentsOf(code);
   const meta = [];
   parents.forEach((parent, k) => {
-    const name = parent.level ? `${levelNoun(parent.level)} ${parent.code}` : parent.code;
+    // The top level by its noun (« Axe 1 »), the objectives by their full name (« Objectif opérationnel 1.4 »).
+    const noun = k === 0 && parents.length > 1 ? levelNoun(parent.level) : capitalise(levelWords(parent.level));
+    const name = parent.level ? `${noun} ${parent.code}` : parent.code;
     const full = parent.level ? `${capitalise(levelWords(parent.level))} ${parent.code}` : parent.code;
     const label = sentenceCase(parent.label);
     const title = label ? `${full} : ${label}` : full;
@@ -307,7 +440,7 @@ function renderTransversal(review, unreadable) {
   el('span', {class: 'concern-mark', 'aria-hidden': 'true'}, concern.selected ? '✓' : ''),
   el('span', {class: 'concern-label'}, concern.label,
     el('span', {class: 'visually-hidden'}, concern.selected ? ' — retenue par le modèle' : ' — non retenue')),
-  el('span', {class: 'score-number'}, typeof concern.score === 'number' ? frNumber(concern.score) : ''))));
+  el('span', {class: 'score-number'}, typeof concern.score === 'number' ? frPercent(concern.score) : ''))));
 }
 
 function setHover(index) {
@@ -358,7 +491,7 @@ export function changed() {
 function saveDraft() {
   const review = state.review;
   if (!review || !review.item || review.readonly) return;
-  state.drafts.set(review.item.item_id, {
+  putDraft(review.item.item_id, {
     ticked: [...review.ticked], added: [...review.added], comment: review.comment,
   });
 }
@@ -456,9 +589,16 @@ export function setCursorTicked(checked) {
 
 $('codes').addEventListener('focusin', (event) => {
   const li = event.target.closest('li');
-  if (li && state.review) state.review.cursor = Number(li.dataset.row) || 0;
+  if (li && state.review) {
+    const row = Number(li.dataset.row) || 0;
+    if (row !== state.review.cursor) state.review.wordKey = null;  // another code: its words from the first
+    state.review.cursor = row;
+  }
   refreshDocument();
+  revealFirstWord();
 });
+$('word-next').addEventListener('click', () => moveWord(1));
+$('word-prev').addEventListener('click', () => moveWord(-1));
 $('codes').addEventListener('focusout', () => setTimeout(refreshDocument, 0));
 
 // Hovering a highlighted word points at the code(s) it supports.
@@ -515,8 +655,10 @@ export function savedMessage(saved) {
 
 // ---------------------------------------------------------------- placement
 
-/** The panel lives in the slot of the active mode. */
+/** The panel lives in the slot of the active mode, and the buttons of the words in its text's pane. */
 export function placePanel() {
   const slot = state.mode === 'queue' ? $('queue-slot') : $('single-slot');
   if ($('review').parentElement !== slot) slot.append($('review'));
+  const words = state.mode === 'queue' ? $('queue-words-slot') : $('single-words-slot');
+  if ($('evidence-nav').parentElement !== words) words.append($('evidence-nav'));
 }
