@@ -901,11 +901,9 @@ def serve(
     """Serve the JSON API, its Annif dialect and the review desk (uvicorn); OpenAPI docs at /docs."""
     import uvicorn
 
-    from cvclassify.api.settings import Settings
+    from cvclassify.api.settings import Settings, load_accounts
     from cvclassify.feedback import FeedbackStore, default_database_url
     from cvclassify.projects import Home
-
-    from cvclassify.api.settings import load_accounts
 
     named = load_accounts(accounts) if accounts else ()
     Settings(api_key=api_key, admin_key=admin_key, accounts=named)  # bad keys refused before any work

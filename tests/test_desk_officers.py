@@ -15,7 +15,16 @@ import time
 import pytest
 
 from tests.test_desk_browser import (
-    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, QUEUE_COLUMNS, QUEUE_ROWS, ROOT, STARTUP_TIMEOUT, VIEWPORT, _free_port, _get,
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    QUEUE_COLUMNS,
+    QUEUE_ROWS,
+    ROOT,
+    STARTUP_TIMEOUT,
+    VIEWPORT,
+    _free_port,
+    _get,
     sync_api,
 )
 

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import logging
+import re
 
 import openpyxl
 import pytest
@@ -142,7 +143,7 @@ def test_a_stale_save_gets_409_in_french_then_reload_or_overwrite(officers):
     late = decide(c, queue, item, ["2.11.1"], key(PAUL), version=1)
     assert late.status_code == 409 and late.headers["content-type"] == "application/problem+json"
     problem = late.json()
-    assert problem["detail"].startswith("Cette demande a été modifiée par Claire Martin à ")
+    assert re.match(r"Cette demande a été modifiée par Claire Martin à \d{2}:\d{2} depuis", problem["detail"])
     assert "depuis que vous l'avez ouverte" in problem["detail"] and "4.6" in problem["detail"]
     assert problem["current"]["version"] == 2 and problem["current"]["updated_by"] == "Claire Martin"
     assert problem["current"]["final_codes"] == ["4.6"] and problem["current"]["status"] == "done"
