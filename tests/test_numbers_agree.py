@@ -13,8 +13,9 @@ from cvclassify.model.decision import Assessment, Decider, without_evidence
 from cvclassify.result import NO_EVIDENCE
 from cvclassify.service.classify import Options, classify_rows
 
-NONSENSE = ["xxxxx 12345 ?!", "zzz qqq", "Metz Borny", "asdf qwertz zxcv"]
-"""Texts without a word the model knows (place names never count)."""
+NONSENSE = ["xxxxx 12345 ?!", "zzz qqq", "Metz Borny", "asdf qwertz zxcv", "Néant."]
+"""Texts without a word the model knows (place names never count), or whose known words raise none of the five
+best codes (« néant »)."""
 REAL = ["Ateliers sociolinguistiques pour des mères primo-arrivantes : deux matinées par semaine à l'école.",
         "Chantier éducatif d'été pour des jeunes éloignés de l'emploi, avec la Mission locale.",
         "Atelier"]

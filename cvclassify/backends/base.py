@@ -64,9 +64,10 @@ class Backend(ABC):
         """The terms of document ``row`` that most raised a code (for batch outputs); default: none."""
         return []
 
-    def known_words(self, represented: Any) -> np.ndarray:
-        """Per document of what ``represent`` returned: whether one of its words carries weight in the model
-        (a text without any gets no ticked code); default: every document, for backends that cannot tell."""
+    def known_words(self, represented: Any, margins: np.ndarray | None = None) -> np.ndarray:
+        """Per document of what ``represent`` returned: whether one of its words carries weight in the model and,
+        given scores of those documents (margins, or any in the same order), raises one of their best codes (a
+        text without any gets no ticked code); default: every document, for backends that cannot tell."""
         return np.ones(_count(represented), dtype=bool)
 
     def describe(self) -> dict[str, Any]:

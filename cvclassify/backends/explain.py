@@ -38,31 +38,33 @@ class Explainer:
         self.position = {c: j for j, c in enumerate(leaf_ids)}
         self.analyzer = analyzer
         self._char_memo: dict[str, tuple[int, ...]] = {}
-        self._weighted: np.ndarray | None = None
         self.terms = np.empty(len(self.vocab), dtype=object)
         for term, idx in self.vocab.items():
             self.terms[idx] = term.replace("_", " ")
 
-    def known_words(self, x) -> np.ndarray:
+    def known_words(self, x, margins: np.ndarray | None = None, top: int = 5) -> np.ndarray:
         """Per feature row (documents × features): whether a lemma or lemma n-gram of the text has a weight for
-        some code. Character n-grams and word vectors do not count: they score any string, even « xxxxx ».
-        Without a word block every row counts as known (nothing to tell by)."""
-        n = x.shape[0]
-        if not self.vocab:
+        some code and, with the rows' ``margins`` (documents × codes), whether one raises one of the ``top``
+        best codes (« néant » is known, but only pushes codes down). Character n-grams and word vectors do not
+        count: they score any string, even « xxxxx ». Without a word block every row counts as known."""
+        n, size = x.shape[0], len(self.vocab)
+        if not size:
             return np.ones(n, dtype=bool)
-        if self._weighted is None:
-            weighted = np.zeros(len(self.vocab), dtype=bool)
-            for row in self.coef:
-                if row.size:
-                    weighted |= row[:len(self.vocab)] != 0
-            self._weighted = weighted
         x = x.tocsr()
-        counts = np.zeros(n, dtype=np.int64)
-        hits = (x.indices < len(self.vocab)) & (x.data != 0)
-        hits[hits] = self._weighted[x.indices[hits]]
-        rows = np.repeat(np.arange(n), np.diff(x.indptr))
-        np.add.at(counts, rows[hits], 1)
-        return counts > 0
+        found = np.zeros(n, dtype=bool)
+        for i in range(n):
+            idx, values = x.indices[x.indptr[i]:x.indptr[i + 1]], x.data[x.indptr[i]:x.indptr[i + 1]]
+            words = idx < size
+            idx, values = idx[words], values[words]
+            if not idx.size:
+                continue
+            codes = range(len(self.coef)) if margins is None else np.argsort(-margins[i], kind="stable")[:top]
+            for j in codes:
+                row = self.coef[j]
+                if row.size and ((values * row[idx] > 0).any() if margins is not None else (row[idx] != 0).any()):
+                    found[i] = True
+                    break
+        return found
 
     def top_terms(self, x, leaf_id: str, n: int = 5) -> list[str]:
         """The lemma n-grams whose features most raised a code, for one feature row (fast: no new analysis)."""

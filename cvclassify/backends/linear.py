@@ -273,9 +273,10 @@ class LinearBackend(Backend):
         """The lemma n-grams that most raised a code in one document."""
         return self.explainer.top_terms(represented[row], leaf_id, n)
 
-    def known_words(self, represented) -> np.ndarray:
-        """Per feature row: whether the text has a lemma that carries weight (``Explainer.known_words``)."""
-        return self.explainer.known_words(represented)
+    def known_words(self, represented, margins: np.ndarray | None = None) -> np.ndarray:
+        """Per feature row: whether the text has a lemma that raises one of its best codes
+        (``Explainer.known_words``)."""
+        return self.explainer.known_words(represented, margins)
 
     def compact(self) -> None:
         """Shrink the fitted pipeline before saving (see ``compact``)."""

@@ -135,9 +135,9 @@ class TransferBackend(Backend):
         """The lemmas that most raised a code, from the target backend."""
         return self.target.top_terms(represented[0], row, leaf_id, n)
 
-    def known_words(self, represented: Any) -> np.ndarray:
-        """Whether each text has a word the target backend knows."""
-        return self.target.known_words(represented[0])
+    def known_words(self, represented: Any, margins: np.ndarray | None = None) -> np.ndarray:
+        """Whether each text has a word the target backend knows (and that raises one of its best codes)."""
+        return self.target.known_words(represented[0], margins)
 
     def compact(self) -> None:
         """Shrink both linear parts before saving."""
