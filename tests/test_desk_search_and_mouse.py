@@ -221,28 +221,28 @@ def test_queue_accept_with_the_mouse(page, server, tmp_path):
     page.click("#queue-submit")  # the upload, with the mouse
     page.wait_for_selector("#queue-work:not([hidden]) #codes input[type=checkbox]")
     progress = page.locator("#queue-progress-text")
-    sync_api.expect(progress).to_have_text("0 / 5 revues (1 illisible)")
+    sync_api.expect(progress).to_have_text("0 demande relue sur 5 (1 illisible)")
     assert page.locator("#item-position").inner_text() == "Demande 1 sur 5"
     shot(page, "40-queue-mouse-first")
 
     # The first row: the mouse accepts it.
     _click_accept(page)
-    sync_api.expect(progress).to_have_text("1 / 5 revues (1 illisible)")
+    sync_api.expect(progress).to_have_text("1 demande relue sur 5 (1 illisible)")
     sync_api.expect(page.locator("#item-position")).to_have_text("Demande 2 sur 5")
     sync_api.expect(page.locator("#status")).to_contain_text("enregistrée")
 
     # The second: the keys.
     page.keyboard.press("Enter")
-    sync_api.expect(progress).to_have_text("2 / 5 revues (1 illisible)")
+    sync_api.expect(progress).to_have_text("2 demandes relues sur 5 (1 illisible)")
     sync_api.expect(page.locator("#item-position")).to_have_text("Demande 3 sur 5")
 
     # Back with the mouse, reopen with the mouse, accept again with the mouse.
     page.click("#item-prev")
     sync_api.expect(page.locator("#item-position")).to_have_text("Demande 2 sur 5")
     page.click("#reopen")
-    sync_api.expect(progress).to_have_text("1 / 5 revues (1 illisible)")
+    sync_api.expect(progress).to_have_text("1 demande relue sur 5 (1 illisible)")
     _click_accept(page)
-    sync_api.expect(progress).to_have_text("2 / 5 revues (1 illisible)")
+    sync_api.expect(progress).to_have_text("2 demandes relues sur 5 (1 illisible)")
 
     # A suggestion still on its way when the queue is shown again: once it is back, the mouse still accepts.
     page.click("#mode-single")
@@ -259,8 +259,8 @@ def test_queue_accept_with_the_mouse(page, server, tmp_path):
     page.unroute("**/suggest")
     position = page.locator("#item-position").inner_text()
     _click_accept(page)
-    sync_api.expect(progress).to_have_text("3 / 5 revues (1 illisible)")
+    sync_api.expect(progress).to_have_text("3 demandes relues sur 5 (1 illisible)")
     assert page.locator("#item-position").inner_text() != position
     shot(page, "41-queue-mouse-after-suggestion")
     page.keyboard.press("Enter")
-    sync_api.expect(progress).to_have_text("4 / 5 revues (1 illisible)")
+    sync_api.expect(progress).to_have_text("4 demandes relues sur 5 (1 illisible)")

@@ -3,7 +3,7 @@
 
 import {$, el} from './dom.js';
 import {acceptItem, goTo, undoDecision} from './queue.js';
-import {focusCursor, moveCursor, refreshDocument, setCursorTicked} from './review.js';
+import {focusCursor, moveCursor, moveWord, refreshDocument, setCursorTicked} from './review.js';
 import {submitSingle} from './single.js';
 import {state} from './state.js';
 
@@ -11,9 +11,10 @@ import {state} from './state.js';
 
 const SHORTCUTS = {
   single: [['/', 'ajouter un code'], ['↑ ↓', 'parcourir les codes'], ['Espace', 'cocher'], ['x', 'rejeter'],
-    ['c', 'commentaire'], ['Ctrl+Entrée', 'enregistrer'], ['?', 'aide']],
+    ['m', 'mot suivant'], ['c', 'commentaire'], ['Ctrl+Entrée', 'enregistrer'], ['?', 'aide']],
   queue: [['↑ ↓', 'codes'], ['Espace', 'cocher'], ['x', 'rejeter'], ['Entrée', 'accepter'],
-    ['← →', 'précédente / suivante'], ['u', 'annuler'], ['/', 'ajouter'], ['c', 'commentaire'], ['?', 'aide']],
+    ['← →', 'précédente / suivante'], ['m', 'mot suivant'], ['u', 'annuler'], ['/', 'ajouter'], ['c', 'commentaire'], ['?', 'aide']],
+  queues: [['Tab', 'parcourir la liste'], ['Entrée', 'reprendre l\'appel à projets'], ['?', 'aide']],
 };
 
 /** The shortcut bar at the foot of the page, for the active mode. */
@@ -123,6 +124,13 @@ document.addEventListener('keydown', (event) => {
       if (!hasReview) return;
       event.preventDefault();
       setCursorTicked(false);
+      return;
+    case 'm':
+    case 'M':
+      // m: the next word of the selected code in the text; Maj+M: the previous one.
+      if (!hasReview) return;
+      event.preventDefault();
+      moveWord(key === 'M' ? -1 : 1);
       return;
     case 'Enter':
       if (!inQueue || isActivatable(target)) return;

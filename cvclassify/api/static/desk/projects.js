@@ -3,7 +3,7 @@
 // Trees have any depth and codes any form: « 1.4.1 » in a numbered contract, « emploi » in a one-level one.
 
 import {DeskError, api, projectPath} from './api.js';
-import {$, el} from './dom.js';
+import {$, accentMap, el, setAccents} from './dom.js';
 import {buildIndex} from './search.js';
 import {state} from './state.js';
 
@@ -107,6 +107,7 @@ async function loadTree(project) {
   const tree = {
     version: project.model_version || '', leaves, leafById: new Map(leaves.map((l) => [l.id, l])), nodeByCode,
     searchIndex: buildIndex(leaves),
+    accents: accentMap([...nodeById.values(), ...leaves].flatMap((n) => [n.label, n.description, ...(n.lexicon || [])])),
   };
   state.trees.set(project.name, tree);
   return tree;
@@ -120,6 +121,7 @@ export async function useProject(project) {
   state.leafById = tree.leafById;
   state.nodeByCode = tree.nodeByCode;
   state.searchIndex = tree.searchIndex;
+  setAccents(tree.accents);
   renderProjectInfo();
   $('project-picker').value = project.name;
   $('picker-input').placeholder = pickerExample(tree.leaves);

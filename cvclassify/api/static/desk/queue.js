@@ -26,7 +26,10 @@ async function documentKind(file) {
 let notTableFile = null;  // the document dropped as a call for projects, to analyse as one application
 
 function showNotTable(kind, file) {
-  notTableFile = file;
+  // A PDF renamed « .csv » is read as what it is.
+  const named = kind === 'un document PDF' && !/\.pdf$/i.test(file.name)
+    ? new File([file], `${file.name.replace(/\.[^.]*$/, '')}.pdf`, {type: 'application/pdf'}) : file;
+  notTableFile = named;
   $('queue-not-table-text').textContent = `Ce fichier est ${kind}, pas un tableau : déposez un export CSV, XLSX, ODS ou JSON Lines, ou analysez-le comme demande seule.`;
   $('queue-not-table').hidden = false;
 }

@@ -35,6 +35,7 @@ export function newReview({suggestions = [], fields = {}, decision = null, hint 
     comment,
     cursor: 0,               // index of the focused code row
     hover: -1,               // index of the hovered suggestion (highlights its words)
+    wordKey: null,           // the evidence word « mot suivant » reached (review.js), null: none yet
     saved: null,             // the feedback response once saved (single mode)
   };
   return review;
@@ -61,15 +62,16 @@ export function setBusy(button, busy, busyLabel) {
 /**
  * What the address asks for. `#demande?projet=<p>` is one application, `#file?projet=<p>` the upload of a call
  * for projects, `#file=<queue>&n=<position>&projet=<p>` one of its applications; addresses written before
- * projects could be chosen (`#file=<queue>&n=2`, `#demande`) name no project.
+ * projects could be chosen (`#file=<queue>&n=2`, `#demande`) name no project. `#appels?projet=<p>` lists the
+ * project's calls for projects; `#file=<queue>&projet=<p>` (no `n`) opens a queue at its first row to review.
  */
 export function parseHash(hash = location.hash) {
   const raw = String(hash || '').replace(/^#/, '');
   const params = new URLSearchParams(raw.replace('?', '&'));
   return {
-    mode: raw.startsWith('file') ? 'queue' : 'single',
+    mode: raw.startsWith('file') ? 'queue' : (raw.startsWith('appels') ? 'queues' : 'single'),
     queueId: params.get('file') || '',
-    position: Number(params.get('n')) || 1,
+    position: Number(params.get('n')) || 0,
     project: params.get('projet') || '',
   };
 }
@@ -84,6 +86,56 @@ export function deskHash({mode = 'single', project = '', queueId = '', position 
   if (project) params.set('projet', project);
   const query = params.toString();
   if (mode === 'queue' && queueId) return `#${query}`;
-  const head = mode === 'queue' ? 'file' : 'demande';
+  const head = {queue: 'file', queues: 'appels'}[mode] || 'demande';
   return query ? `#${head}?${query}` : `#${head}`;
+}
+
+// ---------------------------------------------------------------- drafts and places that outlive a reload
+
+const DRAFT_PREFIX = 'cvclassify.draft';
+const PLACE_PREFIX = 'cvclassify.place';
+
+const draftKey = (itemId) => `${DRAFT_PREFIX}|${state.queueProject || ''}|${state.queue ? state.queue.queue_id : ''}|${itemId}`;
+
+/** The unsaved work on a queue item (ticked codes, added codes, comment): in memory, else kept by the browser. */
+export function getDraft(itemId) {
+  if (state.drafts.has(itemId)) return state.drafts.get(itemId);
+  try {
+    const stored = JSON.parse(localStorage.getItem(draftKey(itemId)) || 'null');
+    if (stored && Array.isArray(stored.ticked) && Array.isArray(stored.added)) {
+      const added = stored.added.filter((leaf) => leaf && leaf.id)
+        .map((leaf) => state.leafById.get(leaf.id) || {id: leaf.id, code: leaf.code || leaf.id, label: leaf.label || ''});
+      const draft = {ticked: stored.ticked.map(String), added, comment: String(stored.comment || '')};
+      state.drafts.set(itemId, draft);
+      return draft;
+    }
+  } catch (err) { /* private mode, or a damaged entry: no draft */ }
+  return null;
+}
+
+/** Keep the unsaved work on a queue item, so that a reload (or another tab) finds it again. */
+export function putDraft(itemId, draft) {
+  state.drafts.set(itemId, draft);
+  try {
+    localStorage.setItem(draftKey(itemId), JSON.stringify({
+      ticked: draft.ticked, comment: draft.comment,
+      added: draft.added.map((leaf) => ({id: leaf.id, code: leaf.code, label: leaf.label})),
+    }));
+  } catch (err) { /* private mode or full storage: the draft stays in memory */ }
+}
+
+/** The item was decided: its draft is gone. */
+export function dropDraft(itemId) {
+  state.drafts.delete(itemId);
+  try { localStorage.removeItem(draftKey(itemId)); } catch (err) { /* private mode */ }
+}
+
+/** Remember in this tab the row of a queue shown last (a reload comes back to it; a new tab does not). */
+export function rememberPlace(project, queueId, position) {
+  try { sessionStorage.setItem(`${PLACE_PREFIX}|${project}|${queueId}`, String(position)); } catch (err) { /* */ }
+}
+
+/** The row of that queue this tab showed last, 0 if none. */
+export function placeInTab(project, queueId) {
+  try { return Number(sessionStorage.getItem(`${PLACE_PREFIX}|${project}|${queueId}`)) || 0; } catch (err) { return 0; }
 }
