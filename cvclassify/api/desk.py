@@ -45,6 +45,15 @@ def logout(request: Request) -> RedirectResponse:
     return response
 
 
+@router.get("/statistiques", response_class=HTMLResponse)
+def statistics_page(request: Request):
+    """The review statistics page of a queue or a project (``?projet=…&file=…``), behind the key like the desk."""
+    if not key_is_valid(request, request.headers.get("X-API-Key")):
+        return HTMLResponse(LOGIN_PAGE.format(error=""), status_code=401)
+    return FileResponse(STATIC / "stats.html", media_type="text/html; charset=utf-8",
+                        headers={"Cache-Control": "no-cache"})
+
+
 @router.post("/login", response_class=HTMLResponse)
 def login(request: Request, key: Annotated[str, Form(max_length=500)]):
     """Check the key typed in the login form and keep it in an HttpOnly cookie (repeated wrong keys make the

@@ -5,6 +5,7 @@ import {$, el} from './dom.js';
 import {acceptItem, goTo, undoDecision} from './queue.js';
 import {focusCursor, moveCursor, moveWord, refreshDocument, setCursorTicked} from './review.js';
 import {submitSingle} from './single.js';
+import {openBulkDialog, toggleNth} from './triage.js';
 import {state} from './state.js';
 
 // ---------------------------------------------------------------- shortcut bar and help
@@ -13,7 +14,7 @@ const SHORTCUTS = {
   single: [['/', 'ajouter un code'], ['↑ ↓', 'parcourir les codes'], ['Espace', 'cocher'], ['x', 'rejeter'],
     ['m', 'mot suivant'], ['c', 'commentaire'], ['Ctrl+Entrée', 'enregistrer'], ['?', 'aide']],
   queue: [['↑ ↓', 'codes'], ['Espace', 'cocher'], ['x', 'rejeter'], ['Entrée', 'accepter'],
-    ['← →', 'précédente / suivante'], ['m', 'mot suivant'], ['u', 'annuler'], ['/', 'ajouter'], ['c', 'commentaire'], ['?', 'aide']],
+    ['1…9', 'n-ième code'], ['← →', 'précédente / suivante'], ['m', 'mot suivant'], ['u', 'annuler'], ['/', 'ajouter'], ['c', 'commentaire'], ['?', 'aide']],
   queues: [['Tab', 'parcourir la liste'], ['Entrée', 'reprendre l\'appel à projets'], ['?', 'aide']],
 };
 
@@ -53,7 +54,8 @@ export function saveNow() {
 }
 
 document.addEventListener('keydown', (event) => {
-  if ($('help-dialog').open || event.defaultPrevented || event.isComposing) return;
+  // No shortcut behind a dialog (help, bulk acceptance): its own buttons and Échap only.
+  if (document.querySelector('dialog[open]') || event.defaultPrevented || event.isComposing) return;
   const target = event.target;
   const key = event.key;
   const hasReview = Boolean(state.review) && !$('review').hidden;
@@ -87,6 +89,15 @@ document.addEventListener('keydown', (event) => {
     return;
   }
   const inQueue = state.mode === 'queue' && state.queue && !$('queue-work').hidden;
+  // 1 to 9 tick or untick the n-th suggested code. Read from the key's place, not its character: on a French
+  // (AZERTY) keyboard the digits of the top row are typed with Maj (« & é " » without it).
+  const digit = /^(?:Digit|Numpad)([1-9])$/.exec(event.code || '') || /^[1-9]$/.exec(key) && [key, key];
+  if (digit) {
+    if (!hasReview || state.review.readonly) return;
+    event.preventDefault();
+    toggleNth(Number(digit[1]));
+    return;
+  }
   switch (key) {
     case '?':
       event.preventDefault();
@@ -153,6 +164,12 @@ document.addEventListener('keydown', (event) => {
       if (!inQueue) return;
       event.preventDefault();
       undoDecision();
+      return;
+    case 'A':
+      // Maj+A: accept the sure rows shown, after a confirmation.
+      if (!inQueue) return;
+      event.preventDefault();
+      openBulkDialog();
       return;
     default:
   }
