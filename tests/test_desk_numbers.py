@@ -138,3 +138,29 @@ def test_text_without_known_word_ticks_nothing(page, server):
     page.click("#suggest-button")
     sync_api.expect(page.locator("#warnings")).to_be_hidden()
     page.wait_for_function("document.querySelectorAll('#codes input[type=checkbox]:checked').length > 0")
+
+
+def test_queue_row_without_known_word_comes_first_and_says_why(page, server, tmp_path):
+    """In a call for projects, the row of nonsense is queued first (confidence 0), unticked, with the message;
+    the keyboard moves on to a real application, whose numbers are in per cent."""
+    path = tmp_path / "appel-bruit.csv"
+    path.write_text("N° dossier;Libellé de l'action;Objectif\n"
+                    "R-1;Ateliers sociolinguistiques à Borny;Permettre à des mères de progresser en français oral "
+                    "et écrit, deux matinées par semaine.\n"
+                    "R-2;xxxxx;12345 ?! zzz qqq\n", encoding="utf-8")
+    page.goto(server + "#file")
+    page.wait_for_selector("#queue-form")
+    page.set_input_files("#queue-file", str(path))
+    page.locator("#queue-submit").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#queue-work:not([hidden]) #codes input[type=checkbox]")
+    sync_api.expect(page.locator("#item-position")).to_have_text("Demande 1 sur 2")
+    sync_api.expect(page.locator("#warnings")).to_contain_text(NO_EVIDENCE)
+    assert ticked_ids(page) == []
+    shot(page, "35-queue-nonsense-first")
+    page.keyboard.press("ArrowRight")  # the next application
+    sync_api.expect(page.locator("#item-position")).to_have_text("Demande 2 sur 2")
+    sync_api.expect(page.locator("#warnings")).to_be_hidden()
+    page.wait_for_function("document.querySelectorAll('#codes input[type=checkbox]:checked').length > 0")
+    numbers = page.locator("#codes .score-number").all_inner_texts()
+    assert numbers and all(PERCENT.fullmatch(n.strip()) for n in numbers), numbers

@@ -312,6 +312,8 @@ class QueueItemOut(BaseModel):
     suggestions: list[SuggestionOut] = []
     objective_hint: SuggestionOut | None = None
     decision: Decision | None = None
+    warnings: list[str] = Field([], description="Ce que l'instructeur doit savoir du classement (texte coupé, "
+                                                "aucun mot connu…)")
     final_codes: list[str] | None = None
     comment: str | None = None
     feedback_id: int | None = None

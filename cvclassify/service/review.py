@@ -184,7 +184,8 @@ def queue_item(item: QueueItemRecord) -> dict[str, Any]:
                                                                if str(v).strip()},
             "status": item.status, "error": item.error,
             "suggestions": result.get("suggestions", []), "objective_hint": result.get("objective_hint"),
-            "decision": result.get("decision"), "final_codes": item.final_codes, "comment": item.comment,
+            "decision": result.get("decision"), "warnings": result.get("warnings") or [],
+            "final_codes": item.final_codes, "comment": item.comment,
             "feedback_id": item.feedback_id, "context": item_context(item),
             "version": item.version, "updated_at": item.updated_at, "updated_by": item.updated_by}
 
