@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 
+import openpyxl
 import pytest
 
 from tests.test_desk_browser import (
@@ -86,7 +87,8 @@ def browser():
 
 def signed_in(browser, server, key: str, errors: list[str]):
     """A browser context (its own cookies: another officer) signed in with ``key`` through the login form."""
-    context = browser.new_context(viewport=VIEWPORT, locale="fr-FR", timezone_id="Europe/Paris")
+    context = browser.new_context(viewport=VIEWPORT, locale="fr-FR", timezone_id="Europe/Paris",
+                                  accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(20_000)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -186,6 +188,25 @@ def test_two_officers_on_one_row_see_the_conflict_and_choose(browser, server, tm
                 csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";")}
         assert rows[first.replace("· réf.", "").strip()]["Relu par"] == "Paul Durand"
         assert rows[second.replace("· réf.", "").strip()]["Relu par"] == "Claire Martin"
+
+        # the desk's export buttons (issue 18, point 9): Excel with the mouse, CSV with the keyboard
+        with paul.expect_download() as download:
+            paul.click("#export-xlsx")
+        assert download.value.suggested_filename == "appel-2024-revu.xlsx"
+        sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+        assert sheet.title == "Revue appel-2024" and sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+        header = [cell.value for cell in sheet[1]]
+        assert header[:len(QUEUE_COLUMNS)] == QUEUE_COLUMNS
+        assert header[len(QUEUE_COLUMNS):len(QUEUE_COLUMNS) + 6] == [
+            "Codes retenus", "Libellés", "Statut de la revue", "Relu par", "Date", "Confiance"]
+        confidences = [row[header.index("Confiance")].value for row in sheet.iter_rows(min_row=2)]
+        assert sum(isinstance(c, float) for c in confidences) == 4  # a true number for each readable row
+        paul.locator("#export-csv").focus()
+        with paul.expect_download() as download:
+            paul.keyboard.press("Enter")
+        text = download.value.path().read_bytes().decode("utf-8-sig")
+        assert text.splitlines()[0].endswith("Codes retenus;Libellés;Statut de la revue;Relu par;Date;Confiance;"
+                                             "Commentaire;Codes proposés")
     finally:
         claire_context.close()
         paul_context.close()
