@@ -253,3 +253,25 @@ def test_bulk_acceptance_names_the_account_and_skips_rows_decided_meanwhile(offi
     assert all(i["updated_by"] == "Claire Martin" for i in done["accepted"])
     now = real(store, PROJECT, queue["queue_id"]).items
     assert next(i for i in now if i.item_id == queue["items"][0]["item_id"]).final_codes == ["4.6"]
+
+
+def test_rows_decided_before_items_recorded_their_officer_take_it_from_the_decision(tmp_path):
+    from sqlalchemy import text
+
+    from cvclassify.feedback import FeedbackStore
+    from cvclassify.service.review import export_queue
+
+    store = FeedbackStore(f"sqlite:///{tmp_path / 'fb.sqlite3'}")
+    store.upgrade()
+    items = [dict(position=1, row_id="R1", values={"Libellé": "action"}, fields={"title": "action"},
+                  result={"suggestions": [], "decision": {"confidence": 0.8125}}, uncertainty=0.2, error=None)]
+    queue_id = store.create_queue("metz", "appel.xlsx", ["Libellé"], [], "v1", items)
+    item = store.queue("metz", queue_id).items[0]
+    store.add_feedback("metz", suggested=[], kept=[], added=["4.6"], queue_id=queue_id, item_id=item.item_id,
+                       reviewer="Claire Martin")
+    with store.engine.begin() as connection:  # as a decision stored before migration 0003 left it
+        connection.execute(text("UPDATE review_item SET updated_by = NULL"))
+    export_queue(store, "metz", queue_id, tmp_path / "revu.csv")
+    [row] = csv.DictReader(io.StringIO((tmp_path / "revu.csv").read_text(encoding="utf-8-sig")), delimiter=";")
+    assert (row["Relu par"], row["Confiance"], row["Codes retenus"]) == ("Claire Martin", "0,812", "4.6")
+    store.close()
