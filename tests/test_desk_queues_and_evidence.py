@@ -37,6 +37,7 @@ from tests.test_desk_browser import (
     sync_api,
     ticked_ids,
 )
+from tests.test_feedback_store import store  # noqa: F401  (SQLite, and PostgreSQL when one is configured)
 from tests.test_io_readers import text_pdf
 
 server = desk.server
@@ -162,6 +163,33 @@ def test_queues_listed_by_the_api(page, server):
     assert item_schema.endswith("/QueueSummaryOut")
     assert {"resume_position", "reviewers", "reviewed", "total"} <= set(
         schema["components"]["schemas"]["QueueSummaryOut"]["properties"])
+
+
+def test_store_lists_queues_on_both_databases(store):  # noqa: F811
+    """The store's list of queues in portable SQL: counts by status, the first open row in review order, the
+    officers of the decisions (withdrawn ones too: they worked on it), another project's queues left out."""
+    store.upgrade()
+    items = [{"position": n, "row_id": f"R{n}", "values": {}, "fields": {"text": f"demande {n}"}, "result": {},
+              "uncertainty": u, "error": None} for n, u in ((1, 0.1), (2, 0.9), (3, 0.5))]
+    items.append({"position": 4, "row_id": "R4", "values": {}, "fields": {}, "result": {}, "uncertainty": 1.0,
+                  "error": "ligne vide"})
+    first = store.create_queue("metz", "premier.csv", ["texte"], [], "v1", items)
+    store.create_queue("autre", "ailleurs.csv", ["texte"], [], "v1", items[:1])
+    ordered = store.queue("metz", first).items  # most uncertain first: R2, R3, R1, then the error
+    assert [i.row_id for i in ordered] == ["R2", "R3", "R1", "R4"]
+    store.add_feedback("metz", suggested=[], kept=[], added=["1.1"], reviewer="Inès", queue_id=first,
+                       item_id=ordered[0].item_id)
+    store.add_feedback("metz", suggested=[], kept=[], added=["1.2"], reviewer="Marc", queue_id=first,
+                       item_id=ordered[1].item_id)
+    store.reopen("metz", first, ordered[1].item_id)
+    second = store.create_queue("metz", "second.csv", ["texte"], [], "v1", items[:2])
+    listed_queues = store.queues("metz")
+    assert [q.queue_id for q in listed_queues] == [second, first]  # newest first
+    summary = listed_queues[1]
+    assert (summary.name, summary.total, summary.reviewed, summary.errors) == ("premier.csv", 4, 1, 1)
+    assert summary.reviewers == ["Inès", "Marc"]
+    assert (summary.resume_item, summary.resume_position) == (ordered[1].item_id, 3)
+    assert store.queues("personne") == []
 
 
 def test_queue_list_resume_and_bookmark(page, server):
