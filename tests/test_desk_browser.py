@@ -303,7 +303,7 @@ def test_decision_and_hint_are_shown(page, server):
     page.keyboard.press("Control+Enter")  # from the text area: suggest
     sync_api.expect(page.locator("#decision")).to_have_text(
         f"Confiance dans les codes cochés 93\u00a0% — {words['route']['auto']}")
-    sync_api.expect(page.locator("#hint")).to_contain_text("Objectif probable")
+    sync_api.expect(page.locator("#hint")).to_contain_text("Objectif opérationnel probable : ")
     sync_api.expect(page.locator("#hint-score")).to_have_text("(88\u00a0%)")
     shot(page, "06-decision-hint")
     page.click("#hint-pick")  # lists the codes of the hinted objective

@@ -302,6 +302,9 @@ function renderHint(review) {
   const hint = review.hint;
   $('hint').hidden = !hint;
   if (!hint) return;
+  // Named by its level in the tree: « Objectif opérationnel probable » in Metz's.
+  const node = state.nodeByCode.get(hint.code);
+  $('hint-title').textContent = `${node && node.level ? capitalise(levelWords(node.level)) : 'Objectif'} probable :`;
   $('hint-code').textContent = hint.code;
   $('hint-label').textContent = hint.label || '';
   $('hint-score').replaceChildren(...(typeof hint.score === 'number'
