@@ -336,7 +336,8 @@ def test_statistics_page_of_a_queue_and_of_the_project(page, server, tmp_path):
     # The project's statistics, with the mouse.
     page.click("#stats-project-link")
     page.wait_for_selector("body[data-ready='true'] #stats-body:not([hidden])")
-    sync_api.expect(page.locator("#stats-scope")).to_contain_text(f"Projet « {project} »")
+    title = next(p for p in json.loads(_get(server + "v1/projects")[1]) if p["name"] == project)["title"]
+    sync_api.expect(page.locator("#stats-scope")).to_contain_text(f"Projet « {title} »")
     project_stats = json.loads(_get(server + f"v1/projects/{project}/stats")[1])
     assert project_stats["reviewed"] >= stats["reviewed"]
     sync_api.expect(page.locator("#stats-summary")).to_contain_text(f"{project_stats['reviewed']} demandes revues")

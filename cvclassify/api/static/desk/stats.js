@@ -72,10 +72,9 @@ async function start() {
   let project = params.get('projet') || '';
   const queueId = params.get('file') || '';
   try {
-    if (!project) {
-      const projects = await api('v1/projects');
-      project = (projects.find((p) => p.default) || projects[0] || {}).name || '';
-    }
+    const projects = await api('v1/projects');
+    if (!project) project = (projects.find((p) => p.default) || projects[0] || {}).name || '';
+    const title = (projects.find((p) => p.name === project) || {}).title || project;
     const base = `v1/projects/${encodeURIComponent(project)}`;
     $('stats-back').href = queueId ? `./#${new URLSearchParams({file: queueId, projet: project})}` : `./#file?${new URLSearchParams({projet: project})}`;
     $('stats-project-link').href = `statistiques?${new URLSearchParams({projet: project})}`;
@@ -87,7 +86,7 @@ async function start() {
       $('stats-project-link').setAttribute('aria-current', 'page');
     }
     const stats = await api(queueId ? `${base}/queues/${encodeURIComponent(queueId)}/stats` : `${base}/stats`);
-    render(stats, {project, queueId});
+    render(stats, {project: title, queueId});
     $('stats-status').textContent = '';
     $('stats-body').hidden = false;
   } catch (err) {

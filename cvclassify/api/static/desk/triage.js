@@ -263,7 +263,7 @@ async function acceptSure(ids) {
   }
   lastBulk = (answer.accepted || []).map((item) => item.item_id);
   const skipped = (answer.skipped || []).length;
-  $('bulk-result-text').textContent = `${plural(lastBulk.length, 'demande acceptée', 'demandes acceptées')} telles que proposées`
+  $('bulk-result-text').textContent = `${plural(lastBulk.length, 'demande acceptée telle que proposée', 'demandes acceptées telles que proposées')}`
     + `${skipped ? ` (${plural(skipped, 'ignorée', 'ignorées')} : déjà revues ou plus sûres)` : ''}.`;
   $('bulk-result').hidden = false;
   $('bulk-undo').hidden = !lastBulk.length;
