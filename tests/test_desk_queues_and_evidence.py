@@ -320,6 +320,27 @@ def test_words_of_a_long_application(page, server):
     page.keyboard.press("Escape")
 
 
+def test_words_of_a_long_queue_row(page, server):
+    """In a queue: a long row opens at its first code's first word; the next row opens at its own top."""
+    page.set_viewport_size(LAPTOP)
+    rows = [["AAP-LONG", "Association Femmes Relais 57", "Lorem ipsum", f"{FILLER}\n\n{QUEUE_ROWS[0][3]}"],
+            QUEUE_ROWS[2]]
+    queue_id = create_queue(page, server, "appel-long.csv", queue_csv(rows)).json()["queue_id"]
+    page.goto(server + f"#file={queue_id}&projet={project_name(server)}")
+    wait_queue(page)
+    if ref(page) != "AAP-LONG":
+        page.keyboard.press("n")
+    assert ref(page) == "AAP-LONG"
+    pane = "document.querySelector('#queue .pane-text').scrollTop"
+    assert page.evaluate(pane) > 300 and in_view(page, "#queue-doc mark.ev.is-active")
+    page.keyboard.press("m")
+    assert in_view(page, "#queue-doc mark.ev.is-current")
+    shot(page, "63-queue-long-row")
+    page.keyboard.press("p" if page.locator("#item-position").inner_text().endswith("2 sur 2") else "n")
+    assert ref(page) == QUEUE_ROWS[2][0]
+    assert page.evaluate(pane) < 100 and in_view(page, "#queue-doc mark.ev.is-active")
+
+
 # ------------------------------------------------------------------------------------------- item 10
 def test_draft_survives_a_reload(page, server):
     """Ticks and comment not yet saved come back after a reload; saved, the draft is gone."""

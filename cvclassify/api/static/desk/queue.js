@@ -231,6 +231,7 @@ export function showItem(index, {focus = true} = {}) {
   state.lastQueue.set(state.queueProject, {queueId: state.queue.queue_id, position: item.position});
   rememberPlace(state.queueProject, state.queue.queue_id, item.position);
   $('queue-doc').scrollTop = 0;
+  $('queue-doc').closest('.pane').scrollTop = 0;  // a new text from its top (then its first code's first word)
   if (focus) {
     // A reviewed or unreadable item has nothing to tick: keep the keys on the page, not on a button.
     if (!focusCursor()) $('main').focus();
