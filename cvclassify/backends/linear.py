@@ -258,11 +258,15 @@ class LinearBackend(Backend):
 
     @property
     def explainer(self) -> Explainer:
-        """Reads the linear weights once, on first use."""
+        """Reads the linear weights once, on first use (the columns of the dense stacked weights when there are:
+        one copy of them in memory, not two)."""
+        stacked = self.stacked
         with self._lock:
             if self._explainer is None:
-                self._explainer = Explainer(self.pipeline.named_steps["features"], coefficients(self.pipeline),
-                                            self.leaf_ids, self.analyzer)
+                weights = stacked.weights
+                coef = ([weights[:, j] for j in range(weights.shape[1])] if isinstance(weights, np.ndarray)
+                        else coefficients(self.pipeline))
+                self._explainer = Explainer(self.pipeline.named_steps["features"], coef, self.leaf_ids, self.analyzer)
             return self._explainer
 
     def explain(self, fields: Mapping[str, str], suggestions: Sequence, represented, row: int) -> None:
