@@ -440,6 +440,12 @@ def test_words_progress_and_levels(page, server, tmp_path):
         else:
             assert re.match(r"Objectif stratégique S\d+\.\d+ : ", title) and title.endswith(hidden), title
     assert axes == page.locator("#codes li.code-row:has(.code-meta)").count()
+    # Every axis of the tree, as the desk writes it (the page's own module, with the project's accents).
+    tree = json.loads(_get(server + f"v1/projects/{project_name(server)}/objectives")[1])["tree"]
+    written = page.evaluate("async (labels) => { const dom = await import(new URL('static/desk/dom.js', "
+                            "document.baseURI).href); return labels.map((l) => dom.sentenceCase(l)); }",
+                            [axis["label"] for axis in tree])
+    assert written == [AXES[axis["code"]] for axis in tree]
     shot(page, "60-levels")
 
 
