@@ -333,6 +333,8 @@ def test_statistics_page_of_a_queue_and_of_the_project(page, server, tmp_path):
     sync_api.expect(page.locator("#stats-added")).to_contain_text("Ajoutés par les instructeurs")
     page.screenshot(path=str(desk.ARTIFACTS / "desk-90-stats-queue.png"), full_page=True)
 
+    assert page.locator("#stats-back").get_attribute("href") == f"./#file={queue_id}&projet={project}"
+
     # The project's statistics, with the mouse.
     page.click("#stats-project-link")
     page.wait_for_selector("body[data-ready='true'] #stats-body:not([hidden])")
@@ -342,5 +344,12 @@ def test_statistics_page_of_a_queue_and_of_the_project(page, server, tmp_path):
     assert project_stats["reviewed"] >= stats["reviewed"]
     sync_api.expect(page.locator("#stats-summary")).to_contain_text(f"{project_stats['reviewed']} demandes revues")
     page.screenshot(path=str(desk.ARTIFACTS / "desk-91-stats-project.png"), full_page=True)
+    # Back from the project's statistics: « Mes appels à projets », which leads to them too.
     page.click("#stats-back")
-    page.wait_for_selector("body[data-ready='true']")
+    page.wait_for_selector("body[data-ready='true'] #queues-table:not([hidden])")
+    assert "#appels" in page.url
+    page.locator("#queues-stats").focus()
+    shot(page, "92-queues-stats-link")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("body[data-ready='true'] #stats-body:not([hidden])")
+    sync_api.expect(page.locator("#stats-scope")).to_contain_text(f"Projet « {title} »")

@@ -23,6 +23,7 @@ export async function showQueues() {
   if (!project) return;
   $('queues-project').textContent = project.title || project.name;
   $('queues-new').href = deskHash({mode: 'queue', project: project.name});
+  $('queues-stats').href = `statistiques?${new URLSearchParams({projet: project.name})}`;
   const status = $('queues-status');
   status.textContent = 'Chargement de la liste…';
   let queues;

@@ -76,7 +76,7 @@ async function start() {
     if (!project) project = (projects.find((p) => p.default) || projects[0] || {}).name || '';
     const title = (projects.find((p) => p.name === project) || {}).title || project;
     const base = `v1/projects/${encodeURIComponent(project)}`;
-    $('stats-back').href = queueId ? `./#${new URLSearchParams({file: queueId, projet: project})}` : `./#file?${new URLSearchParams({projet: project})}`;
+    $('stats-back').href = queueId ? `./#${new URLSearchParams({file: queueId, projet: project})}` : `./#appels?${new URLSearchParams({projet: project})}`;  // the project's queues
     $('stats-project-link').href = `statistiques?${new URLSearchParams({projet: project})}`;
     if (queueId) {
       $('stats-queue-link').hidden = false;
