@@ -159,7 +159,7 @@ def test_row_context_order_and_filters(page, server, tmp_path):
     page.click("#filter-clear")
     sync_api.expect(count).to_have_text("")
 
-    # Confidence band: « élevée (≥ 0,90) ».
+    # Confidence band: « élevée (90 % et plus) ».
     page.locator("#filter-band").select_option("high")
     high = [item["row_id"] for item in queue["items"] if (item["decision"] or {}).get("confidence", 0) >= 0.9]
     page.locator("#main").focus()

@@ -14,11 +14,12 @@ import {state} from './state.js';
 const SORT_KEY = 'cvclassify.queueOrder';
 const ORDERS = Object.freeze({CONFIDENCE: 'confidence', FILE: 'file'});
 
-/** Confidence bands of a row: the confidence in its ticked codes (else its first code's score). */
+/** Confidence bands of a row: the confidence in its ticked codes (else its first code's score), in per cent as
+ * the desk shows it (narrow no-break space before « % »). */
 const BANDS = [
-  {value: 'high', words: 'élevée (≥ 0,90)', test: (c) => c >= 0.9},
-  {value: 'medium', words: 'moyenne (0,60 – 0,90)', test: (c) => c >= 0.6 && c < 0.9},
-  {value: 'low', words: 'faible (< 0,60)', test: (c) => c < 0.6},
+  {value: 'high', words: 'élevée (90\u202f% et plus)', test: (c) => c >= 0.9},
+  {value: 'medium', words: 'moyenne (60 à 90\u202f%)', test: (c) => c >= 0.6 && c < 0.9},
+  {value: 'low', words: 'faible (moins de 60\u202f%)', test: (c) => c < 0.6},
 ];
 
 const euros = new Intl.NumberFormat('fr-FR', {style: 'currency', currency: 'EUR'});
