@@ -388,6 +388,9 @@ def _classify_chunks(models: Models, rows: Iterator[RowInput], options: Options,
 
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     inherited = models if context.get_start_method() == "fork" else None
+    if inherited is not None:
+        for model in (models[0], *models[1].values()):
+            model.warm_up()  # loaded once here, shared by the forked workers
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                              initargs=(inherited, model_dir, os.getpid())) as pool:
         pending: deque = deque()

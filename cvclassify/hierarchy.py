@@ -43,8 +43,13 @@ def aggregate(scores: np.ndarray, member: np.ndarray, n_groups: int, how: str = 
     if how != "noisy_or":
         raise ValueError(f"Unknown aggregation {how!r}; choose noisy_or or max.")
     out = np.ones((scores.shape[0], n_groups))
-    for leaf, group in enumerate(member):
-        out[:, group] *= 1.0 - np.clip(scores[:, leaf], 0.0, 1.0)
+    member = np.asarray(member)
+    if member.size:  # each group's factors multiplied in leaf order, as a loop over the leaves would
+        order = np.argsort(member, kind="stable")
+        ordered = member[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        factors = 1.0 - np.clip(scores[:, order], 0.0, 1.0)
+        out[:, ordered[starts]] = np.multiply.reduceat(factors, starts, axis=1)
     return 1.0 - out
 
 

@@ -85,6 +85,11 @@ class Classifier:
         return self.decision.assess(base, self.tree.objectives.scores(base), words, grounded,
                                     self.tree.objectives.member)
 
+    def warm_up(self) -> None:
+        """Load what a first suggestion loads (the analysis tables, the stacked weights, the explainer), so that
+        worker processes forked afterwards share them instead of each loading its own copy."""
+        self.suggest("Ateliers sociolinguistiques pour les habitants du quartier.")
+
     def suggest(self, text: DocumentInput, k: int = 5, *, only: Sequence[str] | None = None,
                 exclude: Sequence[str] | None = None, explain: bool = True) -> Classification:
         """Ranked suggestions for one application (a text, a mapping of form fields or a Document)."""
