@@ -175,6 +175,8 @@ def test_row_context_order_and_filters(page, server, tmp_path):
     page.locator("#filter-status").select_option("done")
     sync_api.expect(count).to_have_text("1 demande correspond aux filtres")
     assert ref(page) == decided
+    number = "getComputedStyle(document.querySelector('#codes .code-label'), '::before').display"
+    assert page.evaluate(number) == "none", "a reviewed row has nothing to tick: no number keys shown"
     shot(page, "84-queue-filter-status")
     page.locator("#filter-status").select_option("open")
     page.locator("#main").focus()
@@ -245,6 +247,9 @@ def test_number_keys_tick_the_nth_code(page, server, tmp_path):
     upload(page, server, tmp_path, "appel-chiffres.csv")
     ids = all_ids(page)
     first, second, third = ids[0], ids[1], ids[2]
+    numbers = page.eval_on_selector_all(
+        "#codes .code-label", "els => els.map(e => getComputedStyle(e, '::before').content)")
+    assert numbers[:3] == ['counter(suggestion) / ""'] * 3 or numbers[:3] == ['"1"', '"2"', '"3"'], numbers
     was = set(ticked_ids(page))
     page.keyboard.press("1")
     assert set(ticked_ids(page)) == was ^ {first}
