@@ -209,15 +209,29 @@ def test_bulk_accept_and_undo_with_mouse_and_keyboard(page, server, tmp_path):
     sync_api.expect(page.locator("#queue-progress-text")).to_contain_text(f"{len(sure)} demandes relues", timeout=SLOW)
     sync_api.expect(button).to_contain_text("(0)")
     shot(page, "86-bulk-accepted")
+    # One of them reopened alone with « u » (no conflict: the desk knows the version the acceptance made) …
+    page.locator("#filter-status").select_option("done")
+    page.locator("#main").focus()
+    alone = ref(page)
+    page.keyboard.press("u")
+    sync_api.expect(page.locator("#status")).to_contain_text("Décision annulée", timeout=SLOW)
+    assert page.locator("#alert").is_hidden()
+    page.locator("#filter-status").select_option("")
+    # … then « Annuler » reopens the others and leaves that one as it is.
     page.click("#bulk-undo")
-    sync_api.expect(result).to_contain_text("Acceptation annulée", timeout=SLOW)
+    sync_api.expect(result).to_contain_text(f"Acceptation annulée : {len(sure) - 1} demande", timeout=SLOW)
+    sync_api.expect(result).to_contain_text("changée depuis")
     assert queue_api(server, queue_id)["reviewed"] == 0
-    sync_api.expect(button).to_contain_text(f"({len(sure)})")
+    assert alone in sure
+    # the row reopened with « u » holds a draft (its withdrawn decision): bulk acceptance leaves it to the officer
+    sync_api.expect(button).to_contain_text(f"({len(sure) - 1})")
+    sure.discard(alone)
 
     # Keyboard, within a filter: Maj+A, Échap does nothing; Maj+A, Entrée accepts; Entrée on « Annuler » undoes.
     page.locator("#filter-district").select_option("Borny")
     page.locator("#main").focus()
     sure_borny = sure & {"B-01", "B-04"}
+    assert sure_borny, "a sure row in Borny (B-01, the surest, is not the one reopened with « u »)"
     page.keyboard.press("Shift+A")
     sync_api.expect(dialog).to_be_visible()
     sync_api.expect(page.locator("#bulk-text")).to_contain_text(f"{len(sure_borny)} demande")

@@ -273,7 +273,10 @@ async function acceptSure(ids) {
   if (lastBulk.length) $('bulk-undo').focus();
 }
 
-/** « Annuler »: reopen exactly the rows of the last bulk acceptance. */
+/**
+ * « Annuler »: reopen exactly the rows of the last bulk acceptance, each at the version the acceptance made, so
+ * that a row decided again since (here with « u », or by a colleague: 409) keeps that newer decision.
+ */
 async function undoBulk() {
   if (!lastBulk.length || state.busy) return;
   clearError();
@@ -281,25 +284,30 @@ async function undoBulk() {
   $('bulk-undo').disabled = true;
   const items = state.queue.items || [];
   const reopened = [];
+  const kept = [];  // changed since the acceptance: left as they are
   let failure = null;
   for (const itemId of lastBulk) {
+    const item = items.find((i) => i.item_id === itemId);
+    if (item && item.status !== STATUS.DONE) { kept.push(itemId); continue; }
+    const version = item && item.version ? `?version=${item.version}` : '';
     try {
-      const back = await api(queuePath(`/items/${itemId}/reopen`), {method: 'POST'});
-      const item = items.find((i) => i.item_id === itemId);
+      const back = await api(queuePath(`/items/${itemId}/reopen${version}`), {method: 'POST'});
       if (item) Object.assign(item, back, {reviewRank: item.reviewRank});
       reopened.push(itemId);
     } catch (err) {
+      if (err.status === 409) { kept.push(itemId); continue; }
       failure = err;
       break;
     }
   }
   state.busy = false;
-  lastBulk = lastBulk.filter((id) => !reopened.includes(id));
+  lastBulk = lastBulk.filter((id) => !reopened.includes(id) && !kept.includes(id));
   if (failure) {
     $('bulk-undo').disabled = false;
     showError(`${failure.message} (${plural(reopened.length, 'demande rouverte', 'demandes rouvertes')} ; « Annuler » reprend les autres.)`);
   } else {
-    $('bulk-result-text').textContent = `Acceptation annulée : ${plural(reopened.length, 'demande est', 'demandes sont')} de nouveau à revoir.`;
+    $('bulk-result-text').textContent = `Acceptation annulée : ${plural(reopened.length, 'demande est', 'demandes sont')} de nouveau à revoir`
+      + `${kept.length ? ` (${plural(kept.length, 'autre, changée depuis, est laissée', 'autres, changées depuis, sont laissées')} telle${kept.length > 1 ? 's' : ''} quelle${kept.length > 1 ? 's' : ''})` : ''}.`;
     $('bulk-undo').hidden = true;
   }
   showItem(state.queueIndex, {focus: false});
