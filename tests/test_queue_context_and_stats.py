@@ -81,6 +81,31 @@ def test_uploaded_queue_keeps_each_rows_context(client):
     assert "Association Femmes Relais 57" not in " ".join(by_row["A1"]["fields"].values())
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods", ".jsonl"])
+def test_context_is_kept_from_workbooks_and_json_lines(client, tmp_path, suffix):
+    """The same context from an XLSX or ODS workbook (numbers as cells) and from JSON Lines records with the ANCT
+    map's field names (``raison_sociale``, ``montant``, ``annee``)."""
+    import json
+
+    from cvclassify.io.writers import write_rows
+
+    path = tmp_path / f"aap{suffix}"
+    if suffix == ".jsonl":
+        records = [{"id_action": "J1", "lib_action": "Ateliers sociolinguistiques", "raison_sociale": "ASBL Borny",
+                    "quartier": "Borny", "montant": 12500.5, "annee": 2024,
+                    "objectif": "Cours de français pour les mères"}]
+        path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    else:
+        columns = ["id_action", "lib_action", "raison_sociale", "quartier", "montant", "annee", "objectif"]
+        write_rows(path, columns, [{"id_action": "J1", "lib_action": "Ateliers sociolinguistiques",
+                                    "raison_sociale": "ASBL Borny", "quartier": "Borny", "montant": 12500.5,
+                                    "annee": 2024, "objectif": "Cours de français pour les mères"}])
+    created = client.post(f"/v1/projects/{PROJECT}/queues", files={"file": (path.name, path.read_bytes())})
+    assert created.status_code == 201, created.text
+    item = client.get(f"/v1/projects/{PROJECT}/queues/{created.json()['queue_id']}").json()["items"][0]
+    assert item["context"] == {"carrier": "ASBL Borny", "district": "Borny", "amount": 12500.5, "year": "2024"}
+
+
 # ------------------------------------------------------------------------------------------- a hand-made queue
 def _suggestion(code: str, score: float, selected: bool) -> dict:
     return {"id": code, "code": code, "label": "", "score": score, "selected": selected, "level": "leaf",
