@@ -247,3 +247,17 @@ def test_stats_of_an_untouched_queue_are_empty_not_errors(client):
     stats = client.get(f"/v1/projects/{PROJECT}/queues/{queue_id}/stats").json()
     assert stats["reviewed"] == 0 and stats["officers"] == [] and stats["codes"] == []
     assert stats["agreement"]["accepted_unchanged_share"] is None and stats["time"]["median_seconds"] is None
+
+
+def test_statistics_page_and_routes_are_behind_the_key(model, tmp_path):
+    """With a key, the statistics page asks for it like the desk, and the stats and bulk routes refuse without it."""
+    app = make_app(model, tmp_path / "fb.sqlite3", api_key="s3cret")
+    with TestClient(app, raise_server_exceptions=False) as keyed:
+        page = keyed.get("/statistiques?projet=x")
+        assert page.status_code == 401 and "Clé d'accès" in page.text
+        assert keyed.get(f"/v1/projects/{PROJECT}/stats").status_code == 401
+        assert keyed.post(f"/v1/projects/{PROJECT}/queues/q/accept", json={"item_ids": []}).status_code == 401
+        ok = keyed.get("/statistiques?projet=x", headers={"X-API-Key": "s3cret"})
+        assert ok.status_code == 200 and "Statistiques de revue" in ok.text
+        stats = keyed.get(f"/v1/projects/{PROJECT}/stats", headers={"X-API-Key": "s3cret"})
+        assert stats.status_code == 200 and stats.json()["reviewed"] == 0
