@@ -185,24 +185,38 @@ class FrenchLexicon:
                            for piece in self._split(span, with_specials=False))
             if pieces:
                 self._matched.setdefault(pieces[0], {}).setdefault(len(pieces), set()).add(pieces)
+        # A matched special case changes the tokens only where its string is in the text: one search says whether
+        # to look at all.
+        strings = sorted(snapshot["matched"], key=len, reverse=True)
+        self._matched_text = re.compile("|".join(map(re.escape, strings))) if strings else None
 
     # -- tokenization -----------------------------------------------------------------------------------
 
     def tokenize(self, text: str) -> list[tuple[str, int]]:
         """spaCy's tokens of ``text`` as (string, character offset), whitespace tokens included."""
         tokens: list[tuple[str, int]] = []
+        append = tokens.append
         spans = self._spans
-        for start, span in _spans_at(text):
-            pieces = spans.get(span)
+        offset = 0
+        for run in _RUNS.findall(text):  # ``\s`` is ``str.isspace`` in Python's re
+            start = offset
+            offset += len(run)
+            if run[0] == " " and start:  # a space that ends a word is that word's trailing space, not a token
+                if len(run) == 1:
+                    continue
+                run, start = run[1:], start + 1
+            pieces = spans.get(run)
             if pieces is None:
-                pieces = self._split(span, with_specials=True)
+                pieces = self._split(run, with_specials=True)
                 if len(spans) < SPAN_CACHE:
-                    spans[span] = pieces
-            offset = start
+                    spans[run] = pieces
+            if len(pieces) == 1:
+                append((run, start))
+                continue
             for piece in pieces:
-                tokens.append((piece, offset))
-                offset += len(piece)
-        if self._matched:
+                append((piece, start))
+                start += len(piece)
+        if self._matched_text is not None and self._matched_text.search(text):
             tokens = self._apply_matched(text, tokens)
         return tokens
 
