@@ -182,6 +182,14 @@ def test_row_context_order_and_filters(page, server, tmp_path):
     page.locator("#main").focus()
     assert decided not in refs_in_order(page)
 
+    # Another file starts with no filter.
+    page.click("#queue-change")
+    page.set_input_files("#queue-file", str(tmp_path / "appel-contexte.csv"))
+    page.click("#queue-submit")
+    sync_api.expect(page.locator("#queue-progress-text")).to_contain_text("0 demande relue", timeout=SLOW)
+    assert page.locator("#filter-status").input_value() == "" and count.inner_text() == ""
+    assert position(page).endswith("sur 5")
+
 
 def test_bulk_accept_and_undo_with_mouse_and_keyboard(page, server, tmp_path):
     """« Accepter les demandes sûres » asks first, says how many, accepts exactly the open sure rows shown;

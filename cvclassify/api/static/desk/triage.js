@@ -123,7 +123,15 @@ $('sort-file').addEventListener('click', () => setOrder(ORDERS.FILE));
 // ---------------------------------------------------------------- a queue loaded
 
 /** A queue has just been fetched: remember the server's order, sort as chosen, list its quartiers. */
+let preparedQueue = null;  // the queue the filters were chosen for: another one starts with none
+
 export function prepareQueue(queue) {
+  if (queue.queue_id !== preparedQueue) {
+    for (const id of ['filter-status', 'filter-district', 'filter-band', 'filter-code']) $(id).value = '';
+    $('filter-count').textContent = '';
+    $('filter-clear').hidden = true;
+    preparedQueue = queue.queue_id;
+  }
   (queue.items || []).forEach((item, rank) => { item.reviewRank = rank; });
   sortItems(currentOrder());
   renderOrder();
