@@ -122,9 +122,9 @@ $('sort-file').addEventListener('click', () => setOrder(ORDERS.FILE));
 
 // ---------------------------------------------------------------- a queue loaded
 
-/** A queue has just been fetched: remember the server's order, sort as chosen, list its quartiers. */
 let preparedQueue = null;  // the queue the filters were chosen for: another one starts with none
 
+/** A queue has just been fetched: remember the server's order, sort as chosen, list its quartiers. */
 export function prepareQueue(queue) {
   if (queue.queue_id !== preparedQueue) {
     for (const id of ['filter-status', 'filter-district', 'filter-band', 'filter-code']) $(id).value = '';
