@@ -163,10 +163,11 @@ def test_all_codes_unknown_is_an_error(metz_home, tmp_path):
 
 
 # -- officers' decisions as training texts -----------------------------------------------------------
-def record(id_: int, text: str | None, kept=(), added=(), removed=(), at="2026-01-01T10:00:00", withdrawn=None):
+def record(id_: int, text: str | None, kept=(), added=(), removed=(), at="2026-01-01T10:00:00", withdrawn=None,
+           source="desk"):
     return FeedbackRecord(id=id_, created_at=at, project="p", document_id=None, model_version="v", suggested=[],
                           kept=list(kept), added=list(added), removed=list(removed),
-                          final_codes=[*kept, *added], comment=None, reviewer=None, source="desk", queue_id=None,
+                          final_codes=[*kept, *added], comment=None, reviewer=None, source=source, queue_id=None,
                           item_id=None, withdrawn_at=withdrawn, text_sha256=None, text=text)
 
 
@@ -178,8 +179,9 @@ def test_feedback_resolves_by_the_documented_rules():
                record(3, texts[1], kept=["a"], withdrawn="2026-01-03T10:00:00"),
                record(4, None, kept=["a"]),
                record(5, texts[2], kept=["old-code"]),
-               record(6, texts[3], kept=["old-code", "c"])]
-    records += [record(10 + i, t, kept=["a"]) for i, t in enumerate(texts[4:], start=4)]
+               record(6, texts[3], kept=["old-code", "c"]),
+               record(7, texts[4], kept=["a"], source="desk-bulk")]  # accepted in bulk, unread: never trains
+    records += [record(10 + i, t, kept=["a"]) for i, t in enumerate(texts[5:], start=5)]
     resolved = resolve_feedback(reversed(records), leaves)  # order of arrival does not matter
     every = resolved.train + resolved.heldout
     first = next(t for t in every if t.feedback_id == 2)
@@ -188,7 +190,8 @@ def test_feedback_resolves_by_the_documented_rules():
     assert resolved.counts["without_text"] == 1 and resolved.counts["without_known_code"] == 1
     assert resolved.unknown_codes == {"old-code": [5, 6]}
     assert next(t for t in every if t.feedback_id == 6).codes == ("c",)
-    assert {t.feedback_id for t in every}.isdisjoint({1, 3, 4, 5})
+    assert {t.feedback_id for t in every}.isdisjoint({1, 3, 4, 5, 7})
+    assert resolved.counts["bulk_unread"] == 1
     assert all(in_feedback_heldout(t.sha256) for t in resolved.heldout)
     assert not any(in_feedback_heldout(t.sha256) for t in resolved.train)
     assert 0 < len(resolved.heldout) < len(every)

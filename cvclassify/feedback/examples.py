@@ -8,6 +8,8 @@ Rules (counted in the model card under ``feedback``):
 - several decisions on one text (same text once spaces are normalised) resolve to **the latest**: the officer's
   last word;
 - a decision without text cannot teach anything (API feedback sent without the text): counted, left out;
+- a bulk acceptance (« Accepter les demandes sûres », source ``desk-bulk``) confirms the model's own answer
+  without anyone reading the text: counted as ``bulk_unread``, left out (a model must not learn from itself);
 - codes no longer in the tree are reported with the decisions carrying them, and left out of that text's codes;
   a text left with no code is left out (it says what the text is not, not what it is);
 - a fixed share of texts, chosen by their hash (``FEEDBACK_HELDOUT_PERCENT``), never trains a model: promotions
@@ -23,6 +25,8 @@ from dataclasses import dataclass, field
 from cvclassify.document import text_hash
 from cvclassify.feedback.store import FeedbackRecord
 
+UNREAD_SOURCES = frozenset({"desk-bulk"})
+"""Sources of decisions taken without reading the text: they never train."""
 FEEDBACK_HELDOUT_PERCENT = 20
 """Share of officers' texts (by text hash) kept out of training to compare models."""
 
@@ -77,6 +81,9 @@ def resolve_feedback(records: Iterable[FeedbackRecord], leaf_ids: Sequence[str],
             continue
         if not (record.text or "").strip():
             counts["without_text"] += 1
+            continue
+        if record.source in UNREAD_SOURCES:
+            counts["bulk_unread"] += 1
             continue
         key = text_hash(record.text)
         if key in latest:
