@@ -200,6 +200,86 @@ def drive_wrk(port: int, clients: int, seconds: float, texts: Texts, folder: Pat
             "client": "wrk"}
 
 
+def flame(client: str, seconds: float = 20.0) -> None:
+    """Where a request's milliseconds go: py-spy samples every server process (native frames left out) while
+    8 clients load 2 workers; the flame graph and the hottest functions by own time go to bench/results/."""
+    import tempfile
+    import threading
+
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    texts = Texts()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        proc = start_server(2, port, Path(tmp) / "fb.sqlite3")
+        try:
+            asyncio.run(drive(port, 4, 3.0, texts))
+            raw = Path(tmp) / "profile.txt"
+            record = [spy, "record", "--pid", str(proc.pid), "--subprocesses", "--rate", "250", "--duration",
+                      str(int(seconds)), "--nonblocking"]
+            svg = subprocess.Popen([*record, "--output", str(RESULTS / "api_flame.svg")],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            collapsed = subprocess.Popen([*record, "--format", "raw", "--output", str(raw)],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1.0)
+            result: dict = {}
+
+            def load() -> None:
+                if client == "wrk":
+                    result.update(drive_wrk(port, 8, seconds - 2, texts, Path(tmp)))
+                else:
+                    result.update(asyncio.run(drive(port, 8, seconds - 2, texts)))
+
+            thread = threading.Thread(target=load)
+            thread.start()
+            thread.join()
+            svg.wait(seconds + 60)
+            collapsed.wait(seconds + 60)
+            table = hottest(raw)
+        finally:
+            stop_server(proc)
+    lines = ["## Where a request's time goes — 2 workers, 8 clients, py-spy", "",
+             f"{result.get('requests', 0)} requests in {result.get('seconds', 0)} s: p50 {result.get('p50_ms')} ms, "
+             f"p99 {result.get('p99_ms')} ms while sampled (py-spy costs a little). Flame graph: `api_flame.svg`.", "",
+             "Share of the server processes' samples by stage (a sample counts for every stage on its stack):", "",
+             "| stage | share of samples |", "|---|---|"]
+    lines += [f"| {name} | {share:.1%} |" for name, share in table]
+    (RESULTS / "api_flame.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+STAGES = [  # (label, a function on the stack that marks it), most specific first
+    ("analysis (replayed spaCy tokenizer, lemmas, vectors)", "_run_replayed"),
+    ("character n-gram features", "CharNgramTfidf"),
+    ("features, all blocks", "features (cvclassify/backends/linear.py"),
+    ("margins (sparse product)", "margins (cvclassify/backends/linear.py"),
+    ("decision layer (calibration, selection, route)", "cvclassify/model/decision.py"),
+    ("explanations (evidence words)", "explain (cvclassify/backends/explain.py"),
+    ("result type and rendering", "cvclassify/render.py"),
+    ("JSON encoding", "fast_json"),
+    ("request validation (pydantic)", "pydantic"),
+    ("event loop and HTTP (uvicorn, starlette)", "uvicorn"),
+    ("idle (waiting for work)", "select ("),
+]
+
+
+def hottest(raw: Path) -> list[tuple[str, float]]:
+    """Share of samples (collapsed stacks written by py-spy) on which each stage appears."""
+    counts = dict.fromkeys((label for label, _ in STAGES), 0)
+    total = 0
+    if not raw.exists():
+        return []
+    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not n.isdigit():
+            continue
+        total += int(n)
+        for label, marker in STAGES:
+            if marker in stack:
+                counts[label] += int(n)
+    return [(label, counts[label] / total) for label, _ in STAGES] if total else []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short points (3 s) and a 10 s soak")
@@ -207,7 +287,13 @@ def main() -> None:
     parser.add_argument("--soak", type=float, default=60.0)
     parser.add_argument("--client", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python",
                         help="load generator: wrk (Debian package, default when installed) or the asyncio client")
+    parser.add_argument("--flame", action="store_true",
+                        help="only profile: 2 workers under 8 clients for 20 s, sampled by py-spy into "
+                             "bench/results/api_flame.svg (and a table of the hottest functions)")
     args = parser.parse_args()
+    if args.flame:
+        flame(args.client)
+        return
     seconds, soak = (3.0, 10.0) if args.quick else (args.seconds, args.soak)
     texts = Texts()
     runs = []

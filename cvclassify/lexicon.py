@@ -12,11 +12,12 @@ random damage). Hashes are spaCy's (MurmurHash64A, seed 1), computed here for th
 
 from __future__ import annotations
 
+import io
 import json
 import os
-import pickle
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -69,7 +70,7 @@ class WordForm(NamedTuple):
 def snapshot_path(spacy_version: str, model: str, model_version: str) -> Path:
     """Where the snapshot of ``model`` for the installed spaCy lives (the user's cache folder)."""
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cvclassify"
-    return base / f"lexicon-{FORMAT}-spacy-{spacy_version}-{model}-{model_version}.pickle"
+    return base / f"lexicon-{FORMAT}-spacy-{spacy_version}-{model}-{model_version}.npz"
 
 
 def installed_versions(model: str) -> tuple[str, str] | None:
@@ -400,6 +401,33 @@ def _spans(text: str) -> list[str]:
     return [span for _, span in _spans_at(text)]
 
 
+ARRAYS = ("vector_keys", "vector_rows", "vectors")
+
+
+def snapshot_bytes(snapshot: dict[str, Any]) -> bytes:
+    """A snapshot as a NumPy archive: arrays as arrays, the lemma table as two arrays, the rest as JSON text (no
+    pickle: loading it runs no code)."""
+    rest = {k: v for k, v in snapshot.items() if k not in ARRAYS and k != "lemmas"}
+    lemmas = snapshot["lemmas"]
+    buffer = io.BytesIO()
+    np.savez(buffer, **{k: snapshot[k] for k in ARRAYS},
+             lemma_keys=np.fromiter(lemmas.keys(), dtype=np.uint64, count=len(lemmas)),
+             lemma_values=np.array([v if isinstance(v, str) else "" for v in lemmas.values()], dtype=str),
+             rest=np.array(json.dumps(rest, ensure_ascii=False)))
+    return buffer.getvalue()
+
+
+def read_snapshot(path: Path) -> dict[str, Any]:
+    """The snapshot written by ``snapshot_bytes`` (arrays only; pickled objects are refused)."""
+    with np.load(path, allow_pickle=False) as archive:
+        snapshot = json.loads(str(archive["rest"]))
+        for key in ARRAYS:
+            snapshot[key] = archive[key]
+        snapshot["lemmas"] = dict(zip(archive["lemma_keys"].tolist(), archive["lemma_values"].tolist(),
+                                      strict=True))
+    return snapshot
+
+
 def load_lexicon(model: str, load_pipeline: Callable[[], Any] | None = None) -> FrenchLexicon | None:
     """The lexicon of spaCy model ``model``: from the cached snapshot, else built once from the pipeline that
     ``load_pipeline`` returns and cached (best effort, atomically); None when spaCy or the model is not
@@ -409,11 +437,10 @@ def load_lexicon(model: str, load_pipeline: Callable[[], Any] | None = None) -> 
         return None
     path = snapshot_path(versions[0], model, versions[1])
     try:
-        with path.open("rb") as handle:
-            snapshot = pickle.load(handle)
+        snapshot = read_snapshot(path)
         if snapshot.get("format") == FORMAT:
             return FrenchLexicon(snapshot)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, ValueError, TypeError):
+    except (OSError, EOFError, KeyError, ValueError, TypeError, zipfile.BadZipFile):
         pass
     if load_pipeline is None:
         return None
@@ -421,7 +448,7 @@ def load_lexicon(model: str, load_pipeline: Callable[[], Any] | None = None) -> 
     try:
         from cvclassify.io import atomic_write_bytes
 
-        atomic_write_bytes(path, pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write_bytes(path, snapshot_bytes(snapshot))
     except OSError:
         pass
     return FrenchLexicon(snapshot)

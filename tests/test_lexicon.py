@@ -118,7 +118,7 @@ def test_a_process_with_the_snapshot_cached_never_imports_spacy(tmp_path):
               "print(a.lemmas, 'spacy' in sys.modules)")
     first = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     assert first.stdout.split() == ["atelier", "sociolinguistique", "borny", "True"]  # built from spaCy once
-    assert list(Path(tmp_path, "cvclassify").glob("lexicon-*.pickle"))
+    assert list(Path(tmp_path, "cvclassify").glob("lexicon-*.npz"))
     second = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     assert second.stdout.split() == ["atelier", "sociolinguistique", "borny", "False"]
 
@@ -128,8 +128,8 @@ def test_a_damaged_snapshot_is_built_again(tmp_path):
     script = ("from cvclassify.analysis import Analyzer; "
               "print(Analyzer(mode='lookup').analyse(['Jardins partagés'])[0].lemmas)")
     subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
-    (snapshot,) = Path(tmp_path, "cvclassify").glob("lexicon-*.pickle")
-    snapshot.write_bytes(b"not a pickle")
+    (snapshot,) = Path(tmp_path, "cvclassify").glob("lexicon-*.npz")
+    snapshot.write_bytes(b"not an archive")
     again = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     assert again.stdout.split() == ["jardin", "partager"]
     assert snapshot.stat().st_size > 1_000_000
