@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import yaml
 
+from cvclassify.io import load_yaml
 from cvclassify.model.decision import ROUTES, Assessment
 
 TOP = 5
@@ -88,7 +88,7 @@ def officer_metrics(judged: Assessment, gold: Sequence[set[str]], leaf_ids: Sequ
 
 def load_themes(path: Path) -> tuple[list[tuple[str, list[str]]], dict[str, float]]:
     """Theme patterns and the programme mix of a project's ``.themes.yaml``."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     return [(t["theme"], list(t["codes"])) for t in data["themes"]], dict(data.get("programme_mix") or {})
 
 

@@ -50,3 +50,11 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Write UTF-8 text to ``path`` atomically."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def load_yaml(text: str):
+    """YAML read safely, with libyaml's C parser when PyYAML has it (the same documents, ten times faster: a
+    contract's tree took 0.2 s of every process's start with the Python parser)."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -19,6 +19,7 @@ Definitions (the desk's statistics page says them in French):
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -128,7 +129,7 @@ def officer_gaps(decisions: Iterable[FeedbackRecord]) -> dict[str, list[float]]:
     gaps: dict[str, list[float]] = defaultdict(list)
     for (_queue, officer), times in series.items():
         times.sort()
-        for (before, _), (after, _) in zip(times, times[1:], strict=False):
+        for (before, _), (after, _) in itertools.pairwise(times):
             seconds = (after - before).total_seconds()
             if seconds <= MAX_GAP_SECONDS:
                 gaps[officer].append(seconds)

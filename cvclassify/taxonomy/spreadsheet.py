@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cvclassify.errors import TaxonomyError
+from cvclassify.io import load_yaml
 from cvclassify.taxonomy.tree import Objective, Taxonomy, taxonomy_from_dict
 
 COLUMNS = ("code", "libellé", "code parent", "niveau", "description", "mots-clés", "transversal",
@@ -104,7 +105,7 @@ def _structured_rows(path: Path) -> list[dict[str, str]]:
 
     text = path.read_text(encoding="utf-8")
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else load_yaml(text)
     except (ValueError, yaml.YAMLError) as exc:
         raise TaxonomyError(f"« {path.name} » n'est pas un fichier {path.suffix[1:].upper()} lisible : {exc}") from exc
     if isinstance(data, Mapping) and "rows" in data:
@@ -120,10 +121,9 @@ def is_stored_tree(path: Path) -> bool:
     if Path(path).suffix.lower() not in (".json", ".yaml", ".yml"):
         return False
     try:
-        import yaml
 
         text = Path(path).read_text(encoding="utf-8")
-        data = json.loads(text) if Path(path).suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if Path(path).suffix.lower() == ".json" else load_yaml(text)
     except (OSError, ValueError):
         return False
     return isinstance(data, Mapping) and "schema_version" in data
@@ -224,10 +224,9 @@ def read_tree(path: Path, name: str) -> Taxonomy:
     """A tree from a spreadsheet or row file (see the module), or a stored tree."""
     path = Path(path)
     if is_stored_tree(path):
-        import yaml
 
         text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else load_yaml(text)
         return taxonomy_from_dict(data)
     return tree_from_rows(read_rows(path), name, source=path.name)
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import yaml
 
 from cvclassify.errors import TaxonomyError, UnknownCodeError
+from cvclassify.io import load_yaml
 
 Level = str
 """The name of a level of the tree, as the contract names it."""
@@ -278,7 +279,7 @@ def load_taxonomy(name_or_path: str | Path | None = None) -> Taxonomy:
         )
     try:
         raw = path.read_text(encoding="utf-8")
-        data = json.loads(raw) if path.suffix == ".json" else yaml.safe_load(raw)
+        data = json.loads(raw) if path.suffix == ".json" else load_yaml(raw)
         taxonomy = taxonomy_from_dict(data)
     except (ValueError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise TaxonomyError(f"Taxonomy file {path} is not valid: {exc}") from exc
@@ -287,7 +288,7 @@ def load_taxonomy(name_or_path: str | Path | None = None) -> Taxonomy:
         taxonomy = taxonomy.with_national(read_national(national_file))
     lexicon_file = path.with_name(path.name.split(".")[0] + ".lexicon.yaml")
     if lexicon_file.exists():
-        lexicon = yaml.safe_load(lexicon_file.read_text(encoding="utf-8")) or {}
+        lexicon = load_yaml(lexicon_file.read_text(encoding="utf-8")) or {}
         try:
             taxonomy = taxonomy.with_lexicon({str(k): list(v) for k, v in lexicon.items()})
         except UnknownCodeError as exc:
