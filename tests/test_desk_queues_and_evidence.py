@@ -23,7 +23,6 @@ from tests import test_desk_browser as desk
 from tests.test_desk_browser import (
     APPLICATION,
     CHROMIUM,
-    CHROMIUM_ARGS,
     QUEUE_COLUMNS,
     QUEUE_ROWS,
     ROOT,
@@ -293,7 +292,8 @@ def test_words_of_a_long_application(page, server):
     sync_api.expect(position).to_have_text(f"{code} : mot 1 sur {words}")
     current = "#single-doc mark.ev.is-current"
     assert in_view(page, current)
-    assert page.locator(current).first.get_attribute("data-k").split()[0].startswith(f"{rows.nth(target).get_attribute('data-suggestion')}|")
+    code = rows.nth(target).get_attribute("data-suggestion")
+    assert page.locator(current).first.get_attribute("data-k").split()[0].startswith(f"{code}|")
     assert focused_id(page) == all_ids(page)[target]  # the keys stay on the code
     if words > 1:
         page.keyboard.press("m")

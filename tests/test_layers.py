@@ -10,8 +10,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "cvclassify"
 
 LAYERS: list[tuple[str, ...]] = [
     # 0 — the ground floor: states, errors, files, texts, trees, corpora, projects, the store of decisions
-    ("_version", "errors", "labels", "io", "document", "lexicon", "analysis", "taxonomy", "corpus", "projects", "hierarchy",
-     "feedback", "history"),
+    ("_version", "errors", "labels", "io", "document", "lexicon", "analysis", "taxonomy", "corpus", "projects",
+     "hierarchy", "feedback", "history"),
     # 1 — what models are made of, and the result type
     ("features", "model.params", "model.card", "model.calibration", "model.decision", "result", "render"),
     # 2 — scorers
