@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -358,7 +358,8 @@ class BulkAcceptIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    item_ids: list[int] = Field(max_length=5000, description="Les demandes à accepter telles quelles")
+    item_ids: list[Annotated[int, Field(ge=0, le=2**31 - 1)]] = Field(
+        max_length=5000, description="Les demandes à accepter telles quelles")
     reviewer: str | None = Field(None, max_length=200)
 
 

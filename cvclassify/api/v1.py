@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import Response
 
 from cvclassify.api import schemas
@@ -22,6 +23,8 @@ from cvclassify.service.pool import ModelPool
 
 router = APIRouter(prefix="/v1")
 Project = Annotated[str, "project name"]
+ItemId = Annotated[int, PathParam(ge=0, le=2**31 - 1, description="Numéro de la ligne dans la file")]
+"""A queue item's number: bounded like the store's integer ids (a larger one is a 422, never a database error)."""
 
 
 def pool(request: Request) -> ModelPool:
@@ -291,7 +294,7 @@ def queue(project: Project, queue_id: str, pool: Pool, store: Store) -> dict[str
 
 @router.post("/projects/{project}/queues/{queue_id}/items/{item_id}/reopen", response_model=schemas.QueueItemOut,
              tags=["revue"], dependencies=PROTECTED, summary="Annuler la décision prise sur une demande")
-def reopen(project: Project, queue_id: str, item_id: int, pool: Pool, store: Store, request: Request,
+def reopen(project: Project, queue_id: str, item_id: ItemId, pool: Pool, store: Store, request: Request,
            version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> dict[str, Any]:
     """Undo the decision on one application of a queue (409 when it changed since ``version``)."""
     return review.reopen_item(store, pool.project(project).name, queue_id, item_id,
@@ -300,7 +303,7 @@ def reopen(project: Project, queue_id: str, item_id: int, pool: Pool, store: Sto
 
 @router.get("/projects/{project}/queues/{queue_id}/items/{item_id}/history", response_model=schemas.HistoryOut,
             tags=["revue"], dependencies=PROTECTED, summary="L'historique d'une demande : qui, quand, quoi")
-def history(project: Project, queue_id: str, item_id: int, pool: Pool, store: Store) -> dict[str, Any]:
+def history(project: Project, queue_id: str, item_id: ItemId, pool: Pool, store: Store) -> dict[str, Any]:
     """Every decision and undo on one application of a queue, oldest first."""
     return review.item_history(store, pool.project(project).name, queue_id, item_id)
 
