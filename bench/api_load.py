@@ -214,13 +214,10 @@ def flame(client: str, seconds: float = 20.0) -> None:
         proc = start_server(2, port, Path(tmp) / "fb.sqlite3")
         try:
             asyncio.run(drive(port, 4, 3.0, texts))
-            raw = Path(tmp) / "profile.txt"
-            record = [spy, "record", "--pid", str(proc.pid), "--subprocesses", "--rate", "250", "--duration",
-                      str(int(seconds)), "--nonblocking"]
-            svg = subprocess.Popen([*record, "--output", str(RESULTS / "api_flame.svg")],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            collapsed = subprocess.Popen([*record, "--format", "raw", "--output", str(raw)],
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            svg_path = RESULTS / "api_flame.svg"
+            recorder = subprocess.Popen([spy, "record", "--pid", str(proc.pid), "--subprocesses", "--rate", "100",
+                                         "--duration", str(int(seconds)), "--nonblocking", "--output", str(svg_path)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1.0)
             result: dict = {}
 
@@ -233,9 +230,8 @@ def flame(client: str, seconds: float = 20.0) -> None:
             thread = threading.Thread(target=load)
             thread.start()
             thread.join()
-            svg.wait(seconds + 60)
-            collapsed.wait(seconds + 60)
-            table = hottest(raw)
+            recorder.wait(seconds + 60)
+            table = hottest(svg_path)
         finally:
             stop_server(proc)
     lines = ["## Where a request's time goes — 2 workers, 8 clients, py-spy", "",
@@ -251,33 +247,31 @@ def flame(client: str, seconds: float = 20.0) -> None:
 STAGES = [  # (label, a function on the stack that marks it), most specific first
     ("analysis (replayed spaCy tokenizer, lemmas, vectors)", "_run_replayed"),
     ("character n-gram features", "CharNgramTfidf"),
-    ("features, all blocks", "features (cvclassify/backends/linear.py"),
+    ("word TF-IDF and vectors (features minus the two above)", "features (cvclassify/backends/linear.py"),
     ("margins (sparse product)", "margins (cvclassify/backends/linear.py"),
     ("decision layer (calibration, selection, route)", "cvclassify/model/decision.py"),
     ("explanations (evidence words)", "explain (cvclassify/backends/explain.py"),
     ("result type and rendering", "cvclassify/render.py"),
     ("JSON encoding", "fast_json"),
-    ("request validation (pydantic)", "pydantic"),
-    ("event loop and HTTP (uvicorn, starlette)", "uvicorn"),
-    ("idle (waiting for work)", "select ("),
+    ("event loop: HTTP, routing, request parsing (the main thread)", "Runner.run (asyncio/runners.py"),
+    ("micro-batching thread: classification of waiting requests", "Batcher._run (cvclassify/service/pool.py"),
 ]
 
 
-def hottest(raw: Path) -> list[tuple[str, float]]:
-    """Share of samples (collapsed stacks written by py-spy) on which each stage appears."""
-    counts = dict.fromkeys((label for label, _ in STAGES), 0)
-    total = 0
-    if not raw.exists():
+def hottest(svg: Path) -> list[tuple[str, float]]:
+    """Share of samples on which each stage appears, read from the flame graph's frames (« name (file:line) (N
+    samples, P%) »): a stage's frames at any depth are summed (none of them recurses)."""
+    import html
+    import re
+
+    if not svg.exists():
         return []
-    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
-        stack, _, n = line.rpartition(" ")
-        if not n.isdigit():
-            continue
-        total += int(n)
-        for label, marker in STAGES:
-            if marker in stack:
-                counts[label] += int(n)
-    return [(label, counts[label] / total) for label, _ in STAGES] if total else []
+    frames = [(html.unescape(name), int(n.replace(",", ""))) for name, n in
+              re.findall(r"<title>(.*?) \(([\d,]+) samples?, [\d.]+%\)</title>", svg.read_text(encoding="utf-8"))]
+    total = max((n for name, n in frames if name == "all"), default=0)
+    if not total:
+        return []
+    return [(label, sum(n for name, n in frames if marker in name) / total) for label, marker in STAGES]
 
 
 def main() -> None:

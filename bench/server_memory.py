@@ -2,13 +2,14 @@
 
     python bench/server_memory.py [--texts 200000]   # writes bench/results/server_memory.{md,json}
 
-A server scores texts it has never seen, with words it has never seen (names, typos, new jargon). spaCy keeps
-every word form it tokenizes (vocabulary, string store, tokenizer cache), so the process grew about 12 MB per
-1,000 texts of new words. ``cvclassify.analysis.recycle_if_grown`` now loads the pipeline afresh past
-``RECYCLE_LEXEMES`` new word forms. This bench scores distinct texts through the default model's own path
-(analysis, features, margins: ``Classifier.scores``), each text 25 words of the corpus's vocabulary and 5
-invented words, in batches of 100, and reads the process's resident memory every 10,000 texts; it runs the
-same stream with recycling switched off for comparison.
+A server scores texts it has never seen, with words it has never seen (names, typos, new jargon). The analysis
+remembers what it learnt of each word form and of each whitespace-delimited string; unbounded, the process
+grows with every new word (spaCy itself grew about 12 MB per 1,000 texts of new words before the analysis
+replayed its tables, ``cvclassify/lexicon.py``). The replay keeps at most ``analysis.MAX_LEXEMES`` word forms
+and ``lexicon.SPAN_CACHE`` strings, and starts afresh past the first. This bench scores distinct texts through
+the default model's own path (analysis, features, margins: ``Classifier.scores``), each text 25 words of the
+corpus's vocabulary and 5 invented words, in batches of 100, and reads the process's resident memory every
+10,000 texts; it runs the same stream with the bounds lifted for comparison.
 """
 
 from __future__ import annotations
@@ -41,11 +42,14 @@ def stream(n: int, seed: int = 0):
         yield " ".join(rng.choices(words, k=25) + invented) + f" n°{i}"
 
 
-def run(n: int, recycle: bool) -> list[dict]:
+def run(n: int, bounded: bool) -> list[dict]:
+    from cvclassify import lexicon
+
     model = Classifier.load()
-    limit = analysis.RECYCLE_LEXEMES
-    if not recycle:
-        analysis.RECYCLE_LEXEMES = 10**12
+    limits = analysis.MAX_LEXEMES, lexicon.SPAN_CACHE
+    if not bounded:
+        analysis.MAX_LEXEMES = lexicon.SPAN_CACHE = 10**12
+    analyzer = model.backend.analyzer
     process = psutil.Process()
     points, batch, started = [], [], time.time()
     try:
@@ -56,35 +60,35 @@ def run(n: int, recycle: bool) -> list[dict]:
                 batch = []
             if i % 10_000 == 0 or i == 1000:
                 points.append({"texts": i, "rss_mib": round(process.memory_info().rss / 2**20, 1),
-                               "vocabulary": len(analysis.load_spacy().vocab),
+                               "word_forms": len(analyzer._forms),
+                               "strings": len(analyzer._lexicon._spans) if analyzer._lexicon else 0,
                                "seconds": round(time.time() - started, 1)})
-                print(recycle, points[-1], flush=True)
+                print(bounded, points[-1], flush=True)
     finally:
-        analysis.RECYCLE_LEXEMES = limit
+        analysis.MAX_LEXEMES, lexicon.SPAN_CACHE = limits
     return points
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--texts", type=int, default=200_000)
-    parser.add_argument("--baseline", type=int, default=50_000, help="texts of the run without recycling")
+    parser.add_argument("--baseline", type=int, default=50_000, help="texts of the run without bounds")
     args = parser.parse_args()
-    out = {"texts": args.texts, "recycle_lexemes": analysis.RECYCLE_LEXEMES,
-           "with_recycling": run(args.texts, True)}
-    analysis._pipelines.clear()
+    out = {"texts": args.texts, "max_word_forms": analysis.MAX_LEXEMES, "with_bounds": run(args.texts, True)}
+    analysis._lexicons.clear()
     analysis._release_memory()
-    out["without_recycling"] = run(args.baseline, False) if args.baseline else []
+    out["without_bounds"] = run(args.baseline, False) if args.baseline else []
     RESULTS.mkdir(parents=True, exist_ok=True)
     atomic_write_text(RESULTS / "server_memory.json", json.dumps(out, indent=2) + "\n")
     lines = ["# Memory over many distinct texts (bench/server_memory.py)", "",
              __doc__.split("\n\n", 2)[2].strip(), "",
-             "| texts | RSS with recycling (MiB) | vocabulary | RSS without (MiB) | vocabulary without |",
-             "|---|---|---|---|---|"]
-    without = {p["texts"]: p for p in out["without_recycling"]}
-    for p in out["with_recycling"]:
+             "| texts | RSS with bounds (MiB) | word forms | strings | RSS without (MiB) | word forms without |",
+             "|---|---|---|---|---|---|"]
+    without = {p["texts"]: p for p in out["without_bounds"]}
+    for p in out["with_bounds"]:
         w = without.get(p["texts"])
-        other = f"{w['rss_mib']} | {w['vocabulary']:,}" if w else "– | –"
-        lines.append(f"| {p['texts']:,} | {p['rss_mib']} | {p['vocabulary']:,} | {other} |")
+        other = f"{w['rss_mib']} | {w['word_forms']:,}" if w else "– | –"
+        lines.append(f"| {p['texts']:,} | {p['rss_mib']} | {p['word_forms']:,} | {p['strings']:,} | {other} |")
     atomic_write_text(RESULTS / "server_memory.md", "\n".join(lines) + "\n")
     print("\n".join(lines))
 
