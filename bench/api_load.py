@@ -247,7 +247,7 @@ def flame(client: str, seconds: float = 20.0) -> None:
 STAGES = [  # (label, a function on the stack that marks it), most specific first
     ("analysis (replayed spaCy tokenizer, lemmas, vectors)", "_run_replayed"),
     ("character n-gram features", "CharNgramTfidf"),
-    ("word TF-IDF and vectors (features minus the two above)", "features (cvclassify/backends/linear.py"),
+    ("features, all blocks (the two above included)", "features (cvclassify/backends/linear.py"),
     ("margins (sparse product)", "margins (cvclassify/backends/linear.py"),
     ("decision layer (calibration, selection, route)", "cvclassify/model/decision.py"),
     ("explanations (evidence words)", "explain (cvclassify/backends/explain.py"),
