@@ -24,7 +24,7 @@ from cvclassify.analysis import Analyzer
 from cvclassify.backends.base import Backend, Example
 from cvclassify.backends.explain import Explainer
 from cvclassify.errors import ModelError
-from cvclassify.features import Analyse, MeanVectors, char_block, feature_union, lemma_block
+from cvclassify.features import Analyse, MeanVectors, char_block, feature_union, lemma_block, transform_step
 from cvclassify.model.params import ModelParams
 from cvclassify.taxonomy import Taxonomy
 
@@ -129,7 +129,7 @@ def features(pipeline: Pipeline, X: Sequence):
         out = analysed
         for _, step in block.steps if isinstance(block, Pipeline) else [(name, block)]:
             if step is not None and step != "passthrough":
-                out = step.transform(out)
+                out = transform_step(step, out)
         blocks.append(out * weights[name] if name in weights else out)
     if not blocks:
         return union.transform(analysed).tocsr()
