@@ -135,7 +135,7 @@ export function renderProjectInfo() {
   if (project.model_version) parts.push(`modèle ${project.model_version}`);
   if (typeof project.leaf_codes === 'number') parts.push(`${project.leaf_codes} codes`);
   $('project-info').textContent = parts.join(' · ');
-  $('project-info').title = project.title || project.name;
+  $('project-info').title = `${project.title || project.name} — ${parts.join(' · ')}`;  // its whole text when cut
 }
 
 /** « Code, libellé ou mot-clé : 4.6, 2.9.1, veille éducative… »: examples from the project's own codes. */

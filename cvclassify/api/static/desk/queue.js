@@ -236,6 +236,21 @@ export function showItem(index, {focus = true} = {}) {
     // A reviewed or unreadable item has nothing to tick: keep the keys on the page, not on a button.
     if (!focusCursor()) $('main').focus();
   }
+  showFirstCodes();
+}
+
+/** On a short screen, scroll the codes column just enough that its first four codes stand above the action bar
+ *  (never past the first code: the decision, the hint and the list's head are one scroll up). */
+function showFirstCodes() {
+  const pane = $('queue-slot');
+  const rows = [...$('codes').querySelectorAll('li.code-row')].slice(0, 4);
+  if (!rows.length || pane.scrollHeight <= pane.clientHeight) return;
+  const actions = pane.querySelector('.actions');
+  const limit = (actions || pane).getBoundingClientRect()[actions ? 'top' : 'bottom'];
+  const overflow = rows[rows.length - 1].getBoundingClientRect().bottom + 4 - limit;
+  if (overflow <= 0) return;
+  const head = rows[0].getBoundingClientRect().top - pane.getBoundingClientRect().top - 4;
+  pane.scrollTop += Math.min(overflow, Math.max(0, head));
 }
 
 /** Keep the confirmation of the last action visible on the next item. */
