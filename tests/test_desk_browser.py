@@ -7,6 +7,7 @@ application, keyboard only for the queue. Screenshots of the key steps go to ``t
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -18,6 +19,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -80,13 +82,21 @@ def _get(url: str, timeout: float = 5) -> tuple[int, bytes]:
 def server(tmp_path_factory):
     """The real service on a free port, with a fresh SQLite feedback database; yields its base URL."""
     folder = tmp_path_factory.mktemp("desk-server")
-    port = _free_port()
     env = {**os.environ, "CVCLASSIFY_DATABASE_URL": f"sqlite:///{folder / 'fb.sqlite3'}"}
     env.pop("CVCLASSIFY_API_KEY", None)
+    with running_server(folder, env) as (base, _):
+        yield base
+
+
+@contextlib.contextmanager
+def running_server(folder: Path, env: dict[str, str], args: tuple[str, ...] = ()) -> Iterator[tuple[str, Path]]:
+    """``cvclassify serve`` on a free port with ``env`` (and ``args``), once /health answers 200; yields its base
+    URL and its log file, and stops it afterwards."""
+    port = _free_port()
     log_path = folder / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "cvclassify", "serve", "--port", str(port), "--log-level", "warning"],
+            [sys.executable, "-m", "cvclassify", "serve", "--port", str(port), "--log-level", "warning", *args],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/"
     try:
@@ -103,7 +113,7 @@ def server(tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail(f"/health not 200 after {STARTUP_TIMEOUT} s:\n{log_path.read_text()[-3000:]}")
             time.sleep(0.3)
-        yield base
+        yield base, log_path
     finally:
         process.terminate()
         try:

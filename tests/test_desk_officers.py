@@ -8,9 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import subprocess
-import sys
-import time
 
 import openpyxl
 import pytest
@@ -21,11 +18,8 @@ from tests.test_desk_browser import (
     CHROMIUM_ARGS,
     QUEUE_COLUMNS,
     QUEUE_ROWS,
-    ROOT,
-    STARTUP_TIMEOUT,
     VIEWPORT,
-    _free_port,
-    _get,
+    running_server,
     sync_api,
 )
 
@@ -41,39 +35,12 @@ def server(tmp_path_factory):
     accounts = folder / "comptes.toml"
     accounts.write_text(f'[[account]]\nname = "Claire Martin"\nrole = "officer"\nkey = "{CLAIRE}"\n\n'
                         f'[[account]]\nname = "Paul Durand"\nrole = "admin"\nkey = "{PAUL}"\n', encoding="utf-8")
-    port = _free_port()
     env = {**os.environ, "CVCLASSIFY_DATABASE_URL": f"sqlite:///{folder / 'fb.sqlite3'}"}
     env.pop("CVCLASSIFY_API_KEY", None)
     env.pop("CVCLASSIFY_ADMIN_KEY", None)
-    log_path = folder / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "cvclassify", "serve", "--port", str(port), "--log-level", "warning",
-             "--accounts", str(accounts)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server stopped (code {process.returncode}):\n{log_path.read_text()[-3000:]}")
-            try:
-                status, _ = _get(base + "health", timeout=2)
-            except OSError:
-                status = None
-            if status == 200:
-                break
-            if time.monotonic() > deadline:
-                pytest.fail(f"/health not 200 after {STARTUP_TIMEOUT} s:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.3)
+    with running_server(folder, env, ("--accounts", str(accounts))) as (base, log_path):
         yield base
         assert CLAIRE not in log_path.read_text() and PAUL not in log_path.read_text()  # keys never logged
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,6 @@ import io
 import json
 import os
 import re
-import subprocess
-import sys
-import time
 from datetime import datetime
 
 import pytest
@@ -25,13 +22,11 @@ from tests.test_desk_browser import (
     CHROMIUM,
     QUEUE_COLUMNS,
     QUEUE_ROWS,
-    ROOT,
-    STARTUP_TIMEOUT,
-    _free_port,
     _get,
     all_ids,
     focused_id,
     project_name,
+    running_server,
     shot,
     sync_api,
     ticked_ids,
@@ -492,36 +487,9 @@ def test_pdf_dropped_as_a_queue(page, server, tmp_path):
 def keyed_server(tmp_path_factory):
     """The service with an access key (and its own database); yields its base URL."""
     folder = tmp_path_factory.mktemp("desk-keyed")
-    port = _free_port()
     env = {**os.environ, "CVCLASSIFY_DATABASE_URL": f"sqlite:///{folder / 'fb.sqlite3'}", "CVCLASSIFY_API_KEY": KEY}
-    log_path = folder / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "cvclassify", "serve", "--port", str(port), "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server stopped (code {process.returncode}):\n{log_path.read_text()[-3000:]}")
-            try:
-                status, _ = _get(base + "health", timeout=2)
-            except OSError:
-                status = None
-            if status == 200:
-                break
-            if time.monotonic() > deadline:
-                pytest.fail(f"/health not 200 after {STARTUP_TIMEOUT} s:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.3)
+    with running_server(folder, env) as (base, _):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_login_list_and_logout(browser, keyed_server):
