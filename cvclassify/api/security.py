@@ -149,19 +149,7 @@ def officer_of(request: Request) -> Officer:
 def checked(request: Request, given: str, expected: str, what: str = "API key") -> bool:
     """Compare a key given by the client in constant time, through the throttle: 429 while the client must
     wait, every wrong key logged with the address it came from."""
-    throttle = throttle_of(request)
-    client = request.client.host if request.client else "inconnu"
-    wait = throttle.wait(client)
-    if wait > 0:
-        seconds = math.ceil(wait)
-        raise HTTPException(429, f"Trop de clés invalides depuis cette adresse : réessayez dans {seconds} s.",
-                            headers={"Retry-After": str(seconds)})
-    if hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
-        throttle.succeeded(client)
-        return True
-    count = throttle.failed(client)
-    log.warning("wrong %s from %s on %s %s (%d in a row)", what, client, request.method, request.url.path, count)
-    return False
+    return _matching(request, given, [(expected, OPEN)], what) is not None
 
 
 def key_is_valid(request: Request, given: str | None) -> bool:
