@@ -223,6 +223,10 @@ def print_tree(tree) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+TRAINABLE_BACKENDS = ("linear", "omikuji", "ensemble")
+"""Backends ``cvclassify train --backend`` fits (``transfer`` is made by ``projects`` cold starts)."""
+
+
 @app.command("train")
 @friendly
 def train(
@@ -239,6 +243,9 @@ def train(
         bool, typer.Option(help="Cold start: learn from objective descriptions only.")
     ] = False,
     cv_folds: Annotated[int, typer.Option(help="Folds for calibration and thresholds (0: none).")] = 5,
+    backend: Annotated[str, typer.Option(help="Scorer of the leaf codes: linear (default), omikuji or ensemble "
+                                         "(linear + omikuji, pip install \"cvclassify[omikuji]\"; see "
+                                         "bench/results/ensemble_lobo.md).")] = "linear",
     promote_it: Annotated[bool, typer.Option("--promote", help="Promote the new version when it is not worse than "
                                              "the current one (see `models promote`).")] = False,
     force: Annotated[bool, typer.Option("--force", help="With --promote: promote even if it is worse.")] = False,
@@ -248,15 +255,20 @@ def train(
 ) -> None:
     """Train a candidate version on the corpus, the imported history and the officers' decisions; measure it on
     the held-out split. It becomes current with `models promote` or --promote (a project's first version at once)."""
+    from cvclassify.errors import ModelError
+    from cvclassify.model.params import ModelParams
     from cvclassify.projects import open_project
     from cvclassify.service.models import train_candidate
     from cvclassify.training import train_version
 
+    if backend not in TRAINABLE_BACKENDS:
+        raise ModelError(f"Unknown backend {backend!r} for training; choose one of {', '.join(TRAINABLE_BACKENDS)}.")
+    params = ModelParams(backend=backend)
     if output is not None:
         result = train_version(project=project, corpus_dir=corpus, output=output, taxonomy=taxonomy,
                                include_heldout=include_heldout, descriptions_only=descriptions_only,
-                               cv_folds=cv_folds, feedback=None if no_feedback else _feedback(project, database_url),
-                               log=progress)
+                               cv_folds=cv_folds, params=params,
+                               feedback=None if no_feedback else _feedback(project, database_url), log=progress)
         out.print(f"Model {result.card.version} written to {result.directory}", highlight=False)
         promotion = None
     else:
@@ -264,7 +276,7 @@ def train(
         result, promotion = train_candidate(
             proj, feedback=() if no_feedback else _feedback(proj.name, database_url), promote_it=promote_it,
             force=force, log=progress, corpus_dir=corpus, taxonomy=taxonomy, include_heldout=include_heldout,
-            descriptions_only=descriptions_only, cv_folds=cv_folds)
+            descriptions_only=descriptions_only, cv_folds=cv_folds, params=params)
         state = ("current (first version)" if promotion is None and result.directory.name == proj.current_version()
                  else "promoted, now current" if promotion else "candidate: `cvclassify models promote "
                  f"{result.card.version}` makes it current")

@@ -14,6 +14,8 @@ from cvclassify.errors import ModelError
 BACKENDS: dict[str, str] = {
     "linear": "cvclassify.backends.linear:LinearBackend",
     "transfer": "cvclassify.backends.transfer:TransferBackend",
+    "omikuji": "cvclassify.backends.omikuji:OmikujiBackend",
+    "ensemble": "cvclassify.backends.ensemble:EnsembleBackend",
 }
 """Backend name → ``module:class``."""
 
