@@ -262,7 +262,8 @@ def train(
     from cvclassify.training import train_version
 
     if backend not in TRAINABLE_BACKENDS:
-        raise ModelError(f"Unknown backend {backend!r} for training; choose one of {', '.join(TRAINABLE_BACKENDS)}.")
+        raise ModelError(f"Backend {backend!r} inconnu pour l'entraînement : choisissez "
+                         f"{', '.join(TRAINABLE_BACKENDS[:-1])} ou {TRAINABLE_BACKENDS[-1]}.")
     params = ModelParams(backend=backend)
     if output is not None:
         result = train_version(project=project, corpus_dir=corpus, output=output, taxonomy=taxonomy,

@@ -51,8 +51,8 @@ def load_omikuji():
         import omikuji
     except ImportError as exc:
         raise ModelError(
-            "The omikuji backend needs the omikuji library, which is not installed: "
-            'pip install "cvclassify[omikuji]" (or choose --backend linear).'
+            "Le backend omikuji demande la bibliothèque omikuji, qui n'est pas installée : "
+            'pip install "cvclassify[omikuji]" (ou entraînez avec --backend linear).'
         ) from exc
     return omikuji
 
