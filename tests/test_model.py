@@ -173,23 +173,3 @@ def test_training_refuses_codes_outside_the_taxonomy(taxonomy):
         train_classifier(bad, taxonomy)
 
 
-def test_tfidf_rows_are_scikit_learns_transform_to_the_last_bit(small_model, fixture_corpus):
-    """``features.tfidf_rows`` skips scikit-learn's per-call checks; the matrix must be the same, bit for bit."""
-    import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    from cvclassify.features import tfidf_rows
-
-    pipeline = small_model.backend.pipeline
-    analyses = pipeline.named_steps["analyse"].transform([p.text for p in fixture_corpus.proposals])
-    checked = 0
-    for _, block in pipeline.named_steps["features"].transformer_list:
-        steps = [step for _, step in getattr(block, "steps", [])]
-        if not steps or not isinstance(steps[-1], TfidfVectorizer):
-            continue
-        documents = steps[0].transform(analyses)
-        expected, got = steps[-1].transform(documents), tfidf_rows(steps[-1], documents)
-        assert got.shape == expected.shape
-        assert np.array_equal(got.toarray(), expected.toarray())
-        checked += 1
-    assert checked == 2  # lemma n-grams and character n-grams

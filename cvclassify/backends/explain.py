@@ -7,10 +7,9 @@ each) and the character n-grams inside it (a quarter each); the strongest words 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
-from sklearn.pipeline import FeatureUnion
 
 from cvclassify.analysis import Analyzer, Token
 from cvclassify.document import truncate
@@ -21,19 +20,22 @@ CHAR_MEMO_SIZE = 200_000
 
 
 class Explainer:
-    """Evidence words for suggestions of one fitted pipeline (weights read once, then reused)."""
+    """Evidence words for suggestions of one fitted linear model (weights read once, then reused).
 
-    def __init__(self, union: FeatureUnion, coef: Sequence[np.ndarray], leaf_ids: Sequence[str],
-                 analyzer: Analyzer) -> None:
-        blocks = dict(union.transformer_list)
-        self.vocab = blocks["words"].named_steps["tfidf"].vocabulary_ if "words" in blocks else {}
-        lemmas = blocks["words"].named_steps.get("lemmas") if "words" in blocks else None
-        self.stop_words = set(getattr(lemmas, "stop_words", ()) or ())
+    ``vocab`` maps lemma n-grams to their feature columns; ``char_vocab`` maps character n-grams to theirs,
+    counted from ``char_offset``, and ``char_analyzer`` gives a raw word's character n-grams; ``coef`` holds each
+    code's weights over all features, in ``leaf_ids`` order.
+    """
+
+    def __init__(self, *, vocab: Mapping[str, int], stop_words: frozenset[str], char_vocab: Mapping[str, int],
+                 char_analyzer: Callable[[str], list[str]] | None, char_offset: int, coef: Sequence[np.ndarray],
+                 leaf_ids: Sequence[str], analyzer: Analyzer) -> None:
+        self.vocab = vocab
+        self.stop_words = set(stop_words)
         """Place names: never shown as evidence (a neighbourhood never justifies a code)."""
-        chars = blocks.get("chars")
-        self.char_vocab = chars.named_steps["tfidf"].vocabulary_ if chars is not None else {}
-        self.char_analyzer = chars.named_steps["tfidf"].build_analyzer() if chars is not None else None
-        self.char_offset = len(self.vocab)
+        self.char_vocab = char_vocab
+        self.char_analyzer = char_analyzer
+        self.char_offset = char_offset
         self.coef = coef
         self.position = {c: j for j, c in enumerate(leaf_ids)}
         self.analyzer = analyzer

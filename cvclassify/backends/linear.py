@@ -13,28 +13,32 @@ import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.pipeline import Pipeline
 
 from cvclassify.analysis import Analyzer
 from cvclassify.backends.base import Backend, Example
 from cvclassify.backends.explain import Explainer
+from cvclassify.backends.linear_compiled import DENSE_WEIGHTS_BYTES, CompiledLinear, NotCompilable
 from cvclassify.errors import ModelError
-from cvclassify.features import Analyse, MeanVectors, char_block, feature_union, lemma_block, transform_step
 from cvclassify.model.params import ModelParams
 from cvclassify.taxonomy import Taxonomy
 
-PipelineFactory = Callable[[ModelParams], Pipeline]
-DENSE_WEIGHTS_BYTES = 128 * 2**20
-"""Stacked weights up to this size are kept dense for prediction."""
+if TYPE_CHECKING:  # scikit-learn is imported to train, not to load and predict (linear_compiled)
+    from sklearn.pipeline import Pipeline
+
+PipelineFactory = Callable[[ModelParams], "Pipeline"]
 
 
 def build_pipeline(params: ModelParams) -> Pipeline:
     """The untrained analysis, feature and classifier pipeline."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import Pipeline
+
+    from cvclassify.features import Analyse, MeanVectors, char_block, feature_union, lemma_block
+
     blocks: list[tuple[str, object]] = []
     if params.words == "lemma":
         blocks.append(("words", lemma_block(params.word_ngrams, params.word_min_df, params.stop_words)))
@@ -118,6 +122,9 @@ def features(pipeline: Pipeline, X: Sequence):
     (the same matrix as ``FeatureUnion.transform``, without its routing and parallel machinery, a third of
     the time of a single request's features)."""
     from scipy import sparse
+    from sklearn.pipeline import Pipeline
+
+    from cvclassify.features import transform_step
 
     analysed = pipeline.named_steps["analyse"].transform(list(X))
     union = pipeline.named_steps["features"]
@@ -138,7 +145,7 @@ def features(pipeline: Pipeline, X: Sequence):
 
 def margin_values(pipeline: Pipeline, rows) -> np.ndarray:
     """Margins of every code (documents × codes) for rows of computed features, asking each learner."""
-    clf: OneVsRestClassifier = pipeline.named_steps["classifier"]
+    clf = pipeline.named_steps["classifier"]
     out = np.zeros((rows.shape[0], len(clf.estimators_)))
     for j, est in enumerate(clf.estimators_):
         if hasattr(est, "decision_function"):
@@ -167,6 +174,7 @@ class StackedLinear:
     def of(cls, pipeline: Pipeline) -> StackedLinear:
         """The stacked weights of a fitted pipeline."""
         from scipy import sparse
+        from sklearn.linear_model import LogisticRegression
 
         estimators = pipeline.named_steps["classifier"].estimators_
         if not all(isinstance(e, LogisticRegression) for e in estimators):
@@ -208,7 +216,7 @@ def compact(pipeline: Pipeline) -> None:
         if isinstance(value, np.ndarray) and value.dtype == np.float64:
             estimator.coef_ = value.astype(np.float32)
     for _, block in pipeline.named_steps["features"].transformer_list:
-        vectorizer = block.named_steps["tfidf"] if isinstance(block, Pipeline) else block
+        vectorizer = block.named_steps["tfidf"] if hasattr(block, "named_steps") else block
         if hasattr(vectorizer, "stop_words_"):
             vectorizer.stop_words_ = None
 
@@ -217,22 +225,28 @@ class LinearBackend(Backend):
     """spaCy lemmas, character n-grams and word vectors into one-vs-rest logistic regressions.
 
     ``analyzer`` shares one analysis cache between the fits of a training (each text analysed once);
-    ``factory`` builds the untrained pipeline (bench/ passes its experimental variants here).
+    ``factory`` builds the untrained pipeline (bench/ passes its experimental variants here). A fitted
+    pipeline predicts through its compiled tables (``linear_compiled``), and a saved model holds only those
+    (no scikit-learn object: loading one does not import scikit-learn); a pipeline the tables cannot
+    reproduce (a bench variant) predicts and is saved as it is.
     """
 
     name = "linear"
 
     def __init__(self, params: ModelParams | None = None, *, analyzer: Analyzer | None = None,
                  factory: PipelineFactory = build_pipeline, pipeline: Pipeline | None = None,
-                 leaf_ids: Sequence[str] = ()) -> None:
+                 leaf_ids: Sequence[str] = (), compiled: CompiledLinear | None = None) -> None:
         self.params = params or ModelParams()
         self.pipeline = pipeline
+        """The fitted scikit-learn pipeline; None once loaded from a file (the compiled tables predict)."""
         self.leaf_ids = list(leaf_ids)
         self._analyzer = analyzer
         self._factory = factory
-        self._reset()
+        self._reset(compiled)
 
-    def _reset(self) -> None:
+    def _reset(self, compiled: CompiledLinear | None = None) -> None:
+        self._compiled = compiled
+        self._compile_tried = compiled is not None
         self._stacked: StackedLinear | None = None
         self._explainer: Explainer | None = None
         self._lock = threading.Lock()
@@ -253,21 +267,36 @@ class LinearBackend(Backend):
         return self
 
     @property
+    def compiled(self) -> CompiledLinear | None:
+        """The fitted pipeline's tables (compiled on first use), or None for a pipeline they cannot reproduce."""
+        with self._lock:
+            if not self._compile_tried and self.pipeline is not None:
+                self._compile_tried = True
+                try:
+                    self._compiled = CompiledLinear.of(self.pipeline)
+                except NotCompilable:
+                    self._compiled = None
+            return self._compiled
+
+    @property
     def analyzer(self) -> Analyzer:
-        """The analyzer (spaCy pass and its bounded cache) of this backend."""
-        return self.pipeline.named_steps["analyse"].analyzer
+        """The analyzer (French analysis and its bounded cache) of this backend."""
+        compiled = self.compiled
+        return compiled.analyzer if compiled is not None else self.pipeline.named_steps["analyse"].analyzer
 
     def represent(self, documents: Sequence):
         """Feature rows (CSR) of texts or analyses."""
-        return features(self.pipeline, documents)
+        compiled = self.compiled
+        return compiled.rows(documents) if compiled is not None else features(self.pipeline, documents)
 
     def margins(self, represented) -> np.ndarray:
         """Margins (documents × leaves) of feature rows."""
-        return self.stacked.margins(represented)
+        compiled = self.compiled
+        return compiled.margins(represented) if compiled is not None else self.stacked.margins(represented)
 
     @property
     def stacked(self) -> StackedLinear:
-        """All codes' weights in one matrix (one product per batch instead of one per code)."""
+        """All codes' weights in one matrix, for a pipeline without compiled tables."""
         with self._lock:
             if self._stacked is None:
                 self._stacked = StackedLinear.of(self.pipeline)
@@ -277,13 +306,40 @@ class LinearBackend(Backend):
     def explainer(self) -> Explainer:
         """Reads the linear weights once, on first use (the columns of the dense stacked weights when there are:
         one copy of them in memory, not two)."""
-        stacked = self.stacked
+        compiled = self.compiled
+        if compiled is None:
+            return self._union_explainer()
+        columns = compiled.columns() if self._explainer is None else None
+        with self._lock:
+            if self._explainer is None:
+                words, chars = compiled.block("words"), compiled.block("chars")
+                self._explainer = Explainer(
+                    vocab=words.table.vocabulary if words is not None else {},
+                    stop_words=words.stop_words if words is not None else frozenset(),
+                    char_vocab=chars.table.vocabulary if chars is not None else {},
+                    char_analyzer=chars.analyse if chars is not None else None,
+                    char_offset=compiled.offset("chars") if chars is not None else 0,
+                    coef=columns, leaf_ids=self.leaf_ids, analyzer=compiled.analyzer)
+            return self._explainer
+
+    def _union_explainer(self) -> Explainer:
+        """The explainer of a pipeline without compiled tables, read from its feature union."""
+        stacked, analyzer = self.stacked, self.analyzer
         with self._lock:
             if self._explainer is None:
                 weights = stacked.weights
                 coef = ([weights[:, j] for j in range(weights.shape[1])] if isinstance(weights, np.ndarray)
                         else coefficients(self.pipeline))
-                self._explainer = Explainer(self.pipeline.named_steps["features"], coef, self.leaf_ids, self.analyzer)
+                blocks = dict(self.pipeline.named_steps["features"].transformer_list)
+                words, chars = blocks.get("words"), blocks.get("chars")
+                vocab = words.named_steps["tfidf"].vocabulary_ if words is not None else {}
+                self._explainer = Explainer(
+                    vocab=vocab,
+                    stop_words=frozenset(getattr(words.named_steps.get("lemmas"), "stop_words", ()) or ())
+                    if words is not None else frozenset(),
+                    char_vocab=chars.named_steps["tfidf"].vocabulary_ if chars is not None else {},
+                    char_analyzer=chars.named_steps["tfidf"].build_analyzer() if chars is not None else None,
+                    char_offset=len(vocab), coef=coef, leaf_ids=self.leaf_ids, analyzer=analyzer)
             return self._explainer
 
     def explain(self, fields: Mapping[str, str], suggestions: Sequence, represented, row: int) -> None:
@@ -300,15 +356,21 @@ class LinearBackend(Backend):
         return self.explainer.known_words(represented, margins)
 
     def compact(self) -> None:
-        """Shrink the fitted pipeline before saving (see ``compact``)."""
-        compact(self.pipeline)
+        """Shrink the fitted pipeline before saving (see ``compact``); the tables are compiled again from it."""
+        if self.pipeline is not None:
+            compact(self.pipeline)
+            self._reset()
 
     def describe(self) -> dict[str, Any]:
         """The backend's name and parameters, for the model card."""
         return {"name": self.name, "params": asdict(self.params)}
 
     def __getstate__(self) -> dict:
+        compiled = self.compiled
+        if compiled is not None:
+            return {"params": self.params, "compiled": compiled, "leaf_ids": self.leaf_ids}
         return {"params": self.params, "pipeline": self.pipeline, "leaf_ids": self.leaf_ids}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["params"], pipeline=state["pipeline"], leaf_ids=state["leaf_ids"])
+        self.__init__(state["params"], pipeline=state.get("pipeline"), leaf_ids=state["leaf_ids"],
+                      compiled=state.get("compiled"))
