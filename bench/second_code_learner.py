@@ -69,11 +69,12 @@ class SecondCodes:
     objective_hits: np.ndarray | None = None
     """The same, right ones."""
 
-    def probabilities(self, scores: np.ndarray, words: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def probabilities(self, scores: np.ndarray, words: np.ndarray | None = None,
+                      extra: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Candidates' code indices (documents × 4, ranks 2 to 5) and their probabilities of being right, for
         texts ``words`` long."""
-        features, candidates = candidate_features(self, scores, words)
-        p = _logistic(self.coef, features.reshape(-1, len(FEATURES))).reshape(candidates.shape)
+        features, candidates = candidate_features(self, scores, words, extra=extra)
+        p = _logistic(self.coef, features.reshape(-1, features.shape[-1])).reshape(candidates.shape)
         return candidates, p
 
 
@@ -92,7 +93,8 @@ def _smoothed(both: np.ndarray, given: np.ndarray, rate: np.ndarray) -> np.ndarr
 
 
 def candidate_features(tables: SecondCodes, scores: np.ndarray, words: np.ndarray | None,
-                       y: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                       y: np.ndarray | None = None,
+                       extra: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Features (documents × candidates × ``FEATURES``) of the codes ranked 2 to 5 of calibrated ``scores``,
     and the candidates' code indices. With the gold ``y`` of the documents (training rows), the counts leave
     each document's own labels out."""
@@ -156,6 +158,7 @@ def candidate_features(tables: SecondCodes, scores: np.ndarray, words: np.ndarra
         _length(tables, words, n)[:, None] * np.ones((1, k)),
         _smoothed(hits, seen, overall),
         _smoothed(o_hits, o_seen, overall),
+        *[np.asarray(e)[rows, candidates] for e in extra or ()],
     ], axis=2)
     return features, candidates
 
@@ -201,7 +204,7 @@ def _without(tables: SecondCodes, part: SecondCodes) -> SecondCodes:
 
 
 def fit_second_codes(scores: np.ndarray, y: np.ndarray, words: np.ndarray | None, objective_of: np.ndarray,
-                     axis_of: np.ndarray, groups: np.ndarray | None = None,
+                     axis_of: np.ndarray, groups: np.ndarray | None = None, extra: list[np.ndarray] | None = None,
                      seed: int = 0) -> tuple[SecondCodes, np.ndarray, np.ndarray]:
     """The learner fitted on out-of-fold calibrated ``scores`` and gold ``y``; with the candidates' indices and
     their probabilities *out of fold* (five folds of documents), on which the ticking threshold is tuned. With
@@ -214,25 +217,25 @@ def fit_second_codes(scores: np.ndarray, y: np.ndarray, words: np.ndarray | None
     if words is not None:
         tables.typical_length = float(np.median(np.log1p(np.asarray(words, dtype=float))))
     if groups is None:
-        features, candidates = candidate_features(tables, scores, words, y)
+        features, candidates = candidate_features(tables, scores, words, y, extra)
     else:  # each writer's rows see the counts of the other writers only, as a new writer will
         groups = np.asarray(groups)
         k = min(CANDIDATES, max(0, scores.shape[1] - 1))
-        features = np.zeros((len(y), k, len(FEATURES)))
+        features = np.zeros((len(y), k, len(FEATURES) + len(extra or ())))
         candidates = np.zeros((len(y), k), dtype=int)
         for group in np.unique(groups):
             rows = groups == group
             features[rows], candidates[rows] = candidate_features(
                 _without(tables, count_tables(y[rows], objective_of, axis_of, scores[rows])), scores[rows],
-                None if words is None else np.asarray(words)[rows])
+                None if words is None else np.asarray(words)[rows], extra=[e[rows] for e in extra or ()])
     target = y[np.arange(len(y))[:, None], candidates].astype(int)
-    flat, flat_target = features.reshape(-1, len(FEATURES)), target.ravel()
+    flat, flat_target = features.reshape(-1, features.shape[-1]), target.ravel()
     mean, scale = flat.mean(axis=0), flat.std(axis=0) + 1e-9
 
     def fit(rows: np.ndarray) -> tuple[float, ...]:
         x, t = (flat[rows] - mean) / scale, flat_target[rows]
         if t.min() == t.max():
-            return (*[0.0] * len(FEATURES), 10.0 if t[0] else -10.0)
+            return (*[0.0] * flat.shape[1], 10.0 if t[0] else -10.0)
         lr = LogisticRegression(C=1.0, max_iter=2000).fit(x, t)
         w = lr.coef_[0] / scale
         return (*[float(v) for v in w], float(lr.intercept_[0] - (lr.coef_[0] * mean / scale).sum()))
@@ -252,7 +255,8 @@ def fit_second_codes(scores: np.ndarray, y: np.ndarray, words: np.ndarray | None
 
 
 def select_with(scores: np.ndarray, first: float, second: SecondCodes | None, max_selected: int,
-                words: np.ndarray | None = None, candidates: np.ndarray | None = None,
+                words: np.ndarray | None = None, extra: list[np.ndarray] | None = None,
+                candidates: np.ndarray | None = None,
                 probabilities: np.ndarray | None = None, threshold: float | None = None) -> np.ndarray:
     """Ticked codes: the first when its calibrated score reaches ``first``; then the candidates whose
     probability reaches the learner's threshold, best first, up to ``max_selected`` codes in all."""
@@ -266,7 +270,7 @@ def select_with(scores: np.ndarray, first: float, second: SecondCodes | None, ma
     if max_selected < 2 or scores.shape[1] < 2:
         return selected
     if probabilities is None:
-        candidates, probabilities = second.probabilities(scores, words)
+        candidates, probabilities = second.probabilities(scores, words, extra)
     cut = second.threshold if threshold is None else threshold
     best = np.argsort(-probabilities, axis=1, kind="stable")[:, :max_selected - 1]
     kept_p = probabilities[rows[:, None], best]
