@@ -7,7 +7,7 @@ each) and the character n-grams inside it (a quarter each); the strongest words 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -22,19 +22,18 @@ CHAR_MEMO_SIZE = 200_000
 class Explainer:
     """Evidence words for suggestions of one fitted linear model (weights read once, then reused).
 
-    ``vocab`` maps lemma n-grams to their feature columns; ``char_vocab`` maps character n-grams to theirs,
-    counted from ``char_offset``, and ``char_analyzer`` gives a raw word's character n-grams; ``coef`` holds each
+    ``vocab`` maps lemma n-grams to their feature columns; ``char_columns`` gives the character n-gram block's
+    columns (counted from ``char_offset``) of a raw word's n-grams, repeats allowed; ``coef`` holds each
     code's weights over all features, in ``leaf_ids`` order.
     """
 
-    def __init__(self, *, vocab: Mapping[str, int], stop_words: frozenset[str], char_vocab: Mapping[str, int],
-                 char_analyzer: Callable[[str], list[str]] | None, char_offset: int, coef: Sequence[np.ndarray],
+    def __init__(self, *, vocab: Mapping[str, int], stop_words: frozenset[str],
+                 char_columns: Callable[[str], Iterable[int]] | None, char_offset: int, coef: Sequence[np.ndarray],
                  leaf_ids: Sequence[str], analyzer: Analyzer) -> None:
         self.vocab = vocab
         self.stop_words = set(stop_words)
         """Place names: never shown as evidence (a neighbourhood never justifies a code)."""
-        self.char_vocab = char_vocab
-        self.char_analyzer = char_analyzer
+        self.char_columns = char_columns
         self.char_offset = char_offset
         self.coef = coef
         self.position = {c: j for j, c in enumerate(leaf_ids)}
@@ -144,12 +143,11 @@ class Explainer:
 
     def _char_columns(self, word: str) -> tuple[int, ...]:
         """Feature columns of a word's character n-grams (memoised per word form)."""
-        if self.char_analyzer is None:
+        if self.char_columns is None:
             return ()
         found = self._char_memo.get(word)
         if found is None:
-            found = tuple(self.char_offset + self.char_vocab[g] for g in set(self.char_analyzer(word))
-                          if g in self.char_vocab)
+            found = tuple(self.char_offset + j for j in set(self.char_columns(word)))
             if len(self._char_memo) < CHAR_MEMO_SIZE:
                 self._char_memo[word] = found
         return found

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cvclassify.analysis import Analyzer
+from cvclassify.analysis import Analyzer, fold
 from cvclassify.backends.base import Backend, Example
 from cvclassify.backends.explain import Explainer
 from cvclassify.backends.linear_compiled import DENSE_WEIGHTS_BYTES, CompiledLinear, NotCompilable
@@ -221,6 +221,12 @@ def compact(pipeline: Pipeline) -> None:
             vectorizer.stop_words_ = None
 
 
+def _vocabulary_columns(vectorizer) -> Callable[[str], list[int]]:
+    """A raw word's n-gram columns in a fitted vectorizer's vocabulary (its analyzer, then the vocabulary)."""
+    analyse, vocabulary = vectorizer.build_analyzer(), vectorizer.vocabulary_
+    return lambda word: [vocabulary[g] for g in analyse(word) if g in vocabulary]
+
+
 class LinearBackend(Backend):
     """spaCy lemmas, character n-grams and word vectors into one-vs-rest logistic regressions.
 
@@ -316,8 +322,7 @@ class LinearBackend(Backend):
                 self._explainer = Explainer(
                     vocab=words.table.vocabulary if words is not None else {},
                     stop_words=words.stop_words if words is not None else frozenset(),
-                    char_vocab=chars.table.vocabulary if chars is not None else {},
-                    char_analyzer=chars.analyse if chars is not None else None,
+                    char_columns=(lambda word: chars.columns(fold(word))) if chars is not None else None,
                     char_offset=compiled.offset("chars") if chars is not None else 0,
                     coef=columns, leaf_ids=self.leaf_ids, analyzer=compiled.analyzer)
             return self._explainer
@@ -337,8 +342,7 @@ class LinearBackend(Backend):
                     vocab=vocab,
                     stop_words=frozenset(getattr(words.named_steps.get("lemmas"), "stop_words", ()) or ())
                     if words is not None else frozenset(),
-                    char_vocab=chars.named_steps["tfidf"].vocabulary_ if chars is not None else {},
-                    char_analyzer=chars.named_steps["tfidf"].build_analyzer() if chars is not None else None,
+                    char_columns=_vocabulary_columns(chars.named_steps["tfidf"]) if chars is not None else None,
                     char_offset=len(vocab), coef=coef, leaf_ids=self.leaf_ids, analyzer=analyzer)
             return self._explainer
 

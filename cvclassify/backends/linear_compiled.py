@@ -157,7 +157,8 @@ class CharBlock:
     _memo: dict[str, list[int]] = field(default_factory=dict, repr=False)
 
     def columns(self, word: str) -> list[int]:
-        """Vocabulary indices of one (folded) word form's n-grams, with repeats."""
+        """Vocabulary indices of one folded word form's n-grams, with repeats (memoised: the explanations ask for
+        the words the feature rows already met)."""
         found = self._memo.get(word)
         if found is None:
             vocabulary = self.table.vocabulary
@@ -165,10 +166,6 @@ class CharBlock:
             if len(self._memo) < MEMO_WORDS:
                 self._memo[word] = found
         return found
-
-    def analyse(self, word: str) -> list[str]:
-        """The n-grams of a raw word form (what the explanations match against the vocabulary)."""
-        return char_wb_ngrams(fold(word), self.table.ngram_range)
 
     def rows(self, analyses: Sequence[Analysis]):
         """Feature rows of analyses (their original texts)."""
