@@ -157,3 +157,27 @@ def test_random_byte_damage_never_crashes_and_leaves_other_rows_alone(tmp_path, 
             # (a note « lue en UTF-8 » may come when damage made Windows-1252 the file's majority)
             assert not any("illisibles" in note for note in row.notes)
     assert decode_bytes(bytes(data)).count("\n") == text.count("\n")
+
+
+def _unlikely_by_loop(text: str) -> bool:
+    """``_unlikely`` as first written (a loop per character): the regex must say the same of every code point."""
+    from cvclassify.io.encoding import _CP1252_CHARS
+
+    for char in text:
+        code = ord(char)
+        if code < 0x80:
+            continue
+        if code < 0x800:
+            if char not in _CP1252_CHARS:
+                return True
+        elif not (0x2000 <= code < 0x2300 or 0x2500 <= code < 0x27C0 or code >= 0xFFF0 or code == 0xFEFF):
+            return True
+    return False
+
+
+def test_unlikely_characters_are_the_same_for_every_code_point():
+    from cvclassify.io.encoding import _unlikely
+
+    points = [cp for cp in range(0x110000) if not 0xD800 <= cp < 0xE000]
+    assert [cp for cp in points if _unlikely(chr(cp)) != _unlikely_by_loop(chr(cp))] == []
+    assert _unlikely("Café à Borny É\u0252") and not _unlikely("Café à Borny – 12 € ’ ✓ 😀")

@@ -11,6 +11,7 @@ byte must not re-decode, and garble, every accented letter of every line.
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,19 +86,27 @@ def _unlikely(text: str) -> bool:
     shapes and dingbats (U+2500–U+27BF: « ✓ »), the byte-order mark and U+FFFD. Four-byte characters (emoji)
     stay likely: Windows-1252 text would need « ðŸ » or the like before them.
     """
-    for char in text:
-        code = ord(char)
-        if code < 0x80:
-            continue
-        if code < 0x800:
-            if char not in _CP1252_CHARS:
-                return True
-        elif not (0x2000 <= code < 0x2300 or 0x2500 <= code < 0x27C0 or code >= 0xFFF0 or code == 0xFEFF):
-            return True
-    return False
+    return _UNLIKELY.search(text) is not None
 
 
 _CP1252_CHARS = frozenset(bytes(range(0x80, 0x100)).decode("cp1252", errors="ignore"))
+
+
+def _unlikely_class() -> str:
+    """The character class of ``_unlikely``'s characters (one regex search instead of a Python loop per
+    character: a fifth of a batch's main process went there)."""
+    ranges = [(cp, cp) for cp in range(0x80, 0x800) if chr(cp) not in _CP1252_CHARS]
+    ranges += [(0x800, 0x1FFF), (0x2300, 0x24FF), (0x27C0, 0xFEFE), (0xFF00, 0xFFEF)]
+    merged: list[list[int]] = []
+    for start, end in ranges:
+        if merged and start == merged[-1][1] + 1:
+            merged[-1][1] = end
+        else:
+            merged.append([start, end])
+    return "[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in merged) + "]"
+
+
+_UNLIKELY = re.compile(_unlikely_class())
 
 
 @dataclass
