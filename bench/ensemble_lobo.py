@@ -1,7 +1,10 @@
 """A second model family and a fitted ensemble, judged by leaving one writer out.
 
     pip install -e ".[bench]"      # omikuji is a bench dependency, not one of cvclassify
-    python bench/ensemble_lobo.py   # writes bench/results/ensemble_lobo.{md,json} (about 10 minutes)
+    python bench/ensemble_lobo.py   # writes bench/results/ensemble_lobo_experiment.{md,json} (about 10 minutes)
+
+The first experiment, before omikuji and the ensemble were backends of the product: bench/backends_lobo.py
+measures the product backends the same way and writes bench/results/ensemble_lobo.{md,json}.
 
 Issue 17 asks for a backend of another family and an ensemble whose weights are fitted out of fold, kept only
 if it wins on writers it never read. For each corpus batch (one writer each):
@@ -144,8 +147,8 @@ def main() -> None:
         }
     out["seconds"] = round(time.time() - started, 1)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(RESULTS / "ensemble_lobo.json", json.dumps(out, indent=2) + "\n")
-    atomic_write_text(RESULTS / "ensemble_lobo.md", render(out, batches))
+    atomic_write_text(RESULTS / "ensemble_lobo_experiment.json", json.dumps(out, indent=2) + "\n")
+    atomic_write_text(RESULTS / "ensemble_lobo_experiment.md", render(out, batches))
     print(render(out, batches))
 
 

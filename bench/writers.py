@@ -1,6 +1,6 @@
 """What the writer-left-out benches share: each corpus batch is one writer.
 
-Used by ``leave_one_batch_out.py``, ``route_promise.py`` and ``ensemble_lobo.py``.
+Used by ``leave_one_batch_out.py``, ``route_promise.py``, ``ensemble_lobo.py`` and ``backends_lobo.py``.
 """
 
 from __future__ import annotations
