@@ -116,3 +116,31 @@ def test_tfidf_rows_are_scikit_learns_transform_to_the_last_bit(fitted, fixture_
         assert np.array_equal(got.toarray(), expected.toarray())
         checked += 1
     assert checked == 2  # lemma n-grams and character n-grams
+
+
+def test_sparse_weights_before_the_dense_copy_give_the_same_margins_and_evidence(fitted, fixture_corpus):
+    """A fresh process scores its first documents with the stored sparse weights (no 90 MB dense copy for one
+    suggestion), then makes them dense: margins and evidence do not move, to the last bit."""
+    from cvclassify.backends.linear_compiled import SPARSE_DOCUMENTS
+    from cvclassify.result import Suggestion
+
+    texts = [p.text for p in fixture_corpus.proposals][:3]
+
+    def run(backend):
+        found = []
+        for text in texts:
+            rows = backend.represent([text])
+            items = [Suggestion(code=c, id=c, label="", score=0.5, selected=False) for c in fitted.leaf_ids[:6]]
+            backend.explain({"texte": text}, items, rows, 0)
+            found.append((backend.margins(rows).tobytes(), [[(e.word, e.weight) for e in s.evidence] for s in items]))
+        return found
+
+    fresh = pickle.loads(pickle.dumps(fitted))
+    sparse_run = run(fresh)
+    assert fresh.compiled._weights is None  # still sparse after 3 single documents
+    fresh.warm_up()
+    assert isinstance(fresh.compiled._weights, np.ndarray)
+    assert run(fresh) == sparse_run
+    many = pickle.loads(pickle.dumps(fitted))
+    many.scores([f"{p.text} ({i})" for i in range(2) for p in fixture_corpus.proposals][: SPARSE_DOCUMENTS + 1])
+    assert isinstance(many.compiled._weights, np.ndarray)  # a batch makes them dense

@@ -70,6 +70,11 @@ class Backend(ABC):
         text without any gets no ticked code); default: every document, for backends that cannot tell."""
         return np.ones(_count(represented), dtype=bool)
 
+    def warm_up(self) -> None:
+        """Build now what the backend builds lazily for many documents (before worker processes are forked, so
+        that they share it); default: nothing."""
+        return None
+
     def describe(self) -> dict[str, Any]:
         """What the model card records of this backend."""
         return {"name": self.name}

@@ -359,6 +359,13 @@ class LinearBackend(Backend):
         (``Explainer.known_words``)."""
         return self.explainer.known_words(represented, margins)
 
+    def warm_up(self) -> None:
+        """Make the dense weights and the explainer now (a server or a batch scores many documents)."""
+        compiled = self.compiled
+        if compiled is not None:
+            compiled.weights  # noqa: B018 - made on first access
+        self.explainer  # noqa: B018
+
     def compact(self) -> None:
         """Shrink the fitted pipeline before saving (see ``compact``); the tables are compiled again from it."""
         if self.pipeline is not None:

@@ -88,6 +88,7 @@ class Classifier:
         """Load what a first suggestion loads (the analysis tables, the stacked weights, the explainer), so that
         worker processes forked afterwards share them instead of each loading its own copy."""
         self.suggest("Ateliers sociolinguistiques pour les habitants du quartier.")
+        self.backend.warm_up()
 
     def suggest(self, text: DocumentInput, k: int = 5, *, only: Sequence[str] | None = None,
                 exclude: Sequence[str] | None = None, explain: bool = True) -> Classification:

@@ -76,6 +76,7 @@ class ModelPool:
         try:
             model = Classifier.load(self.home.project(name).version_dir())
             model.suggest(WARM_UP_TEXT, explain=True)
+            model.backend.warm_up()  # a server scores many texts: dense weights now, before gc.freeze
         except CvclassifyError as exc:
             self.failures[name] = str(exc)
             log.error("project %s: %s", name, exc)
