@@ -173,6 +173,7 @@ def render(out: dict, batches: list[str]) -> str:
              + (f"It loses on: {'; '.join(decision['losses'])}." if decision["losses"] else "It loses on none.")
              + (f" It gains on: {', '.join(decision['gains'])}." if decision["gains"] else ""), "",
              f"Ensemble weight of omikuji fitted per left-out batch: {weights}.", "",
+             "What a full retrain and a suggestion cost with each backend: `results/ensemble_retrain.md`.", "",
              f"| system | pooled {head} | mean {head} | worst {head} | known codes {head} | fit s | score ms/doc |",
              "|---" * (3 + 4 * len(METRICS)) + "|"]
     for name, r in out["systems"].items():
