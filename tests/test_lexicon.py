@@ -151,3 +151,28 @@ def test_the_replay_forgets_word_forms_past_its_bound(monkeypatch):
     analyzer.analyse(invented)
     assert len(analyzer._forms) == 0 and len(analyzer._lexicon._spans) == 0
     assert analyzer.analyse([known])[0].tokens == before
+
+
+def test_a_long_pattern_compiles_once_then_loads_from_its_cached_program(tmp_path):
+    """``compile_pattern`` keeps the compiled program of a long pattern: the second process reads it back (no
+    parsing) and matches exactly as ``re.compile``; a damaged cache file is compiled again."""
+    import re
+
+    from cvclassify.lexicon import compile_pattern
+
+    words = [f"mot{i}[-–]ab?c" for i in range(1500)]
+    pattern = "(?iu)(?:" + "|".join(f"^{w}" for w in words) + r")[a-zé\u00c0-\u00ff]+$|(?P<nombre>\d+)"
+    assert len(pattern) > 10_000
+    first = compile_pattern(pattern, tmp_path)
+    [saved] = list(tmp_path.glob("pattern-*.npz"))
+    again = compile_pattern(pattern, tmp_path)
+    plain = re.compile(pattern)
+    assert (again.flags, again.groups, again.groupindex) == (plain.flags, plain.groups, plain.groupindex)
+    samples = ["mot12-abcé", "MOT12–ACÉTÉ", "mot1499-abcx", "mot1500-abcx", "mot7-ab", "42", "x", "mot3-abcÀ"]
+    for text in samples:
+        expected = plain.match(text)
+        for compiled in (first, again):
+            found = compiled.match(text)
+            assert (found and (found.group(), found.lastgroup)) == (expected and (expected.group(), expected.lastgroup))
+    saved.write_bytes(b"not a program")
+    assert compile_pattern(pattern, tmp_path).match("mot12-abcd").group() == "mot12-abcd"
