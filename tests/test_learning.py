@@ -423,6 +423,10 @@ def test_model_routes_need_the_admin_key(metz_home):
         missing = client.post("/v1/projects/metz-2024-2030/models/1999.01.01-000000/promote",
                               headers={"X-Admin-Key": "admin"})
         assert missing.status_code == 404 and "inconnue" in missing.json()["detail"]
+        refused = client.post(f"/v1/projects/metz-2024-2030/models/{before}/promote", headers={"X-Admin-Key": "admin"})
+        assert refused.status_code == 409 and refused.headers["content-type"] == "application/problem+json"
+        assert refused.json()["title"] == "Promotion refusée" and "déjà la version en service" in refused.json()[
+            "detail"]
 
 
 # -- training from the corpus, the history and the feedback ----------------------------------------------

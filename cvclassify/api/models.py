@@ -10,9 +10,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import JSONResponse
 
-from cvclassify.api import schemas
+from cvclassify.api import problems, schemas
 from cvclassify.api.security import admin_key_header, require_admin
 from cvclassify.api.v1 import Pool, Store
 from cvclassify.service import models as versions
@@ -54,7 +53,7 @@ def promote(project: str, version: str, pool: Pool, store: Store, force: bool = 
         done = versions.promote(target, version, force=force, feedback=store.feedback(target.name))
     except versions.PromotionError as exc:
         kept = versions.comparison_of(target, version) if (target.models_dir / version).is_dir() else None
-        return JSONResponse({"detail": str(exc), "comparison": kept}, status_code=409)
+        return problems.problem(409, str(exc), title="Promotion refusée", comparison=kept)
     pool.refresh()
     return {"project": target.name, "version": done.version, "previous": done.previous, "forced": done.forced,
             "comparison": done.comparison}
