@@ -180,6 +180,18 @@ def test_extract_reads_a_document_and_refuses_others(client, tmp_path):
     assert bad.status_code == 422 and "illisible" in bad.json()["detail"]
     unknown = client.post("/v1/extract", files={"file": ("x.exe", b"MZ")})
     assert unknown.status_code == 422 and "non pris en charge" in unknown.json()["detail"]
+    assert r.json()["notes"] == []
+
+
+def test_extract_says_when_it_cut_a_long_document(client, monkeypatch):
+    from cvclassify.io import limits
+
+    monkeypatch.setattr(limits, "MAX_DOCUMENT_CHARS", 1_000)
+    text = "Atelier de couture au centre social. " * 100
+    r = client.post("/v1/extract", files={"file": ("long.txt", text.encode())})
+    assert r.status_code == 200 and len(r.json()["text"]) <= 1_000
+    [note] = r.json()["notes"]
+    assert "long.txt : texte tronqué à" in note and "le document est plus long" in note
 
 
 def test_health_waits_for_the_models(model, tmp_path):

@@ -461,6 +461,8 @@ class ExtractOut(BaseModel):
     """The text of an uploaded document."""
     name: str
     text: str
+    notes: list[str] = Field(default_factory=list,
+                             description="Remarques de lecture, en français (texte tronqué à la lecture…)")
 
 
 class ErrorOut(BaseModel):

@@ -246,7 +246,7 @@ def extract(file: Annotated[UploadFile, File(description="Le document")]) -> dic
     row = rows[0] if rows else None
     if row is None or row.error or not row.values.get("texte", "").strip():
         raise InvalidTextError(row.error if row and row.error else f"Aucun texte lisible dans « {path.name} ».")
-    return {"name": path.name, "text": row.values["texte"]}
+    return {"name": path.name, "text": row.values["texte"], "notes": list(row.notes)}
 
 
 @router.post("/projects/{project}/queues", response_model=schemas.QueueCreated, status_code=201,

@@ -154,7 +154,8 @@ $('file-input').addEventListener('change', async () => {
   $('text-input').value = extracted.text || '';
   state.singleSource = {name: extracted.name || file.name, text: extracted.text || ''};
   const source = $('text-source');
-  source.textContent = `Texte extrait de « ${state.singleSource.name} » (${(extracted.text || '').length.toLocaleString('fr-FR')} caractères).`;
+  const notes = (extracted.notes || []).map((note) => ` ${note}.`).join('');
+  source.textContent = `Texte extrait de « ${state.singleSource.name} » (${(extracted.text || '').length.toLocaleString('fr-FR')} caractères).${notes}`;
   source.hidden = false;
   await suggestText($('text-input').value);
 });
