@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from writers import KNOWN, batch_of, codes_elsewhere, known_codes  # noqa: E402
 
 from cvclassify import load_corpus, load_taxonomy  # noqa: E402
+from cvclassify.evaluation.quality import reliability  # noqa: E402
 from cvclassify.hierarchy import RollUp  # noqa: E402
 from cvclassify.io import atomic_write_text  # noqa: E402
 from cvclassify.model import decision  # noqa: E402
@@ -115,6 +116,7 @@ def main() -> None:
         decision_params = replace(params, route_on=route_on)
         auto = np.zeros(len(y), dtype=bool)
         selected = np.zeros(y.shape, dtype=bool)
+        scores = np.zeros(y.shape)
         for batch in batches:
             test, train = labels == batch, labels != batch
             if folds == "writer-known":
@@ -124,6 +126,7 @@ def main() -> None:
             judged = layer.assess(base, roll.scores(base), words[test])
             auto[test] = np.array(judged.route) == "auto"
             selected[test] = judged.selected
+            scores[test] = judged.scores
         first_right = y[np.arange(len(y)), np.argmax(lobo, axis=1)] == 1
         exact = (selected == (y == 1)).all(axis=1)
 
@@ -138,6 +141,9 @@ def main() -> None:
                             "auto_exact_set": min(f["auto_exact_set"] for f in measured) if measured else None},
             "per_batch": per_batch,
             "by_style": {s: figures(styles == s, *judged) for s in sorted(set(styles))},
+            "ece_top5": {"pooled": ece_top5(scores, y), "known": ece_top5(scores[known], y[known]),
+                         "by_style": {s: ece_top5(scores[styles == s], y[styles == s]) for s in sorted(set(styles))},
+                         "per_batch": {b: ece_top5(scores[labels == b], y[labels == b]) for b in batches}},
         }
         print(name, out["recipes"][name]["pooled"], out["recipes"][name]["worst_batch"], flush=True)
     out["known_documents"] = int(known.sum())
@@ -156,6 +162,14 @@ def figures(mask: np.ndarray, auto: np.ndarray, first_right: np.ndarray, exact: 
             "auto_P@1": round(float(first_right[kept].mean()), 4) if kept.any() else None,
             "auto_exact_set": round(float(exact[kept].mean()), 4) if kept.any() else None,
             "ticked": selection_scores(selected[mask], y[mask])}
+
+
+def ece_top5(scores: np.ndarray, y: np.ndarray) -> float:
+    """Expected calibration error of the five best calibrated scores of each application (the officers'
+    reading of a score, ``cvclassify.evaluation.quality``)."""
+    top = np.argsort(-scores, axis=1, kind="stable")[:, :5]
+    rows = np.arange(len(y))[:, None]
+    return reliability(scores[rows, top].ravel(), y[rows, top].ravel().astype(float))["ECE"]
 
 
 def cell(value) -> str:
@@ -190,13 +204,31 @@ def render(out: dict) -> str:
         lines.append(f"| {style} | {docs} | " + " | ".join(
             f"{f['auto_share']:.2f} / {cell(f['auto_P@1'])} / {cell(f['auto_exact_set'])}"
             for f in row.values()) + " |")
-    lines += ["", "## Per batch (auto share / auto P@1 / auto exact set)", "",
+    lines += ["", "## Calibration on a new writer: ECE over the top five (target ≤ 0.03 per style)", "",
+              "Expected calibration error of the five best calibrated scores of each application, 10 bins, each "
+              "batch scored by the decision layer fitted without it.", "",
+              "| recipe | pooled | known codes | worst batch | " + " | ".join(styles_of(out)) + " |",
+              "|---|---|---|---|" + "---|" * len(styles_of(out))]
+    for name, r in out["recipes"].items():
+        e = r["ece_top5"]
+        lines.append(f"| {name} | {e['pooled']:.3f} | {e['known']:.3f} | {max(e['per_batch'].values()):.3f} | "
+                     + " | ".join(f"{v:.3f}" for v in e["by_style"].values()) + " |")
+    lines += ["", "The target (≤ 0.03 in every style) is missed by every recipe on a new writer. The default recipe, "
+              "whose calibration curves are fitted on known-code applications only, is the least calibrated "
+              "(pooled 0.044, 0.040 on known codes): fitting the curves on every out-of-fold application "
+              "(*writer folds*: 0.013 pooled) and only the route's thresholds on known codes is the next step.",
+              "", "## Per batch (auto share / auto P@1 / auto exact set)", "",
               "| batch | docs | " + " | ".join(out["recipes"]) + " |", "|---|---|" + "---|" * len(out["recipes"])]
     for batch, docs in out["batches"].items():
         lines.append(f"| {batch} | {docs} | " + " | ".join(
             f"{r['per_batch'][batch]['auto_share']:.2f} / {cell(r['per_batch'][batch]['auto_P@1'])} / "
             f"{cell(r['per_batch'][batch]['auto_exact_set'])}" for r in out["recipes"].values()) + " |")
     return "\n".join(lines) + "\n"
+
+
+def styles_of(out: dict) -> list[str]:
+    """The styles of the ECE table's columns."""
+    return list(next(iter(out["recipes"].values()))["ece_top5"]["by_style"])
 
 
 if __name__ == "__main__":
