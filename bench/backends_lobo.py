@@ -37,17 +37,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from writers import batch_of, known_codes  # noqa: E402
+from writers import batch_of, corpus_setup, known_codes  # noqa: E402
 
-from cvclassify import load_corpus, load_taxonomy  # noqa: E402
 from cvclassify.analysis import Analyzer  # noqa: E402
 from cvclassify.backends import Example  # noqa: E402
 from cvclassify.backends.ensemble import EnsembleBackend  # noqa: E402
 from cvclassify.evaluation.metrics import evaluate_scores  # noqa: E402
 from cvclassify.io import atomic_write_text  # noqa: E402
 from cvclassify.model.calibration import fit_platt, platt  # noqa: E402
-from cvclassify.model.params import ModelParams  # noqa: E402
-from cvclassify.projects import open_project  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 CACHE = Path("/tmp/cvclassify-backends-lobo")
@@ -83,10 +80,7 @@ def left_out(batch: str, proposals, analyses, tree, params, analyzer) -> dict:
 
 def main() -> None:
     started = time.time()
-    tree = load_taxonomy()
-    proposals = load_corpus().proposals
-    batches = sorted({batch_of(p) for p in proposals})
-    params = ModelParams(cv_folds=0, stop_words=open_project().place_names())
+    tree, proposals, batches, params = corpus_setup()
     analyzer = Analyzer(mode=params.analysis)
     analyses = analyzer.analyse([p.full_text for p in proposals])
     labels = np.array([batch_of(p) for p in proposals])

@@ -36,16 +36,13 @@ from sklearn.preprocessing import MultiLabelBinarizer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from writers import batch_of, known_codes  # noqa: E402
+from writers import batch_of, corpus_setup, known_codes  # noqa: E402
 
-from cvclassify import load_corpus, load_taxonomy  # noqa: E402
 from cvclassify.backends import Example  # noqa: E402
 from cvclassify.backends.linear import features, training_documents  # noqa: E402
 from cvclassify.evaluation.metrics import evaluate_scores  # noqa: E402
 from cvclassify.io import atomic_write_text  # noqa: E402
 from cvclassify.model.calibration import fit_platt, platt  # noqa: E402
-from cvclassify.model.params import ModelParams  # noqa: E402
-from cvclassify.projects import open_project  # noqa: E402
 from cvclassify.training import train_classifier  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -103,10 +100,7 @@ def lobo_scores(proposals, tree, params, batches) -> tuple[np.ndarray, np.ndarra
 
 def main() -> None:
     started = time.time()
-    tree = load_taxonomy()
-    proposals = load_corpus().proposals
-    batches = sorted({batch_of(p) for p in proposals})
-    params = ModelParams(cv_folds=0, stop_words=open_project().place_names())
+    tree, proposals, batches, params = corpus_setup()
     linear, omi = lobo_scores(proposals, tree, params, batches)
     y = MultiLabelBinarizer(classes=tree.leaf_ids).fit_transform([p.codes for p in proposals])
     gold = [set(p.codes) for p in proposals]

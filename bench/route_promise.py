@@ -43,17 +43,14 @@ from sklearn.preprocessing import MultiLabelBinarizer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from writers import KNOWN, batch_of, codes_elsewhere, known_codes  # noqa: E402
+from writers import KNOWN, batch_of, codes_elsewhere, corpus_setup, known_codes  # noqa: E402
 
-from cvclassify import load_corpus, load_taxonomy  # noqa: E402
 from cvclassify.evaluation.quality import reliability  # noqa: E402
 from cvclassify.hierarchy import RollUp  # noqa: E402
 from cvclassify.io import atomic_write_text  # noqa: E402
 from cvclassify.model import decision  # noqa: E402
 from cvclassify.model.classifier import word_counts  # noqa: E402
 from cvclassify.model.decision import selection_scores  # noqa: E402
-from cvclassify.model.params import ModelParams  # noqa: E402
-from cvclassify.projects import open_project  # noqa: E402
 from cvclassify.training import KNOWN_SHARE, fit_decision, multilabel_folds, train_classifier  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -98,10 +95,7 @@ def margins_of(proposals, tree, params, batches) -> tuple[np.ndarray, np.ndarray
 
 def main() -> None:
     started = time.time()
-    tree = load_taxonomy()
-    proposals = load_corpus().proposals
-    batches = sorted({batch_of(p) for p in proposals})
-    params = ModelParams(cv_folds=0, stop_words=open_project().place_names())
+    tree, proposals, batches, params = corpus_setup()
     lobo, rand = margins_of(proposals, tree, params, batches)
     y = MultiLabelBinarizer(classes=tree.leaf_ids).fit_transform([p.codes for p in proposals])
     words = word_counts([p.full_text for p in proposals])

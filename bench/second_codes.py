@@ -45,15 +45,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from second_code_learner import fit_second_codes, select_with, tune_second  # noqa: E402
-from writers import KNOWN, batch_of, codes_elsewhere  # noqa: E402
+from writers import KNOWN, batch_of, codes_elsewhere, corpus_setup  # noqa: E402
 
-from cvclassify import load_corpus, load_taxonomy  # noqa: E402
+from cvclassify import load_corpus  # noqa: E402
 from cvclassify.hierarchy import RollUp  # noqa: E402
 from cvclassify.io import atomic_write_text  # noqa: E402
 from cvclassify.model.classifier import word_counts  # noqa: E402
 from cvclassify.model.decision import _select, tune_selection  # noqa: E402
 from cvclassify.model.params import ModelParams  # noqa: E402
-from cvclassify.projects import open_project  # noqa: E402
 from cvclassify.training import KNOWN_SHARE, fit_decision, train_classifier  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -262,10 +261,7 @@ def main() -> None:
     started = time.time()
     from route_promise import margins_of
 
-    tree = load_taxonomy()
-    proposals = load_corpus().proposals
-    batches = sorted({batch_of(p) for p in proposals})
-    params = ModelParams(cv_folds=0, stop_words=open_project().place_names())
+    tree, proposals, batches, params = corpus_setup()
     lobo, _ = margins_of(proposals, tree, params, batches)
     labels = np.array([batch_of(p) for p in proposals])
     found = passages_of(proposals, labels, tree, params)

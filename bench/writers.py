@@ -29,3 +29,16 @@ def known_codes(proposals: Sequence, minimum: int = KNOWN) -> np.ndarray:
     """Per proposal: whether the other batches show each of its codes at least ``minimum`` times."""
     counts = codes_elsewhere(proposals)
     return np.array([all(counts[batch_of(p)][c] >= minimum for c in p.codes) for p in proposals])
+
+
+def corpus_setup() -> tuple:
+    """What every writer-left-out bench starts from: the tree, the proposals, their batches (sorted) and the shipped
+    recipe's parameters without folds (the project's place names as stop words)."""
+    from cvclassify import load_corpus, load_taxonomy
+    from cvclassify.model.params import ModelParams
+    from cvclassify.projects import open_project
+
+    tree = load_taxonomy()
+    proposals = load_corpus().proposals
+    batches = sorted({batch_of(p) for p in proposals})
+    return tree, proposals, batches, ModelParams(cv_folds=0, stop_words=open_project().place_names())
