@@ -391,6 +391,18 @@ def test_a_crash_while_writing_a_version_leaves_nothing_current(metz_home, monke
     assert sorted(p.name for p in project.models_dir.iterdir()) == before
 
 
+def test_a_project_coded_through_a_crosswalk_is_evaluated_in_its_own_codes(metz_home):
+    """metz-2024-2030 learns from the corpus coded in 2015-2020 codes, mapped through the crosswalk: its
+    evaluation maps them the same way (it scored 0 held-out documents, and officer metrics of 0, before)."""
+    from cvclassify.evaluation.evaluate import evaluation_report
+
+    project = Home.open(metz_home).project("metz-2024-2030")
+    report = evaluation_report(Classifier.load(project.version_dir()), cv_folds=0, project=project)
+    heldout = report["evaluations"]["heldout"]
+    assert heldout["leaf"]["documents"] == 40
+    assert heldout["leaf"]["P@1"] > 0.6 and heldout["officer"]["flat"]["selected"]["precision"] > 0.5
+
+
 # -- the API ---------------------------------------------------------------------------------------------
 def test_model_routes_need_the_admin_key(metz_home):
     from fastapi.testclient import TestClient

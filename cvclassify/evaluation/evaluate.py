@@ -24,7 +24,7 @@ from cvclassify.model.decision import Assessment
 from cvclassify.model.params import ModelParams
 from cvclassify.projects import Project, open_project
 from cvclassify.taxonomy import Taxonomy
-from cvclassify.training import Log, multilabel_folds, quiet, train_classifier
+from cvclassify.training import Log, in_project_codes, multilabel_folds, quiet, train_classifier
 
 TARGETS = (("leaf", "P@1", 0.80), ("leaf", "R@3", 0.92), ("objective", "R@3", 0.96), ("axis", "P@1", 0.95))
 
@@ -115,7 +115,7 @@ def evaluation_report(
         raise ModelError("This model was trained on the held-out split: its held-out metrics would be "
                          "meaningless. Evaluate a model built by `cvclassify train` without --include-heldout.")
     project = project if isinstance(project, Project) else open_project(project)
-    corpus = load_corpus(corpus_dir or project.corpus_dir)
+    corpus = in_project_codes(load_corpus(corpus_dir or project.corpus_dir), project, classifier.taxonomy)
     heldout_ids = load_heldout(project.heldout_path)
     train, heldout = split_corpus(corpus, heldout_ids)
     warnings = card_mismatches(classifier, corpus.fingerprint(), ids_fingerprint(heldout_ids))
