@@ -295,6 +295,14 @@ class Analyzer:
                 self.cache.put(key, tokens, vector)
         return [Analysis(t, found[k][0], found[k][1]) for k, t in zip(keys, texts, strict=True)]
 
+    def analyse_mixed(self, documents: Sequence) -> list[Analysis]:
+        """The analysis of each text of ``documents``; the ``Analysis`` objects among them pass through."""
+        texts = [x for x in documents if not isinstance(x, Analysis)]
+        if not texts:
+            return list(documents)
+        done = iter(self.analyse(texts))
+        return [x if isinstance(x, Analysis) else next(done) for x in documents]
+
     def tokens(self, texts: Sequence[str]) -> list[tuple[Token, ...]]:
         """Content tokens (folded lemmas with character offsets) of each text."""
         return [a.tokens for a in self.analyse(texts)]

@@ -38,11 +38,7 @@ class Analyse(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence) -> list[Analysis]:
         """Analyses of the texts (analyses given pass through)."""
-        texts = [x for x in X if not isinstance(x, Analysis)]
-        if not texts:
-            return list(X)
-        done = iter(self.analyzer.analyse(texts))
-        return [x if isinstance(x, Analysis) else next(done) for x in X]
+        return self.analyzer.analyse_mixed(X)
 
     def __getstate__(self) -> dict:
         state = dict(super().__getstate__())  # a copy: object.__getstate__ returns __dict__ itself

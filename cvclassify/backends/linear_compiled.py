@@ -272,11 +272,7 @@ class CompiledLinear:
 
     def analyse(self, documents: Sequence) -> list[Analysis]:
         """Analyses of texts (analyses given pass through)."""
-        texts = [x for x in documents if not isinstance(x, Analysis)]
-        if not texts:
-            return list(documents)
-        done = iter(self.analyzer.analyse(texts))
-        return [x if isinstance(x, Analysis) else next(done) for x in documents]
+        return self.analyzer.analyse_mixed(documents)
 
     def rows(self, documents: Sequence):
         """Feature rows (CSR) of texts or analyses: the blocks side by side."""
