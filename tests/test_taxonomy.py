@@ -95,7 +95,7 @@ def test_code_printed_twice_is_kept_twice_with_a_distinct_id(parsed):
     assert first.label.startswith("Réaliser des aménagements urbains de qualité")
     assert second.label == "Développer et diffuser des contenus médiatiques"
     assert second.display_code == "1.5.3"
-    assert any("1.5.3" in w and "printed twice" in w for w in parsed.warnings)
+    assert any("1.5.3" in w and "imprimé deux fois" in w for w in parsed.warnings)
 
 
 def test_html_tags_are_removed(parsed):
@@ -110,7 +110,7 @@ def test_axis_four_codes_are_leaves_under_their_strategic_objective(parsed):
 
 
 def test_announced_counts_are_checked(parsed):
-    assert any("announces 14 strategic objectives" in w for w in parsed.warnings)
+    assert any("annonce 14 objectifs stratégiques" in w for w in parsed.warnings)
 
 
 def test_stored_taxonomy_is_the_parse_of_the_contract(parsed, taxonomy):

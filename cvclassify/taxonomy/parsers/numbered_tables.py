@@ -64,19 +64,19 @@ class _TreeBuilder:
 
     def add_strategic(self, label: str) -> None:
         if self.axis is None:
-            raise TaxonomyError(f"Strategic objective {label!r} appears before any axis heading.")
+            raise TaxonomyError(f"L'objectif stratégique « {label} » apparaît avant tout titre d'axe.")
         n = self.strategic_count.get(self.axis, 0) + 1
         self.strategic_count[self.axis] = n
         self.strategic = self.add(f"S{self.axis}.{n}", "", "strategic", label, self.axis)
 
     def add_coded(self, code: str, label: str, italic: bool, line_no: int) -> None:
         if self.axis is None or self.strategic is None:
-            raise TaxonomyError(f"Line {line_no}: code {code} appears outside an objectives table.")
+            raise TaxonomyError(f"Ligne {line_no} : le code {code} apparaît hors d'un tableau d'objectifs.")
         if code.split(".")[0] != self.axis:
-            self.warnings.append(f"Line {line_no}: code {code} is printed under axis {self.axis}.")
+            self.warnings.append(f"Ligne {line_no} : le code {code} est imprimé sous l'axe {self.axis}.")
         if italic:
             if code in self.objectives:
-                raise TaxonomyError(f"Line {line_no}: operational objective {code} printed twice.")
+                raise TaxonomyError(f"Ligne {line_no} : l'objectif opérationnel {code} est imprimé deux fois.")
             self.add(code, code, "operational", label, self.strategic)
             return
         ident = code
@@ -85,9 +85,9 @@ class _TreeBuilder:
             while ident in self.objectives:
                 ident += "-bis"
             self.warnings.append(
-                f"Line {line_no}: code {code} is printed twice, for "
-                f"{self.objectives[code]['label']!r} and {label!r}; "
-                f"the second is kept as {ident}."
+                f"Ligne {line_no} : le code {code} est imprimé deux fois, pour "
+                f"« {self.objectives[code]['label']} » et « {label} » ; "
+                f"le second est gardé sous {ident}."
             )
         parent_code = code.rsplit(".", 1)[0]
         parent = parent_code if parent_code in self.objectives else self.strategic
@@ -97,7 +97,7 @@ class _TreeBuilder:
 
     def continue_label(self, text: str, line_no: int) -> None:
         if self.last_leaf is None:
-            raise TaxonomyError(f"Line {line_no}: text {text!r} continues no objective.")
+            raise TaxonomyError(f"Ligne {line_no} : le texte « {text} » ne prolonge aucun objectif.")
         leaf = self.objectives[self.last_leaf]
         leaf["label"] = f"{leaf['label']} {text}".strip()
 
@@ -130,7 +130,7 @@ def parse(text: str, name: str = "contract", source: str = "") -> Taxonomy:
             continue
         if _TABLE_HEADER.match(line):
             if tree.axis is None:
-                raise TaxonomyError(f"Line {line_no}: objectives table before any axis heading.")
+                raise TaxonomyError(f"Ligne {line_no} : tableau d'objectifs avant tout titre d'axe.")
             in_table = True
             continue
         if not in_table:
@@ -190,23 +190,23 @@ def _check_tree(tree: _TreeBuilder, announced: dict[str, int], announced_total: 
     objectives = tree.objectives.values()
     if not any(o["level"] == "leaf" for o in objectives):
         raise TaxonomyError(
-            "No objective code found. Expected tab-separated tables under headings such as "
-            "'Axe stratégique 1 – …' with lines like '1.1.1 - Améliorer …'."
+            "Aucun code d'objectif trouvé. Attendu : des tableaux séparés par des tabulations sous des titres comme "
+            "« Axe stratégique 1 – … », avec des lignes comme « 1.1.1 - Améliorer … »."
         )
     for o in objectives:
         if o["level"] == "operational" and not any(c["parent"] == o["id"] for c in objectives):
-            tree.warnings.append(f"Operational objective {o['id']} has no leaf code.")
+            tree.warnings.append(f"L'objectif opérationnel {o['id']} n'a aucun code feuille.")
     strategic = [o for o in objectives if o["level"] == "strategic"]
     for axis, expected in announced.items():
         found = sum(1 for o in strategic if o["parent"] == axis)
         if found != expected:
             tree.warnings.append(
-                f"Axis {axis} announces {expected} objectives; its table has {found}."
+                f"L'axe {axis} annonce {expected} objectifs ; son tableau en compte {found}."
             )
     if announced_total is not None and announced_total != len(strategic):
         tree.warnings.append(
-            f"The contract announces {announced_total} strategic objectives; "
-            f"its tables list {len(strategic)}."
+            f"Le contrat annonce {announced_total} objectifs stratégiques ; "
+            f"ses tableaux en listent {len(strategic)}."
         )
 
 
@@ -224,6 +224,6 @@ def _attach_bullets(
             continue
         score, best = max(scored, key=lambda pair: pair[0])
         if score < 0.5:
-            warnings.append(f"Axis {axis}: bullet {title!r} matches no strategic objective.")
+            warnings.append(f"Axe {axis} : la puce « {title} » ne correspond à aucun objectif stratégique.")
             continue
         best["description"] = text
