@@ -228,15 +228,22 @@ class FrenchLexicon:
         self._spans: dict[str, tuple[str, ...]] = {}
         # The special cases matched on the token sequence, by first token: (its tokens without special cases,
         # its string).
+        # A special case of one token that is retokenized as itself (« ' », « — », « après-midi ») changes nothing
+        # and, being one token, never keeps another match out: it is left out, so that the texts holding one (most
+        # texts) skip the pass.
         self._matched: dict[str, dict[int, set[tuple[str, ...]]]] = {}  # first token → length → token tuples
+        strings = []
         for string in snapshot["matched"]:
             pieces = tuple(piece for span in _spans(string) if not span.isspace()
                            for piece in self._split(span, with_specials=False))
-            if pieces:
+            if pieces and not (len(pieces) == 1 and tuple(self.rules.get(pieces[0], ())) == pieces):
                 self._matched.setdefault(pieces[0], {}).setdefault(len(pieces), set()).add(pieces)
+                strings.append(string)
+        self._seconds = {first: {p[1] for patterns in by_length.values() for p in patterns if len(p) > 1}
+                         for first, by_length in self._matched.items()}
         # A matched special case changes the tokens only where its string is in the text: one search says whether
         # to look at all.
-        strings = sorted(snapshot["matched"], key=len, reverse=True)
+        strings.sort(key=len, reverse=True)
         self._matched_text = re.compile("|".join(map(re.escape, strings))) if strings else None
 
     # -- tokenization -----------------------------------------------------------------------------------
@@ -342,17 +349,19 @@ class FrenchLexicon:
     def _apply_matched(self, text: str, tokens: list[tuple[str, int]]) -> list[tuple[str, int]]:
         """Special cases containing affixes, found on the token sequence and retokenized (``_apply_special_cases``):
         longest matches first, a match kept when neither its first nor its last token is already taken."""
-        matched = self._matched
+        matched, seconds = self._matched, self._seconds
+        hits = [i for i, (piece, _) in enumerate(tokens) if piece in matched]
+        if not hits:
+            return tokens
+        words = [w for w, _ in tokens]
+        count = len(words)
         found: list[tuple[int, int]] = []
-        words: list[str] | None = None
-        for i, (piece, _) in enumerate(tokens):
-            by_length = matched.get(piece)
-            if by_length is None:
-                continue
-            if words is None:
-                words = [w for w, _ in tokens]
-            for length, patterns in by_length.items():
-                if i + length <= len(words) and tuple(words[i:i + length]) in patterns:
+        for i in hits:
+            first = words[i]
+            # most first tokens (« : », « ( », « A ») are not followed by what a pattern needs next
+            second_fits = i + 1 < count and words[i + 1] in seconds[first]
+            for length, patterns in matched[first].items():
+                if (length == 1 or second_fits) and i + length <= count and tuple(words[i:i + length]) in patterns:
                     found.append((i, i + length))
         if not found:
             return tokens
