@@ -243,9 +243,10 @@ def train(
         bool, typer.Option(help="Cold start: learn from objective descriptions only.")
     ] = False,
     cv_folds: Annotated[int, typer.Option(help="Folds for calibration and thresholds (0: none).")] = 5,
-    backend: Annotated[str, typer.Option(help="Scorer of the leaf codes: linear (default), omikuji or ensemble "
-                                         "(linear + omikuji, pip install \"cvclassify[omikuji]\"; see "
-                                         "bench/results/ensemble_lobo.md).")] = "linear",
+    backend: Annotated[str | None, typer.Option(help="Scorer of the leaf codes: linear, omikuji or ensemble "
+                                                "(linear + omikuji, pip install \"cvclassify[omikuji]\"; see "
+                                                "bench/results/ensemble_lobo.md). Default: the current version's, "
+                                                "else linear.")] = None,
     promote_it: Annotated[bool, typer.Option("--promote", help="Promote the new version when it is not worse than "
                                              "the current one (see `models promote`).")] = False,
     force: Annotated[bool, typer.Option("--force", help="With --promote: promote even if it is worse.")] = False,
@@ -261,6 +262,8 @@ def train(
     from cvclassify.service.models import train_candidate
     from cvclassify.training import train_version
 
+    if backend is None:
+        backend = _current_backend(project)
     if backend not in TRAINABLE_BACKENDS:
         raise ModelError(f"Backend {backend!r} inconnu pour l'entraînement : choisissez "
                          f"{', '.join(TRAINABLE_BACKENDS[:-1])} ou {TRAINABLE_BACKENDS[-1]}.")
@@ -295,6 +298,21 @@ def train(
         out.print(heldout_table(metrics))
     if promotion is not None:
         out.print(comparison_table(promotion.comparison))
+
+
+def _current_backend(project: str | None) -> str:
+    """The backend of the project's current version (a retrain keeps it), else linear."""
+    import json
+
+    from cvclassify.projects import open_project
+
+    try:
+        proj = open_project(project)
+        card = json.loads((proj.version_dir(proj.current_version()) / "model-card.json").read_text(encoding="utf-8"))
+    except (CvclassifyError, OSError, ValueError):
+        return "linear"
+    backend = (card.get("params") or {}).get("backend", "linear")
+    return backend if backend in TRAINABLE_BACKENDS else "linear"
 
 
 def _feedback(project: str | None, database_url: str | None) -> list:

@@ -124,3 +124,16 @@ def test_projects_init_copies_a_working_home(tmp_path, monkeypatch):
     assert (copied.version_dir() / "model.joblib").stat().st_size == size
     assert copied.taxonomy_path.with_name("metz-2015-2020.lexicon.yaml").is_file()
     assert len(list(copied.corpus_dir.glob("*.jsonl"))) == len(list(original.corpus_dir.glob("*.jsonl")))
+
+
+def test_a_retrain_keeps_the_current_versions_backend(home):
+    from cvclassify.cli import _current_backend
+
+    assert _current_backend(None) == "linear"  # no version yet
+    version = home / "models" / "essai" / "2026.01.02-030405"
+    version.mkdir(parents=True)
+    (version / "model-card.json").write_text(json.dumps({"params": {"backend": "ensemble"}}), encoding="utf-8")
+    (home / "models" / "essai" / "CURRENT").write_text("2026.01.02-030405\n", encoding="utf-8")
+    assert _current_backend(None) == "ensemble"
+    (version / "model-card.json").write_text(json.dumps({"params": {"backend": "transfer"}}), encoding="utf-8")
+    assert _current_backend(None) == "linear"  # a cold start's transfer model is retrained as linear
