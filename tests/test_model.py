@@ -173,3 +173,21 @@ def test_training_refuses_codes_outside_the_taxonomy(taxonomy):
         train_classifier(bad, taxonomy)
 
 
+
+
+def test_each_lexicon_term_is_a_training_example_of_its_code(taxonomy):
+    from cvclassify.backends.linear import training_documents
+    from cvclassify.model import ModelParams
+
+    leaves = [leaf for leaf in taxonomy.leaves if leaf.lexicon]
+    terms = sum(len(leaf.lexicon) for leaf in leaves)
+    assert terms > 500
+    off = training_documents([], taxonomy, ModelParams(term_examples=0.0))
+    on = training_documents([], taxonomy, ModelParams(term_examples=0.7))
+    assert len(on[0]) == len(off[0]) + terms
+    added = [doc for doc in zip(*on, strict=True) if doc[2] == 0.7]
+    leaf = leaves[0]
+    assert (leaf.lexicon[0], [leaf.id], 0.7) in added
+    assert len(added) == terms and all(len(codes) == 1 for _, codes, _ in added)
+    without_lexicon = training_documents([], taxonomy, ModelParams(term_examples=0.7, use_lexicon=False))
+    assert len(without_lexicon[0]) == len(off[0])

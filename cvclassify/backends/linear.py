@@ -75,6 +75,11 @@ def training_documents(examples: Sequence[Example], tree: Taxonomy, params: Mode
                 texts.append(tree.describe(leaf.id, lexicon=params.use_lexicon))
                 labels.append([leaf.id])
                 weights.append(1.0)
+            if params.term_examples > 0 and params.use_lexicon:
+                for term in leaf.lexicon:
+                    texts.append(term)
+                    labels.append([leaf.id])
+                    weights.append(params.term_examples)
     if not texts:
         raise ModelError("Nothing to train on: enable proposals or objective descriptions.")
     return texts, labels, weights
