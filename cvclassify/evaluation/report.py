@@ -92,6 +92,11 @@ def plot_levels(report: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def _share(value: float | None) -> str:
+    """A rate of a table cell, or « – » when no document was there to measure it."""
+    return "–" if value is None or value != value else f"{value:.3f}"
+
+
 def _officer_row(name: str, m: dict) -> str:
     sel = m["selected"]
     routes = m.get("routes") or {}
@@ -99,9 +104,9 @@ def _officer_row(name: str, m: dict) -> str:
     obj = routes.get("objective", {})
     return (f"| {name} | {m['documents']} | {m['P@1']:.3f} | {m['R@3']:.3f} | {m['ECE_top5']:.3f} | "
             f"{sel['precision']:.3f} | {sel['recall']:.3f} | {sel['per_document']:.2f} | "
-            f"{auto.get('share', 0):.2f} | {auto.get('P@1', float('nan')):.3f} | "
-            f"{auto.get('exact_set', float('nan')):.3f} | {obj.get('share', 0):.2f} | "
-            f"{obj.get('objective_P@1', float('nan')):.3f} |")
+            f"{auto.get('share', 0):.2f} | {_share(auto.get('P@1'))} | "
+            f"{_share(auto.get('exact_set'))} | {obj.get('share', 0):.2f} | "
+            f"{_share(obj.get('objective_P@1'))} |")
 
 
 def officer_sections(evaluations: dict) -> list[str]:
