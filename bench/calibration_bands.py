@@ -20,17 +20,14 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.isotonic import IsotonicRegression
-from sklearn.preprocessing import MultiLabelBinarizer
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from route_promise import ece_top5, margins_of  # noqa: E402
-from writers import batch_of, corpus_setup  # noqa: E402
+from route_promise import ece_top5, margins_setup  # noqa: E402
 
 from cvclassify.io import atomic_write_text  # noqa: E402
 from cvclassify.model.calibration import fit_platt, platt  # noqa: E402
-from cvclassify.model.classifier import word_counts  # noqa: E402
 from cvclassify.model.decision import MIN_BAND_DOCUMENTS, ORDER_TRACE, RANK_GROUPS, TOP  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -88,12 +85,7 @@ def calibrated(base: np.ndarray, words: np.ndarray, edges, every, bands) -> np.n
 
 def main() -> None:
     started = time.time()
-    tree, proposals, batches, params = corpus_setup()
-    lobo, _ = margins_of(proposals, tree, params, batches)
-    y = MultiLabelBinarizer(classes=tree.leaf_ids).fit_transform([p.codes for p in proposals])
-    words = word_counts([p.full_text for p in proposals])
-    labels = np.array([batch_of(p) for p in proposals])
-    styles = np.array([p.style for p in proposals])
+    _, _, batches, _, lobo, _, y, words, labels, styles = margins_setup()
     out = {}
     for name, (kind, values) in SPLITS.items():
         scores = np.zeros(y.shape)

@@ -98,14 +98,22 @@ def margins_of(proposals, tree, params, batches) -> tuple[np.ndarray, np.ndarray
     return lobo, rand
 
 
-def main() -> None:
-    started = time.time()
+def margins_setup() -> tuple:
+    """What the benches on these margins start from: the tree, proposals, batches and recipe (``corpus_setup``),
+    the leave-one-batch-out and random-fold margins, the gold label matrix, each text's length in words, its
+    batch and its style."""
     tree, proposals, batches, params = corpus_setup()
     lobo, rand = margins_of(proposals, tree, params, batches)
     y = MultiLabelBinarizer(classes=tree.leaf_ids).fit_transform([p.codes for p in proposals])
     words = word_counts([p.full_text for p in proposals])
     labels = np.array([batch_of(p) for p in proposals])
     styles = np.array([p.style or "?" for p in proposals])
+    return tree, proposals, batches, params, lobo, rand, y, words, labels, styles
+
+
+def main() -> None:
+    started = time.time()
+    tree, proposals, batches, params, lobo, rand, y, words, labels, styles = margins_setup()
     roll = RollUp(tree, tree.leaf_ids, "objective")
     counts = codes_elsewhere(proposals)
     known = known_codes(proposals)
