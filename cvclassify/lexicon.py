@@ -229,8 +229,7 @@ class FrenchLexicon:
         # The special cases matched on the token sequence, by first token: (its tokens without special cases,
         # its string).
         # A special case of one token that is retokenized as itself (« ' », « — », « après-midi ») changes nothing
-        # and, being one token, never keeps another match out: it is left out, so that the texts holding one (most
-        # texts) skip the pass.
+        # and, being one token, never keeps another match out: it is left out.
         self._matched: dict[str, dict[int, set[tuple[str, ...]]]] = {}  # first token → length → token tuples
         strings = []
         for string in snapshot["matched"]:
