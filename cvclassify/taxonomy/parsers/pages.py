@@ -73,8 +73,9 @@ def _pages(raw: list[str]) -> list[list[int]]:
     return [p for p in pages if p]
 
 
-def clean(text: str) -> list[Line]:
-    """The lines of a contract without its page furniture (blank lines kept as empty texts)."""
+def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
+    """The lines of a contract without its page furniture (blank lines kept as empty texts); lines matching
+    ``keep`` (table rows whose header repeats on every page) are never taken for a running header."""
     original = text.split("\n")
     raw = [normalise(line) for line in original]
     pages = _pages(raw)
@@ -87,7 +88,8 @@ def clean(text: str) -> list[Line]:
     threshold = max(2, round(0.6 * (len(pages) - 1)))  # every page but the title page, give or take
     for zone in zones:
         for i in zone:
-            if len(pages) > 2 and seen[_key(raw[i].replace("\f", ""))] >= threshold and not HEADING.match(raw[i]):
+            if (len(pages) > 2 and seen[_key(raw[i].replace("\f", ""))] >= threshold and not HEADING.match(raw[i])
+                    and not (keep and keep.match(raw[i].replace("\f", "")))):
                 furniture.add(i)
     for i, line in enumerate(raw):
         if PAGE_NUMBER.match(line.replace("\f", "")) or PAGE_NUMBER_END.search(line):

@@ -1,0 +1,189 @@
+"""Parser for contracts whose objectives are pipe tables, as a Markdown-like export of a PDF or a word processor
+writes them: ``| Objectif stratégique | Objectif opérationnel | Sous-objectif |`` under axis headings
+(« ### Axe 1 – Éducation »), one column per level of the tree, left to right.
+
+What such exports do to a table, and how it is read:
+
+- merged cells are printed once, on the first row of their group, and left blank below: a blank cell keeps
+  the node above it, also across a page break that repeats the header row;
+- a wrapped cell gives a row of its own: a cell that starts in lower case continues the node above it, even on a
+  row that also opens a new node in another column;
+- tables of figures, indicators or partners use the same syntax: only the columns whose header names a level of
+  objectives, or whose cells are coded labels (« 1.1 Agir dès la petite enfance »), are read; a column of bare
+  codes (an indicator table) is not.
+
+Codes are kept as printed; unnumbered nodes get generated ones.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cvclassify.errors import TaxonomyError
+from cvclassify.taxonomy.parsers.outline import (
+    KEYWORD_LINE,
+    KEYWORDS,
+    LEVEL_NAMES,
+    NOT_OBJECTIVES,
+    Node,
+    Outline,
+    clean_label,
+    fold,
+    to_taxonomy,
+)
+from cvclassify.taxonomy.parsers.pages import Line, clean
+
+LAYOUT_HINT = r"^\s*\|[^|\n]*\|[^|\n]*\|"
+"""A line that is a table row with at least two cells."""
+ROW = re.compile(r"\s*\|")
+SEPARATOR = re.compile(r"^:?-{3,}:?$")
+CODED = re.compile(r"^(?P<code>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s*[-–—:)]?\s+(?P<label>\S.*)$")
+HEADING = re.compile(r"^#{1,6}\s+")
+MARKUP = re.compile(r"<br\s*/?>|\*\*|__|`")
+TOP_KEYWORDS = {"axe", "pilier", "enjeu", "ambition", "priorite", "thematique", "fiche", "volet", "defi"}
+"""Levels a heading above the tables may name: the top of the tree."""
+
+
+def parse(text: str, name: str = "contract", source: str = ""):
+    """Parse the objectives of a contract written as pipe tables under axis headings."""
+    outline = Outline(roots=[], transversal=[])
+    reader = _Reader(outline)
+    block: list[Line] = []
+    for line in [*clean(text, keep=ROW), Line(0, 0, "")]:
+        if line.text.startswith("|"):
+            block.append(line)
+            continue
+        if block:
+            reader.table(block)
+            block = []
+        if line.text:
+            reader.heading(line)
+    if not any(root.children for root in outline.roots) and not reader.read_tables:
+        raise TaxonomyError("Aucun tableau d'objectifs trouvé (colonnes « Objectif … » ou cellules codées "
+                            "« 1.1 Libellé »).")
+    outline.roots = [root for root in outline.roots if root.children or not reader.axes]
+    return to_taxonomy(outline, name, source, text, "pipe-tables")
+
+
+def _cells(line: Line) -> list[str]:
+    """The cells of a table row, markup removed."""
+    inner = line.text.strip()
+    inner = inner[1:-1] if inner.endswith("|") and len(inner) > 1 else inner[1:]
+    return [re.sub(r"\s+", " ", MARKUP.sub(" ", cell)).strip() for cell in inner.split("|")]
+
+
+def _keyword(text: str) -> tuple[str | None, str | None, str]:
+    """The level a text names (« Axe 2 – Emploi » → axe), its printed code and the rest of the text."""
+    match = KEYWORD_LINE.match(fold(text))
+    if not match or (not match.group("sep") and not match.group("code")):
+        return None, None, text
+    return KEYWORDS[re.sub(r"s?\s+", " ", match.group("kw"))], match.group("code"), text[match.start("label"):]
+
+
+def _title_level(title: str) -> str | None:
+    """The level a column header names alone (« Objectifs opérationnels » → objectif operationnel)."""
+    match = KEYWORD_LINE.match(fold(title.strip()))
+    if not match or match.group("label").strip() or match.group("code"):
+        return None
+    return KEYWORDS[re.sub(r"s?\s+", " ", match.group("kw"))]
+
+
+def _is_header(cells: list[str]) -> bool:
+    """A row whose every cell names a level (« Objectif stratégique | Sous-objectif »)."""
+    filled = [c for c in cells if c]
+    return len(filled) >= 2 and all(_title_level(c) for c in filled)
+
+
+class _Reader:
+    """Turns headings and table blocks into an outline, keeping the open node of each column between blocks."""
+
+    def __init__(self, outline: Outline) -> None:
+        self.outline = outline
+        self.axis: Node | None = None
+        self.axes = False
+        self.open: list[Node | None] = []
+        self.header: list[str] = []
+        self.prose = False
+        """A line of text came after the last table read."""
+        self.read_tables = 0
+
+    def heading(self, line: Line) -> None:
+        """A line outside tables: an axis heading opens a new top node; other lines are prose."""
+        self.prose = True
+        text = HEADING.sub("", line.text).strip()
+        level, code, label = _keyword(text)
+        if level not in TOP_KEYWORDS or not clean_label(label) or len(label) > 200:
+            return
+        self.axes = True
+        self.axis = Node(label=clean_label(label), code=code.upper() if code else None, kind=("heading",),
+                         line=line.number, level_name=LEVEL_NAMES.get(level, level))
+        self.outline.roots.append(self.axis)
+        self.open, self.header = [], []
+
+    def table(self, block: list[Line]) -> None:
+        rows = [(line, _cells(line)) for line in block]
+        header: list[str] = []
+        if len(rows) >= 2 and all(SEPARATOR.match(c) or not c for c in rows[1][1]) and any(rows[1][1]):
+            header = rows[0][1]
+            rows = rows[2:]
+        rows = [(line, cells) for line, cells in rows if not all(SEPARATOR.match(c) or not c for c in cells)]
+        titles = [cells for _, cells in rows if _is_header(cells)]  # a header row without its separator
+        header = header or (titles[0] if titles else [])
+        rows = [(line, cells) for line, cells in rows if not _is_header(cells)]
+        width = max([len(header), *(len(cells) for _, cells in rows)])
+        # the same table continued after a page break: nothing but page furniture between the two
+        continued = len(self.open) == width and any(self.open) and not self.prose
+        header = header or (self.header if continued else [])
+        columns = self._columns(header, [cells for _, cells in rows])
+        if not columns:
+            return
+        self.read_tables += 1
+        self.prose = False
+        if not continued:
+            self.open = [None] * width
+        self.header = header
+        for line, cells in rows:
+            for c in columns:
+                if c < len(cells) and cells[c]:
+                    self._cell(line, c, cells[c], header[c] if c < len(header) else "")
+
+    @staticmethod
+    def _columns(header: list[str], rows: list[list[str]]) -> list[int]:
+        """Indices of the columns that hold objectives, left (top of the tree) to right."""
+        width = max([len(header), *map(len, rows)], default=0)
+        chosen: list[int] = []
+        unnamed: list[int] = []
+        for c in range(width):
+            title = fold(header[c]) if c < len(header) else ""
+            values = [r[c] for r in rows if c < len(r) and r[c]]
+            coded = [v for v in values if CODED.match(v) and re.search(r"[^\W\d_]{3,}", v)]
+            labelled = [v for v in values if re.search(r"[^\W\d_]{3,}.*\s.*[^\W\d_]{3,}", v)]
+            named = c < len(header) and _title_level(header[c]) is not None
+            if title and NOT_OBJECTIVES.match(title):
+                continue
+            if coded and len(coded) * 2 >= len(values):
+                chosen.append(c)
+            elif named and (not values or len(labelled) * 2 >= len(values)):
+                chosen.append(c)
+            elif not header and values and len(labelled) * 2 >= len(values):
+                unnamed.append(c)
+        # without a header row, text columns left of the first coded column are its upper levels
+        return sorted(chosen + [c for c in unnamed if chosen and c < chosen[0]])
+
+    def _cell(self, line: Line, k: int, cell: str, title: str) -> None:
+        """One filled cell of column ``k``: the continuation of the node above it, or a new node."""
+        above = self.open[k]
+        if above is not None and cell[:1].islower():
+            above.label = clean_label(f"{above.label} {cell}")
+            return
+        match = CODED.match(cell)
+        code, label = (match.group("code"), match.group("label")) if match else (None, cell)
+        level, printed, rest = _keyword(label)
+        if level:
+            code, label = code or printed, rest
+        parent = next((node for node in reversed(self.open[:k]) if node is not None), self.axis)
+        node = Node(label=clean_label(label), code=code, kind=("table", k), line=line.number,
+                    level_name=LEVEL_NAMES.get(_title_level(title) or "", "") or "objectif", parent=parent)
+        (parent.children if parent is not None else self.outline.roots).append(node)
+        self.open[k] = node
+        self.open[k + 1:] = [None] * (len(self.open) - k - 1)
