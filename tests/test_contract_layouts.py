@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from cvclassify import TaxonomyError
-from cvclassify.io.readers.documents import _extract
+from cvclassify.taxonomy.importing import contract_text
 from cvclassify.taxonomy.parsers import best_parse, parse_contract
 
 CONTRACTS = Path(__file__).resolve().parent / "fixtures" / "contracts"
@@ -33,7 +33,7 @@ def expected_nodes(nodes, parent=None, out=None) -> set[tuple]:
 
 
 def text_of(path: Path) -> str:
-    return path.read_text(encoding="utf-8") if path.suffix == ".txt" else _extract(path.suffix, path.read_bytes())
+    return path.read_text(encoding="utf-8") if path.suffix == ".txt" else contract_text(path)
 
 
 FILES = sorted(p for p in CONTRACTS.iterdir() if p.suffix in (".txt", ".docx", ".odt"))
@@ -110,3 +110,80 @@ def test_pipe_tables_read_unnumbered_levels_and_an_axis_column_but_not_other_tab
                       "Développer la garde d'enfants à horaires atypiques": "Lever les freins",
                       "Accompagner la mobilité vers l'emploi": "Lever les freins"}
     assert tree[tree.leaves[0].parent].level == "orientation"
+
+
+def pipe_fixture_parts() -> list[tuple[str, object]]:
+    """The pipe-table fixture as headings and tables of cells, wrapped cells joined: what a word processor holds."""
+    parts: list[tuple[str, object]] = []
+    for line in text_of(CONTRACTS / "pipe-table.txt").replace("\f", "").split("\n"):
+        if re.fullmatch(r"\|(?:-+\|)+", line):
+            continue
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip()[1:-1].split("|")]
+            if parts and parts[-1][0] == "table":
+                rows = parts[-1][1]
+                if cells[0] == "Objectif stratégique" and rows[0][0] == "Objectif stratégique":
+                    continue  # the header repeated after the page break
+                if any(c[:1].islower() for c in cells):  # a wrapped cell: one cell in a word processor
+                    rows[-1][:] = [f"{a} {b}".strip() if b[:1].islower() else a
+                                   for a, b in zip(rows[-1], cells, strict=True)]
+                    if not any(c and not c[:1].islower() for c in cells):
+                        continue
+                    cells = [c if not c[:1].islower() else "" for c in cells]
+                rows.append(cells)
+            else:
+                parts.append(("table", [cells]))
+        elif line.startswith("#"):
+            parts.append(("heading", line.lstrip("#").strip()))
+        elif line.strip() and not re.search(r"– \d+$", line):
+            parts.append(("paragraph", line))
+    return parts
+
+
+def test_word_and_odt_tables_with_merged_cells_give_the_pipe_table_tree(tmp_path):
+    import docx
+    from odf.opendocument import OpenDocumentText
+    from odf.table import CoveredTableCell, Table, TableCell, TableColumn, TableRow
+    from odf.text import H, P
+
+    expected = best_parse(text_of(CONTRACTS / "pipe-table.txt"))[1]
+    word, odt = docx.Document(), OpenDocumentText()
+    for kind, content in pipe_fixture_parts():
+        if kind == "heading":
+            word.add_heading(content, level=2)
+            odt.text.addElement(H(outlinelevel=2, text=content))
+        elif kind == "paragraph":
+            word.add_paragraph(content)
+            odt.text.addElement(P(text=content))
+        else:
+            rows = content
+            table = word.add_table(rows=len(rows), cols=len(rows[0]))
+            sheet = Table()
+            sheet.addElement(TableColumn(numbercolumnsrepeated=len(rows[0])))
+            for c in range(len(rows[0])):  # a blank cell belongs to the merged cell above it
+                start = 0
+                for r in range(1, len(rows) + 1):
+                    if r == len(rows) or rows[r][c]:
+                        if r - 1 > start and rows[start][c]:
+                            table.cell(start, c).merge(table.cell(r - 1, c))
+                        start = r
+            for r, cells in enumerate(rows):
+                row = TableRow()
+                for c, text in enumerate(cells):
+                    if text:
+                        table.cell(r, c).text = text
+                    cell = CoveredTableCell() if not text and r and any(rows[k][c] for k in range(r)) else TableCell()
+                    if text:
+                        cell.addElement(P(text=text))
+                    row.addElement(cell)
+                sheet.addElement(row)
+            odt.text.addElement(sheet)
+    word.save(tmp_path / "valmorin.docx")
+    odt.save(str(tmp_path / "valmorin.odt"))
+    for name in ("valmorin.docx", "valmorin.odt"):
+        text = contract_text(tmp_path / name)
+        assert "| Garantir à chaque enfant un parcours éducatif de qualité | 1.1 Agir" in text
+        layout, tree = best_parse(text)
+        assert layout == "pipe-tables", name
+        assert [(o.id, o.label, o.parent, o.level) for o in tree] == [
+            (o.id, o.label, o.parent, o.level) for o in expected], name

@@ -23,6 +23,13 @@ def contract_text(path: Path) -> str:
     row = rows[0]
     if row.error and not row.values.get("texte", "").strip():
         raise TaxonomyError(f"Impossible de lire le contrat : {row.error}.")
+    if path.suffix.lower() in (".docx", ".odt"):  # again, with its tables' columns kept
+        from cvclassify.io.readers.documents import contract_document_text
+
+        try:
+            return contract_document_text(path.suffix.lower(), path.read_bytes())
+        except ValueError as exc:
+            raise TaxonomyError(f"Impossible de lire le contrat : {exc}.") from exc
     return row.values["texte"]
 
 

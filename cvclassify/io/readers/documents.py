@@ -282,6 +282,19 @@ def _extract(suffix: str, data: bytes) -> str:
     return decode_bytes(data)
 
 
+def contract_document_text(suffix: str, data: bytes) -> str:
+    """The text of a DOCX or ODT contract with its tables as pipe rows (``taxonomy.parsers.pipe_tables`` reads
+    them), within the same size limits as a batch's documents; a French ``ValueError`` when it cannot be read."""
+    try:
+        _check_parts(suffix, data)
+        text = _docx_text(data, pipes=True) if suffix == ".docx" else _odt_text(data, pipes=True)
+    except _Unreadable as exc:
+        raise ValueError(str(exc)) from exc
+    except Exception as exc:  # a corrupt document
+        raise ValueError(f"fichier {suffix[1:].upper()} illisible ou endommagé") from exc
+    return text
+
+
 def _check_parts(suffix: str, data: bytes) -> None:
     """A DOCX or ODT (a zip) whose parts hold more than ``MAX_ENTRY_BYTES`` raises ``_Unreadable``: decompressed
     against that budget before python-docx or odfpy, which trust the sizes the zip declares, read it."""
@@ -333,9 +346,29 @@ def _list_level(style: str) -> int | None:
     return int(match.group(1) or 1) if match else None
 
 
-def _docx_text(data: bytes, enough: int | None = None) -> str:
+def _pipe_row(cells: list[str]) -> str:
+    """A table row as one line, « | a | b | c | », each cell's text on one line."""
+    return "| " + " | ".join(" ".join(cell.replace("|", "/").split()) for cell in cells) + " |"
+
+
+def _docx_pipe_rows(table: Any) -> list[str]:
+    """A DOCX table as pipe rows: a vertically merged cell blank below its first row, a horizontally merged one
+    followed by blanks, so that each column stays one level of a contract's tree."""
+    from docx.table import _Cell
+
+    rows = []
+    for tr in table._tbl.tr_lst:
+        cells: list[str] = []
+        for tc in tr.tc_lst:
+            cells += ["" if tc.vMerge == "continue" else _Cell(tc, table).text] + [""] * (tc.grid_span - 1)
+        rows.append(_pipe_row(cells))
+    return rows
+
+
+def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> str:
     """Paragraphs one per line, list items as « • » bullets indented by level, headings set apart, table cells
-    one per line (a merged cell once); stops after the block that brings it past ``enough`` characters."""
+    one per line (a merged cell once), or with ``pipes`` table rows as pipe rows (a contract's tables); stops after
+    the block that brings it past ``enough`` characters."""
     import docx
     from docx.table import Table as DocxTable
 
@@ -345,6 +378,9 @@ def _docx_text(data: bytes, enough: int | None = None) -> str:
     for block in docx.Document(io.BytesIO(data)).iter_inner_content():
         if enough is not None and kept > enough:
             break
+        if isinstance(block, DocxTable) and pipes:
+            parts += ["", *_docx_pipe_rows(block), ""]
+            continue
         if isinstance(block, DocxTable):
             for row in block.rows:
                 seen: list[Any] = []
@@ -374,11 +410,43 @@ def _docx_text(data: bytes, enough: int | None = None) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip()
 
 
-def _odt_text(data: bytes, enough: int | None = None) -> str:
-    """Paragraphs and headings one per line (headings set apart), list items as « • » bullets indented by
-    their nesting; stops after the block that brings it past ``enough`` characters."""
+def _odt_pipe_rows(table: Any) -> list[str]:
+    """An ODT table as pipe rows: a covered (merged) cell blank, repeated cells repeated."""
     from odf import teletype
-    from odf.namespaces import TEXTNS
+    from odf.namespaces import TABLENS
+
+    rows = []
+    for row in (n for n in _descendants(table) if getattr(n, "qname", None) == (TABLENS, "table-row")):
+        cells: list[str] = []
+        for cell in row.childNodes:
+            qname = getattr(cell, "qname", None)
+            if qname not in ((TABLENS, "table-cell"), (TABLENS, "covered-table-cell")):
+                continue
+            repeat = min(int(cell.getAttrNS(TABLENS, "number-columns-repeated") or 1), 50)
+            text = teletype.extractText(cell) if qname == (TABLENS, "table-cell") else ""
+            cells += [text] * repeat
+        while cells and not cells[-1]:
+            cells.pop()
+        rows.append(_pipe_row(cells))
+    return rows
+
+
+def _descendants(node: Any) -> Iterator[Any]:
+    """A node's descendants in document order, not entering nested tables."""
+    from odf.namespaces import TABLENS
+
+    for child in getattr(node, "childNodes", []):
+        yield child
+        if getattr(child, "qname", None) != (TABLENS, "table"):
+            yield from _descendants(child)
+
+
+def _odt_text(data: bytes, enough: int | None = None, pipes: bool = False) -> str:
+    """Paragraphs and headings one per line (headings set apart), list items as « • » bullets indented by
+    their nesting, or with ``pipes`` tables as pipe rows (a contract's tables); stops after the block that brings
+    it past ``enough`` characters."""
+    from odf import teletype
+    from odf.namespaces import TABLENS, TEXTNS
     from odf.opendocument import load
 
     blocks = {(TEXTNS, "p"), (TEXTNS, "h")}
@@ -388,7 +456,9 @@ def _odt_text(data: bytes, enough: int | None = None) -> str:
     while stack and (enough is None or kept <= enough):  # depth first, in document order
         node, depth = stack.pop()
         qname = getattr(node, "qname", None)
-        if qname in blocks:
+        if pipes and qname == (TABLENS, "table"):
+            parts += ["", *_odt_pipe_rows(node), ""]
+        elif qname in blocks:
             text = teletype.extractText(node)
             if not text.strip():
                 continue
