@@ -33,13 +33,19 @@ from cvclassify.taxonomy.parsers.outline import (
 )
 from cvclassify.taxonomy.parsers.pages import Line, clean
 
-LAYOUT_HINT = r"^\s*\|[^|\n]*\|[^|\n]*\|"
-"""A line that is a table row with at least two cells."""
+LAYOUT_HINT = r"^\s*\|[^|\n]*\|[^|\n]*\||\S\t+\S"
+"""A line that is a table row with at least two cells, between pipes or tabs."""
 ROW = re.compile(r"\s*\|")
+INNER_TAB = re.compile(r"\S[^\S\n]*\t\s*\S")
+"""Two cells of a table copied from a word processor into a text file, between tabs."""
+TOC_ENTRY = re.compile(r"\t\s*\d{1,3}\s*$")
+MIN_TAB_ROWS = 3
 SEPARATOR = re.compile(r"^:?-{3,}:?$")
 CODED = re.compile(r"^(?P<code>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s*[-–—:)]?\s+(?P<label>\S.*)$")
+INNER_CODE = re.compile(r"(?<=\S\s)(?P<code>\d{1,2}(?:\.\d{1,2}){1,3})\s*[-–—:)]?\s+(?=[A-ZÉÈÀÂÎÔ])")
+"""A code inside a cell, before a capitalised label: the start of the cell's next item."""
 HEADING = re.compile(r"^#{1,6}\s+")
-MARKUP = re.compile(r"<br\s*/?>|\*\*|__|`")
+MARKUP = re.compile(r"</?[a-zA-Z][^>]*>|\*\*|__|`")
 TOP_KEYWORDS = {"axe", "pilier", "enjeu", "ambition", "priorite", "thematique", "fiche", "volet", "defi"}
 """Levels a heading above the tables may name: the top of the tree."""
 
@@ -49,7 +55,7 @@ def parse(text: str, name: str = "contract", source: str = ""):
     outline = Outline(roots=[], transversal=[])
     reader = _Reader(outline)
     block: list[Line] = []
-    for line in [*clean(text, keep=ROW), Line(0, 0, "")]:
+    for line in [*clean(_tabs_as_pipes(text), keep=ROW), Line(0, 0, "")]:
         if line.text.startswith("|"):
             block.append(line)
             continue
@@ -63,6 +69,25 @@ def parse(text: str, name: str = "contract", source: str = ""):
                             "« 1.1 Libellé »).")
     outline.roots = [root for root in outline.roots if root.children or not reader.axes]
     return to_taxonomy(outline, name, source, text, "pipe-tables")
+
+
+def _tabs_as_pipes(text: str) -> str:
+    """Tab-separated table rows (a table copied from a word processor into a text file) as pipe rows, when the
+    text holds a few of them; lines of a table of contents (« Titre<TAB>12 ») are left alone."""
+    lines = text.split("\n")
+    marked = [INNER_TAB.search(line) is not None and not TOC_ENTRY.search(line) and not ROW.match(line)
+              for line in lines]
+    if sum(marked) < MIN_TAB_ROWS:
+        return text
+    rows, previous = [], False
+    for i, line in enumerate(lines):  # a row that only starts with tabs (blank merged cells) follows another row
+        if marked[i] or (previous and line.lstrip("\f").startswith("\t") and line.strip()):
+            rows.append(i)
+        previous = i in rows[-1:] or ROW.match(line.lstrip("\f")) is not None
+    for i in rows:
+        page = "\f" if lines[i].startswith("\f") else ""
+        lines[i] = page + "| " + " | ".join(cell.strip() for cell in lines[i].lstrip("\f").split("\t")) + " |"
+    return "\n".join(lines)
 
 
 def _cells(line: Line) -> list[str]:
@@ -86,6 +111,22 @@ def _title_level(title: str) -> str | None:
     if not match or match.group("label").strip() or match.group("code"):
         return None
     return KEYWORDS[re.sub(r"s?\s+", " ", match.group("kw"))]
+
+
+def _split_items(cells: list[str]) -> list[list[str]]:
+    """A row whose cells hold several coded items (« 1.3.1 - A 1.3.2 - B », the paragraphs of one cell) as one
+    row per item: the first items side by side, the others below with blank cells beside them."""
+    items = []
+    for cell in cells:
+        first = CODED.match(cell)
+        depth = first.group("code").count(".") if first else -1
+        parts, start = [], 0
+        for inner in INNER_CODE.finditer(cell):
+            if first and inner.group("code").count(".") == depth and inner.start() > start:
+                parts.append(cell[start:inner.start()].strip())
+                start = inner.start()
+        items.append([*parts, cell[start:].strip()])
+    return [[column[i] if i < len(column) else "" for column in items] for i in range(max(map(len, items), default=1))]
 
 
 def _is_header(cells: list[str]) -> bool:
@@ -130,6 +171,7 @@ class _Reader:
         titles = [cells for _, cells in rows if _is_header(cells)]  # a header row without its separator
         header = header or (titles[0] if titles else [])
         rows = [(line, cells) for line, cells in rows if not _is_header(cells)]
+        rows = [(line, part) for line, cells in rows for part in _split_items(cells)]
         width = max([len(header), *(len(cells) for _, cells in rows)])
         # the same table continued after a page break: nothing but page furniture between the two
         continued = len(self.open) == width and any(self.open) and not self.prose
