@@ -68,7 +68,7 @@ def test_codes_are_built_from_context_and_generated_when_not_printed():
     assert [o.id for o in again] == [o.id for o in lists]  # stable
 
 
-def test_pipe_tables_read_the_same_tree_without_header_or_separator_rows_or_with_tabs():
+def test_tables_read_the_same_tree_without_header_or_separator_rows_or_with_tabs():
     text = text_of(CONTRACTS / "pipe-table.txt")
     full = best_parse(text)[1]
     without_separators = "\n".join(line for line in text.split("\n") if not re.fullmatch(r"\f?\|(?:-+\|)+", line))
@@ -79,7 +79,7 @@ def test_pipe_tables_read_the_same_tree_without_header_or_separator_rows_or_with
                        else line for line in without_separators.split("\n"))
     for variant, named in ((without_separators, True), (without_headers, False), (tabbed, True)):
         layout, tree = best_parse(variant)
-        assert layout == "pipe-tables"
+        assert layout == "tables"
         assert [(o.id, o.label, o.parent) for o in tree] == [(o.id, o.label, o.parent) for o in full]
         # level names come from the header row, when there is one
         assert {o.level for o in tree} == ({"axe", "objectif stratégique", "objectif opérationnel", "sous-objectif"}
@@ -102,9 +102,9 @@ UNNUMBERED_TABLE = """Contrat de ville 2024-2030 de Lorvanne
 """
 
 
-def test_pipe_tables_read_unnumbered_levels_and_an_axis_column_but_not_other_tables():
+def test_tables_read_unnumbered_levels_and_an_axis_column_but_not_other_tables():
     layout, tree = best_parse(UNNUMBERED_TABLE)
-    assert layout == "pipe-tables"
+    assert layout == "tables"
     assert [o.code for o in tree.roots()] == ["1", "2"] and tree["1"].label == "Réussite éducative"
     leaves = {o.label: tree[o.parent].label for o in tree.leaves}
     assert leaves == {"Développer l'aide aux devoirs dans les centres sociaux": "Accompagner la scolarité",
@@ -187,17 +187,17 @@ def test_word_and_odt_tables_with_merged_cells_give_the_pipe_table_tree(tmp_path
         text = contract_text(tmp_path / name)
         assert "| Garantir à chaque enfant un parcours éducatif de qualité | 1.1 Agir" in text
         layout, tree = best_parse(text)
-        assert layout == "pipe-tables", name
+        assert layout == "tables", name
         assert [(o.id, o.label, o.parent, o.level) for o in tree] == [
             (o.id, o.label, o.parent, o.level) for o in expected], name
 
 
 def test_the_tables_of_the_metz_contract_are_read_as_generic_tab_tables_but_its_own_parser_wins():
-    from cvclassify.taxonomy.parsers import numbered_tables, pipe_tables
+    from cvclassify.taxonomy.parsers import numbered_tables, tables
 
     text = (Path(__file__).resolve().parents[1] / "corpus" / "objectives" / "sources"
             / "contrat-de-ville-metz-2015-2020.txt").read_text(encoding="utf-8")
-    metz, generic = numbered_tables.parse(text), pipe_tables.parse(text)
+    metz, generic = numbered_tables.parse(text), tables.parse(text)
     assert best_parse(text)[0] == "numbered-tables"
     leaves = {o.code: o.label for o in generic.leaves}
     # what only the Metz parser knows (a row out of its table, a label across a page break) aside, the same leaves

@@ -283,7 +283,7 @@ def _extract(suffix: str, data: bytes) -> str:
 
 
 def contract_document_text(suffix: str, data: bytes) -> str:
-    """The text of a DOCX or ODT contract with its tables as pipe rows (``taxonomy.parsers.pipe_tables`` reads
+    """The text of a DOCX or ODT contract with its tables as pipe rows (``taxonomy.parsers.tables`` reads
     them), within the same size limits as a batch's documents; a French ``ValueError`` when it cannot be read."""
     try:
         _check_parts(suffix, data)

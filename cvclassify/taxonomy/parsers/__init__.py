@@ -16,7 +16,7 @@ from cvclassify.taxonomy.tree import Taxonomy
 
 PARSERS: dict[str, str] = {
     "numbered-tables": "cvclassify.taxonomy.parsers.numbered_tables",
-    "pipe-tables": "cvclassify.taxonomy.parsers.pipe_tables",
+    "tables": "cvclassify.taxonomy.parsers.tables",
     "keyword-outline": "cvclassify.taxonomy.parsers.keyword_outline",
     "heading-lists": "cvclassify.taxonomy.parsers.heading_lists",
 }

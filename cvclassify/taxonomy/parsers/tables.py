@@ -1,6 +1,7 @@
-"""Parser for contracts whose objectives are pipe tables, as a Markdown-like export of a PDF or a word processor
-writes them: ``| Objectif stratégique | Objectif opérationnel | Sous-objectif |`` under axis headings
-(« ### Axe 1 – Éducation »), one column per level of the tree, left to right.
+"""Parser for contracts whose objectives are tables, one column per level of the tree, left to right, under
+axis headings (« ### Axe 1 – Éducation »): pipe rows as a Markdown-like export of a PDF writes them
+(``| Objectif stratégique | Objectif opérationnel | Sous-objectif |``), a DOCX or ODT contract's tables (read as
+pipe rows), or cells between tabs, as a word processor copies a table into a text file.
 
 What such exports do to a table, and how it is read:
 
@@ -68,7 +69,7 @@ def parse(text: str, name: str = "contract", source: str = ""):
         raise TaxonomyError("Aucun tableau d'objectifs trouvé (colonnes « Objectif … » ou cellules codées "
                             "« 1.1 Libellé »).")
     outline.roots = [root for root in outline.roots if root.children or not reader.axes]
-    return to_taxonomy(outline, name, source, text, "pipe-tables")
+    return to_taxonomy(outline, name, source, text, "tables")
 
 
 def _tabs_as_pipes(text: str) -> str:
