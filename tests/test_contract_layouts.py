@@ -203,3 +203,25 @@ def test_the_tables_of_the_metz_contract_are_read_as_generic_tab_tables_but_its_
     # what only the Metz parser knows (a row out of its table, a label across a page break) aside, the same leaves
     assert len(set(leaves) & {o.code for o in metz.leaves}) >= 100
     assert leaves["1.1.4"] == metz["1.1.4"].label and generic[generic["2.11.1"].parent].code == "2.11"
+
+
+PDF_FIXTURES = [p for p in FILES if p.suffix == ".txt" and p.stem != "fiches-thematiques"]
+"""Every text fixture but the one whose bullets are a symbol font's private characters (no PDF font of the test
+writes them)."""
+
+
+@pytest.mark.parametrize("path", PDF_FIXTURES, ids=lambda p: p.stem)
+def test_a_pdf_of_the_contract_gives_the_same_tree(path, tmp_path):
+    """A PDF places lines, it holds no blank line and no leading space: indentation is a shift to the right, a
+    blank line a gap. The contract's text is laid out again from those positions, pages split by form feeds."""
+    from tests.pdf_support import pages_pdf
+
+    text = path.read_text(encoding="utf-8").replace("◦", "o").replace("\u202f", " ").replace("ﬁ", "fi")
+    pdf = tmp_path / f"{path.stem}.pdf"
+    pdf.write_bytes(pages_pdf([page.split("\n") for page in text.split("\f")]))
+    expected = yaml.safe_load((CONTRACTS / f"{path.stem}.expected.yaml").read_text(encoding="utf-8"))
+    layout, tree = best_parse(contract_text(pdf))
+    got = {(o.code or None, norm(o.label), norm(tree[o.parent].label) if o.parent else None, tree.is_leaf(o.id))
+           for o in tree if not o.transversal}
+    want = expected_nodes(expected["tree"])
+    assert sorted(got - want, key=str) == [] and sorted(want - got, key=str) == [], layout

@@ -12,6 +12,7 @@ import pytest
 
 from cvclassify.errors import BatchInputError, MissingExtraError
 from cvclassify.io.readers import READERS, Row, open_table
+from tests.pdf_support import pages_pdf
 
 
 def read(path: Path, sheet: str | None = None) -> tuple[list[str], list[Row], list[str]]:
@@ -243,26 +244,8 @@ def test_ods(tmp_path):
 
 
 def text_pdf(text: str) -> bytes:
-    """A one-page PDF with ``text`` in Helvetica, written by hand."""
-    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
-        b"/Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
-    ]
-    pdf = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(pdf))
-        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(pdf)
-    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(pdf)
+    """A one-page PDF with ``text`` in Helvetica."""
+    return pages_pdf([[text]], size=12)
 
 
 def blank_pdf(password: str | None = None) -> bytes:

@@ -23,7 +23,7 @@ def contract_text(path: Path) -> str:
     row = rows[0]
     if row.error and not row.values.get("texte", "").strip():
         raise TaxonomyError(f"Impossible de lire le contrat : {row.error}.")
-    if path.suffix.lower() in (".docx", ".odt"):  # again, with its tables' columns kept
+    if path.suffix.lower() in (".pdf", ".docx", ".odt"):  # again, laid out: tables' columns, indentation kept
         from cvclassify.io.readers.documents import contract_document_text
 
         try:

@@ -283,9 +283,12 @@ def _extract(suffix: str, data: bytes) -> str:
 
 
 def contract_document_text(suffix: str, data: bytes) -> str:
-    """The text of a DOCX or ODT contract with its tables as pipe rows (``taxonomy.parsers.tables`` reads
-    them), within the same size limits as a batch's documents; a French ``ValueError`` when it cannot be read."""
+    """The text of a PDF, DOCX or ODT contract laid out for the contract parsers: a PDF's indentation, blank lines
+    and page breaks kept, DOCX and ODT tables as pipe rows (``taxonomy.parsers.tables`` reads them), within the
+    same size limits as a batch's documents; a French ``ValueError`` when it cannot be read."""
     try:
+        if suffix == ".pdf":
+            return _pdf_text(data, limits.MAX_DOCUMENT_CHARS, layout=True)
         _check_parts(suffix, data)
         text = _docx_text(data, pipes=True) if suffix == ".docx" else _odt_text(data, pipes=True)
     except _Unreadable as exc:
@@ -311,8 +314,10 @@ def _visible(text: str) -> int:
     return len("".join(text.split()))
 
 
-def _pdf_text(data: bytes, enough: int) -> str:
-    """The text of the pages, in order, up to the first page that brings it past ``enough`` characters."""
+def _pdf_text(data: bytes, enough: int, layout: bool = False) -> str:
+    """The text of the pages, in order, up to the first page that brings it past ``enough`` characters; with
+    ``layout`` (a contract), as ``pdftotext -layout`` gives it: indentation and blank lines kept from the
+    positions on the page, pages separated by form feeds."""
     import logging
 
     from pypdf import PdfReader
@@ -329,14 +334,24 @@ def _pdf_text(data: bytes, enough: int) -> str:
     pages: list[str] = []
     seen = 0
     for page in reader.pages:
-        pages.append(page.extract_text() or "")
+        pages.append(_page_text(page, layout))
         seen += _visible(pages[-1])
         if seen > enough:
             break
-    text = "\n".join(pages)
+    text = ("\n\f" if layout else "\n").join(pages)
     if not text.strip():
         raise _Unreadable("PDF sans texte (document scanné ?) : il faut une reconnaissance de caractères (OCR)")
     return text
+
+
+def _page_text(page: Any, layout: bool) -> str:
+    """One page's text; in layout mode, the plain text when pypdf cannot lay the page out."""
+    if layout:
+        try:
+            return page.extract_text(extraction_mode="layout") or ""
+        except Exception:  # a font or a matrix pypdf's layout mode does not handle
+            pass
+    return page.extract_text() or ""
 
 
 def _list_level(style: str) -> int | None:

@@ -216,6 +216,20 @@ def _joined(parent: Node | None, local: str) -> str:
     return f"{parent.code}{joiner}{local}"
 
 
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def _successor(code: str) -> str | None:
+    """The code printed after ``code`` in its numbering: 2 → 3, B → C, II → III."""
+    if code.isdigit():
+        return str(int(code) + 1)
+    if code in ROMAN[:-1]:
+        return ROMAN[ROMAN.index(code) + 1]
+    if len(code) == 1 and code.isalpha() and code.upper() != "Z":
+        return chr(ord(code) + 1)
+    return None
+
+
 class Builder:
     """Nests structural items into a tree (see the module's docstring)."""
 
@@ -357,6 +371,8 @@ class Builder:
         """A bullet, dash or numbered item: a node when it stands in an objectives list."""
         if self.stopped or not self.started or not self.list_ok:
             return
+        if self.skip_indent is not None and self._next_sibling(item):
+            self.skip_indent, self.examples_of = None, None
         if self.skip_indent is not None:
             if item.line.indent > self.skip_indent or (item.line.indent == self.skip_indent and not self.blank):
                 if self.examples_of is not None:
@@ -374,6 +390,14 @@ class Builder:
         if self.top_list:
             self.stack = []
         self.push(item.kind, label, local, item.line, "thème" if self.top_list else "objectif")
+
+    def _next_sibling(self, item: Item) -> bool:
+        """A numbered item that follows an open node of its kind (« C. » after « B. »): the tree goes on, whatever
+        list (examples, encadré) came between; a PDF's text has no blank line to close that list."""
+        if item.kind[0] != "num" or not item.code:
+            return False
+        return any(node.kind == item.kind and node.local and _successor(node.local) == item.code
+                   for _, node in self.stack)
 
     def read_plain(self, i: int, line: Line, folded: str) -> None:
         """A plain line: a heading, a section, a list header, a label's continuation or a description."""

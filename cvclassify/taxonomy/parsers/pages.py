@@ -115,14 +115,17 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
 
 def _drop_footnotes(raw: list[str], furniture: set[int]) -> None:
     """Footnotes (« ¹ Source : … », or « * … » when a word of the text above carries a star) and their
-    continuation lines, up to the next blank line."""
+    continuation lines, up to the next blank line, heading or page break (a PDF's text has no blank lines)."""
     starred = False
     i = 0
     while i < len(raw):
         line = raw[i].replace("\f", "")
         note = SUPERSCRIPT_NOTE.match(line) or (starred and STAR_NOTE.match(line))
         if note and i not in furniture:
-            while i < len(raw) and raw[i].replace("\f", "").strip():
+            start = i
+            while i < len(raw) and raw[i].replace("\f", "").strip() and (
+                    i == start or ("\f" not in raw[i] and not HEADING.match(raw[i])
+                                   and not SUPERSCRIPT_NOTE.match(raw[i]))):
                 furniture.add(i)
                 i += 1
             starred = False

@@ -1,0 +1,41 @@
+"""PDFs written by hand for the tests: text lines placed on pages as a word processor places them."""
+
+from __future__ import annotations
+
+SPACE_WIDTH = 0.278
+"""Width of a space in Helvetica, in ems."""
+
+
+def pages_pdf(pages: list[list[str]], size: float = 9, leading: float = 11) -> bytes:
+    """A PDF with one page per list of lines in Helvetica (WinAnsi): each line is placed on its own, its
+    indentation as a shift to the right (not as spaces) and a blank line as a gap, as in a real document."""
+
+    def escape(text: str) -> bytes:
+        data = text.encode("cp1252", errors="replace")
+        return data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+    count = len(pages)
+    kids = b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(count))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    for i, lines in enumerate(pages):
+        shown = []
+        for row, line in enumerate(lines):
+            if line.strip():
+                x = 40 + (len(line) - len(line.lstrip(" "))) * SPACE_WIDTH * size
+                shown.append(b"1 0 0 1 %.2f %.2f Tm (%s) Tj" % (x, 800 - row * leading, escape(line.strip(" "))))
+        content = b"BT /F1 %.1f Tf " % size + b" ".join(shown) + b" ET"
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+                       b"/Contents %d 0 R >>" % (5 + 2 * i))
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(pdf)
