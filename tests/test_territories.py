@@ -55,6 +55,39 @@ def test_rows_in_yaml_without_codes_get_stable_generated_codes(tmp_path):
         tree_from_rows([], "vide")
 
 
+WIDE = [("Axe", "Orientation", "Objectif opérationnel", "Commentaire"),
+        ("Axe 1 – Réussite éducative", "Accompagner la scolarité", "Développer l'aide aux devoirs", "CLAS"),
+        ("Axe 1 – Réussite éducative", "Accompagner la scolarité", "Associer les parents à l'école", ""),
+        ("Axe 1 – Réussite éducative", "Ouvrir la culture aux enfants", "Proposer des ateliers artistiques", ""),
+        ("Axe 2 – Emploi", "Lever les freins", "Développer la garde d'enfants à horaires atypiques", ""),
+        ("Axe 2 – Emploi", "Lever les freins", "Accompagner la mobilité vers l'emploi", "permis")]
+
+
+@pytest.mark.parametrize("shape", ["repeated", "merged"])
+def test_a_spreadsheet_with_one_column_per_level_is_read_as_its_tree(tmp_path, shape):
+    """What teams hold: « Axe | Orientation | Objectif », each row repeating its parents or merged cells."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in WIDE:
+        sheet.append(row)
+    if shape == "merged":
+        for cells in ("A2:A4", "B2:B3", "A5:A6", "B5:B6"):
+            sheet.merge_cells(cells)
+    book.save(tmp_path / "arbre.xlsx")
+    tree = read_tree(tmp_path / "arbre.xlsx", "lorvanne")
+    assert [(o.code, o.label) for o in tree.roots()] == [("1", "Réussite éducative"), ("2", "Emploi")]
+    parents = {o.label: tree[o.parent].label for o in tree.leaves}
+    assert parents == {"Développer l'aide aux devoirs": "Accompagner la scolarité",
+                       "Associer les parents à l'école": "Accompagner la scolarité",
+                       "Proposer des ateliers artistiques": "Ouvrir la culture aux enfants",
+                       "Développer la garde d'enfants à horaires atypiques": "Lever les freins",
+                       "Accompagner la mobilité vers l'emploi": "Lever les freins"}
+    assert {o.level for o in tree.leaves} == {"objectif opérationnel"}
+    assert len(tree) == 2 + 3 + 5
+
+
 def test_show_reads_a_contract_and_says_which_layout(tmp_path):
     result = CliRunner().invoke(app, ["taxonomy", "show", str(TERRITORIES / "pays-de-lorn" / "contrat.txt")])
     assert result.exit_code == 0, result.output

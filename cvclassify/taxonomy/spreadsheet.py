@@ -221,14 +221,41 @@ def _terms(cell: str) -> tuple[str, ...]:
 
 
 def read_tree(path: Path, name: str) -> Taxonomy:
-    """A tree from a spreadsheet or row file (see the module), or a stored tree."""
+    """A tree from a spreadsheet or row file (see the module), or a stored tree; a spreadsheet with one column
+    per level (« Axe | Orientation | Objectif », merged or repeated cells) is read as a contract's table."""
     path = Path(path)
     if is_stored_tree(path):
 
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix.lower() == ".json" else load_yaml(text)
         return taxonomy_from_dict(data)
+    wide = _wide_table(path)
+    if wide is not None:
+        from cvclassify.taxonomy.parsers import tables
+
+        return tables.parse(wide, name=name, source=path.name)
     return tree_from_rows(read_rows(path), name, source=path.name)
+
+
+def _wide_table(path: Path) -> str | None:
+    """A spreadsheet with one column per level of the tree and no « code parent » column, as pipe rows for the
+    table parser; None for the template's one-row-per-node layout."""
+    from cvclassify.io.readers import open_table
+    from cvclassify.taxonomy.parsers.tables import level_named
+
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
+        return None
+    table = open_table(path)
+    if "code parent" in {_COLUMN_OF.get(_key(c)) for c in table.columns}:
+        return None
+    if sum(level_named(c) for c in table.columns) < 2:
+        return None
+    def row(cells: Iterable[str]) -> str:
+        return "| " + " | ".join(" ".join((cell or "").replace("|", "/").split()) for cell in cells) + " |"
+
+    lines = [row(table.columns), row("---" for _ in table.columns)]
+    lines += [row(r.values.get(c, "") for c in table.columns) for r in table.rows if r.values]
+    return "\n".join(lines) + "\n"
 
 
 def tree_rows(tree: Taxonomy) -> list[dict[str, Any]]:

@@ -106,6 +106,11 @@ def _keyword(text: str) -> tuple[str | None, str | None, str]:
     return KEYWORDS[re.sub(r"s?\s+", " ", match.group("kw"))], match.group("code"), text[match.start("label"):]
 
 
+def level_named(title: str) -> bool:
+    """Whether a column header names a level of objectives (« Objectifs opérationnels », « Axe »)."""
+    return _title_level(title) is not None
+
+
 def _title_level(title: str) -> str | None:
     """The level a column header names alone (« Objectifs opérationnels » → objectif operationnel)."""
     match = KEYWORD_LINE.match(fold(title.strip()))
@@ -144,6 +149,8 @@ class _Reader:
         self.axis: Node | None = None
         self.axes = False
         self.open: list[Node | None] = []
+        self.printed: list[str] = []
+        """The cell each open node was read from (a repeated cell is the same node)."""
         self.header: list[str] = []
         self.prose = False
         """A line of text came after the last table read."""
@@ -183,7 +190,7 @@ class _Reader:
         self.read_tables += 1
         self.prose = False
         if not continued:
-            self.open = [None] * width
+            self.open, self.printed = [None] * width, [""] * width
         self.header = header
         for line, cells in rows:
             for c in columns:
@@ -219,6 +226,8 @@ class _Reader:
         if above is not None and cell[:1].islower():
             above.label = clean_label(f"{above.label} {cell}")
             return
+        if above is not None and self.printed[k] == cell:
+            return  # the cell above repeated (a spreadsheet that fills every row rather than merging)
         match = CODED.match(cell)
         code, label = (match.group("code"), match.group("label")) if match else (None, cell)
         level, printed, rest = _keyword(label)
@@ -228,5 +237,5 @@ class _Reader:
         node = Node(label=clean_label(label), code=code, kind=("table", k), line=line.number,
                     level_name=LEVEL_NAMES.get(_title_level(title) or "", "") or "objectif", parent=parent)
         (parent.children if parent is not None else self.outline.roots).append(node)
-        self.open[k] = node
+        self.open[k], self.printed[k] = node, cell
         self.open[k + 1:] = [None] * (len(self.open) - k - 1)
