@@ -55,12 +55,13 @@ def test_rows_in_yaml_without_codes_get_stable_generated_codes(tmp_path):
         tree_from_rows([], "vide")
 
 
-WIDE = [("Axe", "Orientation", "Objectif opérationnel", "Commentaire"),
-        ("Axe 1 – Réussite éducative", "Accompagner la scolarité", "Développer l'aide aux devoirs", "CLAS"),
-        ("Axe 1 – Réussite éducative", "Accompagner la scolarité", "Associer les parents à l'école", ""),
-        ("Axe 1 – Réussite éducative", "Ouvrir la culture aux enfants", "Proposer des ateliers artistiques", ""),
-        ("Axe 2 – Emploi", "Lever les freins", "Développer la garde d'enfants à horaires atypiques", ""),
-        ("Axe 2 – Emploi", "Lever les freins", "Accompagner la mobilité vers l'emploi", "permis")]
+WIDE = [("Axe", "Orientation", "Objectif opérationnel", "Description", "Mots-clés"),
+        ("Axe 1 – Réussite éducative", "Accompagner la scolarité", "Développer l'aide aux devoirs", "CLAS",
+         "CLAS | aide aux devoirs"),
+        ("Axe 1 – Réussite éducative", "Accompagner la scolarité", "Associer les parents à l'école", "", ""),
+        ("Axe 1 – Réussite éducative", "Ouvrir la culture aux enfants", "Proposer des ateliers artistiques", "", ""),
+        ("Axe 2 – Emploi", "Lever les freins", "Développer la garde d'enfants à horaires atypiques", "", ""),
+        ("Axe 2 – Emploi", "Lever les freins", "Accompagner la mobilité vers l'emploi", "permis", "")]
 
 
 @pytest.mark.parametrize("shape", ["repeated", "merged"])
@@ -86,6 +87,10 @@ def test_a_spreadsheet_with_one_column_per_level_is_read_as_its_tree(tmp_path, s
                        "Accompagner la mobilité vers l'emploi": "Lever les freins"}
     assert {o.level for o in tree.leaves} == {"objectif opérationnel"}
     assert len(tree) == 2 + 3 + 5
+    leaf = {o.label: o for o in tree.leaves}
+    assert leaf["Développer l'aide aux devoirs"].description == "CLAS"
+    assert leaf["Développer l'aide aux devoirs"].lexicon == ("CLAS", "aide aux devoirs")
+    assert leaf["Accompagner la mobilité vers l'emploi"].description == "permis"
 
 
 def test_show_reads_a_contract_and_says_which_layout(tmp_path):

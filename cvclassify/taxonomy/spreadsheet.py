@@ -229,33 +229,56 @@ def read_tree(path: Path, name: str) -> Taxonomy:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix.lower() == ".json" else load_yaml(text)
         return taxonomy_from_dict(data)
-    wide = _wide_table(path)
-    if wide is not None:
-        from cvclassify.taxonomy.parsers import tables
-
-        return tables.parse(wide, name=name, source=path.name)
+    if path.suffix.lower() not in (".yaml", ".yml", ".json"):
+        wide = _wide_tree(path, name)
+        if wide is not None:
+            return wide
     return tree_from_rows(read_rows(path), name, source=path.name)
 
 
-def _wide_table(path: Path) -> str | None:
-    """A spreadsheet with one column per level of the tree and no « code parent » column, as pipe rows for the
-    table parser; None for the template's one-row-per-node layout."""
-    from cvclassify.io.readers import open_table
-    from cvclassify.taxonomy.parsers.tables import level_named
+LEAF_COLUMNS = ("description", "mots-clés", "ANCT 2015-2023", "ANCT 2024-2030")
+"""Template columns that a spreadsheet with one column per level gives to the objective ending each row."""
 
-    if path.suffix.lower() in (".yaml", ".yml", ".json"):
-        return None
+
+def _wide_tree(path: Path, name: str) -> Taxonomy | None:
+    """The tree of a spreadsheet with one column per level (« Axe | Orientation | Objectif ») and no « code
+    parent » column, read by the table parser; its description, keyword and ANCT columns go to the objective that
+    ends each row. None for the template's one-row-per-node layout."""
+    from dataclasses import replace
+
+    from cvclassify.io.readers import open_table
+    from cvclassify.taxonomy.parsers import tables
+
     table = open_table(path)
-    if "code parent" in {_COLUMN_OF.get(_key(c)) for c in table.columns}:
+    role = {c: _COLUMN_OF.get(_key(c)) for c in table.columns}
+    levels = [c for c in table.columns if tables.level_named(c)]
+    if "code parent" in role.values() or len(levels) < 2:
         return None
-    if sum(level_named(c) for c in table.columns) < 2:
-        return None
+
     def row(cells: Iterable[str]) -> str:
         return "| " + " | ".join(" ".join((cell or "").replace("|", "/").split()) for cell in cells) + " |"
 
-    lines = [row(table.columns), row("---" for _ in table.columns)]
-    lines += [row(r.values.get(c, "") for c in table.columns) for r in table.rows if r.values]
-    return "\n".join(lines) + "\n"
+    rows = [r.values for r in table.rows if r.values]
+    text = "\n".join([row(levels), row("---" for _ in levels), *(row(r.get(c, "") for c in levels) for r in rows)])
+    tree = tables.parse(text + "\n", name=name, source=path.name)
+    extras: dict[str, list[dict[str, str]]] = {}
+    for values in rows:
+        filled = [values.get(c, "").strip() for c in levels if (values.get(c) or "").strip()]
+        if filled:
+            extras.setdefault(_key(tables.cell_label(filled[-1])), []).append(
+                {role[c]: (values.get(c) or "").strip() for c in table.columns if role[c] in LEAF_COLUMNS})
+    objectives = []
+    for objective in tree:
+        found = extras.get(_key(objective.label), [])
+        if tree.is_leaf(objective.id) and len(found) == 1:
+            cells = found[0]
+            objective = replace(objective, description=cells.get("description", ""),
+                                lexicon=_terms(cells.get("mots-clés", "")),
+                                anct_2015=_terms(cells.get("ANCT 2015-2023", "")),
+                                anct_2024=_terms(cells.get("ANCT 2024-2030", "")))
+        objectives.append(objective)
+    return Taxonomy(name=name, objectives=objectives, source=path.name, source_sha256=tree.source_sha256,
+                    warnings=tree.warnings)
 
 
 def tree_rows(tree: Taxonomy) -> list[dict[str, Any]]:

@@ -135,6 +135,21 @@ def _split_items(cells: list[str]) -> list[list[str]]:
     return [[column[i] if i < len(column) else "" for column in items] for i in range(max(map(len, items), default=1))]
 
 
+def _code_and_label(cell: str) -> tuple[str | None, str]:
+    """A cell's printed code and its label (« 1.1 Agir… », « Axe 2 – Emploi »)."""
+    match = CODED.match(cell)
+    code, label = (match.group("code"), match.group("label")) if match else (None, cell)
+    level, printed, rest = _keyword(label)
+    if level:
+        code, label = code or printed, rest
+    return code, clean_label(label)
+
+
+def cell_label(cell: str) -> str:
+    """The label of the node a cell opens, as the tree stores it."""
+    return _code_and_label(cell)[1]
+
+
 def _is_header(cells: list[str]) -> bool:
     """A row whose every cell names a level (« Objectif stratégique | Sous-objectif »)."""
     filled = [c for c in cells if c]
@@ -228,13 +243,9 @@ class _Reader:
             return
         if above is not None and self.printed[k] == cell:
             return  # the cell above repeated (a spreadsheet that fills every row rather than merging)
-        match = CODED.match(cell)
-        code, label = (match.group("code"), match.group("label")) if match else (None, cell)
-        level, printed, rest = _keyword(label)
-        if level:
-            code, label = code or printed, rest
+        code, label = _code_and_label(cell)
         parent = next((node for node in reversed(self.open[:k]) if node is not None), self.axis)
-        node = Node(label=clean_label(label), code=code, kind=("table", k), line=line.number,
+        node = Node(label=label, code=code, kind=("table", k), line=line.number,
                     level_name=LEVEL_NAMES.get(_title_level(title) or "", "") or "objectif", parent=parent)
         (parent.children if parent is not None else self.outline.roots).append(node)
         self.open[k], self.printed[k] = node, cell
