@@ -277,8 +277,10 @@ def _wide_tree(path: Path, name: str) -> Taxonomy | None:
                                 anct_2015=_terms(cells.get("ANCT 2015-2023", "")),
                                 anct_2024=_terms(cells.get("ANCT 2024-2030", "")))
         objectives.append(objective)
+    layout = (f"Tableur à une colonne par niveau ({', '.join(levels)}) : une cellule vide ou répétée reprend "
+              "l'objectif du dessus.")
     return Taxonomy(name=name, objectives=objectives, source=path.name, source_sha256=tree.source_sha256,
-                    warnings=tree.warnings)
+                    warnings=[layout, *tree.warnings[1:]])
 
 
 def tree_rows(tree: Taxonomy) -> list[dict[str, Any]]:
