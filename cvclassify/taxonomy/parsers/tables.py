@@ -52,7 +52,7 @@ TOP_KEYWORDS = {"axe", "pilier", "enjeu", "ambition", "priorite", "thematique", 
 
 
 def parse(text: str, name: str = "contract", source: str = ""):
-    """Parse the objectives of a contract written as pipe tables under axis headings."""
+    """Parse the objectives of a contract written as tables (pipe or tab rows) under axis headings."""
     outline = Outline(roots=[], transversal=[])
     reader = _Reader(outline)
     block: list[Line] = []
