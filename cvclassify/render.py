@@ -6,6 +6,7 @@ Scores are rounded here, at the edge, to 4 decimals; French words come from ``cv
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -74,9 +75,19 @@ def french_number(value: float, digits: int = 2) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
+def _generated(code: str) -> bool:
+    """Whether a code was generated from a label (« education-parentalite »: the tree prints no code)."""
+    return bool(re.fullmatch(r"[a-z0-9-]+", code) and re.search(r"[a-z]{3}", code))
+
+
 def cli_rows(c: Classification, words: int = 5) -> list[tuple[str, ...]]:
-    """The rows of the CLI table: rank (✔ when ticked), code, score, objective, label, evidence words."""
-    return [(f"{rank}{'✔' if s.selected else ' '}", s.code, f"{s.score:.2f}", s.objective.get("code", ""), s.label,
+    """The rows of the CLI table: rank (✔ when ticked), code, score, objective (its label when the tree prints no
+    code), label, evidence words."""
+    def objective(s: Suggestion) -> str:
+        code = s.objective.get("code", "")
+        return s.objective.get("label", "") if _generated(code) else code
+
+    return [(f"{rank}{'✔' if s.selected else ' '}", s.code, f"{s.score:.2f}", objective(s), s.label,
              ", ".join(e.word for e in s.evidence[:words])) for rank, s in enumerate(c.suggestions, start=1)]
 
 
@@ -93,7 +104,8 @@ def cli_hint(c: Classification) -> str | None:
     h = c.objective_hint
     if h is None:
         return None
-    return f"Code incertain, mais l'objectif {h.code} « {h.label} » est probable ({h.score:.2f})."
+    named = f"« {h.label} »" if _generated(h.code) else f"{h.code} « {h.label} »"
+    return f"Code incertain, mais l'objectif {named} est probable ({h.score:.2f})."
 
 
 def tree_lines(tree: Taxonomy) -> list[tuple[int, str, str]]:

@@ -93,6 +93,26 @@ def test_a_spreadsheet_with_one_column_per_level_is_read_as_its_tree(tmp_path, s
     assert leaf["Accompagner la mobilité vers l'emploi"].description == "permis"
 
 
+def test_a_cold_start_project_from_a_wide_spreadsheet_names_unnumbered_objectives_by_label(tmp_path, monkeypatch):
+    import openpyxl
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("CVCLASSIFY_HOME", str(home))
+    runner = CliRunner()
+    assert runner.invoke(app, ["projects", "init", str(home)]).exit_code == 0
+    book = openpyxl.Workbook()
+    for row in [("Thématique", "Objectif")] + [(axis, leaf) for axis, _, leaf, *_ in WIDE[1:]]:
+        book.active.append([cell.split("– ")[-1] for cell in row])
+    book.save(tmp_path / "arbre.xlsx")
+    made = runner.invoke(app, ["projects", "create", "lorvanne", "--tree", str(tmp_path / "arbre.xlsx")])
+    assert made.exit_code == 0, made.output
+    shown = runner.invoke(app, ["suggest", "-p", "lorvanne", "-k", "1", "Cours de conduite et aide au permis "
+                                "pour rejoindre un emploi en zone industrielle"], env={"COLUMNS": "160"})
+    assert shown.exit_code == 0, shown.output
+    row = next(line for line in shown.output.splitlines() if "accompagner-mobilite" in line)
+    assert "│ Emploi " in row and "│ emploi " not in row  # the objective's label, not its generated id
+
+
 def test_show_reads_a_contract_and_says_which_layout(tmp_path):
     result = CliRunner().invoke(app, ["taxonomy", "show", str(TERRITORIES / "pays-de-lorn" / "contrat.txt")])
     assert result.exit_code == 0, result.output
