@@ -106,11 +106,14 @@ def test_a_cold_start_project_from_a_wide_spreadsheet_names_unnumbered_objective
     book.save(tmp_path / "arbre.xlsx")
     made = runner.invoke(app, ["projects", "create", "lorvanne", "--tree", str(tmp_path / "arbre.xlsx")])
     assert made.exit_code == 0, made.output
-    shown = runner.invoke(app, ["suggest", "-p", "lorvanne", "-k", "1", "Cours de conduite et aide au permis "
-                                "pour rejoindre un emploi en zone industrielle"], env={"COLUMNS": "160"})
-    assert shown.exit_code == 0, shown.output
-    row = next(line for line in shown.output.splitlines() if "accompagner-mobilite" in line)
-    assert "│ Emploi " in row and "│ emploi " not in row  # the objective's label, not its generated id
+    from cvclassify import render
+
+    result = Classifier.load(project="lorvanne").suggest("Cours de conduite et aide au permis pour rejoindre un "
+                                                         "emploi en zone industrielle", k=3)
+    assert result.suggestions[0].objective["code"] == "emploi"
+    # the objective's label, not its generated id
+    assert render.cli_rows(result)[0][3] == "Emploi"
+    assert {row[3] for row in render.cli_rows(result)} <= {"Emploi", "Réussite éducative"}
 
 
 def test_show_reads_a_contract_and_says_which_layout(tmp_path):
