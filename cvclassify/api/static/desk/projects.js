@@ -131,11 +131,12 @@ export async function useProject(project) {
 export function renderProjectInfo() {
   const project = state.project;
   if (!project) return;
-  const parts = [`En service : ${project.name}`];
-  if (project.model_version) parts.push(`modèle ${project.model_version}`);
+  // what fits beside the title first (the number of codes), the model version after it; all of it in the tooltip
+  const parts = [];
   if (typeof project.leaf_codes === 'number') parts.push(`${project.leaf_codes} codes`);
+  if (project.model_version) parts.push(`modèle ${project.model_version}`);
   $('project-info').textContent = parts.join(' · ');
-  $('project-info').title = `${project.title || project.name} — ${parts.join(' · ')}`;  // its whole text when cut
+  $('project-info').title = `${project.title || project.name} (${project.name}) — ${parts.join(' · ')}`;
 }
 
 /** « Code, libellé ou mot-clé : 4.6, 2.9.1, veille éducative… »: examples from the project's own codes. */
