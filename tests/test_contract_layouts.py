@@ -225,3 +225,94 @@ def test_a_pdf_of_the_contract_gives_the_same_tree(path, tmp_path):
            for o in tree if not o.transversal}
     want = expected_nodes(expected["tree"])
     assert sorted(got - want, key=str) == [] and sorted(want - got, key=str) == [], layout
+
+
+MARKDOWN = {
+    "headings": """# Contrat de ville de Bréville 2024-2030
+
+## Préambule
+
+Le présent contrat est signé par l'État et la communauté de communes.
+
+## Axe 1 : Éducation et jeunesse
+
+### Orientation 1.1 – Favoriser la réussite scolaire
+
+- Développer l'accompagnement à la scolarité
+- Soutenir le Programme de réussite éducative
+
+### Orientation 1.2 – Accompagner les jeunes vers l'autonomie
+
+- Développer l'offre de loisirs éducatifs
+- Encourager l'engagement des jeunes
+
+## Axe 2 : Emploi et insertion
+
+### Orientation 2.1 – Lever les freins à l'emploi
+
+- Faciliter la mobilité
+- Développer la garde d'enfants
+
+## Gouvernance
+
+- Comité de pilotage annuel
+- Comité technique
+""",
+    "nested": """# Contrat de ville Engagements Quartiers 2030 — Aubrac Agglomération
+
+## Les enjeux du contrat
+
+* **Enjeu 1 — Grandir et réussir dans les quartiers**
+  * Favoriser la réussite éducative
+    * Développer l'accompagnement à la scolarité
+    * Renforcer le lien entre l'école et les familles
+  * Accompagner les jeunes vers l'autonomie
+    * Développer l'offre de loisirs
+* **Enjeu 2 — Travailler et entreprendre**
+  * Lever les freins à l'emploi
+    * Faciliter la mobilité
+    * Développer la garde d'enfants
+
+## Gouvernance
+
+Le comité de pilotage se réunit une fois par an.
+""",
+    "bold": """**Contrat de ville 2024-2030 de Lunel-Vidourle**
+
+**Thématique 1 : Éducation**
+
+- Développer l'accompagnement à la scolarité
+- Associer les parents à la vie de l'école
+
+**Thématique 2 : Santé**
+
+- Faciliter l'accès aux soins de premier recours
+- Prévenir les addictions
+
+**Gouvernance**
+
+Le comité de pilotage se réunit une fois par an.
+""",
+}
+"""Contracts converted to Markdown (headings with hashes, bold labels, lists nested by two spaces)."""
+MARKDOWN_TREES = {
+    "headings": {"Favoriser la réussite scolaire": "Éducation et jeunesse",
+                 "Développer l'accompagnement à la scolarité": "Favoriser la réussite scolaire",
+                 "Encourager l'engagement des jeunes": "Accompagner les jeunes vers l'autonomie",
+                 "Développer la garde d'enfants": "Lever les freins à l'emploi"},
+    "nested": {"Favoriser la réussite éducative": "Grandir et réussir dans les quartiers",
+               "Renforcer le lien entre l'école et les familles": "Favoriser la réussite éducative",
+               "Développer l'offre de loisirs": "Accompagner les jeunes vers l'autonomie",
+               "Développer la garde d'enfants": "Lever les freins à l'emploi"},
+    "bold": {"Associer les parents à la vie de l'école": "Éducation", "Prévenir les addictions": "Santé"},
+}
+LEAVES = {"headings": 6, "nested": 5, "bold": 4}
+
+
+@pytest.mark.parametrize("name", MARKDOWN)
+def test_a_contract_converted_to_markdown_gives_its_tree(name):
+    tree = best_parse(MARKDOWN[name])[1]
+    parents = {o.label: tree[o.parent].label for o in tree if o.parent}
+    assert {label: parents.get(label) for label in MARKDOWN_TREES[name]} == MARKDOWN_TREES[name]
+    assert len(tree.leaves) == LEAVES[name]
+    assert not any("#" in o.label or "*" in o.label or "ouvernance" in o.label for o in tree)

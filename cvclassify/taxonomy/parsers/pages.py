@@ -28,6 +28,9 @@ HEADING = re.compile(r"^\s*(?:fiche|axe|pilier|enjeu|ambition|priorit|orientatio
 """A heading that repeats on several pages (« FICHE THÉMATIQUE N°2 ») is not a running header."""
 ZONE = 9
 """Lines at the top and at the bottom of a page where running headers and footers are looked for."""
+MD_HEADING = re.compile(r"^(\f?)[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
+MD_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
+MD_BULLET = re.compile(r"^(\f?)( +)(?=[-*+•]\s+\S)")
 
 
 @dataclass
@@ -77,7 +80,7 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
     """The lines of a contract without its page furniture (blank lines kept as empty texts); lines matching
     ``keep`` (table rows whose header repeats on every page) are never taken for a running header."""
     original = text.split("\n")
-    raw = [normalise(line) for line in original]
+    raw = _plain_markdown([normalise(line) for line in original])
     pages = _pages(raw)
     furniture: set[int] = set()
     zones: list[list[int]] = []
@@ -111,6 +114,24 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
         if stripped:
             pending_break = False
     return lines
+
+
+def _plain_markdown(lines: list[str]) -> list[str]:
+    """The lines of a Markdown export (a PDF or word processor converted to Markdown) as the parsers read text:
+    « ## Axe 1 : … » without its hashes, « **bold** » without its stars, and two-space list nesting widened to
+    four spaces (a level of indentation is three spaces or more). Other texts are returned as they are."""
+    if sum(bool(MD_HEADING.match(line)) for line in lines) < 2 and sum("**" in line for line in lines) < 2:
+        return lines
+    nested = [len(m.group(2)) for line in lines if (m := MD_BULLET.match(line))]
+    widen = bool(nested) and min(nested) == 2 and all(n % 2 == 0 for n in nested)
+    out = []
+    for line in lines:
+        line = MD_HEADING.sub(r"\1\2", line)
+        line = MD_BOLD.sub(lambda m: m.group(1) or m.group(2), line)
+        if widen:
+            line = MD_BULLET.sub(lambda m: m.group(1) + m.group(2) * 2, line)
+        out.append(line)
+    return out
 
 
 def _drop_footnotes(raw: list[str], furniture: set[int]) -> None:
