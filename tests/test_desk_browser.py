@@ -485,7 +485,9 @@ def test_project_picker_one_level_project(page, server):
     assert picker.input_value() == default
 
     pick_project(page, ONE_LEVEL_PROJECT)
-    sync_api.expect(page.locator("#project-info")).to_contain_text(ONE_LEVEL_PROJECT)
+    # the line beside the title: the number of codes first (what fits), the model; the project's name in its tooltip
+    sync_api.expect(page.locator("#project-info")).to_have_attribute("title", re.compile(ONE_LEVEL_PROJECT))
+    sync_api.expect(page.locator("#project-info")).to_have_text(re.compile(r"^\d+ codes · modèle "))
     sync_api.expect(page.locator("#project-info")).to_contain_text(one_level["model_version"])
     assert f"projet={ONE_LEVEL_PROJECT}" in page.evaluate("location.hash")
 
@@ -542,7 +544,7 @@ def test_project_picker_one_level_project(page, server):
     page.reload()
     page.wait_for_selector("body[data-ready='true']")
     assert picker.input_value() == ONE_LEVEL_PROJECT
-    sync_api.expect(page.locator("#project-info")).to_contain_text(ONE_LEVEL_PROJECT)
+    sync_api.expect(page.locator("#project-info")).to_have_attribute("title", re.compile(ONE_LEVEL_PROJECT))
     page.fill("#text-input", VIOLENCE_APPLICATION)
     page.click("#suggest-button")
     page.wait_for_selector("#codes li.code-row input[type=checkbox]")
