@@ -316,3 +316,36 @@ def test_a_contract_converted_to_markdown_gives_its_tree(name):
     assert {label: parents.get(label) for label in MARKDOWN_TREES[name]} == MARKDOWN_TREES[name]
     assert len(tree.leaves) == LEAVES[name]
     assert not any("#" in o.label or "*" in o.label or "ouvernance" in o.label for o in tree)
+
+
+def test_a_table_cell_holding_several_coded_paragraphs_gives_one_objective_each(tmp_path):
+    import docx
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import P
+
+    rows = [("Objectif opérationnel", ["Sous-objectif"]),
+            ("1.1 Agir dès la petite enfance", ["1.1.1 Développer l'accueil des moins de trois ans",
+                                               "1.1.2 Soutenir les lieux d'accueil enfants-parents"]),
+            ("1.2 Prévenir le décrochage scolaire", ["1.2.1 Conforter le Programme de réussite éducative"])]
+    word, odt = docx.Document(), OpenDocumentText()
+    table, sheet = word.add_table(rows=len(rows), cols=2), Table()
+    sheet.addElement(TableColumn(numbercolumnsrepeated=2))
+    for r, (left, paragraphs) in enumerate(rows):
+        table.cell(r, 0).text = left
+        table.cell(r, 1).text = paragraphs[0]
+        for extra in paragraphs[1:]:
+            table.cell(r, 1).add_paragraph(extra)
+        row = TableRow()
+        for texts in ([left], paragraphs):
+            cell = TableCell()
+            for text in texts:
+                cell.addElement(P(text=text))
+            row.addElement(cell)
+        sheet.addElement(row)
+    odt.text.addElement(sheet)
+    word.save(tmp_path / "c.docx")
+    odt.save(str(tmp_path / "c.odt"))
+    for name in ("c.docx", "c.odt"):
+        tree = best_parse(contract_text(tmp_path / name))[1]
+        assert {o.code: tree[o.parent].code for o in tree.leaves} == {"1.1.1": "1.1", "1.1.2": "1.1", "1.2.1": "1.2"}

@@ -428,7 +428,11 @@ def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> s
 def _odt_pipe_rows(table: Any) -> list[str]:
     """An ODT table as pipe rows: a covered (merged) cell blank, repeated cells repeated."""
     from odf import teletype
-    from odf.namespaces import TABLENS
+    from odf.namespaces import TABLENS, TEXTNS
+
+    def text_of(cell: Any) -> str:  # each paragraph on its own line: « 1.1.1 … » then « 1.1.2 … », not glued
+        paragraphs = [n for n in _descendants(cell) if getattr(n, "qname", None) in ((TEXTNS, "p"), (TEXTNS, "h"))]
+        return "\n".join(teletype.extractText(p) for p in paragraphs) if paragraphs else teletype.extractText(cell)
 
     rows = []
     for row in (n for n in _descendants(table) if getattr(n, "qname", None) == (TABLENS, "table-row")):
@@ -438,7 +442,7 @@ def _odt_pipe_rows(table: Any) -> list[str]:
             if qname not in ((TABLENS, "table-cell"), (TABLENS, "covered-table-cell")):
                 continue
             repeat = min(int(cell.getAttrNS(TABLENS, "number-columns-repeated") or 1), 50)
-            text = teletype.extractText(cell) if qname == (TABLENS, "table-cell") else ""
+            text = text_of(cell) if qname == (TABLENS, "table-cell") else ""
             cells += [text] * repeat
         while cells and not cells[-1]:
             cells.pop()
