@@ -143,15 +143,17 @@ def pipe_fixture_parts() -> list[tuple[str, object]]:
     return parts
 
 
-def test_word_and_odt_tables_with_merged_cells_give_the_pipe_table_tree(tmp_path):
+def word_and_odt(parts: list[tuple[str, object]], stem: Path) -> list[Path]:
+    """The same headings, paragraphs and tables as a DOCX and an ODT (``stem`` plus each suffix). A table cell's
+    paragraphs are separated by « \\n »; a blank cell belongs to the merged cell above it (vertical merge in Word, a
+    covered cell in LibreOffice)."""
     import docx
     from odf.opendocument import OpenDocumentText
     from odf.table import CoveredTableCell, Table, TableCell, TableColumn, TableRow
     from odf.text import H, P
 
-    expected = best_parse(text_of(CONTRACTS / "pipe-table.txt"))[1]
     word, odt = docx.Document(), OpenDocumentText()
-    for kind, content in pipe_fixture_parts():
+    for kind, content in parts:
         if kind == "heading":
             word.add_heading(content, level=2)
             odt.text.addElement(H(outlinelevel=2, text=content))
@@ -163,7 +165,7 @@ def test_word_and_odt_tables_with_merged_cells_give_the_pipe_table_tree(tmp_path
             table = word.add_table(rows=len(rows), cols=len(rows[0]))
             sheet = Table()
             sheet.addElement(TableColumn(numbercolumnsrepeated=len(rows[0])))
-            for c in range(len(rows[0])):  # a blank cell belongs to the merged cell above it
+            for c in range(len(rows[0])):
                 start = 0
                 for r in range(1, len(rows) + 1):
                     if r == len(rows) or rows[r][c]:
@@ -173,18 +175,28 @@ def test_word_and_odt_tables_with_merged_cells_give_the_pipe_table_tree(tmp_path
             for r, cells in enumerate(rows):
                 row = TableRow()
                 for c, text in enumerate(cells):
-                    if text:
-                        table.cell(r, c).text = text
+                    paragraphs = text.split("\n") if text else []
+                    if paragraphs:
+                        table.cell(r, c).text = paragraphs[0]
+                        for extra in paragraphs[1:]:
+                            table.cell(r, c).add_paragraph(extra)
                     cell = CoveredTableCell() if not text and r and any(rows[k][c] for k in range(r)) else TableCell()
-                    if text:
-                        cell.addElement(P(text=text))
+                    for paragraph in paragraphs:
+                        cell.addElement(P(text=paragraph))
                     row.addElement(cell)
                 sheet.addElement(row)
             odt.text.addElement(sheet)
-    word.save(tmp_path / "valmorin.docx")
-    odt.save(str(tmp_path / "valmorin.odt"))
-    for name in ("valmorin.docx", "valmorin.odt"):
-        text = contract_text(tmp_path / name)
+    paths = [stem.with_suffix(".docx"), stem.with_suffix(".odt")]
+    word.save(paths[0])
+    odt.save(str(paths[1]))
+    return paths
+
+
+def test_word_and_odt_tables_with_merged_cells_give_the_pipe_table_tree(tmp_path):
+    expected = best_parse(text_of(CONTRACTS / "pipe-table.txt"))[1]
+    for path in word_and_odt(pipe_fixture_parts(), tmp_path / "valmorin"):
+        name = path.name
+        text = contract_text(path)
         assert "| Garantir à chaque enfant un parcours éducatif de qualité | 1.1 Agir" in text
         layout, tree = best_parse(text)
         assert layout == "tables", name
@@ -319,33 +331,10 @@ def test_a_contract_converted_to_markdown_gives_its_tree(name):
 
 
 def test_a_table_cell_holding_several_coded_paragraphs_gives_one_objective_each(tmp_path):
-    import docx
-    from odf.opendocument import OpenDocumentText
-    from odf.table import Table, TableCell, TableColumn, TableRow
-    from odf.text import P
-
-    rows = [("Objectif opérationnel", ["Sous-objectif"]),
-            ("1.1 Agir dès la petite enfance", ["1.1.1 Développer l'accueil des moins de trois ans",
-                                               "1.1.2 Soutenir les lieux d'accueil enfants-parents"]),
-            ("1.2 Prévenir le décrochage scolaire", ["1.2.1 Conforter le Programme de réussite éducative"])]
-    word, odt = docx.Document(), OpenDocumentText()
-    table, sheet = word.add_table(rows=len(rows), cols=2), Table()
-    sheet.addElement(TableColumn(numbercolumnsrepeated=2))
-    for r, (left, paragraphs) in enumerate(rows):
-        table.cell(r, 0).text = left
-        table.cell(r, 1).text = paragraphs[0]
-        for extra in paragraphs[1:]:
-            table.cell(r, 1).add_paragraph(extra)
-        row = TableRow()
-        for texts in ([left], paragraphs):
-            cell = TableCell()
-            for text in texts:
-                cell.addElement(P(text=text))
-            row.addElement(cell)
-        sheet.addElement(row)
-    odt.text.addElement(sheet)
-    word.save(tmp_path / "c.docx")
-    odt.save(str(tmp_path / "c.odt"))
-    for name in ("c.docx", "c.odt"):
-        tree = best_parse(contract_text(tmp_path / name))[1]
+    rows = [["Objectif opérationnel", "Sous-objectif"],
+            ["1.1 Agir dès la petite enfance", "1.1.1 Développer l'accueil des moins de trois ans\n"
+                                               "1.1.2 Soutenir les lieux d'accueil enfants-parents"],
+            ["1.2 Prévenir le décrochage scolaire", "1.2.1 Conforter le Programme de réussite éducative"]]
+    for path in word_and_odt([("table", rows)], tmp_path / "c"):
+        tree = best_parse(contract_text(path))[1]
         assert {o.code: tree[o.parent].code for o in tree.leaves} == {"1.1.1": "1.1", "1.1.2": "1.1", "1.2.1": "1.2"}
