@@ -17,6 +17,7 @@ from cvclassify.result import Evidence, Suggestion
 
 CHAR_MEMO_SIZE = 200_000
 """Word forms whose character n-gram columns are remembered (a few tens of MB at most)."""
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 class Explainer:
@@ -38,7 +39,7 @@ class Explainer:
         self.coef = coef
         self.position = {c: j for j, c in enumerate(leaf_ids)}
         self.analyzer = analyzer
-        self._char_memo: dict[str, tuple[int, ...]] = {}
+        self._char_memo: dict[str, np.ndarray] = {}
         self.terms = np.empty(len(self.vocab), dtype=object)
         for term, idx in self.vocab.items():
             self.terms[idx] = term.replace("_", " ")
@@ -82,48 +83,49 @@ class Explainer:
     def explain(self, fields: Mapping[str, str], items: Sequence[Suggestion], x, top: int = 8) -> None:
         """Attach to each suggestion its evidence words; ``x`` is the text's feature row (1 × features).
 
-        The text's word → feature table is built once; each suggestion is then one weighted sum.
+        The text's word → feature table is built once, with array operations: every word's lemma column,
+        then its bigram columns, then its character n-gram columns (remembered per word form); each
+        suggestion is then one weighted sum.
         """
         fields = {name: truncate(value)[0] for name, value in fields.items()}
         x = x.tocsr()
         x.sort_indices()
         names = list(fields)
         words: list[tuple[str, str, Token]] = []
-        rows: list[int] = []
-        cols: list[int] = []
-        shares: list[float] = []
-        vocab = self.vocab
+        heads: list[np.ndarray] = []  # per field: lemma, next bigram and previous bigram column of each word
+        chars: list[np.ndarray] = []
+        vocab, stop_words = self.vocab, self.stop_words
         for name, tokens in zip(names, self.analyzer.tokens([fields[n] for n in names]), strict=True):
             text = fields[name]
-            for i, tok in enumerate(tokens):
-                if tok.lemma in self.stop_words:
-                    continue
-                word = len(words)
-                words.append((name, text, tok))
-                found = [(vocab.get(tok.lemma), 1.0)]
-                if i + 1 < len(tokens):
-                    found.append((vocab.get(f"{tok.lemma} {tokens[i + 1].lemma}"), 2.0))
-                if i > 0:
-                    found.append((vocab.get(f"{tokens[i - 1].lemma} {tok.lemma}"), 2.0))
-                for column, share in found:
-                    if column is not None:
-                        rows.append(word)
-                        cols.append(column)
-                        shares.append(share)
-                chars = self._char_columns(text[tok.start:tok.end])
-                rows.extend([word] * len(chars))
-                cols.extend(chars)
-                shares.extend([4.0] * len(chars))
-        if not rows:
+            lemmas = [tok.lemma for tok in tokens]
+            kept = [i for i, lemma in enumerate(lemmas) if lemma not in stop_words]
+            if not kept:
+                continue
+            pairs = np.array([-1] + [vocab.get(f"{a} {b}", -1) for a, b in zip(lemmas, lemmas[1:])] + [-1])
+            at = np.array(kept)
+            unigrams = np.array([vocab.get(lemmas[i], -1) for i in kept])
+            heads.append(np.stack([unigrams, pairs[at + 1], pairs[at]]))  # pairs[i + 1]: tokens i and i + 1
+            words.extend((name, text, tokens[i]) for i in kept)
+            chars.extend(self._char_columns(text[tokens[i].start:tokens[i].end]) for i in kept)
+        if not words:
+            return
+        head = np.concatenate(heads, axis=1)  # 3 × words
+        word_ids = np.arange(len(words))
+        sizes = np.fromiter((c.size for c in chars), dtype=np.int64, count=len(chars))
+        cols_a = np.concatenate([head.ravel(), *chars])
+        rows_a = np.concatenate([np.tile(word_ids, 3), np.repeat(word_ids, sizes)])
+        shares_a = np.concatenate([np.repeat([1.0, 2.0, 2.0], len(words)), np.full(int(sizes.sum()), 4.0)])
+        found = cols_a >= 0
+        rows_a, cols_a, shares_a = rows_a[found], cols_a[found], shares_a[found]
+        if not cols_a.size:
             return
         # keep the (word, feature) pairs whose feature is present in the text, with its value
-        cols_a = np.array(cols, dtype=np.int64)
         where = np.searchsorted(x.indices, cols_a)
         where[where >= x.indices.size] = 0
         present = x.indices.size > 0
         keep = (x.indices[where] == cols_a) if present else np.zeros(cols_a.size, dtype=bool)
-        rows_a, cols_a = np.array(rows)[keep], cols_a[keep]
-        values_a, shares_a = x.data[where[keep]], np.array(shares)[keep]
+        rows_a, cols_a = rows_a[keep], cols_a[keep]
+        values_a, shares_a = x.data[where[keep]], shares_a[keep]
         for s in items:
             row = self.coef[self.position[s.id]]
             if row.size == 0:
@@ -141,13 +143,12 @@ class Explainer:
                         break
             s.evidence = list(best.values())
 
-    def _char_columns(self, word: str) -> tuple[int, ...]:
+    def _char_columns(self, word: str) -> np.ndarray:
         """Feature columns of a word's character n-grams (memoised per word form)."""
-        if self.char_columns is None:
-            return ()
         found = self._char_memo.get(word)
         if found is None:
-            found = tuple(self.char_offset + j for j in set(self.char_columns(word)))
+            found = (np.array(sorted({self.char_offset + j for j in self.char_columns(word)}), dtype=np.int64)
+                     if self.char_columns is not None else _NONE)
             if len(self._char_memo) < CHAR_MEMO_SIZE:
                 self._char_memo[word] = found
         return found
