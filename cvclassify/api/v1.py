@@ -27,13 +27,13 @@ ItemId = Annotated[int, PathParam(ge=0, le=2**31 - 1, description="Numéro de la
 """A queue item's number: bounded like the store's integer ids (a larger one is a 422, never a database error)."""
 
 
-def pool(request: Request) -> ModelPool:
-    """The app's model pool (dependency)."""
+async def pool(request: Request) -> ModelPool:
+    """The app's model pool (dependency; a coroutine, so that FastAPI does not hand it to a thread)."""
     return request.app.state.pool
 
 
-def store(request: Request) -> FeedbackStore:
-    """The app's feedback store (dependency)."""
+async def store(request: Request) -> FeedbackStore:
+    """The app's feedback store (dependency; a coroutine, so that FastAPI does not hand it to a thread)."""
     return request.app.state.store
 
 
@@ -54,10 +54,10 @@ def _payload(project: str, outcome: Outcome, threshold: float) -> dict[str, Any]
     return api_payload(outcome.classification, project, outcome.fields, threshold, outcome.id)
 
 
-def _suggest(pool: ModelPool, project: str | None, body: schemas.SuggestRequest) -> dict[str, Any]:
+async def _suggest(pool: ModelPool, project: str | None, body: schemas.SuggestRequest) -> dict[str, Any]:
     name, model = pool.model(project)
-    outcome = pool.batcher(name, model).submit(body.id, body.as_document(), k=body.k, only=body.only,
-                                               exclude=body.exclude)
+    outcome = await pool.batcher(name, model).classify(body.id, body.as_document(), k=body.k, only=body.only,
+                                                       exclude=body.exclude)
     if outcome.error:
         raise InvalidTextError(outcome.error)
     return _payload(name, outcome, body.threshold)
@@ -77,16 +77,17 @@ def _batch(pool: ModelPool, project: str | None, body: schemas.BatchRequest, lim
 
 @router.post("/suggest", response_model=schemas.SuggestResponse, tags=["suggestions"],
              summary="Codes suggérés pour une demande (projet par défaut)")
-def suggest_default(body: schemas.SuggestRequest, pool: Pool) -> Response:
-    """Suggestions for one application, with the default project."""
-    return fast_json(_suggest(pool, None, body))
+async def suggest_default(body: schemas.SuggestRequest, pool: Pool) -> Response:
+    """Suggestions for one application, with the default project (the event loop awaits the micro-batcher:
+    no thread is held while the document waits for its batch)."""
+    return fast_json(await _suggest(pool, None, body))
 
 
 @router.post("/projects/{project}/suggest", response_model=schemas.SuggestResponse, tags=["suggestions"],
              summary="Codes suggérés pour une demande")
-def suggest(project: Project, body: schemas.SuggestRequest, pool: Pool) -> Response:
+async def suggest(project: Project, body: schemas.SuggestRequest, pool: Pool) -> Response:
     """Suggestions for one application."""
-    return fast_json(_suggest(pool, project, body))
+    return fast_json(await _suggest(pool, project, body))
 
 
 def fast_json(payload: dict[str, Any]) -> Response:

@@ -8,6 +8,7 @@ each) and the character n-grams inside it (a quarter each); the strongest words 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -101,7 +102,7 @@ class Explainer:
             kept = [i for i, lemma in enumerate(lemmas) if lemma not in stop_words]
             if not kept:
                 continue
-            pairs = np.array([-1] + [vocab.get(f"{a} {b}", -1) for a, b in zip(lemmas, lemmas[1:])] + [-1])
+            pairs = np.array([-1] + [vocab.get(f"{a} {b}", -1) for a, b in pairwise(lemmas)] + [-1])
             at = np.array(kept)
             unigrams = np.array([vocab.get(lemmas[i], -1) for i in kept])
             heads.append(np.stack([unigrams, pairs[at + 1], pairs[at]]))  # pairs[i + 1]: tokens i and i + 1

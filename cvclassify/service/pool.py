@@ -7,6 +7,7 @@ Models load once, in a background thread started by the app's lifespan; until th
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import queue
@@ -213,18 +214,27 @@ class Batcher:
                                        daemon=True)
         self.thread.start()
 
-    def submit(self, doc_id: str | None, source: Any, *, k: int, only, exclude) -> Outcome:
-        """Classify one document (blocks until its batch is done); raises what the pass raised."""
+    async def classify(self, doc_id: str | None, source: Any, *, k: int, only, exclude) -> Outcome:
+        """Classify one document with the others waiting (an event loop awaits its batch without holding a
+        thread); raises what the pass raised."""
+        future = self._queue(doc_id, source, k=k, only=only, exclude=exclude)
+        if future is None:
+            from starlette.concurrency import run_in_threadpool
+
+            return (await run_in_threadpool(classify_documents, self.model, [(doc_id, source)], k=k, only=only,
+                                            exclude=exclude))[0]
+        return await asyncio.wrap_future(future)
+
+    def _queue(self, doc_id: str | None, source: Any, *, k: int, only, exclude) -> Future | None:
+        """Queue one document; its future, or None once the batcher is stopped (classify it here and now)."""
         self.model.allowed(only, exclude)  # an option error belongs to this request alone
         future: Future = Future()
         key = (k, tuple(only) if only else None, tuple(exclude) if exclude else None)
         with self._lock:  # a document queued before the stop mark is classified; after it, here and now
-            queued = not self.stopped
-            if queued:
-                self.queue.put((key, (doc_id, source), future))
-        if not queued:
-            return classify_documents(self.model, [(doc_id, source)], k=k, only=only, exclude=exclude)[0]
-        return future.result()
+            if self.stopped:
+                return None
+            self.queue.put((key, (doc_id, source), future))
+        return future
 
     def stop(self) -> None:
         """End the thread once the documents already queued are classified (the model can then be freed)."""
