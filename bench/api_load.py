@@ -246,14 +246,16 @@ def flame(client: str, seconds: float = 20.0) -> None:
 
 STAGES = [  # (label, a function on the stack that marks it), most specific first
     ("analysis (replayed spaCy tokenizer, lemmas, vectors)", "_run_replayed"),
-    ("character n-gram features", "CharNgramTfidf"),
-    ("features, all blocks (the two above included)", "features (cvclassify/backends/linear.py"),
-    ("margins (sparse product)", "margins (cvclassify/backends/linear.py"),
+    ("character n-gram features", "CharBlock.rows (cvclassify/backends/linear_compiled.py"),
+    ("features, all blocks (the analysis and character n-grams included)",
+     "CompiledLinear.rows (cvclassify/backends/linear_compiled.py"),
+    ("margins (sparse product)", "CompiledLinear.margins (cvclassify/backends/linear_compiled.py"),
     ("decision layer (calibration, selection, route)", "cvclassify/model/decision.py"),
-    ("explanations (evidence words)", "explain (cvclassify/backends/explain.py"),
+    ("explanations (evidence words)", "Explainer.explain (cvclassify/backends/explain.py"),
     ("result type and rendering", "cvclassify/render.py"),
     ("JSON encoding", "fast_json"),
     ("event loop: HTTP, routing, request parsing (the main thread)", "Runner.run (asyncio/runners.py"),
+    ("thread pool of synchronous endpoints (none on /v1/suggest since 2026-12-07)", "WorkerThread.run"),
     ("micro-batching thread: classification of waiting requests", "Batcher._run (cvclassify/service/pool.py"),
 ]
 
