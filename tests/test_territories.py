@@ -231,3 +231,33 @@ def test_a_project_whose_tree_is_unreadable_is_not_created(tmp_path, monkeypatch
     assert not (home / "corpus" / "objectives" / "vide.json").exists() and not (home / "models" / "vide").exists()
     unknown = runner.invoke(app, ["suggest", "-p", "nulle-part", "texte"])
     assert unknown.exit_code == 1 and "inconnu" in unknown.output
+
+
+CODED_WIDE = [("Code axe", "Axe", "N°", "Orientation", "Code", "Objectif opérationnel", "Mots-clés"),
+              ("1", "Réussite éducative", "1.1", "Accompagner la scolarité", "1.1.1", "Développer l'aide aux devoirs",
+               "CLAS"),
+              ("1", "Réussite éducative", "1.1", "Accompagner la scolarité", "1.1.2", "Associer les parents à l'école",
+               ""),
+              ("", "", "1.2", "Ouvrir la culture aux enfants", "1.2.1", "Proposer des ateliers artistiques", ""),
+              ("2", "Emploi", "2.1", "Lever les freins", "2.1.1", "Développer la garde d'enfants à horaires atypiques",
+               ""),
+              ("2", "Emploi", "2.1", "Lever les freins", "2.1.2", "Accompagner la mobilité vers l'emploi", "permis")]
+
+
+def test_a_spreadsheet_with_a_code_column_beside_each_level_keeps_the_codes(tmp_path):
+    """« Code axe | Axe | N° | Orientation | Code | Objectif » : each level's code in a column of its own (the
+    codes are what exports and past files name, so they must not become generated ids)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in CODED_WIDE:
+        book.active.append(row)
+    book.save(tmp_path / "arbre.xlsx")
+    tree = read_tree(tmp_path / "arbre.xlsx", "lorvanne")
+    assert [(o.code, o.label) for o in tree.roots()] == [("1", "Réussite éducative"), ("2", "Emploi")]
+    assert [(o.code, o.label, o.parent) for o in tree.leaves] == [
+        ("1.1.1", "Développer l'aide aux devoirs", "1.1"), ("1.1.2", "Associer les parents à l'école", "1.1"),
+        ("1.2.1", "Proposer des ateliers artistiques", "1.2"),
+        ("2.1.1", "Développer la garde d'enfants à horaires atypiques", "2.1"),
+        ("2.1.2", "Accompagner la mobilité vers l'emploi", "2.1")]
+    assert tree["1.2"].parent == "1" and tree["1.1.1"].lexicon == ("CLAS",)
