@@ -338,3 +338,76 @@ def test_a_table_cell_holding_several_coded_paragraphs_gives_one_objective_each(
     for path in word_and_odt([("table", rows)], tmp_path / "c"):
         tree = best_parse(contract_text(path))[1]
         assert {o.code: tree[o.parent].code for o in tree.leaves} == {"1.1.1": "1.1", "1.1.2": "1.1", "1.2.1": "1.2"}
+
+
+def _word_numbered_contract(path: Path) -> Path:
+    """A contract whose codes exist only as Word's automatic numbering: « Titre 1 » and « Titre 2 » linked to a
+    multilevel list (« Axe %1 : », « %1.%2 »), objectives as list paragraphs at the third level, and a bullet list
+    of examples in a symbol font."""
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    levels = [("decimal", "Axe %1 :", "Heading1"), ("decimal", "%1.%2", "Heading2"), ("decimal", "%1.%2.%3", None)]
+    lvl = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+                  + (f'<w:pStyle w:val="{style}"/>' if style else "") + f'<w:lvlText w:val="{text}"/></w:lvl>'
+                  for i, (fmt, text, style) in enumerate(levels))
+    numbering.append(parse_xml(f'<w:abstractNum {w} w:abstractNumId="90">{lvl}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:abstractNum {w} w:abstractNumId="91"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+                               '<w:numFmt w:val="bullet"/><w:lvlText w:val="\uf0b7"/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="91"><w:abstractNumId w:val="91"/></w:num>'))
+    for style, level in (("Heading 1", None), ("Heading 2", 1)):
+        ppr = document.styles[style].element.get_or_add_pPr()
+        ppr.append(parse_xml(f'<w:numPr {w}>' + (f'<w:ilvl w:val="{level}"/>' if level is not None else "")
+                             + '<w:numId w:val="90"/></w:numPr>'))
+
+    def item(text: str, num: str, level: int) -> None:
+        paragraph = document.add_paragraph(text, style="List Paragraph")
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr>'))
+
+    document.add_paragraph("Contrat de ville « Engagements Quartiers 2030 » de Valrose")
+    document.add_paragraph("Le contrat retient deux axes, déclinés en orientations et en objectifs opérationnels.")
+    tree = [("Réussite éducative", [("Accompagner la scolarité", ["Développer l'aide aux devoirs",
+                                                                   "Associer les parents à l'école"]),
+                                    ("Ouvrir la culture aux enfants", ["Proposer des ateliers artistiques"])]),
+            ("Emploi", [("Lever les freins périphériques à l'emploi",
+                         ["Développer la garde d'enfants à horaires atypiques",
+                          "Accompagner la mobilité vers l'emploi"])])]
+    for axis, orientations in tree:
+        document.add_heading(axis, level=1)
+        for orientation, objectives in orientations:
+            document.add_heading(orientation, level=2)
+            document.add_paragraph("Les objectifs opérationnels de cette orientation sont les suivants.")
+            for objective in objectives:
+                item(objective, "90", 2)
+    document.add_paragraph("Exemples d'actions :")
+    for example in ("permis de conduire solidaire ;", "crèche à vocation d'insertion professionnelle."):
+        item(example, "91", 0)
+    document.save(path)
+    return path
+
+
+def test_a_word_contract_numbered_by_word_keeps_its_codes(tmp_path):
+    """Word's multilevel numbering is not in the paragraphs' text: the numbers are computed as Word shows them."""
+    text = contract_text(_word_numbered_contract(tmp_path / "valrose.docx"))
+    assert "Axe 1 : Réussite éducative" in text and "        1.1.2 Associer les parents à l'école" in text
+    assert "Axe 2 : Emploi" in text and "2.1 Lever les freins" in text and "• permis de conduire" in text
+    tree = parse_contract(text, name="valrose")
+    assert [(o.code, o.label) for o in tree.roots()] == [("1", "Réussite éducative"), ("2", "Emploi")]
+    assert [(o.code, o.label, o.parent) for o in tree.leaves] == [
+        ("1.1.1", "Développer l'aide aux devoirs", "1.1"), ("1.1.2", "Associer les parents à l'école", "1.1"),
+        ("1.2.1", "Proposer des ateliers artistiques", "1.2"),
+        ("2.1.1", "Développer la garde d'enfants à horaires atypiques", "2.1"),
+        ("2.1.2", "Accompagner la mobilité vers l'emploi", "2.1")]
+
+
+def test_word_number_formats():
+    from cvclassify.io.readers.numbering import _format
+
+    assert [_format(n, "upperRoman") for n in (1, 4, 9, 14)] == ["I", "IV", "IX", "XIV"]
+    assert [_format(n, "lowerLetter") for n in (1, 2, 26, 27)] == ["a", "b", "z", "aa"]
+    assert _format(3, "decimalZero") == "03" and _format(3, "ordinalText") == "3"

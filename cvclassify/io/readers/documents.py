@@ -387,10 +387,14 @@ def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> s
     import docx
     from docx.table import Table as DocxTable
 
+    from cvclassify.io.readers.numbering import Numbering
+
     parts: list[str] = []
     styles: dict[str | None, str] = {}  # python-docx looks a style up through every style of the file each time
     kept = 0
-    for block in docx.Document(io.BytesIO(data)).iter_inner_content():
+    document = docx.Document(io.BytesIO(data))
+    numbering = Numbering(document)
+    for block in document.iter_inner_content():
         if enough is not None and kept > enough:
             break
         if isinstance(block, DocxTable) and pipes:
@@ -406,19 +410,26 @@ def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> s
                         kept += _visible(parts[-1])
             continue
         text = block.text
-        if not text.strip():
-            continue
         style_id = block._p.style
         if style_id not in styles:
             styles[style_id] = block.style.name if block.style is not None else ""
         style = styles[style_id]
         if style.casefold().startswith("toc"):
             continue  # the table of contents
+        label = numbering.label(block)  # counted even for an empty paragraph, as Word counts it
+        if not text.strip():
+            continue
         kept += _visible(text)
+        heading = style.casefold().startswith(("heading", "titre", "title"))
         level = _list_level(style)
-        if level is not None:
-            parts.append("    " * (level - 1) + "• " + text)
-        elif style.casefold().startswith(("heading", "titre", "title")):
+        # depth: the list level, under a style that says its own (« List Bullet 2 » is a one-level list, indented)
+        depth = (label.level if label is not None else 0) + (level - 1 if level else 0)
+        if label is not None and not label.bullet:  # Word's number, which the paragraph does not hold
+            line = f"{label.text} {text}"
+            parts += ["", line, ""] if heading else ["    " * depth + line]
+        elif label is not None or level is not None:
+            parts.append("    " * depth + "• " + text)
+        elif heading:
             parts += ["", text, ""]
         else:
             parts.append(text)

@@ -36,7 +36,7 @@ KEYWORD_LINE = re.compile(
     rf"^(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<kw>{_KW})s?(?![\w'])\s*(?:n[°o]\s*)?"
     r"(?P<code>\d+(?:\.\d+)*|[ivxlc]{1,5}|[a-h])?(?![\w'])\.?\s*(?P<sep>[:.\-–—)])?\s*(?P<label>.*)$")
 NUMBERED = re.compile(r"^(?P<code>\d{1,2}|[A-H]|[IVX]{1,5})(?P<sep>[.)])\s+(?P<label>\S.*)$")
-DOTTED = re.compile(r"^(?P<code>\d{1,2}(?:\.\d{1,2}){2,3})\.?\s*[-–—:]?\s+(?P<label>\S.*)$")
+DOTTED = re.compile(r"^(?P<code>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s*[-–—:]?\s+(?P<label>\S.*)$")
 BULLET = re.compile(r"^(?P<glyph>[•●▪■◆♦➢►✓‣⁃◦○\-–—*+]|o(?=\s))\s+(?P<label>\S.*)$")
 GLYPHS = {"•": "dot", "●": "dot", "▪": "dot", "■": "dot", "◆": "dot", "♦": "dot", "➢": "dot", "►": "dot",
           "✓": "dot", "‣": "dot", "⁃": "dash", "-": "dash", "–": "dash", "—": "dash", "o": "circle",
@@ -382,8 +382,10 @@ class Builder:
         label = item.label
         if not label[:1].isupper() and not label[:1].isdigit():
             return  # a lower-case list item is the end of a sentence, not an objective
-        if item.kind[0] == "dotted":
-            parent_code = self.stack[-1][1].code if self.stack else None
+        if item.kind[0] == "dotted":  # its parent: the open node above its level (« 1.1 » for « 1.1.2 »)
+            rank = self.ranks.get(item.kind)
+            above = [node for r, node in self.stack if rank is None or r < rank]
+            parent_code = above[-1].code if above else None
             if not parent_code or not item.code.startswith(parent_code + "."):
                 return
         local = item.code if item.kind[0] in ("num", "dotted") else None
