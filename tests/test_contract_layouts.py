@@ -411,3 +411,70 @@ def test_word_number_formats():
     assert [_format(n, "upperRoman") for n in (1, 4, 9, 14)] == ["I", "IV", "IX", "XIV"]
     assert [_format(n, "lowerLetter") for n in (1, 2, 26, 27)] == ["a", "b", "z", "aa"]
     assert _format(3, "decimalZero") == "03" and _format(3, "ordinalText") == "3"
+
+
+def test_an_odt_contract_numbered_by_its_styles_keeps_its_codes(tmp_path):
+    """LibreOffice: headings numbered by the outline style (« Axe 1 : », « 1.1 »), objectives in numbered lists
+    (« 1. », « 2. », each list starting again), examples in a bullet list."""
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Style
+    from odf.text import (
+        H,
+        List,
+        ListItem,
+        ListLevelStyleBullet,
+        ListLevelStyleNumber,
+        ListStyle,
+        OutlineLevelStyle,
+        OutlineStyle,
+        P,
+    )
+
+    odt = OpenDocumentText()
+    outline = OutlineStyle(name="Outline")
+    outline.addElement(OutlineLevelStyle(level=1, numformat="1", numprefix="Axe ", numsuffix=" :"))
+    outline.addElement(OutlineLevelStyle(level=2, numformat="1", displaylevels=2))
+    odt.styles.addElement(outline)
+    for name in ("Heading_20_1", "Heading_20_2"):
+        odt.styles.addElement(Style(name=name, family="paragraph"))
+    numbered, bullets = ListStyle(name="Numbers"), ListStyle(name="Bullets")
+    numbered.addElement(ListLevelStyleNumber(level=1, numformat="1", numsuffix="."))
+    bullets.addElement(ListLevelStyleBullet(level=1, bulletchar="•"))
+    odt.automaticstyles.addElement(numbered)
+    odt.automaticstyles.addElement(bullets)
+
+    def listing(style: str, items: list[str]) -> None:
+        block = List(stylename=style)
+        for text in items:
+            item = ListItem()
+            item.addElement(P(text=text))
+            block.addElement(item)
+        odt.text.addElement(block)
+
+    odt.text.addElement(P(text="Contrat de ville « Engagements Quartiers 2030 » de Valrose"))
+    tree = [("Réussite éducative", [("Accompagner la scolarité", ["Développer l'aide aux devoirs",
+                                                                   "Associer les parents à l'école"]),
+                                    ("Ouvrir la culture aux enfants", ["Proposer des ateliers artistiques"])]),
+            ("Emploi", [("Lever les freins périphériques à l'emploi",
+                         ["Développer la garde d'enfants à horaires atypiques",
+                          "Accompagner la mobilité vers l'emploi"])])]
+    for axis, orientations in tree:
+        odt.text.addElement(H(outlinelevel=1, stylename="Heading_20_1", text=axis))
+        for orientation, objectives in orientations:
+            odt.text.addElement(H(outlinelevel=2, stylename="Heading_20_2", text=orientation))
+            odt.text.addElement(P(text="Les objectifs opérationnels de cette orientation sont les suivants."))
+            listing("Numbers", objectives)
+    odt.text.addElement(P(text="Exemples d'actions :"))
+    listing("Bullets", ["permis de conduire solidaire ;", "crèche à vocation d'insertion professionnelle."])
+    odt.save(str(tmp_path / "valrose.odt"))
+
+    text = contract_text(tmp_path / "valrose.odt")
+    assert "Axe 1 : Réussite éducative" in text and "1.2 Ouvrir la culture" in text
+    assert "2. Associer les parents" in text and "• permis de conduire" in text
+    tree = parse_contract(text, name="valrose")
+    assert [(o.code, o.label) for o in tree.roots()] == [("1", "Réussite éducative"), ("2", "Emploi")]
+    assert [(o.code, o.label, o.parent) for o in tree.leaves] == [
+        ("1.1.1", "Développer l'aide aux devoirs", "1.1"), ("1.1.2", "Associer les parents à l'école", "1.1"),
+        ("1.2.1", "Proposer des ateliers artistiques", "1.2"),
+        ("2.1.1", "Développer la garde d'enfants à horaires atypiques", "2.1"),
+        ("2.1.2", "Accompagner la mobilité vers l'emploi", "2.1")]

@@ -479,29 +479,51 @@ def _odt_text(data: bytes, enough: int | None = None, pipes: bool = False) -> st
     from odf.namespaces import TABLENS, TEXTNS
     from odf.opendocument import load
 
+    from cvclassify.io.readers.numbering import OdfNumbering
+
     blocks = {(TEXTNS, "p"), (TEXTNS, "h")}
     parts: list[str] = []
-    stack: list[tuple[Any, int]] = [(load(io.BytesIO(data)).text, 0)]
+    document = load(io.BytesIO(data))
+    numbering = OdfNumbering(document)
+    continued: dict[str, dict[int, int]] = {}  # list style → counters of its last list (« continue numbering »)
+    # (node, list depth, the enclosing list's style and counters, the number of the item this paragraph opens)
+    stack: list[tuple[Any, int, tuple[str, dict[int, int]] | None, Any]] = [(document.text, 0, None, None)]
     kept = 0
     while stack and (enough is None or kept <= enough):  # depth first, in document order
-        node, depth = stack.pop()
+        node, depth, within, label = stack.pop()
         qname = getattr(node, "qname", None)
         if pipes and qname == (TABLENS, "table"):
             parts += ["", *_odt_pipe_rows(node), ""]
         elif qname in blocks:
+            if qname == (TEXTNS, "h") and not depth:
+                label = numbering.heading(int(node.getAttrNS(TEXTNS, "outline-level") or 1))
             text = teletype.extractText(node)
             if not text.strip():
                 continue
             kept += _visible(text)
             if depth:
-                parts.append("    " * (depth - 1) + "• " + text)
+                mark = label.text if label is not None and not label.bullet else "•"
+                parts.append("    " * (depth - 1) + f"{mark} " + text)
             elif qname == (TEXTNS, "h"):
-                parts += ["", text, ""]
+                parts += ["", f"{label.text} {text}" if label is not None and not label.bullet else text, ""]
             else:
                 parts.append(text)
         else:
-            inner = depth + 1 if qname == (TEXTNS, "list") else depth
-            stack.extend((child, inner) for child in reversed(getattr(node, "childNodes", [])))
+            children = list(getattr(node, "childNodes", []))
+            if qname == (TEXTNS, "list"):
+                style = node.getAttrNS(TEXTNS, "style-name") or (within[0] if within else "")
+                if within is None:  # a list of its own: numbering starts again unless told to continue
+                    keep = node.getAttrNS(TEXTNS, "continue-numbering") == "true" and style in continued
+                    within = (style, continued[style] if keep else {})
+                    continued[style] = within[1]
+                stack.extend((child, depth + 1, within, None) for child in reversed(children))
+                continue
+            if qname == (TEXTNS, "list-item") and within is not None:
+                label = numbering.item(within[0], within[1], depth)
+                first = next((c for c in children if getattr(c, "qname", None) in blocks), None)
+                stack.extend((child, depth, within, label if child is first else None) for child in reversed(children))
+                continue
+            stack.extend((child, depth, within, None) for child in reversed(children))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip()
 
 

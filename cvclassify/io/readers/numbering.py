@@ -1,10 +1,11 @@
-"""Word's automatic list numbers: the « Axe 2 », « 1.3 » or « b) » a numbered paragraph shows but does not hold.
+"""Automatic list numbers: the « Axe 2 », « 1.3 » or « b) » a numbered paragraph shows but does not hold.
 
 A DOCX paragraph in a numbered list holds only its text; its number is computed by Word from the paragraph's
 numbering reference (``w:numPr``: a list and a level, set on the paragraph or on its style) and the list's level
 definitions in ``numbering.xml`` (format, text pattern such as ``%1.%2.``, start value). A contract written with
 Word's multilevel headings keeps its codes only there, so they are computed here in document order, as Word does:
-a level's counter goes up at each of its paragraphs and the deeper levels start again.
+a level's counter goes up at each of its paragraphs and the deeper levels start again. An ODT (LibreOffice) keeps
+its numbers the same way, in list styles and in the outline style of its headings (``OdfNumbering``).
 """
 
 from __future__ import annotations
@@ -170,3 +171,92 @@ class Numbering:
                 current = _val(style, "w:basedOn")
             self.style_refs[style_id] = found
         return self.style_refs[style_id]
+
+
+# -- OpenDocument (LibreOffice) ------------------------------------------------------------------------------
+_ODF_FORMATS = {"1": "decimal", "a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman",
+                "": "none"}
+
+
+@dataclass(frozen=True)
+class OdfLevel:
+    """One level of an ODT list style or of the outline (headings) style."""
+
+    bullet: bool
+    fmt: str = "decimal"
+    prefix: str = ""
+    suffix: str = ""
+    display: int = 1
+    """How many levels' numbers are shown (« 1.2.3 » at the third level: 3)."""
+    start: int = 1
+
+
+class OdfNumbering:
+    """The numbers LibreOffice shows before list items and numbered headings, from the document's list styles and
+    outline style; ``item`` and ``heading`` are called in document order."""
+
+    def __init__(self, document: Any) -> None:
+        from odf.namespaces import STYLENS, TEXTNS
+
+        self.lists: dict[str, dict[int, OdfLevel]] = {}
+        self.outline: dict[int, OdfLevel] = {}
+        self.heading_counters: dict[int, int] = {}
+        for styles in (document.styles, document.automaticstyles):
+            for node in _walk(styles):
+                qname = getattr(node, "qname", None)
+                if qname == (TEXTNS, "list-style"):
+                    self.lists[node.getAttrNS(STYLENS, "name")] = self._levels(node)
+                elif qname == (TEXTNS, "outline-style"):
+                    self.outline = self._levels(node)
+
+    @staticmethod
+    def _levels(style: Any) -> dict[int, OdfLevel]:
+        from odf.namespaces import STYLENS, TEXTNS
+
+        levels = {}
+        for node in style.childNodes:
+            qname = getattr(node, "qname", (None, ""))
+            if qname[1] not in ("list-level-style-number", "list-level-style-bullet", "outline-level-style"):
+                continue
+            level = _int(node.getAttrNS(TEXTNS, "level"), 1)
+            if qname[1] == "list-level-style-bullet":
+                levels[level] = OdfLevel(bullet=True)
+                continue
+            levels[level] = OdfLevel(
+                bullet=False, fmt=_ODF_FORMATS.get(node.getAttrNS(STYLENS, "num-format") or "", "decimal"),
+                prefix=node.getAttrNS(STYLENS, "num-prefix") or "", suffix=node.getAttrNS(STYLENS, "num-suffix") or "",
+                display=_int(node.getAttrNS(TEXTNS, "display-levels"), 1),
+                start=_int(node.getAttrNS(TEXTNS, "start-value"), 1))
+        return levels
+
+    def item(self, style: str | None, counters: dict[int, int], level: int) -> Label | None:
+        """The label of a list item at ``level`` (1 = outermost) of a list with this style, advancing the list's
+        ``counters`` (one dict per list, shared by its nested lists)."""
+        return _advance(self.lists.get(style or "", {}), counters, level)
+
+    def heading(self, level: int) -> Label | None:
+        """The label of a heading of this outline level (chapter numbering), advancing the outline's counters."""
+        return _advance(self.outline, self.heading_counters, level)
+
+
+def _advance(levels: dict[int, OdfLevel], counters: dict[int, int], level: int) -> Label | None:
+    definition = levels.get(level)
+    if definition is None:
+        return None
+    counters[level] = counters[level] + 1 if level in counters else definition.start
+    for deeper in [d for d in counters if d > level]:
+        del counters[deeper]
+    if definition.bullet:
+        return Label(BULLET, level - 1, True)
+    if definition.fmt == "none":
+        return None
+    shown = range(max(1, level - definition.display + 1), level + 1)
+    number = ".".join(_format(counters.get(at, levels.get(at, definition).start), levels.get(at, definition).fmt)
+                      for at in shown)
+    return Label(f"{definition.prefix}{number}{definition.suffix}".strip(), level - 1, False)
+
+
+def _walk(node: Any):
+    yield node
+    for child in getattr(node, "childNodes", []):
+        yield from _walk(child)
