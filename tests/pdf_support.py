@@ -6,9 +6,10 @@ SPACE_WIDTH = 0.278
 """Width of a space in Helvetica, in ems."""
 
 
-def pages_pdf(pages: list[list[str]], size: float = 9, leading: float = 11) -> bytes:
+def pages_pdf(pages: list[list], size: float = 9, leading: float = 11) -> bytes:
     """A PDF with one page per list of lines in Helvetica (WinAnsi): each line is placed on its own, its
-    indentation as a shift to the right (not as spaces) and a blank line as a gap, as in a real document."""
+    indentation as a shift to the right (not as spaces) and a blank line as a gap, as in a real document. A line
+    given as (x, text) pairs is a row of table cells, each placed at its column's x (in points)."""
 
     def escape(text: str) -> bytes:
         data = text.encode("cp1252", errors="replace")
@@ -22,7 +23,10 @@ def pages_pdf(pages: list[list[str]], size: float = 9, leading: float = 11) -> b
     for i, lines in enumerate(pages):
         shown = []
         for row, line in enumerate(lines):
-            if line.strip():
+            if not isinstance(line, str):
+                for x, text in line:
+                    shown.append(b"1 0 0 1 %.2f %.2f Tm (%s) Tj" % (x, 800 - row * leading, escape(text)))
+            elif line.strip():
                 x = 40 + (len(line) - len(line.lstrip(" "))) * SPACE_WIDTH * size
                 shown.append(b"1 0 0 1 %.2f %.2f Tm (%s) Tj" % (x, 800 - row * leading, escape(line.strip(" "))))
         content = b"BT /F1 %.1f Tf " % size + b" ".join(shown) + b" ET"

@@ -478,3 +478,37 @@ def test_an_odt_contract_numbered_by_its_styles_keeps_its_codes(tmp_path):
         ("1.2.1", "Proposer des ateliers artistiques", "1.2"),
         ("2.1.1", "Développer la garde d'enfants à horaires atypiques", "2.1"),
         ("2.1.2", "Accompagner la mobilité vers l'emploi", "2.1")]
+
+
+def test_a_pdf_whose_tables_are_drawn_in_columns_gives_the_pipe_table_tree(tmp_path):
+    """A real PDF table has no « | »: each cell is text placed at its column, wrapped within it, and the text laid
+    out again puts the cells of a line apart by spaces, a few characters off from one line to the next."""
+    import textwrap
+
+    from tests.pdf_support import pages_pdf
+
+    source = (CONTRACTS / "pipe-table.txt").read_text(encoding="utf-8")
+    columns, widths = (40, 190, 370), (30, 34, 40)  # points; characters per line of each column
+    pages: list[list] = [[]]
+    for raw in source.split("\n"):
+        if raw.startswith("\f"):
+            pages.append([])
+        line = re.sub(r"^#+\s*|\*", "", raw.lstrip("\f"))
+        if line.startswith("|---"):
+            continue
+        if line.startswith("|"):
+            wrapped = [textwrap.wrap(cell.strip(), width) for cell, width in
+                       zip(line.strip().strip("|").split("|"), widths, strict=True)]
+            pages[-1] += [[(x, cell[k]) for x, cell in zip(columns, wrapped, strict=True) if k < len(cell)]
+                          for k in range(max(map(len, wrapped)))]
+        else:
+            pages[-1] += textwrap.wrap(line, 100) or [""]
+    pdf = tmp_path / "valmorin.pdf"
+    pdf.write_bytes(pages_pdf(pages))
+    text = contract_text(pdf)
+    assert "|" not in text and re.search(r"Objectif stratégique {2,}Objectif opérationnel {2,}Sous-objectif", text)
+    layout, tree = best_parse(text)
+    expected = best_parse(text_of(CONTRACTS / "pipe-table.txt"))[1]
+    assert layout == "tables"
+    assert [(o.id, o.label, o.parent, o.level) for o in tree] == [
+        (o.id, o.label, o.parent, o.level) for o in expected]

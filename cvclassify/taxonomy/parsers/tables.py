@@ -34,8 +34,11 @@ from cvclassify.taxonomy.parsers.outline import (
 )
 from cvclassify.taxonomy.parsers.pages import Line, clean
 
-LAYOUT_HINT = r"^\s*\|[^|\n]*\|[^|\n]*\||\S\t+\S"
-"""A line that is a table row with at least two cells, between pipes or tabs."""
+LAYOUT_HINT = (r"^\s*\|[^|\n]*\|[^|\n]*\||\S\t+\S"
+               r"|^\s*(?:objectifs?|sous-objectifs?|orientations?|axes?)\b[^\n]*\S {2,}\S")
+"""A line that is a table row with at least two cells, between pipes or tabs, or a header row of columns."""
+SEGMENT = re.compile(r"\S+(?: \S+)*")
+"""A cell of a table laid out in columns: text whose words are one space apart, two or more from the next cell."""
 ROW = re.compile(r"\s*\|")
 INNER_TAB = re.compile(r"\S[^\S\n]*\t\s*\S")
 """Two cells of a table copied from a word processor into a text file, between tabs."""
@@ -56,7 +59,7 @@ def parse(text: str, name: str = "contract", source: str = ""):
     outline = Outline(roots=[], transversal=[])
     reader = _Reader(outline)
     block: list[Line] = []
-    for line in [*clean(_tabs_as_pipes(text), keep=ROW), Line(0, 0, "")]:
+    for line in [*clean(_columns_as_pipes(_tabs_as_pipes(text)), keep=ROW), Line(0, 0, "")]:
         if line.text.startswith("|"):
             block.append(line)
             continue
@@ -88,6 +91,33 @@ def _tabs_as_pipes(text: str) -> str:
     for i in rows:
         page = "\f" if lines[i].startswith("\f") else ""
         lines[i] = page + "| " + " | ".join(cell.strip() for cell in lines[i].lstrip("\f").split("\t")) + " |"
+    return "\n".join(lines)
+
+
+def _columns_as_pipes(text: str) -> str:
+    """Tables laid out in columns of text (a PDF read with its layout) as pipe rows: from a header row whose
+    cells all name levels (« Objectif stratégique   Objectif opérationnel   Sous-objectif ») to the next blank
+    line or page, each line's cells go to the column whose header starts nearest (a PDF's layout shifts a cell by
+    a few characters from one line to the next). A line of one cell that runs across the next column is prose:
+    it ends the table."""
+    lines = text.split("\n")
+    columns: list[int] | None = None
+    for i, line in enumerate(lines):
+        body = line.lstrip("\f")
+        cells = [(m.start(), m.group()) for m in SEGMENT.finditer(body)]
+        if len(cells) >= 2 and all(level_named(cell) for _, cell in cells):
+            columns = [start for start, _ in cells]
+        elif columns is None:
+            continue
+        elif not cells or body != line or (len(cells) == 1 and cells[0][0] < columns[1] - 2
+                                           and cells[0][0] + len(cells[0][1]) > columns[1] + 2):
+            columns = None
+            continue
+        row = [""] * len(columns)
+        for start, cell in cells:
+            j = min(range(len(columns)), key=lambda c: abs(columns[c] - start))
+            row[j] = f"{row[j]} {cell}".strip()
+        lines[i] = line[:len(line) - len(body)] + "| " + " | ".join(c.replace("|", "/") for c in row) + " |"
     return "\n".join(lines)
 
 
