@@ -480,9 +480,11 @@ def test_an_odt_contract_numbered_by_its_styles_keeps_its_codes(tmp_path):
         ("2.1.2", "Accompagner la mobilité vers l'emploi", "2.1")]
 
 
-def test_a_pdf_whose_tables_are_drawn_in_columns_gives_the_pipe_table_tree(tmp_path):
+@pytest.mark.parametrize("header", ["one line", "wrapped"])
+def test_a_pdf_whose_tables_are_drawn_in_columns_gives_the_pipe_table_tree(tmp_path, header):
     """A real PDF table has no « | »: each cell is text placed at its column, wrapped within it, and the text laid
-    out again puts the cells of a line apart by spaces, a few characters off from one line to the next."""
+    out again puts the cells of a line apart by spaces, a few characters off from one line to the next. Narrow
+    columns wrap the header too (« Objectif / stratégique »)."""
     import textwrap
 
     from tests.pdf_support import pages_pdf
@@ -497,7 +499,8 @@ def test_a_pdf_whose_tables_are_drawn_in_columns_gives_the_pipe_table_tree(tmp_p
         if line.startswith("|---"):
             continue
         if line.startswith("|"):
-            wrapped = [textwrap.wrap(cell.strip(), width) for cell, width in
+            narrow = header == "wrapped" and "Sous-objectif" in line
+            wrapped = [textwrap.wrap(cell.strip(), 14 if narrow else width) for cell, width in
                        zip(line.strip().strip("|").split("|"), widths, strict=True)]
             pages[-1] += [[(x, cell[k]) for x, cell in zip(columns, wrapped, strict=True) if k < len(cell)]
                           for k in range(max(map(len, wrapped)))]
@@ -506,7 +509,9 @@ def test_a_pdf_whose_tables_are_drawn_in_columns_gives_the_pipe_table_tree(tmp_p
     pdf = tmp_path / "valmorin.pdf"
     pdf.write_bytes(pages_pdf(pages))
     text = contract_text(pdf)
-    assert "|" not in text and re.search(r"Objectif stratégique {2,}Objectif opérationnel {2,}Sous-objectif", text)
+    shown = (r"Objectif stratégique {2,}Objectif opérationnel {2,}Sous-objectif" if header == "one line" else
+             r"Objectif {2,}Objectif {2,}Sous-objectif\n *stratégique {2,}opérationnel")
+    assert "|" not in text and re.search(shown, text)
     layout, tree = best_parse(text)
     expected = best_parse(text_of(CONTRACTS / "pipe-table.txt"))[1]
     assert layout == "tables"

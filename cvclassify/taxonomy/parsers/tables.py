@@ -96,17 +96,18 @@ def _tabs_as_pipes(text: str) -> str:
 
 def _columns_as_pipes(text: str) -> str:
     """Tables laid out in columns of text (a PDF read with its layout) as pipe rows: from a header row whose
-    cells all name levels (« Objectif stratégique   Objectif opérationnel   Sous-objectif ») to the next blank
-    line or page, each line's cells go to the column whose header starts nearest (a PDF's layout shifts a cell by
-    a few characters from one line to the next). A line of one cell that runs across the next column is prose:
-    it ends the table."""
-    lines = text.split("\n")
+    cells all name levels (« Objectif stratégique   Objectif opérationnel   Sous-objectif », its words wrapped
+    on a second line or not) to the next blank line or page, each line's cells go to the column whose header starts
+    nearest (a PDF's layout shifts a cell by a few characters from one line to the next). A line of one cell that
+    runs across the next column is prose: it ends the table."""
+    lines: list[str | None] = list(text.split("\n"))
     columns: list[int] | None = None
+    header: list[str] = []
     for i, line in enumerate(lines):
         body = line.lstrip("\f")
         cells = [(m.start(), m.group()) for m in SEGMENT.finditer(body)]
         if len(cells) >= 2 and all(level_named(cell) for _, cell in cells):
-            columns = [start for start, _ in cells]
+            columns, header = [start for start, _ in cells], [cell for _, cell in cells]
         elif columns is None:
             continue
         elif not cells or body != line or (len(cells) == 1 and cells[0][0] < columns[1] - 2
@@ -117,8 +118,18 @@ def _columns_as_pipes(text: str) -> str:
         for start, cell in cells:
             j = min(range(len(columns)), key=lambda c: abs(columns[c] - start))
             row[j] = f"{row[j]} {cell}".strip()
-        lines[i] = line[:len(line) - len(body)] + "| " + " | ".join(c.replace("|", "/") for c in row) + " |"
-    return "\n".join(lines)
+        if header and lines[i - 1] is not None and header == _cells(Line(0, 0, lines[i - 1].lstrip("\f"))) and all(
+                cell[:1].islower() for _, cell in cells):  # the header's words wrapped: « Objectifs / stratégiques »
+            header = [f"{name} {more}".strip() for name, more in zip(header, row, strict=True)]
+            lines[i - 1], lines[i] = _pipe_line(lines[i - 1], header), None
+            continue
+        lines[i] = _pipe_line(line, row)
+    return "\n".join(line for line in lines if line is not None)
+
+
+def _pipe_line(line: str, cells: list[str]) -> str:
+    """Cells as a pipe row, after the page break that starts ``line``, if any."""
+    return line[:len(line) - len(line.lstrip("\f"))] + "| " + " | ".join(c.replace("|", "/") for c in cells) + " |"
 
 
 def _cells(line: Line) -> list[str]:
