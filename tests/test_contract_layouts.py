@@ -517,3 +517,58 @@ def test_a_pdf_whose_tables_are_drawn_in_columns_gives_the_pipe_table_tree(tmp_p
     assert layout == "tables"
     assert [(o.id, o.label, o.parent, o.level) for o in tree] == [
         (o.id, o.label, o.parent, o.level) for o in expected]
+
+
+BULLET_TABLE = [("Favoriser la réussite éducative", ["Développer l'aide aux devoirs", "Associer les parents à l'école",
+                                                     "Prévenir le décrochage scolaire"]),
+                ("Lever les freins à l'emploi", ["Accompagner la mobilité vers l'emploi",
+                                                 "Développer la garde d'enfants à horaires atypiques"])]
+
+
+def test_a_table_cell_holding_a_bulleted_list_gives_one_objective_per_item(tmp_path):
+    """« Orientation | Objectifs opérationnels » with the objectives as a bulleted list inside the second cell, in
+    Word (list paragraphs) and in LibreOffice (a list in the cell)."""
+    import docx
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import H, List, ListItem, P
+
+    word, odt = docx.Document(), OpenDocumentText()
+    word.add_heading("Axe 1 – Cohésion sociale", level=2)
+    odt.text.addElement(H(outlinelevel=2, text="Axe 1 – Cohésion sociale"))
+    table = word.add_table(rows=1 + len(BULLET_TABLE), cols=2)
+    sheet = Table()
+    sheet.addElement(TableColumn(numbercolumnsrepeated=2))
+    header = TableRow()
+    for c, name in enumerate(("Orientation", "Objectifs opérationnels")):
+        table.cell(0, c).text = name
+        cell = TableCell()
+        cell.addElement(P(text=name))
+        header.addElement(cell)
+    sheet.addElement(header)
+    for r, (orientation, objectives) in enumerate(BULLET_TABLE, start=1):
+        table.cell(r, 0).text = orientation
+        target = table.cell(r, 1)
+        target.paragraphs[0].text = objectives[0]
+        target.paragraphs[0].style = word.styles["List Bullet"]
+        for objective in objectives[1:]:
+            target.add_paragraph(objective, style="List Bullet")
+        row, first, second, listing = TableRow(), TableCell(), TableCell(), List()
+        first.addElement(P(text=orientation))
+        for objective in objectives:
+            item = ListItem()
+            item.addElement(P(text=objective))
+            listing.addElement(item)
+        second.addElement(listing)
+        row.addElement(first)
+        row.addElement(second)
+        sheet.addElement(row)
+    odt.text.addElement(sheet)
+    word.save(tmp_path / "lorvanne.docx")
+    odt.save(str(tmp_path / "lorvanne.odt"))
+    for path in (tmp_path / "lorvanne.docx", tmp_path / "lorvanne.odt"):
+        layout, tree = best_parse(contract_text(path))
+        assert layout == "tables", path.name
+        assert [(o.label, tree[o.parent].label) for o in tree.leaves] == [
+            (objective, orientation) for orientation, objectives in BULLET_TABLE for objective in objectives], path.name
+        assert [o.label for o in tree.roots()] == ["Cohésion sociale"]

@@ -366,16 +366,25 @@ def _pipe_row(cells: list[str]) -> str:
     return "| " + " | ".join(" ".join(cell.replace("|", "/").split()) for cell in cells) + " |"
 
 
-def _docx_pipe_rows(table: Any) -> list[str]:
+def _docx_pipe_rows(table: Any, numbering: Any = None) -> list[str]:
     """A DOCX table as pipe rows: a vertically merged cell blank below its first row, a horizontally merged one
-    followed by blanks, so that each column stays one level of a contract's tree."""
+    followed by blanks, so that each column stays one level of a contract's tree. A cell's list paragraphs keep
+    their bullet or number (« • Développer… • Renforcer… »: one objective each)."""
     from docx.table import _Cell
+
+    def text_of(cell: Any) -> str:
+        lines = []
+        for paragraph in cell.paragraphs:
+            label = numbering.label(paragraph) if numbering is not None else None
+            lines.append(f"{label.text} {paragraph.text}" if label is not None and paragraph.text.strip()
+                         else paragraph.text)
+        return "\n".join(lines)
 
     rows = []
     for tr in table._tbl.tr_lst:
         cells: list[str] = []
         for tc in tr.tc_lst:
-            cells += ["" if tc.vMerge == "continue" else _Cell(tc, table).text] + [""] * (tc.grid_span - 1)
+            cells += ["" if tc.vMerge == "continue" else text_of(_Cell(tc, table))] + [""] * (tc.grid_span - 1)
         rows.append(_pipe_row(cells))
     return rows
 
@@ -398,7 +407,7 @@ def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> s
         if enough is not None and kept > enough:
             break
         if isinstance(block, DocxTable) and pipes:
-            parts += ["", *_docx_pipe_rows(block), ""]
+            parts += ["", *_docx_pipe_rows(block, numbering), ""]
             continue
         if isinstance(block, DocxTable):
             for row in block.rows:
@@ -443,7 +452,10 @@ def _odt_pipe_rows(table: Any) -> list[str]:
 
     def text_of(cell: Any) -> str:  # each paragraph on its own line: « 1.1.1 … » then « 1.1.2 … », not glued
         paragraphs = [n for n in _descendants(cell) if getattr(n, "qname", None) in ((TEXTNS, "p"), (TEXTNS, "h"))]
-        return "\n".join(teletype.extractText(p) for p in paragraphs) if paragraphs else teletype.extractText(cell)
+        if not paragraphs:
+            return teletype.extractText(cell)
+        return "\n".join(("• " if getattr(p.parentNode, "qname", None) == (TEXTNS, "list-item") else "")
+                         + teletype.extractText(p) for p in paragraphs)  # a list item of the cell: one objective
 
     rows = []
     for row in (n for n in _descendants(table) if getattr(n, "qname", None) == (TABLENS, "table-row")):

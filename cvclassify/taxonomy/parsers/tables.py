@@ -49,6 +49,8 @@ CODED = re.compile(r"^(?P<code>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s*[-–—:)]?\s+(?
 INNER_CODE = re.compile(r"(?<=\S\s)(?P<code>\d{1,2}(?:\.\d{1,2}){1,3})\s*[-–—:)]?\s+(?=[A-ZÉÈÀÂÎÔ])")
 """A code inside a cell, before a capitalised label: the start of the cell's next item."""
 HEADING = re.compile(r"^#{1,6}\s+")
+CELL_BULLET = re.compile(r"(?:^|\s)[•▪●■◦➢►]\s+")
+"""A bullet inside a table cell: the cell holds a list, one item each."""
 MARKUP = re.compile(r"</?[a-zA-Z][^>]*>|\*\*|__|`")
 TOP_KEYWORDS = {"axe", "pilier", "enjeu", "ambition", "priorite", "thematique", "fiche", "volet", "defi"}
 """Levels a heading above the tables may name: the top of the tree."""
@@ -166,10 +168,15 @@ def _title_level(title: str) -> str | None:
 
 
 def _split_items(cells: list[str]) -> list[list[str]]:
-    """A row whose cells hold several coded items (« 1.3.1 - A 1.3.2 - B », the paragraphs of one cell) as one
-    row per item: the first items side by side, the others below with blank cells beside them."""
+    """A row whose cells hold several coded items (« 1.3.1 - A 1.3.2 - B », the paragraphs of one cell) or a
+    bulleted list (« • A • B ») as one row per item: the first items side by side, the others below with blank
+    cells beside them."""
     items = []
     for cell in cells:
+        bullets = [part.strip() for part in CELL_BULLET.split(cell)]
+        if len(bullets) > 2 or (len(bullets) == 2 and not bullets[0]):  # a list in the cell
+            items.append([part for part in bullets if part] or [""])
+            continue
         first = CODED.match(cell)
         depth = first.group("code").count(".") if first else -1
         parts, start = [], 0
