@@ -572,3 +572,21 @@ def test_a_table_cell_holding_a_bulleted_list_gives_one_objective_per_item(tmp_p
         assert [(o.label, tree[o.parent].label) for o in tree.leaves] == [
             (objective, orientation) for orientation, objectives in BULLET_TABLE for objective in objectives], path.name
         assert [o.label for o in tree.roots()] == ["Cohésion sociale"]
+
+
+def test_a_contract_table_with_a_code_column_beside_each_level_keeps_the_codes(tmp_path):
+    """« N° | Orientation | Code | Objectif opérationnel »: codes in columns of their own (in a text export and in
+    Word), merged cells left blank below their first row."""
+    rows = [("N°", "Orientation", "Code", "Objectif opérationnel"),
+            ("1.1", "Favoriser la réussite éducative", "1.1.1", "Développer l'aide aux devoirs"),
+            ("", "", "1.1.2", "Associer les parents à l'école"),
+            ("1.2", "Lever les freins à l'emploi", "1.2.1", "Accompagner la mobilité vers l'emploi")]
+    text = "## Axe 1 – Cohésion sociale\n\n" + "\n".join("| " + " | ".join(r) + " |" for r in rows) + "\n"
+    docx_path = word_and_odt([("heading", "Axe 1 – Cohésion sociale"), ("table", rows)], tmp_path / "lorvanne")[0]
+    for source in (text, contract_text(docx_path)):
+        layout, tree = best_parse(source)
+        assert layout == "tables"
+        assert [(o.code, o.label, o.parent) for o in tree] == [
+            ("1", "Cohésion sociale", None), ("1.1", "Favoriser la réussite éducative", "1"),
+            ("1.1.1", "Développer l'aide aux devoirs", "1.1"), ("1.1.2", "Associer les parents à l'école", "1.1"),
+            ("1.2", "Lever les freins à l'emploi", "1"), ("1.2.1", "Accompagner la mobilité vers l'emploi", "1.2")]

@@ -11,7 +11,6 @@ as it is. Every problem is reported with its line, in French, and nothing is bui
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -241,11 +240,6 @@ LEAF_COLUMNS = ("description", "mots-clés", "ANCT 2015-2023", "ANCT 2024-2030")
 """Template columns that a spreadsheet with one column per level gives to the objective ending each row."""
 
 
-CODE_HEADER = re.compile(r"^(?:code|n°|no|num[ée]ro|réf(?:érence)?)(?!\w)\.?\s*(?P<level>.*)$", re.IGNORECASE)
-"""A column of codes: « Code », « N° », « Numéro », or « Code axe » naming the level whose codes it holds."""
-NUMERIC_CODE = re.compile(r"\d{1,2}(?:\.\d{1,2}){0,3}\.?")
-
-
 def _wide_tree(path: Path, name: str) -> Taxonomy | None:
     """The tree of a spreadsheet with one column per level (« Axe | Orientation | Objectif ») and no « code
     parent » column, read by the table parser; its description, keyword and ANCT columns go to the objective that
@@ -265,13 +259,11 @@ def _wide_tree(path: Path, name: str) -> Taxonomy | None:
         return "| " + " | ".join(" ".join((cell or "").replace("|", "/").split()) for cell in cells) + " |"
 
     rows = [r.values for r in table.rows if r.values]
-    codes = _code_columns(list(table.columns), levels)
+    names = list(table.columns)
+    codes = {names[level]: names[code] for level, code in tables.code_columns(names).items()}
 
     def cell(values: Mapping[str, str], level: str) -> str:
-        label, code = (values.get(level) or "").strip(), (values.get(codes.get(level, "")) or "").strip()
-        if NUMERIC_CODE.fullmatch(code) and label and not label.startswith(code):
-            return f"{code.rstrip('.')} – {label}"
-        return label  # a letter or roman code (« A », « II ») is not a dotted code: the tree generates ids
+        return tables.with_code(values.get(codes.get(level, "")) or "", values.get(level) or "")
 
     text = "\n".join([row(levels), row("---" for _ in levels), *(row(cell(r, c) for c in levels) for r in rows)])
     tree = tables.parse(text + "\n", name=name, source=path.name)
@@ -295,25 +287,6 @@ def _wide_tree(path: Path, name: str) -> Taxonomy | None:
               "l'objectif du dessus.")
     return Taxonomy(name=name, objectives=objectives, source=path.name, source_sha256=tree.source_sha256,
                     warnings=[layout, *tree.warnings[1:]])
-
-
-def _code_columns(columns: list[str], levels: list[str]) -> dict[str, str]:
-    """Level column → the column holding its codes: the level a code column names (« Code axe »), else the level
-    column just after it (« N° | Orientation »), else the one just before it."""
-    from cvclassify.taxonomy.parsers import tables
-
-    found: dict[str, str] = {}
-    for i, column in enumerate(columns):
-        match = CODE_HEADER.match(str(column).strip())
-        if column in levels or not match:
-            continue
-        named = tables.level_of_title(match.group("level")) if match.group("level").strip() else None  # « Code axe »
-        candidates = ([c for c in levels if tables.level_of_title(c) == named] if named else
-                      [c for c in columns[i + 1:i + 2] + columns[max(0, i - 1):i] if c in levels])
-        target = next((c for c in candidates if c not in found), None)
-        if target is not None:
-            found[target] = column
-    return found
 
 
 def tree_rows(tree: Taxonomy) -> list[dict[str, Any]]:

@@ -49,6 +49,9 @@ CODED = re.compile(r"^(?P<code>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s*[-–—:)]?\s+(?
 INNER_CODE = re.compile(r"(?<=\S\s)(?P<code>\d{1,2}(?:\.\d{1,2}){1,3})\s*[-–—:)]?\s+(?=[A-ZÉÈÀÂÎÔ])")
 """A code inside a cell, before a capitalised label: the start of the cell's next item."""
 HEADING = re.compile(r"^#{1,6}\s+")
+CODE_HEADER = re.compile(r"^(?:code|n°|no|num[ée]ro|réf(?:érence)?)(?!\w)\.?\s*(?P<level>.*)$", re.IGNORECASE)
+"""A column of codes: « Code », « N° », « Numéro », or « Code axe » naming the level whose codes it holds."""
+NUMERIC_CODE = re.compile(r"\d{1,2}(?:\.\d{1,2}){0,3}\.?")
 CELL_BULLET = re.compile(r"(?:^|\s)[•▪●■◦➢►]\s+")
 """A bullet inside a table cell: the cell holds a list, one item each."""
 MARKUP = re.compile(r"</?[a-zA-Z][^>]*>|\*\*|__|`")
@@ -204,9 +207,46 @@ def cell_label(cell: str) -> str:
 
 
 def _is_header(cells: list[str]) -> bool:
-    """A row whose every cell names a level (« Objectif stratégique | Sous-objectif »)."""
-    filled = [c for c in cells if c]
+    """A row whose every cell names a level (« Objectif stratégique | Sous-objectif ») or a column of their codes
+    (« N° »)."""
+    filled = [c for c in cells if c and not CODE_HEADER.match(c)]
     return len(filled) >= 2 and all(_title_level(c) for c in filled)
+
+
+def code_columns(titles: list[str]) -> dict[int, int]:
+    """Level column → the column holding its codes (indices in ``titles``): the level a code column names
+    (« Code axe »), else the level column just after it (« N° | Orientation »), else the one just before it."""
+    levels = [i for i, title in enumerate(titles) if level_named(title)]
+    found: dict[int, int] = {}
+    for i, title in enumerate(titles):
+        match = CODE_HEADER.match(str(title).strip())
+        if i in levels or not match:
+            continue
+        named = _title_level(match.group("level")) if match.group("level").strip() else None  # « Code axe »
+        candidates = ([c for c in levels if _title_level(titles[c]) == named] if named else
+                      [c for c in (i + 1, i - 1) if c in levels])
+        target = next((c for c in candidates if c not in found), None)
+        if target is not None:
+            found[target] = i
+    return found
+
+
+def _coded(cells: list[str], codes: dict[int, int]) -> list[str]:
+    """A row with each level's code (``code_columns``) moved into the level's cell and the code cells blank."""
+    out = ["" if c in codes.values() else cell for c, cell in enumerate(cells)]
+    for level, code in codes.items():
+        if level < len(cells):
+            out[level] = with_code(cells[code] if code < len(cells) else "", cells[level])
+    return out
+
+
+def with_code(code: str, label: str) -> str:
+    """A level's cell with the code of its code column before it (« 1.2 – Label »); a letter or roman code
+    (« A », « II ») is left out: the tree generates ids."""
+    code, label = code.strip(), label.strip()
+    if NUMERIC_CODE.fullmatch(code) and label and not label.startswith(code):
+        return f"{code.rstrip('.')} – {label}"
+    return label
 
 
 class _Reader:
@@ -252,6 +292,11 @@ class _Reader:
         # the same table continued after a page break: nothing but page furniture between the two
         continued = len(self.open) == width and any(self.open) and not self.prose
         header = header or (self.header if continued else [])
+        self.header = header
+        codes = code_columns(header)
+        if codes:  # « N° | Objectif opérationnel »: each code goes into its level's cell
+            rows = [(line, _coded(cells, codes)) for line, cells in rows]
+            header = ["" if c in codes.values() else title for c, title in enumerate(header)]
         columns = self._columns(header, [cells for _, cells in rows])
         if not columns:
             return
@@ -259,7 +304,6 @@ class _Reader:
         self.prose = False
         if not continued:
             self.open, self.printed = [None] * width, [""] * width
-        self.header = header
         for line, cells in rows:
             for c in columns:
                 if c < len(cells) and cells[c]:
