@@ -590,3 +590,21 @@ def test_a_contract_table_with_a_code_column_beside_each_level_keeps_the_codes(t
             ("1", "Cohésion sociale", None), ("1.1", "Favoriser la réussite éducative", "1"),
             ("1.1.1", "Développer l'aide aux devoirs", "1.1"), ("1.1.2", "Associer les parents à l'école", "1.1"),
             ("1.2", "Lever les freins à l'emploi", "1"), ("1.2.1", "Accompagner la mobilité vers l'emploi", "1.2")]
+
+
+def test_a_level_keyword_with_a_qualifier_still_names_its_level():
+    """« Priorité stratégique 1 », « Objectif prioritaire 1.2 »: a qualifying word between the keyword and the
+    code (the level stays the keyword's)."""
+    text = ("Contrat de ville de Sorbiers 2024-2030\n\n"
+            "Priorité stratégique 1 : Réussite éducative\n\n"
+            "Objectif prioritaire 1.1 : Accompagner la scolarité\n- Développer l'aide aux devoirs\n"
+            "- Associer les parents à l'école\n\n"
+            "Objectif prioritaire 1.2 : Ouvrir la culture aux enfants\n- Proposer des ateliers artistiques\n\n"
+            "Priorité stratégique 2 : Emploi\n\n"
+            "Objectif prioritaire 2.1 : Lever les freins à l'emploi\n- Accompagner la mobilité vers l'emploi\n")
+    tree = parse_contract(text, name="sorbiers")
+    assert [(o.code, o.label) for o in tree.roots()] == [("1", "Réussite éducative"), ("2", "Emploi")]
+    assert [(tree[o.parent].code, o.label) for o in tree.leaves] == [
+        ("1.1", "Développer l'aide aux devoirs"), ("1.1", "Associer les parents à l'école"),
+        ("1.2", "Proposer des ateliers artistiques"), ("2.1", "Accompagner la mobilité vers l'emploi")]
+    assert tree["1.2"].label == "Ouvrir la culture aux enfants" and tree["1.2"].parent == "1"

@@ -32,8 +32,11 @@ KEYWORDS = {
 }
 """Keywords that name a level of the tree (folded) → the level they stand for."""
 _KW = "|".join(sorted((k.replace(" ", r"s?\s+") for k in KEYWORDS), key=len, reverse=True))
+QUALIFIERS = r"strategique|prioritaire|operationnel(?:le)?|generale?|specifique|thematique|majeure?|cle"
+"""Words that may qualify a level's keyword without naming another level (« Priorité stratégique 1 »,
+« Objectif prioritaire 1.2 »): the level is the keyword's."""
 KEYWORD_LINE = re.compile(
-    rf"^(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<kw>{_KW})s?(?![\w'])\s*(?:n[°o]\s*)?"
+    rf"^(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<kw>{_KW})s?(?![\w'])(?:\s+(?:{QUALIFIERS})s?(?![\w']))?\s*(?:n[°o]\s*)?"
     r"(?P<code>\d+(?:\.\d+)*|[ivxlc]{1,5}|[a-h])?(?![\w'])\.?\s*(?P<sep>[:.\-–—)])?\s*(?P<label>.*)$")
 NUMBERED = re.compile(r"^(?P<code>\d{1,2}|[A-H]|[IVX]{1,5})(?P<sep>[.)])\s+(?P<label>\S.*)$")
 DOTTED = re.compile(r"^(?P<code>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s*[-–—:]?\s+(?P<label>\S.*)$")
