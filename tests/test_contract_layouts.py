@@ -608,3 +608,18 @@ def test_a_level_keyword_with_a_qualifier_still_names_its_level():
         ("1.1", "Développer l'aide aux devoirs"), ("1.1", "Associer les parents à l'école"),
         ("1.2", "Proposer des ateliers artistiques"), ("2.1", "Accompagner la mobilité vers l'emploi")]
     assert tree["1.2"].label == "Ouvrir la culture aux enfants" and tree["1.2"].parent == "1"
+
+
+@pytest.mark.parametrize("keyword", ["Engagement", "Thème"])
+def test_engagements_and_themes_are_levels(keyword):
+    """« Engagements Quartiers 2030 » contracts often name their top level « Engagement n » or « Thème n »."""
+    text = (f"Engagements Quartiers 2030 – Contrat de ville de Sorbiers\n\nLe contrat s'organise en deux parties.\n\n"
+            f"{keyword} 1 : Réussite éducative et jeunesse\nObjectifs :\n• Développer l'aide aux devoirs\n"
+            f"• Associer les parents à l'école\n\n{keyword} 2 : Emploi et insertion\nObjectifs :\n"
+            f"• Accompagner la mobilité vers l'emploi\n• Développer la garde d'enfants à horaires atypiques\n")
+    tree = parse_contract(text, name="sorbiers")
+    assert [(o.code, o.label) for o in tree.roots()] == [("1", "Réussite éducative et jeunesse"),
+                                                         ("2", "Emploi et insertion")]
+    assert [(o.parent, o.label) for o in tree.leaves] == [
+        ("1", "Développer l'aide aux devoirs"), ("1", "Associer les parents à l'école"),
+        ("2", "Accompagner la mobilité vers l'emploi"), ("2", "Développer la garde d'enfants à horaires atypiques")]

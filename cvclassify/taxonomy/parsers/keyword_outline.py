@@ -12,7 +12,7 @@ from cvclassify.taxonomy.parsers.outline import build, to_taxonomy
 from cvclassify.taxonomy.parsers.pages import clean
 
 LAYOUT_HINT = (r"^\s*(?:[•\-–]\s*)?(?:(?:premi[eè]re?|deuxi[eè]me|second|troisi[eè]me)\s+)?(?:axe|pilier|enjeu|ambition"
-               r"|priorit[ée]|orientation|objectif|fiche\s+th[ée]matique)s?\b[^\n]{0,40}(?:\d|\b[IVX]+\b|:|–)")
+               r"|engagement|th[eè]me|priorit[ée]|orientation|objectif|fiche\s+th[ée]matique)s?\b[^\n]{0,40}(?:\d|\b[IVX]+\b|:|–)")
 """A line that opens with a keyword naming a level."""
 
 

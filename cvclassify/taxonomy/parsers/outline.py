@@ -25,7 +25,8 @@ ORDINALS = {"premier": 1, "premiere": 1, "1er": 1, "1re": 1, "deuxieme": 2, "sec
 KEYWORDS = {
     "axe strategique": "axe", "axe thematique": "axe", "axe": "axe", "pilier": "pilier", "enjeu": "enjeu",
     "ambition": "ambition", "priorite": "priorite", "fiche thematique": "fiche", "thematique": "thematique",
-    "volet": "volet", "defi": "defi", "chantier": "chantier", "orientation strategique": "orientation",
+    "volet": "volet", "defi": "defi", "chantier": "chantier", "engagement": "engagement", "theme": "theme",
+    "orientation strategique": "orientation",
     "orientation": "orientation", "objectif strategique": "objectif strategique",
     "objectif operationnel": "objectif operationnel", "objectif general": "objectif general",
     "objectif specifique": "objectif specifique", "objectif": "objectif", "sous-objectif": "sous-objectif",
@@ -206,7 +207,8 @@ class Outline:
 
 LEVEL_NAMES = {"axe": "axe", "pilier": "pilier", "enjeu": "enjeu", "ambition": "ambition", "priorite": "priorité",
                "fiche": "fiche thématique", "thematique": "thématique", "volet": "volet", "defi": "défi",
-               "chantier": "chantier", "orientation": "orientation", "objectif strategique": "objectif stratégique",
+               "chantier": "chantier", "engagement": "engagement", "theme": "thème", "orientation": "orientation",
+               "objectif strategique": "objectif stratégique",
                "objectif operationnel": "objectif opérationnel", "objectif general": "objectif général",
                "objectif specifique": "objectif spécifique", "objectif": "objectif", "sous-objectif": "sous-objectif"}
 

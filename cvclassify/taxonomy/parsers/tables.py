@@ -55,7 +55,8 @@ NUMERIC_CODE = re.compile(r"\d{1,2}(?:\.\d{1,2}){0,3}\.?")
 CELL_BULLET = re.compile(r"(?:^|\s)[•▪●■◦➢►]\s+")
 """A bullet inside a table cell: the cell holds a list, one item each."""
 MARKUP = re.compile(r"</?[a-zA-Z][^>]*>|\*\*|__|`")
-TOP_KEYWORDS = {"axe", "pilier", "enjeu", "ambition", "priorite", "thematique", "fiche", "volet", "defi"}
+TOP_KEYWORDS = {"axe", "pilier", "enjeu", "ambition", "priorite", "thematique", "theme", "fiche", "volet", "defi",
+                "engagement"}
 """Levels a heading above the tables may name: the top of the tree."""
 
 
