@@ -623,3 +623,17 @@ def test_engagements_and_themes_are_levels(keyword):
     assert [(o.parent, o.label) for o in tree.leaves] == [
         ("1", "Développer l'aide aux devoirs"), ("1", "Associer les parents à l'école"),
         ("2", "Accompagner la mobilité vers l'emploi"), ("2", "Développer la garde d'enfants à horaires atypiques")]
+
+
+def test_lower_case_lettered_items_are_objectives_not_a_label_s_continuation():
+    text = ("Contrat de ville de Sorbiers 2024-2030\n\nAxe 1 : Réussite éducative\n\n"
+            "Objectif 1.1 : Accompagner la scolarité\na) Développer l'aide aux devoirs\n"
+            "b) Associer les parents à l'école\n\nObjectif 1.2 : Ouvrir la culture aux enfants\n"
+            "a) Proposer des ateliers artistiques\n\nAxe 2 : Emploi\n\nObjectif 2.1 : Lever les freins à l'emploi\n"
+            "a) Accompagner la mobilité vers l'emploi\n")
+    tree = parse_contract(text, name="sorbiers")
+    assert tree["1.1"].label == "Accompagner la scolarité"
+    assert [(o.code, o.label, o.parent) for o in tree.leaves] == [
+        ("1.1-a", "Développer l'aide aux devoirs", "1.1"), ("1.1-b", "Associer les parents à l'école", "1.1"),
+        ("1.2-a", "Proposer des ateliers artistiques", "1.2"),
+        ("2.1-a", "Accompagner la mobilité vers l'emploi", "2.1")]

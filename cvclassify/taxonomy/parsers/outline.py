@@ -39,7 +39,7 @@ QUALIFIERS = r"strategique|prioritaire|operationnel(?:le)?|generale?|specifique|
 KEYWORD_LINE = re.compile(
     rf"^(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<kw>{_KW})s?(?![\w'])(?:\s+(?:{QUALIFIERS})s?(?![\w']))?\s*(?:n[°o]\s*)?"
     r"(?P<code>\d+(?:\.\d+)*|[ivxlc]{1,5}|[a-h])?(?![\w'])\.?\s*(?P<sep>[:.\-–—)])?\s*(?P<label>.*)$")
-NUMBERED = re.compile(r"^(?P<code>\d{1,2}|[A-H]|[IVX]{1,5})(?P<sep>[.)])\s+(?P<label>\S.*)$")
+NUMBERED = re.compile(r"^(?P<code>\d{1,2}|[A-H]|[a-h]|[IVX]{1,5})(?P<sep>[.)])\s+(?P<label>\S.*)$")
 DOTTED = re.compile(r"^(?P<code>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s*[-–—:]?\s+(?P<label>\S.*)$")
 BULLET = re.compile(r"^(?P<glyph>[•●▪■◆♦➢►✓‣⁃◦○\-–—*+]|o(?=\s))\s+(?P<label>\S.*)$")
 GLYPHS = {"•": "dot", "●": "dot", "▪": "dot", "■": "dot", "◆": "dot", "♦": "dot", "➢": "dot", "►": "dot",
@@ -139,8 +139,8 @@ def classify(line: Line) -> Item | None:
     numbered = NUMBERED.match(text)
     if numbered:
         code = numbered.group("code")
-        style = "arabic" if code.isdigit() else "roman" if (set(code) <= set("IVX") and code != "I") or code in (
-            "I", "II", "III", "IV") else "letter"
+        style = "arabic" if code.isdigit() else "lower" if code.islower() else "roman" if (
+            set(code) <= set("IVX") and code != "I") or code in ("I", "II", "III", "IV") else "letter"
         return Item(("num", style, numbered.group("sep"), line.indent // 3), code, numbered.group("label"), line)
     return None
 
