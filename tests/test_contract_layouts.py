@@ -637,3 +637,16 @@ def test_lower_case_lettered_items_are_objectives_not_a_label_s_continuation():
         ("1.1-a", "Développer l'aide aux devoirs", "1.1"), ("1.1-b", "Associer les parents à l'école", "1.1"),
         ("1.2-a", "Proposer des ateliers artistiques", "1.2"),
         ("2.1-a", "Accompagner la mobilité vers l'emploi", "2.1")]
+
+
+def test_an_axis_written_as_a_row_across_the_table_opens_a_top_node():
+    text = ("Contrat de ville de Sorbiers 2024-2030\n\n| Objectif stratégique | Objectif opérationnel |\n|---|---|\n"
+            "| AXE 1 – RÉUSSITE ÉDUCATIVE | |\n| Accompagner la scolarité | 1.1 Développer l'aide aux devoirs |\n"
+            "| | 1.2 Associer les parents à l'école |\n| AXE 2 – EMPLOI | |\n"
+            "| Lever les freins à l'emploi | 2.1 Accompagner la mobilité vers l'emploi |\n")
+    layout, tree = best_parse(text)
+    assert layout == "tables"
+    assert [(o.code, o.label, o.level) for o in tree.roots()] == [("1", "RÉUSSITE ÉDUCATIVE", "axe"),
+                                                                   ("2", "EMPLOI", "axe")]
+    assert [(tree[tree[o.parent].parent].code, o.code) for o in tree.leaves] == [("1", "1.1"), ("1", "1.2"),
+                                                                                 ("2", "2.1")]

@@ -268,15 +268,19 @@ class _Reader:
     def heading(self, line: Line) -> None:
         """A line outside tables: an axis heading opens a new top node; other lines are prose."""
         self.prose = True
-        text = HEADING.sub("", line.text).strip()
+        if self._axis(line, HEADING.sub("", line.text).strip()):
+            self.open, self.header = [], []
+
+    def _axis(self, line: Line, text: str) -> bool:
+        """Open a top node when ``text`` names one (« Axe 2 – Emploi »); whether it did."""
         level, code, label = _keyword(text)
         if level not in TOP_KEYWORDS or not clean_label(label) or len(label) > 200:
-            return
+            return False
         self.axes = True
         self.axis = Node(label=clean_label(label), code=code.upper() if code else None, kind=("heading",),
                          line=line.number, level_name=LEVEL_NAMES.get(level, level))
         self.outline.roots.append(self.axis)
-        self.open, self.header = [], []
+        return True
 
     def table(self, block: list[Line]) -> None:
         rows = [(line, _cells(line)) for line in block]
@@ -306,6 +310,11 @@ class _Reader:
         if not continued:
             self.open, self.printed = [None] * width, [""] * width
         for line, cells in rows:
+            filled = [cell for cell in cells if cell]
+            if (len(filled) == 1 and cells[0] and _keyword(cells[0])[0] != _title_level(header[0] if header else "")
+                    and self._axis(line, cells[0])):  # an axis as a row across the table (« AXE 2 – EMPLOI »)
+                self.open, self.printed = [None] * width, [""] * width
+                continue
             for c in columns:
                 if c < len(cells) and cells[c]:
                     self._cell(line, c, cells[c], header[c] if c < len(header) else "")
