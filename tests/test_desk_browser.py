@@ -483,9 +483,19 @@ def test_project_picker_one_level_project(page, server):
     options = page.eval_on_selector_all("#project-picker option", "os => os.map(o => [o.value, o.textContent])")
     assert options == [[p["name"], p["title"]] for p in projects]  # the API's order: the default first
     assert picker.input_value() == default
+    # on a 1280-pixel screen the number of codes is shown whole (« 118 codes » was cut to « 118 c… » beside the title)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sync_api.expect(page.locator("#project-info")).to_have_text(re.compile(r"^\d+ codes"))
+    shown = page.evaluate("""() => { const info = document.getElementById('project-info');
+        const probe = document.createElement('span'); probe.style.font = getComputedStyle(info).font;
+        probe.style.position = 'absolute'; probe.style.whiteSpace = 'nowrap';
+        probe.textContent = info.textContent.split(' · ')[0]; document.body.append(probe);
+        const needed = probe.getBoundingClientRect().width; probe.remove();
+        return [info.getBoundingClientRect().width, needed]; }""")
+    assert shown[0] >= shown[1] > 0, shown
 
     pick_project(page, ONE_LEVEL_PROJECT)
-    # the line beside the title: the number of codes first (what fits), the model; the project's name in its tooltip
+    # the line beside the selector: the number of codes first (what fits), the model; the name in its tooltip
     sync_api.expect(page.locator("#project-info")).to_have_attribute("title", re.compile(ONE_LEVEL_PROJECT))
     sync_api.expect(page.locator("#project-info")).to_have_text(re.compile(r"^\d+ codes · modèle "))
     sync_api.expect(page.locator("#project-info")).to_contain_text(one_level["model_version"])
