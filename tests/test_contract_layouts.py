@@ -650,3 +650,25 @@ def test_an_axis_written_as_a_row_across_the_table_opens_a_top_node():
                                                                    ("2", "EMPLOI", "axe")]
     assert [(tree[tree[o.parent].parent].code, o.code) for o in tree.leaves] == [("1", "1.1"), ("1", "1.2"),
                                                                                  ("2", "2.1")]
+
+
+OS_OO = [("OS1", "Accompagner la scolarité", [("OO1.1", "Développer l'aide aux devoirs"),
+                                               ("OO1.2", "Associer les parents à l'école")]),
+         ("OS2", "Ouvrir la culture aux enfants", [("OO2.1", "Proposer des ateliers artistiques")])]
+
+
+@pytest.mark.parametrize("shape", ["outline", "table"])
+def test_codes_prefixed_os_and_oo_are_kept_as_printed(shape):
+    """« OS1 – … » (objectif stratégique), « OO1.2 – … » (objectif opérationnel): the codes officers write."""
+    if shape == "outline":
+        body = "\n\n".join(f"{os} – {label}\n" + "\n".join(f"{oo} – {leaf}" for oo, leaf in leaves)
+                           for os, label, leaves in OS_OO)
+    else:
+        body = "| Objectif stratégique | Objectif opérationnel |\n|---|---|\n" + "\n".join(
+            f"| {os + ' – ' + label if i == 0 else ''} | {oo} – {leaf} |"
+            for os, label, leaves in OS_OO for i, (oo, leaf) in enumerate(leaves))
+    tree = parse_contract(f"Contrat de ville de Sorbiers 2024-2030\n\nAxe 1 : Réussite éducative\n\n{body}\n",
+                          name="sorbiers")
+    assert [(o.code, o.label, o.parent, o.level) for o in tree if o.parent] == [
+        node for os, label, leaves in OS_OO for node in [(os, label, "1", "objectif stratégique")]
+        + [(oo, leaf, os, "objectif opérationnel") for oo, leaf in leaves]]

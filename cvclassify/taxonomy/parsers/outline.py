@@ -30,14 +30,19 @@ KEYWORDS = {
     "orientation": "orientation", "objectif strategique": "objectif strategique",
     "objectif operationnel": "objectif operationnel", "objectif general": "objectif general",
     "objectif specifique": "objectif specifique", "objectif": "objectif", "sous-objectif": "sous-objectif",
+    "os": "objectif strategique", "oo": "objectif operationnel", "og": "objectif general",
 }
 """Keywords that name a level of the tree (folded) → the level they stand for."""
+ABBREVIATIONS = ("os", "oo", "og")
+"""Keywords written as a code's prefix (« OS1 – … », « OO1.2 – … »): the code keeps them."""
+PREFIXED = re.compile(r"^(?:OS|OO|OG)\d")
 _KW = "|".join(sorted((k.replace(" ", r"s?\s+") for k in KEYWORDS), key=len, reverse=True))
 QUALIFIERS = r"strategique|prioritaire|operationnel(?:le)?|generale?|specifique|thematique|majeure?|cle"
 """Words that may qualify a level's keyword without naming another level (« Priorité stratégique 1 »,
 « Objectif prioritaire 1.2 »): the level is the keyword's."""
 KEYWORD_LINE = re.compile(
-    rf"^(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<kw>{_KW})s?(?![\w'])(?:\s+(?:{QUALIFIERS})s?(?![\w']))?\s*(?:n[°o]\s*)?"
+    rf"^(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<kw>{_KW})s?(?![^\W\d_]|')(?:\s+(?:{QUALIFIERS})s?(?![\w']))?"
+    r"\s*(?:n[°o]\s*)?"
     r"(?P<code>\d+(?:\.\d+)*|[ivxlc]{1,5}|[a-h])?(?![\w'])\.?\s*(?P<sep>[:.\-–—)])?\s*(?P<label>.*)$")
 NUMBERED = re.compile(r"^(?P<code>\d{1,2}|[A-H]|[a-h]|[IVX]{1,5})(?P<sep>[.)])\s+(?P<label>\S.*)$")
 DOTTED = re.compile(r"^(?P<code>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s*[-–—:]?\s+(?P<label>\S.*)$")
@@ -122,8 +127,7 @@ def classify(line: Line) -> Item | None:
     if keyword and (keyword.group("ord") or keyword.group("code") or keyword.group("sep")):
         kw = KEYWORDS[re.sub(r"s?\s+", " ", keyword.group("kw").rstrip("s") if keyword.group("kw").endswith(
             ("ifs", "els")) else keyword.group("kw"))]
-        code = keyword.group("code")
-        code = code.upper() if code and not code[0].isdigit() else code
+        code = printed_code(keyword)
         label = body[keyword.start("label"):]
         ordinal = ORDINALS[keyword.group("ord")] if keyword.group("ord") else None
         if not code and not ordinal and keyword.group("sep") not in (":", "–", "—", "-"):
@@ -143,6 +147,16 @@ def classify(line: Line) -> Item | None:
             set(code) <= set("IVX") and code != "I") or code in ("I", "II", "III", "IV") else "letter"
         return Item(("num", style, numbered.group("sep"), line.indent // 3), code, numbered.group("label"), line)
     return None
+
+
+def printed_code(keyword: re.Match) -> str | None:
+    """The code of a ``KEYWORD_LINE`` match as printed: roman and letter codes in capitals, a prefix such as
+    « OS » or « OO » kept (« OS1 », « OO1.2 »)."""
+    code = keyword.group("code")
+    if not code:
+        return None
+    code = code.upper() if not code[0].isdigit() else code
+    return keyword.group("kw").upper() + code if keyword.group("kw") in ABBREVIATIONS else code
 
 
 def is_heading(lines: list[Line], i: int, width: int = 0) -> bool:
@@ -215,7 +229,7 @@ LEVEL_NAMES = {"axe": "axe", "pilier": "pilier", "enjeu": "enjeu", "ambition": "
 
 def _joined(parent: Node | None, local: str) -> str:
     """A node's full code: a dotted code as printed; a rank (« A », « 2 ») after its parent's code."""
-    if "." in local or parent is None or not parent.code:
+    if "." in local or parent is None or not parent.code or PREFIXED.match(local):
         return local
     joiner = "." if re.fullmatch(r"[\d.]+", parent.code) and local.isdigit() else "-"
     return f"{parent.code}{joiner}{local}"

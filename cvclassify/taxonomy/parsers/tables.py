@@ -30,6 +30,7 @@ from cvclassify.taxonomy.parsers.outline import (
     Outline,
     clean_label,
     fold,
+    printed_code,
     to_taxonomy,
 )
 from cvclassify.taxonomy.parsers.pages import Line, clean
@@ -150,7 +151,7 @@ def _keyword(text: str) -> tuple[str | None, str | None, str]:
     match = KEYWORD_LINE.match(fold(text))
     if not match or (not match.group("sep") and not match.group("code")):
         return None, None, text
-    return KEYWORDS[re.sub(r"s?\s+", " ", match.group("kw"))], match.group("code"), text[match.start("label"):]
+    return KEYWORDS[re.sub(r"s?\s+", " ", match.group("kw"))], printed_code(match), text[match.start("label"):]
 
 
 def level_named(title: str) -> bool:
