@@ -261,3 +261,16 @@ def test_a_spreadsheet_with_a_code_column_beside_each_level_keeps_the_codes(tmp_
         ("2.1.1", "Développer la garde d'enfants à horaires atypiques", "2.1"),
         ("2.1.2", "Accompagner la mobilité vers l'emploi", "2.1")]
     assert tree["1.2"].parent == "1" and tree["1.1.1"].lexicon == ("CLAS",)
+
+
+def test_a_list_of_dotted_codes_without_parents_is_nested_by_its_codes(tmp_path):
+    """« Code | Libellé » only, as many teams export their tree: « 1.1.2 » goes under « 1.1 », « 1.1 » under « 1 »
+    (a code whose prefix is not listed stays at the top)."""
+    rows = tmp_path / "codes.csv"
+    rows.write_text("Code;Libellé\n1;Réussite éducative\n1.1;Accompagner la scolarité\n"
+                    "1.1.1;Développer l'aide aux devoirs\n1.1.2;Associer les parents à l'école\n2;Emploi\n"
+                    "2.1.1;Accompagner la mobilité vers l'emploi\n", encoding="utf-8")
+    tree = read_tree(rows, "sorbiers")
+    assert [(o.code, o.parent) for o in tree] == [("1", None), ("1.1", "1"), ("1.1.1", "1.1"), ("1.1.2", "1.1"),
+                                                   ("2", None), ("2.1.1", "2")]
+    assert tree.leaf_ids == ["1.1.1", "1.1.2", "2.1.1"]

@@ -157,10 +157,11 @@ def tree_from_rows(rows: Iterable[tuple[int, Mapping[str, str]]], name: str, sou
     id_of_label = {k: ids[lines[0]] for k, lines in by_label.items() if len(lines) == 1 and lines[0] in ids}
     parents: dict[int, str | None] = {}
     known = set(ids.values())
+    implied = not any(row.get("code parent") for _, row in rows)  # a list of codes: « 1.2 » is under « 1 »
     for line, row in rows:
         if line not in ids:
             continue
-        wanted = row.get("code parent", "")
+        wanted = row.get("code parent", "") or (_code_prefix(row.get("code", ""), by_code) if implied else "")
         if not wanted:
             parents[line] = None
         elif wanted in known:
@@ -213,6 +214,16 @@ def tree_from_rows(rows: Iterable[tuple[int, Mapping[str, str]]], name: str, sou
             description=row.get("description", ""), lexicon=_terms(row.get("mots-clés", "")), transversal=transversal,
             anct_2015=_terms(row.get("ANCT 2015-2023", "")), anct_2024=_terms(row.get("ANCT 2024-2030", ""))))
     return Taxonomy(name=name, objectives=objectives, source=source)
+
+
+def _code_prefix(code: str, codes: Mapping[str, int]) -> str:
+    """The nearest code of the file that a dotted code extends (« 1.2.3 » → « 1.2 », else « 1 »), or ""."""
+    parts = code.rstrip(".").split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        prefix = ".".join(parts[:end])
+        if prefix in codes:
+            return prefix
+    return ""
 
 
 def _terms(cell: str) -> tuple[str, ...]:
