@@ -274,3 +274,17 @@ def test_a_list_of_dotted_codes_without_parents_is_nested_by_its_codes(tmp_path)
     assert [(o.code, o.parent) for o in tree] == [("1", None), ("1.1", "1"), ("1.1.1", "1.1"), ("1.1.2", "1.1"),
                                                    ("2", None), ("2.1.1", "2")]
     assert tree.leaf_ids == ["1.1.1", "1.1.2", "2.1.1"]
+
+
+def test_rows_listed_as_an_outline_with_their_level_are_nested_in_reading_order(tmp_path):
+    """« Niveau | Libellé » in reading order, no codes and no parents: each row under the last row of the level
+    above it."""
+    rows = tmp_path / "arbre.csv"
+    rows.write_text("Niveau;Libellé\nAxe;Réussite éducative\nObjectif;Développer l'aide aux devoirs\n"
+                    "Objectif;Associer les parents à l'école\nAxe;Emploi\nObjectif;Accompagner la mobilité vers "
+                    "l'emploi\n", encoding="utf-8")
+    tree = read_tree(rows, "sorbiers")
+    assert [o.label for o in tree.roots()] == ["Réussite éducative", "Emploi"]
+    assert [(o.label, tree[o.parent].label) for o in tree.leaves] == [
+        ("Développer l'aide aux devoirs", "Réussite éducative"),
+        ("Associer les parents à l'école", "Réussite éducative"), ("Accompagner la mobilité vers l'emploi", "Emploi")]

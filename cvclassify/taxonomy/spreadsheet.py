@@ -158,10 +158,13 @@ def tree_from_rows(rows: Iterable[tuple[int, Mapping[str, str]]], name: str, sou
     parents: dict[int, str | None] = {}
     known = set(ids.values())
     implied = not any(row.get("code parent") for _, row in rows)  # a list of codes: « 1.2 » is under « 1 »
+    outline = _parents_by_level(rows, ids) if implied and not any(
+        _code_prefix(row.get("code", ""), by_code) for _, row in rows) else {}
     for line, row in rows:
         if line not in ids:
             continue
-        wanted = row.get("code parent", "") or (_code_prefix(row.get("code", ""), by_code) if implied else "")
+        wanted = row.get("code parent", "") or (
+            _code_prefix(row.get("code", ""), by_code) or outline.get(line, "") if implied else "")
         if not wanted:
             parents[line] = None
         elif wanted in known:
@@ -214,6 +217,30 @@ def tree_from_rows(rows: Iterable[tuple[int, Mapping[str, str]]], name: str, sou
             description=row.get("description", ""), lexicon=_terms(row.get("mots-clés", "")), transversal=transversal,
             anct_2015=_terms(row.get("ANCT 2015-2023", "")), anct_2024=_terms(row.get("ANCT 2024-2030", ""))))
     return Taxonomy(name=name, objectives=objectives, source=source)
+
+
+def _parents_by_level(rows: list[tuple[int, dict[str, str]]], ids: Mapping[int, str]) -> dict[int, str]:
+    """Parents of rows listed as an outline, one row per node in reading order with its « niveau » (« Axe »,
+    « Objectif », « Axe »…): each row goes under the last row of the level above it, levels ranked by first
+    appearance. Empty when the rows name fewer than two levels."""
+    ranks: dict[str, int] = {}
+    for _, row in rows:
+        if row.get("niveau") and row.get("transversal", "").casefold() not in YES:
+            ranks.setdefault(_key(row["niveau"]), len(ranks))
+    if len(ranks) < 2:
+        return {}
+    parents: dict[int, str] = {}
+    last: dict[int, str] = {}  # rank → the last row read at that level
+    for line, row in rows:
+        rank = ranks.get(_key(row.get("niveau", "")))
+        if rank is None or line not in ids or row.get("transversal", "").casefold() in YES:
+            continue
+        above = next((last[r] for r in range(rank - 1, -1, -1) if r in last), None)
+        if above is not None:
+            parents[line] = above
+        last = {r: ident for r, ident in last.items() if r < rank}
+        last[rank] = ids[line]
+    return parents
 
 
 def _code_prefix(code: str, codes: Mapping[str, int]) -> str:
