@@ -274,6 +274,7 @@ def test_a_list_of_dotted_codes_without_parents_is_nested_by_its_codes(tmp_path)
     assert [(o.code, o.parent) for o in tree] == [("1", None), ("1.1", "1"), ("1.1.1", "1.1"), ("1.1.2", "1.1"),
                                                    ("2", None), ("2.1.1", "2")]
     assert tree.leaf_ids == ["1.1.1", "1.1.2", "2.1.1"]
+    assert "placé sous l'objectif dont le code prolonge le sien" in tree.warnings[0]  # said, not silently done
 
 
 def test_rows_listed_as_an_outline_with_their_level_are_nested_in_reading_order(tmp_path):
@@ -288,3 +289,4 @@ def test_rows_listed_as_an_outline_with_their_level_are_nested_in_reading_order(
     assert [(o.label, tree[o.parent].label) for o in tree.leaves] == [
         ("Développer l'aide aux devoirs", "Réussite éducative"),
         ("Associer les parents à l'école", "Réussite éducative"), ("Accompagner la mobilité vers l'emploi", "Emploi")]
+    assert "dernière ligne du niveau au-dessus" in tree.warnings[0]

@@ -216,7 +216,12 @@ def tree_from_rows(rows: Iterable[tuple[int, Mapping[str, str]]], name: str, sou
             id=ident, code=row.get("code", ""), level=level, label=row["libellé"], parent=parents[line],
             description=row.get("description", ""), lexicon=_terms(row.get("mots-clés", "")), transversal=transversal,
             anct_2015=_terms(row.get("ANCT 2015-2023", "")), anct_2024=_terms(row.get("ANCT 2024-2030", ""))))
-    return Taxonomy(name=name, objectives=objectives, source=source)
+    notes = []
+    if implied and any(parents.values()):
+        notes.append("Pas de colonne « code parent » : chaque objectif est placé sous "
+                     + ("l'objectif dont le code prolonge le sien (1.2 sous 1)." if not outline else
+                        "la dernière ligne du niveau au-dessus du sien (colonne « niveau », dans l'ordre des lignes)."))
+    return Taxonomy(name=name, objectives=objectives, source=source, warnings=notes)
 
 
 def _parents_by_level(rows: list[tuple[int, dict[str, str]]], ids: Mapping[int, str]) -> dict[int, str]:
