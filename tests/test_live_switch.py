@@ -106,3 +106,26 @@ def test_eight_clients_see_no_failure_while_the_cli_promotes_a_version(tmp_path,
     assert not any(t.name == f"cvclassify-batcher-{PROJECT}-{old}" for t in threading.enumerate())
     gc.collect()
     assert old_model() is None, "the replaced model is still referenced"
+
+
+def test_a_request_that_gives_up_does_not_stop_the_batcher(model):
+    """A request cancelled while its document waits (a client gone, a server stopping) is dropped from its batch;
+    the batcher goes on serving the others (answering a cancelled request once stopped it for good)."""
+    import asyncio
+    from concurrent.futures import Future
+
+    from cvclassify.service.pool import Batcher
+
+    batcher = Batcher("metz", model)
+    try:
+        with batcher._lock:  # a request queued, then given up, before the batcher takes it
+            given_up: Future = Future()
+            batcher.queue.put(((5, None, None), (None, "Ateliers de français pour les mères."), given_up))
+            given_up.cancel()
+        outcome = asyncio.run(asyncio.wait_for(batcher.classify(None, "Aide aux devoirs pour les collégiens.", k=5,
+                                                                 only=None, exclude=None), timeout=60))
+        assert outcome.classification is not None and batcher.thread.is_alive()
+        assert asyncio.run(asyncio.wait_for(batcher.classify(None, "Chantier éducatif", k=3, only=None,
+                                                             exclude=None), timeout=60)).classification is not None
+    finally:
+        batcher.stop()

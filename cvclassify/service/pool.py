@@ -261,7 +261,10 @@ class Batcher:
                 batch.append(entry)
             groups: dict[BatchKey, list] = {}
             for entry in batch:
-                groups.setdefault(entry[0], []).append(entry)
+                # a request given up while it waited (its future cancelled) is dropped; the others can no longer be
+                # cancelled, so answering them cannot fail
+                if entry[2].set_running_or_notify_cancel():
+                    groups.setdefault(entry[0], []).append(entry)
             for (k, only, exclude), entries in groups.items():
                 try:
                     outcomes = classify_documents(self.model, [e[1] for e in entries], k=k, only=only,
