@@ -340,10 +340,11 @@ def test_a_table_cell_holding_several_coded_paragraphs_gives_one_objective_each(
         assert {o.code: tree[o.parent].code for o in tree.leaves} == {"1.1.1": "1.1", "1.1.2": "1.1", "1.2.1": "1.2"}
 
 
-def _word_numbered_contract(path: Path) -> Path:
+def _word_numbered_contract(path: Path, linked: bool = False) -> Path:
     """A contract whose codes exist only as Word's automatic numbering: « Titre 1 » and « Titre 2 » linked to a
     multilevel list (« Axe %1 : », « %1.%2 »), objectives as list paragraphs at the third level, and a bullet list
-    of examples in a symbol font."""
+    of examples in a symbol font. ``linked``: the list used is defined through a numbering style, as Word writes a
+    list style's lists (``w:numStyleLink``)."""
     import docx
     from docx.oxml import parse_xml
 
@@ -359,10 +360,19 @@ def _word_numbered_contract(path: Path) -> Path:
                                '<w:numFmt w:val="bullet"/><w:lvlText w:val="\uf0b7"/></w:lvl></w:abstractNum>'))
     numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
     numbering.append(parse_xml(f'<w:num {w} w:numId="91"><w:abstractNumId w:val="91"/></w:num>'))
+    used = "90"
+    if linked:
+        numbering.insert(0, parse_xml(f'<w:abstractNum {w} w:abstractNumId="92">'
+                                      '<w:numStyleLink w:val="ContratListe"/></w:abstractNum>'))
+        numbering.append(parse_xml(f'<w:num {w} w:numId="92"><w:abstractNumId w:val="92"/></w:num>'))
+        document.styles.element.append(parse_xml(
+            f'<w:style {w} w:type="numbering" w:styleId="ContratListe"><w:name w:val="Contrat liste"/>'
+            '<w:pPr><w:numPr><w:numId w:val="90"/></w:numPr></w:pPr></w:style>'))
+        used = "92"
     for style, level in (("Heading 1", None), ("Heading 2", 1)):
         ppr = document.styles[style].element.get_or_add_pPr()
         ppr.append(parse_xml(f'<w:numPr {w}>' + (f'<w:ilvl w:val="{level}"/>' if level is not None else "")
-                             + '<w:numId w:val="90"/></w:numPr>'))
+                             + f'<w:numId w:val="{used}"/></w:numPr>'))
 
     def item(text: str, num: str, level: int) -> None:
         paragraph = document.add_paragraph(text, style="List Paragraph")
@@ -383,7 +393,7 @@ def _word_numbered_contract(path: Path) -> Path:
             document.add_heading(orientation, level=2)
             document.add_paragraph("Les objectifs opérationnels de cette orientation sont les suivants.")
             for objective in objectives:
-                item(objective, "90", 2)
+                item(objective, used, 2)
     document.add_paragraph("Exemples d'actions :")
     for example in ("permis de conduire solidaire ;", "crèche à vocation d'insertion professionnelle."):
         item(example, "91", 0)
@@ -391,9 +401,10 @@ def _word_numbered_contract(path: Path) -> Path:
     return path
 
 
-def test_a_word_contract_numbered_by_word_keeps_its_codes(tmp_path):
+@pytest.mark.parametrize("linked", [False, True], ids=["list", "list-style"])
+def test_a_word_contract_numbered_by_word_keeps_its_codes(tmp_path, linked):
     """Word's multilevel numbering is not in the paragraphs' text: the numbers are computed as Word shows them."""
-    text = contract_text(_word_numbered_contract(tmp_path / "valrose.docx"))
+    text = contract_text(_word_numbered_contract(tmp_path / "valrose.docx", linked))
     assert "Axe 1 : Réussite éducative" in text and "        1.1.2 Associer les parents à l'école" in text
     assert "Axe 2 : Emploi" in text and "2.1 Lever les freins" in text and "• permis de conduire" in text
     tree = parse_contract(text, name="valrose")

@@ -93,7 +93,11 @@ class Numbering:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError):  # no numbering part: no list numbers
             return
+        links: dict[str, str] = {}  # abstractNumId → the numbering style whose definition it uses
         for definition in root.findall(qn("w:abstractNum")):
+            linked = _val(definition, "w:numStyleLink")
+            if linked:
+                links[definition.get(qn("w:abstractNumId"))] = linked
             levels = {}
             for lvl in definition.findall(qn("w:lvl")):
                 levels[_int(lvl.get(qn("w:ilvl")), 0)] = Level(
@@ -105,6 +109,11 @@ class Numbering:
             overrides = {_int(o.get(qn("w:ilvl")), 0): _int(_val(o, "w:startOverride"), 1)
                          for o in num.findall(qn("w:lvlOverride")) if o.find(qn("w:startOverride")) is not None}
             self.lists[num.get(qn("w:numId"))] = (_val(num, "w:abstractNumId") or "", overrides)
+        for abstract, style in links.items():  # a list defined through a numbering style (« w:numStyleLink »)
+            num_id, _ = self._style_reference(style)
+            target = self.lists.get(num_id or "", ("", {}))[0]
+            if target and self.levels.get(target):
+                self.levels[abstract] = self.levels[target]
 
     def label(self, paragraph: Any) -> Label | None:
         """The number Word shows before this paragraph (advancing the list's counters), or None."""
