@@ -340,6 +340,20 @@ def test_a_table_cell_holding_several_coded_paragraphs_gives_one_objective_each(
         assert {o.code: tree[o.parent].code for o in tree.leaves} == {"1.1.1": "1.1", "1.1.2": "1.1", "1.2.1": "1.2"}
 
 
+VALROSE = [("Réussite éducative", [("Accompagner la scolarité", ["Développer l'aide aux devoirs",
+                                                              "Associer les parents à l'école"]),
+                                   ("Ouvrir la culture aux enfants", ["Proposer des ateliers artistiques"])]),
+           ("Emploi", [("Lever les freins périphériques à l'emploi",
+                        ["Développer la garde d'enfants à horaires atypiques",
+                         "Accompagner la mobilité vers l'emploi"])])]
+"""A contract's axes, orientations and objectives, written with automatic numbering only (Word, LibreOffice)."""
+VALROSE_LEAVES = [("1.1.1", "Développer l'aide aux devoirs", "1.1"), ("1.1.2", "Associer les parents à l'école", "1.1"),
+                  ("1.2.1", "Proposer des ateliers artistiques", "1.2"),
+                  ("2.1.1", "Développer la garde d'enfants à horaires atypiques", "2.1"),
+                  ("2.1.2", "Accompagner la mobilité vers l'emploi", "2.1")]
+"""Its leaves as the numbering shows them: (code, label, parent)."""
+
+
 def _word_numbered_contract(path: Path, linked: bool = False) -> Path:
     """A contract whose codes exist only as Word's automatic numbering: « Titre 1 » and « Titre 2 » linked to a
     multilevel list (« Axe %1 : », « %1.%2 »), objectives as list paragraphs at the third level, and a bullet list
@@ -381,13 +395,7 @@ def _word_numbered_contract(path: Path, linked: bool = False) -> Path:
 
     document.add_paragraph("Contrat de ville « Engagements Quartiers 2030 » de Valrose")
     document.add_paragraph("Le contrat retient deux axes, déclinés en orientations et en objectifs opérationnels.")
-    tree = [("Réussite éducative", [("Accompagner la scolarité", ["Développer l'aide aux devoirs",
-                                                                   "Associer les parents à l'école"]),
-                                    ("Ouvrir la culture aux enfants", ["Proposer des ateliers artistiques"])]),
-            ("Emploi", [("Lever les freins périphériques à l'emploi",
-                         ["Développer la garde d'enfants à horaires atypiques",
-                          "Accompagner la mobilité vers l'emploi"])])]
-    for axis, orientations in tree:
+    for axis, orientations in VALROSE:
         document.add_heading(axis, level=1)
         for orientation, objectives in orientations:
             document.add_heading(orientation, level=2)
@@ -409,11 +417,7 @@ def test_a_word_contract_numbered_by_word_keeps_its_codes(tmp_path, linked):
     assert "Axe 2 : Emploi" in text and "2.1 Lever les freins" in text and "• permis de conduire" in text
     tree = parse_contract(text, name="valrose")
     assert [(o.code, o.label) for o in tree.roots()] == [("1", "Réussite éducative"), ("2", "Emploi")]
-    assert [(o.code, o.label, o.parent) for o in tree.leaves] == [
-        ("1.1.1", "Développer l'aide aux devoirs", "1.1"), ("1.1.2", "Associer les parents à l'école", "1.1"),
-        ("1.2.1", "Proposer des ateliers artistiques", "1.2"),
-        ("2.1.1", "Développer la garde d'enfants à horaires atypiques", "2.1"),
-        ("2.1.2", "Accompagner la mobilité vers l'emploi", "2.1")]
+    assert [(o.code, o.label, o.parent) for o in tree.leaves] == VALROSE_LEAVES
 
 
 def test_word_number_formats():
@@ -463,13 +467,7 @@ def test_an_odt_contract_numbered_by_its_styles_keeps_its_codes(tmp_path):
         odt.text.addElement(block)
 
     odt.text.addElement(P(text="Contrat de ville « Engagements Quartiers 2030 » de Valrose"))
-    tree = [("Réussite éducative", [("Accompagner la scolarité", ["Développer l'aide aux devoirs",
-                                                                   "Associer les parents à l'école"]),
-                                    ("Ouvrir la culture aux enfants", ["Proposer des ateliers artistiques"])]),
-            ("Emploi", [("Lever les freins périphériques à l'emploi",
-                         ["Développer la garde d'enfants à horaires atypiques",
-                          "Accompagner la mobilité vers l'emploi"])])]
-    for axis, orientations in tree:
+    for axis, orientations in VALROSE:
         odt.text.addElement(H(outlinelevel=1, stylename="Heading_20_1", text=axis))
         for orientation, objectives in orientations:
             odt.text.addElement(H(outlinelevel=2, stylename="Heading_20_2", text=orientation))
@@ -484,11 +482,7 @@ def test_an_odt_contract_numbered_by_its_styles_keeps_its_codes(tmp_path):
     assert "2. Associer les parents" in text and "• permis de conduire" in text
     tree = parse_contract(text, name="valrose")
     assert [(o.code, o.label) for o in tree.roots()] == [("1", "Réussite éducative"), ("2", "Emploi")]
-    assert [(o.code, o.label, o.parent) for o in tree.leaves] == [
-        ("1.1.1", "Développer l'aide aux devoirs", "1.1"), ("1.1.2", "Associer les parents à l'école", "1.1"),
-        ("1.2.1", "Proposer des ateliers artistiques", "1.2"),
-        ("2.1.1", "Développer la garde d'enfants à horaires atypiques", "2.1"),
-        ("2.1.2", "Accompagner la mobilité vers l'emploi", "2.1")]
+    assert [(o.code, o.label, o.parent) for o in tree.leaves] == VALROSE_LEAVES
 
 
 @pytest.mark.parametrize("header", ["one line", "wrapped"])
