@@ -218,10 +218,8 @@ class Batcher:
         """Classify one document with the others waiting (an event loop awaits its batch without holding a
         thread); raises what the pass raised."""
         future = self._queue(doc_id, source, k=k, only=only, exclude=exclude)
-        if future is None:
-            from starlette.concurrency import run_in_threadpool
-
-            return (await run_in_threadpool(classify_documents, self.model, [(doc_id, source)], k=k, only=only,
+        if future is None:  # the batcher stopped: classified here, in a thread, the loop going on
+            return (await asyncio.to_thread(classify_documents, self.model, [(doc_id, source)], k=k, only=only,
                                             exclude=exclude))[0]
         return await asyncio.wrap_future(future)
 
