@@ -159,11 +159,6 @@ def level_named(title: str) -> bool:
     return _title_level(title) is not None
 
 
-def level_of_title(title: str) -> str | None:
-    """The level a column header names (« Objectifs opérationnels » → « objectif operationnel »), or None."""
-    return _title_level(title)
-
-
 def _title_level(title: str) -> str | None:
     """The level a column header names alone (« Objectifs opérationnels » → objectif operationnel)."""
     match = KEYWORD_LINE.match(fold(title.strip()))
