@@ -677,3 +677,136 @@ def test_codes_prefixed_os_and_oo_are_kept_as_printed(shape):
     assert [(o.code, o.label, o.parent, o.level) for o in tree if o.parent] == [
         node for os, label, leaves in OS_OO for node in [(os, label, "1", "objectif stratégique")]
         + [(oo, leaf, os, "objectif opérationnel") for oo, leaf in leaves]]
+
+
+ROMAN_CONTRACT = """CONTRAT DE VILLE « ENGAGEMENTS QUARTIERS 2030 » DU VAL D'ARGENT
+
+Préambule
+Le présent contrat engage l'État, l'agglomération et les communes en faveur des quartiers des Tilleuls et du Moulin.
+
+1. PRÉSENTATION DU TERRITOIRE
+Les deux quartiers prioritaires comptent 6 200 habitants.
+
+I. L'ÉMANCIPATION ET LA RÉUSSITE ÉDUCATIVE
+
+A. Accompagner les enfants et les familles
+1. Renforcer l'accompagnement à la scolarité dans les écoles du réseau d'éducation prioritaire
+2. Soutenir la parentalité et les lieux d'accueil enfants-parents
+
+B. Lutter contre le décrochage
+1. Repérer les collégiens en risque de rupture scolaire
+
+II. L'EMPLOI ET LE DÉVELOPPEMENT ÉCONOMIQUE
+
+A. Lever les freins à l'emploi
+1. Développer l'apprentissage du français à visée professionnelle
+2. Favoriser la mobilité des demandeurs d'emploi
+
+III. LE CADRE DE VIE
+
+A. Améliorer la gestion urbaine de proximité
+1. Associer les habitants aux diagnostics en marchant
+
+IV. GOUVERNANCE
+Le comité de pilotage se réunit deux fois par an.
+"""
+ROMAN_LEAVES = [("I-A-1", "I-A"), ("I-A-2", "I-A"), ("I-B-1", "I-B"), ("II-A-1", "II-A"), ("II-A-2", "II-A"),
+                ("III-A-1", "III-A")]
+
+
+def test_numbered_headings_in_capitals_head_the_tree_when_the_numbering_below_restarts():
+    """« I. L'EMPLOI » then « A. », « 1. » starting again under each: the capitals are the top level, not the
+    document's sections (« 1. PRÉSENTATION DU TERRITOIRE », « IV. GOUVERNANCE » still are)."""
+    tree = parse_contract(ROMAN_CONTRACT, name="val-d-argent")
+    assert [(o.code, o.label) for o in tree.roots()] == [
+        ("I", "L'ÉMANCIPATION ET LA RÉUSSITE ÉDUCATIVE"), ("II", "L'EMPLOI ET LE DÉVELOPPEMENT ÉCONOMIQUE"),
+        ("III", "LE CADRE DE VIE")]
+    assert [(o.code, o.parent) for o in tree.leaves] == ROMAN_LEAVES
+    assert not any("imprimé deux fois" in w for w in tree.warnings)
+    assert any("capitales" in w for w in tree.warnings)
+
+
+def test_numbered_headings_in_capitals_stay_sections_when_nothing_restarts():
+    text = ("CONTRAT DE VILLE DU VAL D'ARGENT\n\n1. PRÉSENTATION\nDeux quartiers.\n\n2. LES ORIENTATIONS\n\n"
+            "A. Accompagner les familles\n- Soutenir la parentalité\n- Développer l'aide aux devoirs\n\n"
+            "B. Lever les freins à l'emploi\n- Favoriser la mobilité\n- Développer les clauses d'insertion\n")
+    tree = parse_contract(text, name="val-d-argent")
+    assert [o.code for o in tree.roots()] == ["A", "B"]
+
+
+HEADED = [("Émancipation et réussite éducative",
+           [("Réussir à l'école", ["Renforcer l'accompagnement à la scolarité",
+                                   "Prévenir le décrochage des collégiens"]),
+            ("Grandir en santé", ["Développer la prévention en santé mentale", "Faciliter l'accès aux soins"])]),
+          ("Emploi et insertion", [("Accéder à l'emploi", ["Renforcer le repérage des jeunes sans activité",
+                                                           "Développer les clauses sociales"])])]
+
+
+def _headed_tree(tree) -> list[tuple[str, str | None]]:
+    return [(o.label, tree[o.parent].label if o.parent else None) for o in tree]
+
+
+HEADED_TREE = [(label, parent) for top, middles in HEADED for label, parent in
+               [(top, None)] + [node for middle, leaves in middles
+                                for node in [(middle, top)] + [(leaf, middle) for leaf in leaves]]]
+
+
+@pytest.mark.parametrize("shape", ["docx", "odt", "markdown"])
+def test_unnumbered_headings_nest_by_their_level(shape, tmp_path):
+    """Headings without numbers (Word's « Titre 1 », « Titre 2 », LibreOffice's outline levels, Markdown's
+    « # », « ## ») over bullet lists: each heading level is a level of the tree."""
+    intro = "Cette thématique rassemble les actions conduites avec les partenaires."
+    if shape == "docx":
+        import docx
+
+        document = docx.Document()
+        document.add_heading("Contrat de ville Engagements Quartiers 2030 de Lunéville", 0)
+        for top, middles in HEADED:
+            document.add_heading(top, 1)
+            document.add_paragraph(intro)
+            for middle, leaves in middles:
+                document.add_heading(middle, 2)
+                for leaf in leaves:
+                    document.add_paragraph(leaf, style="List Bullet")
+        document.add_heading("Gouvernance", 1)
+        document.add_paragraph("Le comité de pilotage se réunit deux fois par an.")
+        path = tmp_path / "luneville.docx"
+        document.save(str(path))
+        text = contract_text(path)
+    elif shape == "odt":
+        from odf.opendocument import OpenDocumentText
+        from odf.text import H, List, ListItem, P
+
+        odt = OpenDocumentText()
+        odt.text.addElement(P(text="Contrat de ville Engagements Quartiers 2030 de Lunéville"))
+        for top, middles in HEADED:
+            odt.text.addElement(H(outlinelevel=1, text=top))
+            odt.text.addElement(P(text=intro))
+            for middle, leaves in middles:
+                odt.text.addElement(H(outlinelevel=2, text=middle))
+                block = List()
+                for leaf in leaves:
+                    item = ListItem()
+                    item.addElement(P(text=leaf))
+                    block.addElement(item)
+                odt.text.addElement(block)
+        path = tmp_path / "luneville.odt"
+        odt.save(str(path))
+        text = contract_text(path)
+    else:
+        text = "# Contrat de ville Engagements Quartiers 2030 de Lunéville\n\n" + "\n\n".join(
+            f"## {top}\n\n{intro}\n\n" + "\n\n".join(f"### {middle}\n\n" + "\n".join(f"- {leaf}" for leaf in leaves)
+                                                     for middle, leaves in middles) for top, middles in HEADED)
+    tree = parse_contract(text, name="luneville")
+    assert _headed_tree(tree) == HEADED_TREE
+
+
+def test_a_keyword_heading_keeps_the_plain_headings_below_it():
+    """« ## Thématique 1 : Émancipation » over « ### Réussir à l'école » over bullets: three levels."""
+    text = ("# Contrat de ville 2024-2030 de Villeneuve\n\n## Thématique 1 : Émancipation\n\n### Réussir à l'école\n"
+            "- Renforcer l'accompagnement à la scolarité\n- Prévenir le décrochage scolaire\n\n"
+            "## Thématique 2 : Emploi\n\n### Accompagner vers l'emploi\n- Renforcer le repérage des jeunes\n"
+            "- Développer les clauses d'insertion\n")
+    tree = parse_contract(text, name="villeneuve")
+    assert [(o.label, o.parent) for o in tree.roots()] == [("Émancipation", None), ("Emploi", None)]
+    assert [tree[tree[o.parent].parent].label for o in tree.leaves] == ["Émancipation"] * 2 + ["Emploi"] * 2

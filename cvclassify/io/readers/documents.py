@@ -354,6 +354,13 @@ def _page_text(page: Any, layout: bool) -> str:
     return page.extract_text() or ""
 
 
+def _markdown_heading(style: str, text: str) -> str:
+    """A heading paragraph as a Markdown heading of its level (« Heading 2 », « Titre 2 » → « ## … »; a title
+    is level 1)."""
+    level = re.search(r"(\d)\s*$", style)
+    return "#" * (min(int(level.group(1)), 6) if level else 1) + " " + " ".join(text.split())
+
+
 def _list_level(style: str) -> int | None:
     """The list level of a paragraph style (« List Bullet 2 » → 2, « Liste à puces » → 1), or None."""
     match = re.match(r"^(?:list\s*(?:bullet|number|paragraph|continue)|liste(?:\s+à)?\s+(?:puces|numéros))\s*(\d)?",
@@ -430,6 +437,9 @@ def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> s
             continue
         kept += _visible(text)
         heading = style.casefold().startswith(("heading", "titre", "title"))
+        if heading and pipes and label is None:  # a contract: its headings' levels are its tree's levels
+            parts += ["", _markdown_heading(style, text), ""]
+            continue
         level = _list_level(style)
         # depth: the list level, under a style that says its own (« List Bullet 2 » is a one-level list, indented)
         depth = (label.level if label is not None else 0) + (level - 1 if level else 0)
@@ -516,6 +526,9 @@ def _odt_text(data: bytes, enough: int | None = None, pipes: bool = False) -> st
             if depth:
                 mark = label.text if label is not None and not label.bullet else "•"
                 parts.append("    " * (depth - 1) + f"{mark} " + text)
+            elif qname == (TEXTNS, "h") and pipes and (label is None or label.bullet):
+                level = int(node.getAttrNS(TEXTNS, "outline-level") or 1)
+                parts += ["", "#" * min(level, 6) + " " + " ".join(text.split()), ""]
             elif qname == (TEXTNS, "h"):
                 parts += ["", f"{label.text} {text}" if label is not None and not label.bullet else text, ""]
             else:

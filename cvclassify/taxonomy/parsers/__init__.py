@@ -22,6 +22,7 @@ PARSERS: dict[str, str] = {
 }
 """Layout name → module implementing it, most specific first (it wins a tie)."""
 MIN_LEAVES = 2
+MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
 
 
 def _module(layout: str):
@@ -31,7 +32,8 @@ def _module(layout: str):
 
 
 def candidate_layouts(text: str) -> list[str]:
-    """The registered layouts whose hint matches the text, most specific first."""
+    """The registered layouts whose hint matches the text (Markdown heading marks aside), most specific first."""
+    text = MARKDOWN_HEADING.sub("", text)
     return [layout for layout in PARSERS
             if re.search(_module(layout).LAYOUT_HINT, text, re.IGNORECASE | re.MULTILINE)]
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from cvclassify.taxonomy.parsers.pages import Line
 
@@ -54,11 +55,16 @@ SECTION = re.compile(r"^(?:(?:\d{1,2}(?:\.\d{1,2})?\.?|[IVX]{1,5}\.|[A-H]\.?)\s+
                      r"|(?i:(?:partie|chapitre|titre)\s+\w+|(?:premi[eè]re|deuxi[eè]me|troisi[eè]me|quatri[eè]me"
                      r"|cinqui[eè]me|sixi[eè]me|seconde)\s+partie\b|annexe\b))")
 """A heading of the document itself (« 3.2 Gouvernance », « Chapitre 4 », « TROISIÈME PARTIE »)."""
+PREFACE = re.compile(r"^(?:preambule|introduction|avant-propos|contexte|presentation|diagnostic|sommaire"
+                     r"|table des matieres)\b")
+"""A heading of the document's opening parts: a section, never a node of the tree."""
 STOP_WORDS = ("gouvernance", "pilotage", "signataire", "annexe", "evaluation", "suivi et", "moyens", "engagements des",
               "mise en oeuvre", "modalites", "financement", "calendrier", "glossaire", "sommaire")
 OBJECTIVE_HEADERS = re.compile(r"\bobjectifs?\b|\borientations?\b|\benjeux\b|\bpriorites\b")
 TOP_HEADERS = re.compile(r"\b(?:thematiques|enjeux|axes|priorites|ambitions|piliers)\b")
 """A list announced with these words lists the top nodes of the tree (« six grandes thématiques : »)."""
+DOCUMENT_TITLE = re.compile(r"\bcontrat\b|engagements quartiers")
+"""A heading that names the document itself (« Contrat de ville 2024-2030 de … »)."""
 TRANSVERSAL = re.compile(r"transvers|preoccupation")
 NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type)|indicateurs?|partenaires?|pilotes?"
                             r"|publics?|financeurs?|constats?|encadre|les signataires|le contrat (?:est|soutient)"
@@ -109,6 +115,8 @@ class Node:
     parent: Node | None = None
     local: str | None = None
     """The code as printed for this node alone (« A », « 2 »), before the parents' codes are added."""
+    level_depth: int = 0
+    """The level of the Markdown heading it was read from (« ## » → 2), else 0."""
 
     def key(self) -> str:
         """The label compared between the two passes of a contract (case, accents, quotes, articles)."""
@@ -252,14 +260,19 @@ def _successor(code: str) -> str | None:
 class Builder:
     """Nests structural items into a tree (see the module's docstring)."""
 
-    def __init__(self, lines: list[Line], mode: str) -> None:
+    def __init__(self, lines: list[Line], mode: str, capital_kind: tuple | None = None) -> None:
         self.lines, self.mode = lines, mode
+        self.capital_kind = capital_kind
+        """The kind of numbered heading in capitals that heads the tree (« I. L'EMPLOI »), once ``build`` found
+        that they do; until then such headings are the document's sections (« 4. GOUVERNANCE »)."""
+        self.capital_headings: list[Item] = []
+        """The numbered headings in capitals read as the document's sections."""
         lengths = sorted(len(line.text) + line.indent for line in lines if line.text)
         self.width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
         self.roots: list[Node] = []
         self.transversal: list[str] = []
         self.stack: list[tuple[int, Node]] = []
-        self.ranks: dict[tuple, int] = {}
+        self.ranks: dict[tuple, int] = {capital_kind: 0} if capital_kind else {}
         self.started = self.stopped = False
         self.list_ok = mode == "lists"
         self.skip_indent: int | None = None
@@ -280,10 +293,11 @@ class Builder:
         """The level of a kind of item: the order in which it first appeared."""
         return self.ranks.setdefault(kind, len(self.ranks))
 
-    def push(self, kind: tuple, label: str, local: str | None, line: Line, level_name: str) -> Node:
-        """Add a node at the level of its kind (or return the node of the first pass that it repeats)."""
+    def push(self, kind: tuple, label: str, local: str | None, line: Line, level_name: str, nest: bool = True) -> Node:
+        """Add a node at the level of its kind (or return the node of the first pass that it repeats); with
+        ``nest`` False, under the last node of the stack as the caller left it."""
         rank = self.rank(kind)
-        while self.stack and self.stack[-1][0] >= rank:
+        while nest and self.stack and self.stack[-1][0] >= rank:
             self.stack.pop()
         parent = self.stack[-1][1] if self.stack else None
         if local is None:  # a node printed again without number (the detail pass of a two-pass contract)
@@ -294,7 +308,7 @@ class Builder:
                 self.last = same[0]
                 return same[0]
         node = Node(label, _joined(parent, local) if local else None, kind, line.number, level_name, parent=parent,
-                    local=local)
+                    local=local, level_depth=line.heading)
         (parent.children if parent else self.roots).append(node)
         self.stack.append((rank, node))
         self.last = node
@@ -335,10 +349,16 @@ class Builder:
         """Read one line of the document."""
         folded = fold(line.text)
         item = classify(line)
-        if item is not None and item.kind[0] in ("num", "dotted") and (
-                item.label.isupper() or TRANSVERSAL.search(fold(item.label)) or (
-                    len(item.label.split()) <= 8 and any(w in fold(item.label) for w in STOP_WORDS))):
-            item = None  # a numbered section of the document (« 4. LES AXES TRANSVERSAUX », « 5. Gouvernance »)
+        if item is not None and item.kind[0] in ("num", "dotted"):
+            if TRANSVERSAL.search(fold(item.label)) or (
+                    len(item.label.split()) <= 8 and any(w in fold(item.label) for w in STOP_WORDS)):
+                item = None  # a numbered section of the document (« 4. LES AXES TRANSVERSAUX », « 5. Gouvernance »)
+            elif item.label.isupper() and item.kind != self.capital_kind:
+                self.capital_headings.append(item)
+                item = None  # « 2. DIAGNOSTIC DU TERRITOIRE »
+            elif item.kind == self.capital_kind and not self.stopped:
+                self.started = self.list_ok = True
+                self.skip_indent = self.examples_of = None
         if self.transversal_indent is not None:
             if self.collect_transversal(i, line, item):
                 return
@@ -348,6 +368,8 @@ class Builder:
         if item.kind[0] == "kw":
             self.read_keyword(item)
             return
+        if self.mode == "lists" and not self.started and item.kind[0] == "num" and self._list_follows(i):
+            self.started = True  # « A. Accompagner les familles » over its list, with no heading before
         self.read_list_item(item)
 
     def collect_transversal(self, i: int, line: Line, item: Item | None) -> bool:
@@ -427,7 +449,7 @@ class Builder:
             self.read_list_item(Item(("bullet", "none", line.indent // 3), None, text, line))
             return
         section = bool(SECTION.match(text)) or (text.isupper() and len(text.split()) <= 12) or bool(
-            NUMBERED.match(text) or DOTTED.match(text))
+            NUMBERED.match(text) or DOTTED.match(text)) or bool(PREFACE.match(folded))
         heading = is_heading(self.lines, i, self.width)
         if (section or heading) and any(w in folded for w in STOP_WORDS) and self._has_objectives():
             self.stopped, self.stack, self.last = True, [], None
@@ -466,8 +488,11 @@ class Builder:
             return
         if self.mode == "lists" and heading and not section and self._list_follows(i):
             self.started, self.skip_indent, self.list_ok, self.top_list = True, None, True, False
-            self.stack = []
-            self.push(("heading",), text, None, line, "thème")
+            # under an open keyword heading (« Thématique 1 : Emploi ») or a heading of a higher level (« # »), if any
+            rank = self.rank(("heading",))
+            self.stack = [(r, node) for r, node in self.stack if (node.kind[0] == "kw" and r < rank) or (
+                node.kind[0] == "heading" and 0 < node.level_depth < line.heading)]
+            self.push(("heading",), text, None, line, "thème", nest=False)
             return
         if section:
             self.last, self.skip_indent = None, None
@@ -521,8 +546,23 @@ class Builder:
 
 def build(lines: list[Line], mode: str) -> Outline:
     """The outline of cleaned lines, read as headings named by keywords (``keywords``) or as plain headings
-    over lists (``lists``)."""
-    outline = Builder(lines, mode).run()
+    over lists (``lists``).
+
+    Numbered headings in capitals are first read as the document's sections. When the tree's top codes then
+    restart (« A. », « B. », « A. » again) and such headings numbered in sequence came between (« I. », « II. »),
+    they head the tree: the lines are read again with them as its top level."""
+    builder = Builder(lines, mode)
+    outline = builder.run()
+    capital = _capital_top(builder)
+    if capital is not None:
+        outline = Builder(lines, mode, capital[0]).run()
+        outline.notes.append("Les intitulés numérotés en capitales (« " + ", ".join(capital[1]) + " ») sont lus "
+                             "comme le premier niveau de l'arbre : la numérotation en dessous reprend à chacun.")
+    if (len(outline.roots) == 1 and outline.roots[0].kind[0] == "heading" and outline.roots[0].children
+            and DOCUMENT_TITLE.search(fold(outline.roots[0].label))):
+        outline.roots = outline.roots[0].children  # « # Contrat de ville … » over the « ## » headings: the title
+        for root in outline.roots:
+            root.parent = None
     for root in outline.roots:
         _finish(root, top=True, mode=mode)
     outline.roots = [r for r in outline.roots if r.label and (r.children or mode == "keywords")]
@@ -530,6 +570,25 @@ def build(lines: list[Line], mode: str) -> Outline:
         outline.roots = [r for r in outline.roots if infinitive_share(_leaf_labels(r)) >= 0.4]
     outline.transversal = [transversal_label(t) for t in outline.transversal if clean_label(t)]
     return outline
+
+
+def _capital_top(builder: Builder) -> tuple[tuple, list[str]] | None:
+    """The kind of the numbered headings in capitals that head the tree, and their codes, when the top codes
+    restart and at least two such headings, numbered in sequence, stand before restarts; else None."""
+    coded = [root for root in builder.roots if root.code]
+    if len(coded) == len({root.code for root in coded}):
+        return None
+    restarts = [root.line for root in coded if root.code == coded[0].code][1:]
+    by_kind: dict[tuple, list[Item]] = {}
+    for item in builder.capital_headings:
+        by_kind.setdefault(item.kind, []).append(item)
+    for kind, items in by_kind.items():
+        in_sequence = all(_successor(a.code) == b.code for a, b in pairwise(items))
+        bounds = [item.line.number for item in items] + [len(builder.lines) + 1]
+        heads_restarts = all(any(a < line < b for a, b in pairwise(bounds)) for line in restarts)
+        if len(items) >= 2 and in_sequence and heads_restarts and items[0].line.number < coded[0].line:
+            return kind, [item.code for item in items]
+    return None
 
 
 def transversal_label(text: str) -> str:

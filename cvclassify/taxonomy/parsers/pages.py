@@ -44,6 +44,8 @@ class Line:
     """The line without its indentation, spaces normalised."""
     after_break: bool = False
     """A page break (with its furniture) came just before this line."""
+    heading: int = 0
+    """A Markdown heading's level (« ## » → 2; a DOCX or ODT contract's headings are written so), else 0."""
 
 
 def normalise(line: str) -> str:
@@ -80,7 +82,7 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
     """The lines of a contract without its page furniture (blank lines kept as empty texts); lines matching
     ``keep`` (table rows whose header repeats on every page) are never taken for a running header."""
     original = text.split("\n")
-    raw = _plain_markdown([normalise(line) for line in original])
+    raw, depths = _plain_markdown([normalise(line) for line in original])
     pages = _pages(raw)
     furniture: set[int] = set()
     zones: list[list[int]] = []
@@ -110,28 +112,32 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
             continue
         text = line.replace("\f", "")
         stripped = text.lstrip()
-        lines.append(Line(i + 1, len(text) - len(stripped), stripped, pending_break and bool(stripped)))
+        lines.append(Line(i + 1, len(text) - len(stripped), stripped, pending_break and bool(stripped), depths[i]))
         if stripped:
             pending_break = False
     return lines
 
 
-def _plain_markdown(lines: list[str]) -> list[str]:
+def _plain_markdown(lines: list[str]) -> tuple[list[str], list[int]]:
     """The lines of a Markdown export (a PDF or word processor converted to Markdown) as the parsers read text:
     « ## Axe 1 : … » without its hashes, « **bold** » without its stars, and two-space list nesting widened to
-    four spaces (a level of indentation is three spaces or more). Other texts are returned as they are."""
+    four spaces (a level of indentation is three spaces or more); and each line's heading level (« ## » → 2,
+    else 0). Other texts are returned as they are."""
     if sum(bool(MD_HEADING.match(line)) for line in lines) < 2 and sum("**" in line for line in lines) < 2:
-        return lines
+        return lines, [0] * len(lines)
     nested = [len(m.group(2)) for line in lines if (m := MD_BULLET.match(line))]
     widen = bool(nested) and min(nested) == 2 and all(n % 2 == 0 for n in nested)
-    out = []
+    out, depths = [], []
     for line in lines:
+        heading = MD_HEADING.match(line)
+        depths.append(len(heading.group(0).lstrip("\f \t")) - len(heading.group(0).lstrip("\f \t").lstrip("#"))
+                      if heading else 0)
         line = MD_HEADING.sub(r"\1\2", line)
         line = MD_BOLD.sub(lambda m: m.group(1) or m.group(2), line)
         if widen:
             line = MD_BULLET.sub(lambda m: m.group(1) + m.group(2) * 2, line)
         out.append(line)
-    return out
+    return out, depths
 
 
 def _drop_footnotes(raw: list[str], furniture: set[int]) -> None:
