@@ -810,3 +810,24 @@ def test_a_keyword_heading_keeps_the_plain_headings_below_it():
     tree = parse_contract(text, name="villeneuve")
     assert [(o.label, o.parent) for o in tree.roots()] == [("Émancipation", None), ("Emploi", None)]
     assert [tree[tree[o.parent].parent].label for o in tree.leaves] == ["Émancipation"] * 2 + ["Emploi"] * 2
+
+
+def test_a_keyword_followed_by_a_sentence_is_a_description_and_one_followed_by_a_title_is_a_heading():
+    """« Enjeu : les enfants … réussissent moins bien » describes the orientation above; « Pilier Cohésion
+    sociale », with no number or colon, is a level of the tree."""
+    text = ("Contrat de ville « Engagements Quartiers 2030 » de Montbrison\n\n"
+            "Pilier Cohésion sociale\n\n"
+            "Orientation n°1 : Grandir et s'épanouir dans son quartier\n"
+            "Enjeu : les enfants des quartiers réussissent moins bien que les autres au collège.\n"
+            "Objectifs :\n- Renforcer l'accompagnement à la scolarité\n- Développer l'offre de loisirs éducatifs\n\n"
+            "Pilier Emploi\n\n"
+            "Orientation n°2 : Accéder à l'emploi\n"
+            "Enjeu : le chômage des jeunes atteint 32 % dans les quartiers.\n"
+            "Objectifs :\n- Accompagner les jeunes vers l'apprentissage\n- Lever les freins liés à la garde d'enfants\n")
+    tree = parse_contract(text, name="montbrison")
+    assert [(o.label, o.level) for o in tree.roots()] == [("Cohésion sociale", "pilier"), ("Emploi", "pilier")]
+    orientation = tree["1"]
+    assert orientation.label == "Grandir et s'épanouir dans son quartier" and tree[orientation.parent].label == (
+        "Cohésion sociale")
+    assert "réussissent moins bien" in orientation.description
+    assert [tree[o.parent].code for o in tree.leaves] == ["1", "1", "2", "2"]

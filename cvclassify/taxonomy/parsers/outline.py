@@ -132,14 +132,18 @@ def classify(line: Line) -> Item | None:
     bullet = BULLET.match(text)
     body = bullet.group("label") if bullet else text
     keyword = KEYWORD_LINE.match(fold(body))
-    if keyword and (keyword.group("ord") or keyword.group("code") or keyword.group("sep")):
+    titled = (bool(keyword) and body[keyword.end("kw"):keyword.end("kw") + 1] != "s"  # « Engagements … »: a name
+              and _titled(body[keyword.start("label"):]))
+    if keyword and (keyword.group("ord") or keyword.group("code") or keyword.group("sep") or titled):
         kw = KEYWORDS[re.sub(r"s?\s+", " ", keyword.group("kw").rstrip("s") if keyword.group("kw").endswith(
             ("ifs", "els")) else keyword.group("kw"))]
         code = printed_code(keyword)
         label = body[keyword.start("label"):]
         ordinal = ORDINALS[keyword.group("ord")] if keyword.group("ord") else None
-        if not code and not ordinal and keyword.group("sep") not in (":", "–", "—", "-"):
+        if not code and not ordinal and keyword.group("sep") not in (":", "–", "—", "-") and not titled:
             return None
+        if not code and not ordinal and (label[:1].islower() or (label.endswith(".") and len(label.split()) > 10)):
+            return None  # « Enjeu : les enfants des quartiers réussissent moins bien… »: a sentence, not a node
         return Item(("kw", kw), code, label, line, keyword=kw, ordinal=ordinal,
                     header=not label.strip() and not code and not ordinal)
     if bullet:
@@ -155,6 +159,13 @@ def classify(line: Line) -> Item | None:
             set(code) <= set("IVX") and code != "I") or code in ("I", "II", "III", "IV") else "letter"
         return Item(("num", style, numbered.group("sep"), line.indent // 3), code, numbered.group("label"), line)
     return None
+
+
+def _titled(label: str) -> bool:
+    """Whether the words after a level's keyword, with no number or separator between, are a heading's title
+    (« Pilier Cohésion sociale »), not a sentence (« Axe majeur du contrat, la … »)."""
+    return (label[:1].isupper() and len(label.split()) <= 8 and not label.endswith((".", ",", ";"))
+            and not any(ch.isdigit() for ch in label))  # « Engagements Quartiers 2030 » names the programme
 
 
 def printed_code(keyword: re.Match) -> str | None:
