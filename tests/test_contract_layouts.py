@@ -823,7 +823,8 @@ def test_a_keyword_followed_by_a_sentence_is_a_description_and_one_followed_by_a
             "Pilier Emploi\n\n"
             "Orientation n°2 : Accéder à l'emploi\n"
             "Enjeu : le chômage des jeunes atteint 32 % dans les quartiers.\n"
-            "Objectifs :\n- Accompagner les jeunes vers l'apprentissage\n- Lever les freins liés à la garde d'enfants\n")
+            "Objectifs :\n- Accompagner les jeunes vers l'apprentissage\n"
+            "- Lever les freins liés à la garde d'enfants\n")
     tree = parse_contract(text, name="montbrison")
     assert [(o.label, o.level) for o in tree.roots()] == [("Cohésion sociale", "pilier"), ("Emploi", "pilier")]
     orientation = tree["1"]
