@@ -832,3 +832,45 @@ def test_a_keyword_followed_by_a_sentence_is_a_description_and_one_followed_by_a
         "Cohésion sociale")
     assert "réussissent moins bien" in orientation.description
     assert [tree[o.parent].code for o in tree.leaves] == ["1", "1", "2", "2"]
+
+
+CAPITAL_TITLES = """Contrat de ville « Engagements Quartiers 2030 » de Lunéville
+
+Le contrat rassemble l'État, la ville et les bailleurs autour de deux thématiques.
+
+ÉMANCIPATION ET RÉUSSITE ÉDUCATIVE
+
+Réussir à l'école
+- Renforcer l'accompagnement à la scolarité
+- Prévenir le décrochage des collégiens
+
+Grandir en santé
+- Développer la prévention en santé mentale
+- Faciliter l'accès aux soins
+
+EMPLOI ET INSERTION
+
+Accéder à l'emploi
+- Renforcer le repérage des jeunes sans activité
+- Développer les clauses sociales
+
+GOUVERNANCE ET PILOTAGE
+
+Le comité de pilotage se réunit deux fois par an.
+"""
+
+
+@pytest.mark.parametrize("shape", ["text", "pdf"])
+def test_plain_headings_in_capitals_stand_over_the_other_headings(shape, tmp_path):
+    """« EMPLOI ET INSERTION » over « Accéder à l'emploi » over its list: three levels, in a text or a PDF (where
+    no heading style survives)."""
+    text = CAPITAL_TITLES
+    if shape == "pdf":
+        from tests.pdf_support import pages_pdf
+
+        path = tmp_path / "luneville.pdf"
+        path.write_bytes(pages_pdf([CAPITAL_TITLES.splitlines()]))
+        text = contract_text(path)
+    tree = parse_contract(text, name="luneville")
+    assert _headed_tree(tree) == [(label.upper() if parent is None else label, parent.upper() if parent in (
+        "Émancipation et réussite éducative", "Emploi et insertion") else parent) for label, parent in HEADED_TREE]

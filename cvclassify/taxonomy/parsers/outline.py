@@ -271,8 +271,14 @@ def _successor(code: str) -> str | None:
 class Builder:
     """Nests structural items into a tree (see the module's docstring)."""
 
-    def __init__(self, lines: list[Line], mode: str, capital_kind: tuple | None = None) -> None:
+    def __init__(self, lines: list[Line], mode: str, capital_kind: tuple | None = None,
+                 capital_titles: bool = False) -> None:
         self.lines, self.mode = lines, mode
+        self.capital_titles = capital_titles
+        """Plain headings in capitals (« EMPLOI ET INSERTION ») are the level above the other plain headings, once
+        ``build`` found that they stand over them; until then they are the document's sections."""
+        self.capital_sections: list[int] = []
+        """The indices of the lines in capitals read as sections, each with a list below it."""
         self.capital_kind = capital_kind
         """The kind of numbered heading in capitals that heads the tree (« I. L'EMPLOI »), once ``build`` found
         that they do; until then such headings are the document's sections (« 4. GOUVERNANCE »)."""
@@ -497,13 +503,20 @@ class Builder:
             return
         if (heading or section) and self.started and self.reuse(line):
             return
-        if self.mode == "lists" and heading and not section and self._list_follows(i):
+        capitals = self.mode == "lists" and (heading or section) and text.isupper() and not SECTION.match(text) and (
+            not any(w in folded for w in STOP_WORDS)) and self._list_follows(i)
+        if capitals and not self.capital_titles:
+            self.capital_sections.append(i)
+        if self.mode == "lists" and (heading or (capitals and self.capital_titles)) and (
+                not section or capitals and self.capital_titles) and self._list_follows(i):
             self.started, self.skip_indent, self.list_ok, self.top_list = True, None, True, False
             # under an open keyword heading (« Thématique 1 : Emploi ») or a heading of a higher level (« # »), if any
             rank = self.rank(("heading",))
+            depth = line.heading or (0 if not self.capital_titles else 1 if capitals else 2)
             self.stack = [(r, node) for r, node in self.stack if (node.kind[0] == "kw" and r < rank) or (
-                node.kind[0] == "heading" and 0 < node.level_depth < line.heading)]
-            self.push(("heading",), text, None, line, "thème", nest=False)
+                node.kind[0] == "heading" and 0 < node.level_depth < depth)]
+            node = self.push(("heading",), text, None, line, "thème", nest=False)
+            node.level_depth = depth
             return
         if section:
             self.last, self.skip_indent = None, None
@@ -569,6 +582,9 @@ def build(lines: list[Line], mode: str) -> Outline:
         outline = Builder(lines, mode, capital[0]).run()
         outline.notes.append("Les intitulés numérotés en capitales (« " + ", ".join(capital[1]) + " ») sont lus "
                              "comme le premier niveau de l'arbre : la numérotation en dessous reprend à chacun.")
+    elif _capital_titles(builder):
+        outline = Builder(lines, mode, capital_titles=True).run()
+        outline.notes.append("Les titres en capitales sont lus comme le niveau au-dessus des autres titres.")
     if (len(outline.roots) == 1 and outline.roots[0].kind[0] == "heading" and outline.roots[0].children
             and DOCUMENT_TITLE.search(fold(outline.roots[0].label))):
         outline.roots = outline.roots[0].children  # « # Contrat de ville … » over the « ## » headings: the title
@@ -600,6 +616,16 @@ def _capital_top(builder: Builder) -> tuple[tuple, list[str]] | None:
         if len(items) >= 2 and in_sequence and heads_restarts and items[0].line.number < coded[0].line:
             return kind, [item.code for item in items]
     return None
+
+
+def _capital_titles(builder: Builder) -> bool:
+    """Whether plain headings in capitals stand over the other plain headings: at least two of them, each
+    followed by a heading that heads a list before the next one."""
+    if builder.mode != "lists" or len(builder.capital_sections) < 2:
+        return False
+    heads = sorted(root.line for root in builder.roots if root.kind == ("heading",) and root.children)
+    bounds = [builder.lines[i].number for i in builder.capital_sections] + [len(builder.lines) + 10**6]
+    return all(any(a < line < b for line in heads) for a, b in pairwise(bounds))
 
 
 def transversal_label(text: str) -> str:
