@@ -507,12 +507,12 @@ class Builder:
             not any(w in folded for w in STOP_WORDS)) and self._list_follows(i)
         if capitals and not self.capital_titles:
             self.capital_sections.append(i)
-        if self.mode == "lists" and (heading or (capitals and self.capital_titles)) and (
-                not section or capitals and self.capital_titles) and self._list_follows(i):
+        titled = capitals and self.capital_titles
+        if self.mode == "lists" and ((heading and not section) or titled) and self._list_follows(i):
             self.started, self.skip_indent, self.list_ok, self.top_list = True, None, True, False
             # under an open keyword heading (« Thématique 1 : Emploi ») or a heading of a higher level (« # »), if any
             rank = self.rank(("heading",))
-            depth = line.heading or (0 if not self.capital_titles else 1 if capitals else 2)
+            depth = line.heading or (0 if not self.capital_titles else 1 if titled else 2)
             self.stack = [(r, node) for r, node in self.stack if (node.kind[0] == "kw" and r < rank) or (
                 node.kind[0] == "heading" and 0 < node.level_depth < depth)]
             node = self.push(("heading",), text, None, line, "thème", nest=False)
