@@ -290,3 +290,39 @@ def test_rows_listed_as_an_outline_with_their_level_are_nested_in_reading_order(
         ("Développer l'aide aux devoirs", "Réussite éducative"),
         ("Associer les parents à l'école", "Réussite éducative"), ("Accompagner la mobilité vers l'emploi", "Emploi")]
     assert "dernière ligne du niveau au-dessus" in tree.warnings[0]
+
+
+def test_a_plan_with_a_title_row_and_columns_that_are_not_levels_gives_its_tree(tmp_path):
+    """A title row above the header, then « Thématique | Objectif stratégique | Objectif opérationnel | Pilote |
+    Partenaires | Indicateurs »: the header is found, the other columns are left out."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Contrat de ville 2024-2030 – Plan d'actions"])
+    sheet.append([])
+    sheet.append(["Thématique", "Objectif stratégique", "Objectif opérationnel", "Pilote", "Partenaires",
+                  "Indicateurs"])
+    for row in [("Éducation", "Favoriser la réussite scolaire", "Renforcer l'accompagnement à la scolarité", "Ville",
+                 "Éducation nationale", "Nombre d'enfants suivis"),
+                ("", "", "Prévenir le décrochage scolaire", "Département", "Collèges", "Taux d'absentéisme"),
+                ("Emploi", "Lever les freins à l'emploi", "Favoriser la mobilité des demandeurs d'emploi",
+                 "France Travail", "Région", "Nombre de permis")]:
+        sheet.append(row)
+    book.save(tmp_path / "plan.xlsx")
+    tree = read_tree(tmp_path / "plan.xlsx", "plan")
+    assert [(o.label, o.level) for o in tree.roots()] == [("Éducation", "thématique"), ("Emploi", "thématique")]
+    assert [(o.label, tree[o.parent].label) for o in tree.leaves] == [
+        ("Renforcer l'accompagnement à la scolarité", "Favoriser la réussite scolaire"),
+        ("Prévenir le décrochage scolaire", "Favoriser la réussite scolaire"),
+        ("Favoriser la mobilité des demandeurs d'emploi", "Lever les freins à l'emploi")]
+
+
+def test_themes_of_one_word_are_a_level(tmp_path):
+    """« Thématique;Objectif » with « Éducation », « Emploi » repeated on each row: two levels, not leaves alone."""
+    (tmp_path / "arbre.csv").write_text(
+        "Thématique;Objectif\nÉducation;Renforcer l'accompagnement à la scolarité\n"
+        "Éducation;Prévenir le décrochage scolaire\nEmploi;Favoriser la mobilité\n", encoding="utf-8")
+    tree = read_tree(tmp_path / "arbre.csv", "arbre")
+    assert [o.label for o in tree.roots()] == ["Éducation", "Emploi"]
+    assert [tree[o.parent].label for o in tree.leaves] == ["Éducation", "Éducation", "Emploi"]

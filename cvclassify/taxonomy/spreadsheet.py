@@ -76,15 +76,57 @@ def write_template(path: Path) -> Path:
     return path
 
 
+HEADER_SEARCH = 10
+"""Rows searched for a tree spreadsheet's header when its first row does not name its columns (a title above)."""
+
+
+def _names_columns(cells: Iterable[str]) -> bool:
+    """Whether a row is a tree spreadsheet's header: a « libellé » column, or two columns naming levels."""
+    from cvclassify.taxonomy.parsers import tables
+
+    cells = [c for c in cells if c]
+    return any(_COLUMN_OF.get(_key(c)) == "libellé" for c in cells) or sum(map(tables.level_named, cells)) >= 2
+
+
+def open_tree_table(path: Path):
+    """The table of a tree spreadsheet, its header found below title rows (« Contrat de ville 2024-2030 – Plan
+    d'actions ») when its first row does not name its columns."""
+    from dataclasses import replace
+
+    from cvclassify.io.readers import open_table
+    from cvclassify.io.readers.base import Table
+
+    table = open_table(path)
+    if _names_columns(table.columns):
+        return table
+    rows = list(table.rows)
+    extra = {c: int(c.split()[-1]) - 1 for r in rows for c in r.values if c not in table.columns}
+    first = next(i for i in range(len(extra) + 1) if not set(range(i, i + len(table.columns))) & set(extra.values()))
+    index = {**{c: first + k for k, c in enumerate(table.columns)}, **extra}
+
+    def cells(row) -> list[str]:
+        out = [""] * (max(index.values(), default=0) + 1)
+        for column, value in row.values.items():
+            out[index[column]] = (value or "").strip()
+        return out
+
+    for at, row in enumerate(rows[:HEADER_SEARCH]):
+        titles = cells(row)
+        if row.values and _names_columns(titles):
+            named = {i: title for i, title in enumerate(titles) if title}
+            kept = [replace(r, values={title: cells(r)[i] for i, title in named.items()}) if r.values else r
+                    for r in rows[at + 1:]]
+            return Table(list(named.values()), iter(kept), [*table.notes, f"En-tête lu en {row.where}."])
+    return Table(table.columns, iter(rows), table.notes)
+
+
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """The rows of a tree file (line number as the user sees it, cells by template column)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml", ".json"):
         return [(n, row) for n, row in enumerate(_structured_rows(path), start=2)]
-    from cvclassify.io.readers import open_table
-
-    table = open_table(path)
+    table = open_tree_table(path)
     columns = {c: _COLUMN_OF.get(_key(c)) for c in table.columns}
     if "libellé" not in columns.values():
         raise TaxonomyError(f"« {path.name} » n'a pas de colonne « libellé » (colonnes attendues : "
@@ -289,10 +331,9 @@ def _wide_tree(path: Path, name: str) -> Taxonomy | None:
     ends each row. None for the template's one-row-per-node layout."""
     from dataclasses import replace
 
-    from cvclassify.io.readers import open_table
     from cvclassify.taxonomy.parsers import tables
 
-    table = open_table(path)
+    table = open_tree_table(path)
     role = {c: _COLUMN_OF.get(_key(c)) for c in table.columns}
     levels = [c for c in table.columns if tables.level_named(c)]
     if "code parent" in role.values() or len(levels) < 2:

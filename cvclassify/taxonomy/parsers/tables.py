@@ -331,7 +331,8 @@ class _Reader:
                 continue
             if coded and len(coded) * 2 >= len(values):
                 chosen.append(c)
-            elif named and (not values or len(labelled) * 2 >= len(values)):
+            elif named and (not values or len(labelled) * 2 >= len(values) or all(
+                    re.search(r"[^\W\d_]{3,}", v) for v in values)):  # « Thématique »: « Emploi », « Santé »
                 chosen.append(c)
             elif not header and values and len(labelled) * 2 >= len(values):
                 unnamed.append(c)
