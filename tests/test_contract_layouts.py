@@ -874,3 +874,32 @@ def test_plain_headings_in_capitals_stand_over_the_other_headings(shape, tmp_pat
     tree = parse_contract(text, name="luneville")
     assert _headed_tree(tree) == [(label.upper() if parent is None else label, parent.upper() if parent in (
         "Émancipation et réussite éducative", "Emploi et insertion") else parent) for label, parent in HEADED_TREE]
+
+
+@pytest.mark.parametrize("mark", ["1 -", "1-", "1°", "1/"])
+def test_items_numbered_with_a_dash_a_degree_or_a_slash_are_objectives(mark):
+    """« 1 - Renforcer … » under « Thématique Éducation », numbering again under « Thématique Emploi »: the
+    codes are kept as printed and the identifiers stay unique without a « printed twice » warning."""
+    def item(n: int, label: str) -> str:
+        return mark.replace("1", str(n), 1) + " " + label
+
+    text = (f"Contrat de ville 2024-2030 de Forbach\n\nThématique Éducation\n{item(1, 'Renforcer la scolarité')}\n"
+            f"{item(2, 'Prévenir le décrochage scolaire')}\n\nThématique Emploi\n"
+            f"{item(1, 'Favoriser la mobilité')}\n{item(2, 'Développer les modes de garde')}\n")
+    tree = parse_contract(text, name="forbach")
+    assert [(o.code, o.label, tree[o.parent].label) for o in tree.leaves] == [
+        ("1", "Renforcer la scolarité", "Éducation"), ("2", "Prévenir le décrochage scolaire", "Éducation"),
+        ("1", "Favoriser la mobilité", "Emploi"), ("2", "Développer les modes de garde", "Emploi")]
+    assert len({o.id for o in tree}) == len(tree)
+    assert not any("imprimé deux fois" in w for w in tree.warnings)
+
+
+@pytest.mark.parametrize("glyph", ["➔", "✔", "❖", "\uf0b7", "\uf0d8"])
+def test_arrows_checks_and_symbol_font_bullets_under_titles_in_capitals(glyph):
+    text = (f"Contrat de ville 2024-2030 de Forbach\n\nÉDUCATION\n{glyph} Renforcer l'accompagnement à la scolarité\n"
+            f"{glyph} Prévenir le décrochage scolaire\n\nEMPLOI\n{glyph} Favoriser la mobilité\n"
+            f"{glyph} Développer les modes de garde\n")
+    tree = parse_contract(text, name="forbach")
+    assert [(o.label, tree[o.parent].label) for o in tree.leaves] == [
+        ("Renforcer l'accompagnement à la scolarité", "ÉDUCATION"), ("Prévenir le décrochage scolaire", "ÉDUCATION"),
+        ("Favoriser la mobilité", "EMPLOI"), ("Développer les modes de garde", "EMPLOI")]

@@ -7,10 +7,10 @@ parentheses is the heading's description.
 
 from __future__ import annotations
 
-from cvclassify.taxonomy.parsers.outline import build, to_taxonomy
+from cvclassify.taxonomy.parsers.outline import SYMBOL_BULLETS, build, to_taxonomy
 from cvclassify.taxonomy.parsers.pages import clean
 
-LAYOUT_HINT = r"^\s*(?:[•●▪◦○\-–—]|o(?=\s))\s+\S"
+LAYOUT_HINT = rf"^\s*(?:[{SYMBOL_BULLETS}\-–—]|o(?=\s))\s+\S"
 """A bulleted or dashed line."""
 
 

@@ -45,12 +45,20 @@ KEYWORD_LINE = re.compile(
     rf"^(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<kw>{_KW})s?(?![^\W\d_]|')(?:\s+(?:{QUALIFIERS})s?(?![\w']))?"
     r"\s*(?:n[°o]\s*)?"
     r"(?P<code>\d+(?:\.\d+)*|[ivxlc]{1,5}|[a-h])?(?![\w'])\.?\s*(?P<sep>[:.\-–—)])?\s*(?P<label>.*)$")
-NUMBERED = re.compile(r"^(?P<code>\d{1,2}|[A-H]|[a-h]|[IVX]{1,5})(?P<sep>[.)])\s+(?P<label>\S.*)$")
+NUMBERED = re.compile(r"^(?P<code>\d{1,2}|[A-H]|[a-h]|[IVX]{1,5})(?P<sep>[.)°/]|\s?[-–—])\s+(?P<label>\S.*)$")
+"""« 1. », « 2) », « A. », « IV. », « 1° », « 1/ », « 1 - »: a numbered item."""
 DOTTED = re.compile(r"^(?P<code>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s*[-–—:]?\s+(?P<label>\S.*)$")
-BULLET = re.compile(r"^(?P<glyph>[•●▪■◆♦➢►✓‣⁃◦○\-–—*+]|o(?=\s))\s+(?P<label>\S.*)$")
 GLYPHS = {"•": "dot", "●": "dot", "▪": "dot", "■": "dot", "◆": "dot", "♦": "dot", "➢": "dot", "►": "dot",
-          "✓": "dot", "‣": "dot", "⁃": "dash", "-": "dash", "–": "dash", "—": "dash", "o": "circle",
-          "◦": "circle", "○": "circle", "*": "star", "+": "star"}
+          "✓": "dot", "‣": "dot", "·": "dot", "❖": "dot", "⁃": "dash", "-": "dash", "–": "dash", "—": "dash",
+          "o": "circle", "◦": "circle", "○": "circle", "*": "star", "+": "star", "➔": "arrow", "➜": "arrow",
+          "→": "arrow", "⇒": "arrow", "▶": "arrow", "✔": "check", "√": "check", "□": "box", "❑": "box",
+          # symbol-font bullets as a PDF's or a word processor's text gives them (private use area)
+          "\uf0b7": "dot", "\uf076": "dot", "\uf0a7": "box", "\uf0d8": "arrow", "\uf0e0": "arrow",
+          "\uf0fc": "check"}
+"""Bullet glyphs → the kind of list they mark (two glyphs of one kind are one list level)."""
+SYMBOL_BULLETS = "".join(glyph for glyph in GLYPHS if glyph not in "-–—*+o")
+"""The glyphs that are bullets wherever they stand (a dash or a star may be text)."""
+BULLET = re.compile(rf"^(?P<glyph>[{SYMBOL_BULLETS}\-–—*+]|o(?=\s))\s+(?P<label>\S.*)$")
 SECTION = re.compile(r"^(?:(?:\d{1,2}(?:\.\d{1,2})?\.?|[IVX]{1,5}\.|[A-H]\.?)\s+[A-ZÉÈÀÂÎÔ]"
                      r"|(?i:(?:partie|chapitre|titre)\s+\w+|(?:premi[eè]re|deuxi[eè]me|troisi[eè]me|quatri[eè]me"
                      r"|cinqui[eè]me|sixi[eè]me|seconde)\s+partie\b|annexe\b))")
@@ -157,7 +165,8 @@ def classify(line: Line) -> Item | None:
         code = numbered.group("code")
         style = "arabic" if code.isdigit() else "lower" if code.islower() else "roman" if (
             set(code) <= set("IVX") and code != "I") or code in ("I", "II", "III", "IV") else "letter"
-        return Item(("num", style, numbered.group("sep"), line.indent // 3), code, numbered.group("label"), line)
+        sep = numbered.group("sep").strip().replace("–", "-").replace("—", "-")
+        return Item(("num", style, sep, line.indent // 3), code, numbered.group("label"), line)
     return None
 
 
@@ -574,17 +583,27 @@ def build(lines: list[Line], mode: str) -> Outline:
 
     Numbered headings in capitals are first read as the document's sections. When the tree's top codes then
     restart (« A. », « B. », « A. » again) and such headings numbered in sequence came between (« I. », « II. »),
-    they head the tree: the lines are read again with them as its top level."""
+    they head the tree: the lines are read again with them as its top level. Plain titles in capitals over
+    lists (« EMPLOI ET INSERTION ») are read again as the top level too, and that reading is kept when it finds
+    at least as many objectives."""
     builder = Builder(lines, mode)
-    outline = builder.run()
+    outline = _finished(builder.run(), mode)
     capital = _capital_top(builder)
     if capital is not None:
-        outline = Builder(lines, mode, capital[0]).run()
+        outline = _finished(Builder(lines, mode, capital[0]).run(), mode)
         outline.notes.append("Les intitulés numérotés en capitales (« " + ", ".join(capital[1]) + " ») sont lus "
                              "comme le premier niveau de l'arbre : la numérotation en dessous reprend à chacun.")
-    elif _capital_titles(builder):
-        outline = Builder(lines, mode, capital_titles=True).run()
-        outline.notes.append("Les titres en capitales sont lus comme le niveau au-dessus des autres titres.")
+    elif mode == "lists" and len(builder.capital_sections) >= 2:
+        titled = _finished(Builder(lines, mode, capital_titles=True).run(), mode)
+        if len(titled.roots) >= 2 and _objective_leaves(titled) >= max(1, _objective_leaves(outline)):
+            outline = titled
+            outline.notes.append("Les titres en capitales sont lus comme le niveau au-dessus des listes et des "
+                                 "autres titres.")
+    return outline
+
+
+def _finished(outline: Outline, mode: str) -> Outline:
+    """An outline's labels cleaned, its title and its nodes that are not objectives left out."""
     if (len(outline.roots) == 1 and outline.roots[0].kind[0] == "heading" and outline.roots[0].children
             and DOCUMENT_TITLE.search(fold(outline.roots[0].label))):
         outline.roots = outline.roots[0].children  # « # Contrat de ville … » over the « ## » headings: the title
@@ -597,6 +616,11 @@ def build(lines: list[Line], mode: str) -> Outline:
         outline.roots = [r for r in outline.roots if infinitive_share(_leaf_labels(r)) >= 0.4]
     outline.transversal = [transversal_label(t) for t in outline.transversal if clean_label(t)]
     return outline
+
+
+def _objective_leaves(outline: Outline) -> int:
+    """How many leaves of an outline are worded as objectives."""
+    return sum(looks_like_objective(label) for root in outline.roots for label in _leaf_labels(root))
 
 
 def _capital_top(builder: Builder) -> tuple[tuple, list[str]] | None:
@@ -616,16 +640,6 @@ def _capital_top(builder: Builder) -> tuple[tuple, list[str]] | None:
         if len(items) >= 2 and in_sequence and heads_restarts and items[0].line.number < coded[0].line:
             return kind, [item.code for item in items]
     return None
-
-
-def _capital_titles(builder: Builder) -> bool:
-    """Whether plain headings in capitals stand over the other plain headings: at least two of them, each
-    followed by a heading that heads a list before the next one."""
-    if builder.mode != "lists" or len(builder.capital_sections) < 2:
-        return False
-    heads = sorted(root.line for root in builder.roots if root.kind == ("heading",) and root.children)
-    bounds = [builder.lines[i].number for i in builder.capital_sections] + [len(builder.lines) + 10**6]
-    return all(any(a < line < b for line in heads) for a, b in pairwise(bounds))
 
 
 def transversal_label(text: str) -> str:
@@ -684,9 +698,12 @@ def to_taxonomy(outline: Outline, name: str, source: str, text: str, layout: str
     def add(node: Node, parent: str | None) -> None:
         if node.code:
             ident = node.code
+            if ident in taken and parent and node.parent is not None and not node.parent.code:
+                ident = f"{parent}-{node.code}"  # « 1 - » again under another heading without a code
+            printed = ident
             while ident in taken:
                 ident += "-bis"
-            if ident != node.code:
+            if ident != printed:
                 warnings.append(f"Ligne {node.line} : le code {node.code} est imprimé deux fois ; le second objectif "
                                 f"est gardé sous l'identifiant {ident}.")
             taken.add(ident)

@@ -26,6 +26,7 @@ from cvclassify.taxonomy.parsers.outline import (
     KEYWORDS,
     LEVEL_NAMES,
     NOT_OBJECTIVES,
+    SYMBOL_BULLETS,
     Node,
     Outline,
     clean_label,
@@ -53,7 +54,7 @@ HEADING = re.compile(r"^#{1,6}\s+")
 CODE_HEADER = re.compile(r"^(?:code|n°|no|num[ée]ro|réf(?:érence)?)(?!\w)\.?\s*(?P<level>.*)$", re.IGNORECASE)
 """A column of codes: « Code », « N° », « Numéro », or « Code axe » naming the level whose codes it holds."""
 NUMERIC_CODE = re.compile(r"\d{1,2}(?:\.\d{1,2}){0,3}\.?")
-CELL_BULLET = re.compile(r"(?:^|\s)[•▪●■◦➢►]\s+")
+CELL_BULLET = re.compile(rf"(?:^|\s)[{SYMBOL_BULLETS}]\s+")
 """A bullet inside a table cell: the cell holds a list, one item each."""
 MARKUP = re.compile(r"</?[a-zA-Z][^>]*>|\*\*|__|`")
 TOP_KEYWORDS = {"axe", "pilier", "enjeu", "ambition", "priorite", "thematique", "theme", "fiche", "volet", "defi",
