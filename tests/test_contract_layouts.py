@@ -903,3 +903,22 @@ def test_arrows_checks_and_symbol_font_bullets_under_titles_in_capitals(glyph):
     assert [(o.label, tree[o.parent].label) for o in tree.leaves] == [
         ("Renforcer l'accompagnement à la scolarité", "ÉDUCATION"), ("Prévenir le décrochage scolaire", "ÉDUCATION"),
         ("Favoriser la mobilité", "EMPLOI"), ("Développer les modes de garde", "EMPLOI")]
+
+
+@pytest.mark.parametrize("header", ["| Domaine | Objectifs |", "| Priorités | Champ d'intervention | Objectifs |"])
+def test_a_table_column_that_groups_rows_under_a_header_naming_no_level_is_a_level(header):
+    """« Domaine », « Champ d'intervention »: words that each stand over several rows (merged cells left blank)
+    are the upper levels of the objectives beside them."""
+    middle = header.count("|") == 4
+    rows = [("Éducation", "Scolarité", "Renforcer l'accompagnement à la scolarité"),
+            ("", "", "Prévenir le décrochage scolaire"),
+            ("Emploi", "Insertion", "Favoriser la mobilité des demandeurs d'emploi"),
+            ("", "", "Développer les modes de garde")]
+    body = "\n".join("| " + " | ".join(r if middle else (r[0], r[2])) + " |" for r in rows)
+    text = f"Contrat de ville 2024-2030 de Sarreguemines\n\n{header}\n|---|---|{'---|' if middle else ''}\n{body}\n"
+    layout, tree = best_parse(text)
+    assert layout == "tables"
+    assert [o.label for o in tree.roots()] == ["Éducation", "Emploi"]
+    assert [o.level for o in tree.roots()] == ["priorité" if middle else "domaine"] * 2
+    expected = ["Scolarité", "Scolarité", "Insertion", "Insertion"] if middle else ["Éducation"] * 2 + ["Emploi"] * 2
+    assert [tree[o.parent].label for o in tree.leaves] == expected

@@ -168,6 +168,12 @@ def _title_level(title: str) -> str | None:
     return KEYWORDS[re.sub(r"s?\s+", " ", match.group("kw"))]
 
 
+def _level_name(title: str) -> str:
+    """The level a column header that names no known level stands for (« Domaine » → domaine), else objectif."""
+    title = clean_label(MARKUP.sub("", title)).lower()
+    return title if title and len(title) <= 40 and not CODE_HEADER.match(title) else "objectif"
+
+
 def _split_items(cells: list[str]) -> list[list[str]]:
     """A row whose cells hold several coded items (« 1.3.1 - A 1.3.2 - B », the paragraphs of one cell) or a
     bulleted list (« • A • B ») as one row per item: the first items side by side, the others below with blank
@@ -322,6 +328,7 @@ class _Reader:
         width = max([len(header), *map(len, rows)], default=0)
         chosen: list[int] = []
         unnamed: list[int] = []
+        grouping: list[int] = []
         for c in range(width):
             title = fold(header[c]) if c < len(header) else ""
             values = [r[c] for r in rows if c < len(r) and r[c]]
@@ -337,8 +344,12 @@ class _Reader:
                 chosen.append(c)
             elif not header and values and len(labelled) * 2 >= len(values):
                 unnamed.append(c)
-        # without a header row, text columns left of the first coded column are its upper levels
-        return sorted(chosen + [c for c in unnamed if chosen and c < chosen[0]])
+            elif values and len(set(values)) < len(rows) and all(re.search(r"[^\W\d_]{3,}", v) for v in values):
+                grouping.append(c)  # « Domaine »: words, each over several rows (merged, blank or repeated below)
+        # without a header row, text columns left of the first coded column are its upper levels; with one, the
+        # columns that group rows are levels too, left of the last level column
+        return sorted(chosen + [c for c in unnamed if chosen and c < chosen[0]]
+                      + [c for c in grouping if chosen and c < chosen[-1]])
 
     def _cell(self, line: Line, k: int, cell: str, title: str) -> None:
         """One filled cell of column ``k``: the continuation of the node above it, or a new node."""
@@ -351,7 +362,7 @@ class _Reader:
         code, label = _code_and_label(cell)
         parent = next((node for node in reversed(self.open[:k]) if node is not None), self.axis)
         node = Node(label=label, code=code, kind=("table", k), line=line.number,
-                    level_name=LEVEL_NAMES.get(_title_level(title) or "", "") or "objectif", parent=parent)
+                    level_name=LEVEL_NAMES.get(_title_level(title) or "", "") or _level_name(title), parent=parent)
         (parent.children if parent is not None else self.outline.roots).append(node)
         self.open[k], self.printed[k] = node, cell
         self.open[k + 1:] = [None] * (len(self.open) - k - 1)
