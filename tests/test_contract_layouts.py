@@ -922,3 +922,21 @@ def test_a_table_column_that_groups_rows_under_a_header_naming_no_level_is_a_lev
     assert [o.level for o in tree.roots()] == ["priorité" if middle else "domaine"] * 2
     expected = ["Scolarité", "Scolarité", "Insertion", "Insertion"] if middle else ["Éducation"] * 2 + ["Emploi"] * 2
     assert [tree[o.parent].label for o in tree.leaves] == expected
+
+
+@pytest.mark.parametrize("shape", ["1.a", "A.1"])
+def test_dotted_codes_with_letters_are_nested_by_their_codes(shape):
+    """« Axe 1 » over « 1.a », « 1.b »; « A. Éducation » over « A.1 », « A.2 »."""
+    def top(n: int, label: str) -> str:
+        return f"Axe {n} : {label}" if shape == "1.a" else f"{'AB'[n - 1]}. {label}"
+
+    def leaf(n: int, k: int) -> str:
+        return f"{n}.{'ab'[k - 1]}" if shape == "1.a" else f"{'AB'[n - 1]}.{k}"
+
+    text = (f"Contrat de ville 2024-2030 de Thionville\n\n{top(1, 'Éducation')}\n"
+            f"{leaf(1, 1)} Renforcer l'accompagnement à la scolarité\n{leaf(1, 2)} Prévenir le décrochage scolaire\n\n"
+            f"{top(2, 'Emploi')}\n{leaf(2, 1)} Favoriser la mobilité\n{leaf(2, 2)} Développer les modes de garde\n")
+    tree = parse_contract(text, name="thionville")
+    assert [o.label for o in tree.roots()] == ["Éducation", "Emploi"]
+    assert [(o.code, tree[o.parent].label) for o in tree.leaves] == [
+        (leaf(1, 1), "Éducation"), (leaf(1, 2), "Éducation"), (leaf(2, 1), "Emploi"), (leaf(2, 2), "Emploi")]

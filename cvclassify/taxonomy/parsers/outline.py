@@ -47,7 +47,9 @@ KEYWORD_LINE = re.compile(
     r"(?P<code>\d+(?:\.\d+)*|[ivxlc]{1,5}|[a-h])?(?![\w'])\.?\s*(?P<sep>[:.\-–—)])?\s*(?P<label>.*)$")
 NUMBERED = re.compile(r"^(?P<code>\d{1,2}|[A-H]|[a-h]|[IVX]{1,5})(?P<sep>[.)°/]|\s?[-–—])\s+(?P<label>\S.*)$")
 """« 1. », « 2) », « A. », « IV. », « 1° », « 1/ », « 1 - »: a numbered item."""
-DOTTED = re.compile(r"^(?P<code>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s*[-–—:]?\s+(?P<label>\S.*)$")
+DOTTED = re.compile(r"^(?P<code>(?:\d{1,2}|[A-Za-z]|[IVX]{2,4})(?:\.(?:\d{1,2}|[A-Za-z])){1,3})\.?\s*[-–—:]?\s+"
+                    r"(?P<label>\S.*)$")
+"""« 1.2 », « 1.2.3 », « 1.a », « A.1 », « II.3 »: an item whose code holds its parents' codes."""
 GLYPHS = {"•": "dot", "●": "dot", "▪": "dot", "■": "dot", "◆": "dot", "♦": "dot", "➢": "dot", "►": "dot",
           "✓": "dot", "‣": "dot", "·": "dot", "❖": "dot", "⁃": "dash", "-": "dash", "–": "dash", "—": "dash",
           "o": "circle", "◦": "circle", "○": "circle", "*": "star", "+": "star", "➔": "arrow", "➜": "arrow",
@@ -388,8 +390,9 @@ class Builder:
         if self.transversal_indent is not None:
             if self.collect_transversal(i, line, item):
                 return
-        if item is None or (item.kind[0] == "dotted" and self.mode == "lists"):
-            self.read_plain(i, line, folded)
+        if item is None or (item.kind[0] == "dotted" and self.mode == "lists" and not any(
+                node.code and item.code.startswith(node.code + ".") for _, node in self.stack)):
+            self.read_plain(i, line, folded)  # in lists, « 2.1 Gouvernance » is a section unless « 2. » is open
             return
         if item.kind[0] == "kw":
             self.read_keyword(item)
