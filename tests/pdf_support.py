@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 SPACE_WIDTH = 0.278
 """Width of a space in Helvetica, in ems."""
+
+
+class Sized(NamedTuple):
+    """A line printed in its own font size (a heading)."""
+
+    size: float
+    text: str
 
 
 def pages_pdf(pages: list[list], size: float = 9, leading: float = 11) -> bytes:
     """A PDF with one page per list of lines in Helvetica (WinAnsi): each line is placed on its own, its
     indentation as a shift to the right (not as spaces) and a blank line as a gap, as in a real document. A line
-    given as (x, text) pairs is a row of table cells, each placed at its column's x (in points)."""
+    given as (x, text) pairs is a row of table cells, each placed at its column's x (in points); a ``Sized`` line
+    is printed in its own font size."""
 
     def escape(text: str) -> bytes:
         data = text.encode("cp1252", errors="replace")
@@ -23,7 +33,10 @@ def pages_pdf(pages: list[list], size: float = 9, leading: float = 11) -> bytes:
     for i, lines in enumerate(pages):
         shown = []
         for row, line in enumerate(lines):
-            if not isinstance(line, str):
+            if isinstance(line, Sized):
+                shown.append(b"/F1 %.1f Tf 1 0 0 1 40 %.2f Tm (%s) Tj /F1 %.1f Tf"
+                             % (line.size, 800 - row * leading, escape(line.text), size))
+            elif not isinstance(line, str):
                 for x, text in line:
                     shown.append(b"1 0 0 1 %.2f %.2f Tm (%s) Tj" % (x, 800 - row * leading, escape(text)))
             elif line.strip():

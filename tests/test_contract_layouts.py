@@ -751,12 +751,23 @@ HEADED_TREE = [(label, parent) for top, middles in HEADED for label, parent in
                                 for node in [(middle, top)] + [(leaf, middle) for leaf in leaves]]]
 
 
-@pytest.mark.parametrize("shape", ["docx", "odt", "markdown"])
+@pytest.mark.parametrize("shape", ["docx", "odt", "markdown", "pdf"])
 def test_unnumbered_headings_nest_by_their_level(shape, tmp_path):
     """Headings without numbers (Word's « Titre 1 », « Titre 2 », LibreOffice's outline levels, Markdown's
-    « # », « ## ») over bullet lists: each heading level is a level of the tree."""
+    « # », « ## », a PDF's larger type) over bullet lists: each heading level is a level of the tree."""
     intro = "Cette thématique rassemble les actions conduites avec les partenaires."
-    if shape == "docx":
+    if shape == "pdf":
+        from tests.pdf_support import Sized, pages_pdf
+
+        lines = [Sized(20, "Contrat de ville Engagements Quartiers 2030 de Lunéville"), ""]
+        for top, middles in HEADED:
+            lines += [Sized(16, top), intro, ""]
+            for middle, leaves in middles:
+                lines += [Sized(12, middle), *(f"• {leaf}" for leaf in leaves), ""]
+        path = tmp_path / "luneville.pdf"
+        path.write_bytes(pages_pdf([lines[:14], lines[14:]]))
+        text = contract_text(path)
+    elif shape == "docx":
         import docx
 
         document = docx.Document()

@@ -332,16 +332,73 @@ def _pdf_text(data: bytes, enough: int, layout: bool = False) -> str:
         if not opened:
             raise _Unreadable("document protégé par mot de passe")
     pages: list[str] = []
+    sizes: list[list[tuple[float, str]]] = []
     seen = 0
     for page in reader.pages:
         pages.append(_page_text(page, layout))
+        if layout:
+            sizes.append(_line_sizes(page))
         seen += _visible(pages[-1])
         if seen > enough:
             break
+    if layout:
+        pages = _mark_headings(pages, sizes)
     text = ("\n\f" if layout else "\n").join(pages)
     if not text.strip():
         raise _Unreadable("PDF sans texte (document scanné ?) : il faut une reconnaissance de caractères (OCR)")
     return text
+
+
+HEADING_SCALE = 1.15
+"""A line printed this much larger than the body text, or more, is a heading."""
+
+
+def _line_sizes(page: Any) -> list[tuple[float, str]]:
+    """Each line of a page (its text runs at one height) with the font size it is printed in (its largest)."""
+    lines: dict[float, list[tuple[float, str]]] = {}
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        if text.strip():
+            height = round(tm[5] * cm[3] + cm[5])
+            lines.setdefault(height, []).append((abs(size * tm[3] * cm[3]) or size, text))
+
+    try:
+        page.extract_text(visitor_text=visit)
+    except Exception:  # a font or a matrix pypdf cannot read: no sizes, no headings
+        return []
+    return [(max(size for size, _ in runs), " ".join("".join(text for _, text in runs).split()))
+            for _, runs in sorted(lines.items(), reverse=True)]
+
+
+def _mark_headings(pages: list[str], sizes: list[list[tuple[float, str]]]) -> list[str]:
+    """The pages' lines printed larger than the body text as Markdown headings (« # » for the largest), so that
+    the contract parsers see a PDF's heading levels as they see a DOCX's; the pages unchanged when fewer than two
+    lines stand out."""
+    from collections import Counter
+
+    weight = Counter()
+    for page in sizes:
+        for size, text in page:
+            weight[round(size, 1)] += len(text)
+    if not weight:
+        return pages
+    body = weight.most_common(1)[0][0]
+    larger = {text: round(size, 1) for page in sizes for size, text in page
+              if size >= body * HEADING_SCALE and 0 < len(text) <= 150}
+    levels = {size: level for level, size in enumerate(sorted(set(larger.values()), reverse=True)[:4], start=1)}
+    if len(larger) < 2:
+        return pages
+    out = []
+    for page in pages:
+        lines = []
+        for line in page.split("\n"):
+            key = " ".join(line.split())
+            if key in larger and larger[key] in levels:
+                lines += ["", "#" * levels[larger[key]] + " " + key, ""]
+            else:
+                lines.append(line)
+        out.append("\n".join(lines))
+    return out
 
 
 def _page_text(page: Any, layout: bool) -> str:
