@@ -951,3 +951,12 @@ def test_dotted_codes_with_letters_are_nested_by_their_codes(shape):
     assert [o.label for o in tree.roots()] == ["Éducation", "Emploi"]
     assert [(o.code, tree[o.parent].label) for o in tree.leaves] == [
         (leaf(1, 1), "Éducation"), (leaf(1, 2), "Éducation"), (leaf(2, 1), "Emploi"), (leaf(2, 2), "Emploi")]
+
+
+def test_a_title_ending_with_a_colon_over_a_list_is_a_heading_and_an_announcing_sentence_is_not():
+    text = ("Contrat de ville 2024-2030 de Longwy\n\nLe contrat fixe les objectifs suivants :\n\n"
+            "Réussir à l'école :\n- Renforcer l'accompagnement à la scolarité\n- Prévenir le décrochage\n\n"
+            "Accéder à l'emploi :\n- Favoriser la mobilité des demandeurs d'emploi\n- Développer les modes de garde\n")
+    tree = parse_contract(text, name="longwy")
+    assert [o.label for o in tree.roots()] == ["Réussir à l'école", "Accéder à l'emploi"]
+    assert [tree[o.parent].label for o in tree.leaves] == ["Réussir à l'école"] * 2 + ["Accéder à l'emploi"] * 2

@@ -502,6 +502,9 @@ class Builder:
                 not self.blank):
             self.examples_of.description.append(text)  # an example going on over lines
             return
+        if text.endswith(":") and self._titled_list(i, text, folded):
+            self._push_heading(line, text.rstrip(" :"), line.heading or (2 if self.capital_titles else 0))
+            return
         if text.endswith(":"):
             self.top_list = self.mode == "lists" and bool(TOP_HEADERS.search(folded)) and not self._has_objectives()
             announces = self.top_list or bool(OBJECTIVE_HEADERS.search(folded)) or (
@@ -521,14 +524,7 @@ class Builder:
             self.capital_sections.append(i)
         titled = capitals and self.capital_titles
         if self.mode == "lists" and ((heading and not section) or titled) and self._list_follows(i):
-            self.started, self.skip_indent, self.list_ok, self.top_list = True, None, True, False
-            # under an open keyword heading (« Thématique 1 : Emploi ») or a heading of a higher level (« # »), if any
-            rank = self.rank(("heading",))
-            depth = line.heading or (0 if not self.capital_titles else 1 if titled else 2)
-            self.stack = [(r, node) for r, node in self.stack if (node.kind[0] == "kw" and r < rank) or (
-                node.kind[0] == "heading" and 0 < node.level_depth < depth)]
-            node = self.push(("heading",), text, None, line, "thème", nest=False)
-            node.level_depth = depth
+            self._push_heading(line, text, line.heading or (0 if not self.capital_titles else 1 if titled else 2))
             return
         if section:
             self.last, self.skip_indent = None, None
@@ -539,6 +535,24 @@ class Builder:
             return
         if self.last is not None and self.started:
             self.last.description.append(text)
+
+    def _push_heading(self, line: Line, text: str, depth: int) -> None:
+        """A plain heading over a list: a node under an open keyword heading (« Thématique 1 : Emploi ») or a
+        heading of a higher level (« # »), if any; else a top node."""
+        self.started, self.skip_indent, self.list_ok, self.top_list = True, None, True, False
+        rank = self.rank(("heading",))
+        self.stack = [(r, node) for r, node in self.stack if (node.kind[0] == "kw" and r < rank) or (
+            node.kind[0] == "heading" and 0 < node.level_depth < depth)]
+        node = self.push(("heading",), text, None, line, "thème", nest=False)
+        node.level_depth = depth
+
+    def _titled_list(self, i: int, text: str, folded: str) -> bool:
+        """« Réussir à l'école : » over a list: a title, not a sentence announcing the list (« Le contrat fixe
+        les objectifs suivants : », « Les enjeux : »)."""
+        title = text.rstrip(" :")
+        return (self.mode == "lists" and title[:1].isupper() and 1 <= len(title.split()) <= 8
+                and not (OBJECTIVE_HEADERS.search(folded) or TOP_HEADERS.search(folded) or TRANSVERSAL.search(folded))
+                and self._list_follows(i))
 
     def _announces(self, i: int) -> bool:
         """Whether the sentence of a line ends with a colon within three lines (it announces a list)."""
