@@ -751,12 +751,34 @@ HEADED_TREE = [(label, parent) for top, middles in HEADED for label, parent in
                                 for node in [(middle, top)] + [(leaf, middle) for leaf in leaves]]]
 
 
-@pytest.mark.parametrize("shape", ["docx", "odt", "markdown", "pdf"])
+@pytest.mark.parametrize("shape", ["docx", "docx set by hand", "odt", "markdown", "pdf"])
 def test_unnumbered_headings_nest_by_their_level(shape, tmp_path):
-    """Headings without numbers (Word's « Titre 1 », « Titre 2 », LibreOffice's outline levels, Markdown's
-    « # », « ## », a PDF's larger type) over bullet lists: each heading level is a level of the tree."""
+    """Headings without numbers (Word's « Titre 1 », « Titre 2 », headings set by hand in larger or bold type,
+    LibreOffice's outline levels, Markdown's « # », « ## », a PDF's larger type) over bullet lists: each heading
+    level is a level of the tree."""
     intro = "Cette thématique rassemble les actions conduites avec les partenaires."
-    if shape == "pdf":
+    if shape == "docx set by hand":
+        import docx
+        from docx.shared import Pt
+
+        document = docx.Document()
+
+        def set_by_hand(text: str, size: float | None) -> None:
+            run = document.add_paragraph().add_run(text)
+            run.bold, run.font.size = True, Pt(size) if size else None
+
+        set_by_hand("Contrat de ville Engagements Quartiers 2030 de Lunéville", 18)
+        for top, middles in HEADED:
+            set_by_hand(top, 14)
+            document.add_paragraph(intro).runs[0].bold = False
+            for middle, leaves in middles:
+                set_by_hand(middle, None)  # bold at the body's size
+                for leaf in leaves:
+                    document.add_paragraph(leaf, style="List Bullet")
+        path = tmp_path / "luneville.docx"
+        document.save(str(path))
+        text = contract_text(path)
+    elif shape == "pdf":
         from tests.pdf_support import Sized, pages_pdf
 
         lines = [Sized(20, "Contrat de ville Engagements Quartiers 2030 de Lunéville"), ""]

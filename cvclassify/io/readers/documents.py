@@ -467,6 +467,9 @@ def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> s
     kept = 0
     document = docx.Document(io.BytesIO(data))
     numbering = Numbering(document)
+    looks: list[tuple[int, float, bool]] = []  # plain paragraphs of a contract: (index in parts, size, bold)
+    normal = document.styles["Normal"] if pipes and "Normal" in document.styles else None
+    body_size = normal.font.size.pt if normal is not None and normal.font.size is not None else 11.0
     for block in document.iter_inner_content():
         if enough is not None and kept > enough:
             break
@@ -508,8 +511,43 @@ def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> s
         elif heading:
             parts += ["", text, ""]
         else:
+            if pipes:
+                looks.append((len(parts), *_docx_look(block, body_size)))
             parts.append(text)
+    if pipes:
+        _mark_docx_headings(parts, looks, body_size)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip()
+
+
+def _docx_look(paragraph: Any, default: float) -> tuple[float, bool]:
+    """A paragraph's type size (its largest run; a run without one has its style's, else the document's) and
+    whether all of it is bold."""
+    style = paragraph.style
+    style_size = style.font.size.pt if style is not None and style.font.size is not None else default
+    style_bold = bool(style is not None and style.font.bold)
+    runs = [run for run in paragraph.runs if run.text.strip()]
+    size = max((run.font.size.pt if run.font.size is not None else style_size for run in runs), default=style_size)
+    bold = bool(runs) and all(run.bold if run.bold is not None else style_bold for run in runs)
+    return size, bold
+
+
+def _mark_docx_headings(parts: list[str], looks: list[tuple[int, float, bool]], body: float) -> None:
+    """Plain paragraphs set as headings by hand (larger type, or bold on their own line) as Markdown headings by
+    size, largest first, then bold at the body's size, so that their levels nest as heading styles' do; nothing
+    changes when fewer than two stand out."""
+    def short(i: int) -> bool:
+        text = parts[i].strip()
+        return 0 < len(text.split()) <= 14 and not text.endswith((".", ";", ","))
+
+    larger = {i: size for i, size, _ in looks if size >= body * HEADING_SCALE and short(i)}
+    bold = [i for i, size, strong in looks if strong and i not in larger and short(i)]
+    if len(larger) + len(bold) < 2:
+        return
+    levels = {size: level for level, size in enumerate(sorted(set(larger.values()), reverse=True)[:4], start=1)}
+    for i, size in larger.items():
+        parts[i] = "\n" + "#" * levels[size] + " " + " ".join(parts[i].split()) + "\n"
+    for i in bold:
+        parts[i] = "\n" + "#" * (len(levels) + 1) + " " + " ".join(parts[i].split()) + "\n"
 
 
 def _odt_pipe_rows(table: Any) -> list[str]:
