@@ -9,10 +9,11 @@ SPACE_WIDTH = 0.278
 
 
 class Sized(NamedTuple):
-    """A line printed in its own font size (a heading)."""
+    """A line printed in its own font size, in bold if asked (a heading)."""
 
     size: float
     text: str
+    bold: bool = False
 
 
 def pages_pdf(pages: list[list], size: float = 9, leading: float = 11) -> bytes:
@@ -26,16 +27,17 @@ def pages_pdf(pages: list[list], size: float = 9, leading: float = 11) -> bytes:
         return data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
     count = len(pages)
-    kids = b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(count))
+    kids = b" ".join(b"%d 0 R" % (5 + 2 * i) for i in range(count))
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
                b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count),
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"]
     for i, lines in enumerate(pages):
         shown = []
         for row, line in enumerate(lines):
             if isinstance(line, Sized):
-                shown.append(b"/F1 %.1f Tf 1 0 0 1 40 %.2f Tm (%s) Tj /F1 %.1f Tf"
-                             % (line.size, 800 - row * leading, escape(line.text), size))
+                shown.append(b"/F%d %.1f Tf 1 0 0 1 40 %.2f Tm (%s) Tj /F1 %.1f Tf"
+                             % (2 if line.bold else 1, line.size, 800 - row * leading, escape(line.text), size))
             elif not isinstance(line, str):
                 for x, text in line:
                     shown.append(b"1 0 0 1 %.2f %.2f Tm (%s) Tj" % (x, 800 - row * leading, escape(text)))
@@ -43,8 +45,8 @@ def pages_pdf(pages: list[list], size: float = 9, leading: float = 11) -> bytes:
                 x = 40 + (len(line) - len(line.lstrip(" "))) * SPACE_WIDTH * size
                 shown.append(b"1 0 0 1 %.2f %.2f Tm (%s) Tj" % (x, 800 - row * leading, escape(line.strip(" "))))
         content = b"BT /F1 %.1f Tf " % size + b" ".join(shown) + b" ET"
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
-                       b"/Contents %d 0 R >>" % (5 + 2 * i))
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                       b"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents %d 0 R >>" % (6 + 2 * i))
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
     pdf = bytearray(b"%PDF-1.4\n")
     offsets = []

@@ -751,7 +751,7 @@ HEADED_TREE = [(label, parent) for top, middles in HEADED for label, parent in
                                 for node in [(middle, top)] + [(leaf, middle) for leaf in leaves]]]
 
 
-@pytest.mark.parametrize("shape", ["docx", "docx set by hand", "odt", "markdown", "pdf"])
+@pytest.mark.parametrize("shape", ["docx", "docx set by hand", "odt", "markdown", "pdf", "pdf in bold"])
 def test_unnumbered_headings_nest_by_their_level(shape, tmp_path):
     """Headings without numbers (Word's « Titre 1 », « Titre 2 », headings set by hand in larger or bold type,
     LibreOffice's outline levels, Markdown's « # », « ## », a PDF's larger type) over bullet lists: each heading
@@ -778,14 +778,15 @@ def test_unnumbered_headings_nest_by_their_level(shape, tmp_path):
         path = tmp_path / "luneville.docx"
         document.save(str(path))
         text = contract_text(path)
-    elif shape == "pdf":
+    elif shape.startswith("pdf"):
         from tests.pdf_support import Sized, pages_pdf
 
         lines = [Sized(20, "Contrat de ville Engagements Quartiers 2030 de Lunéville"), ""]
         for top, middles in HEADED:
             lines += [Sized(16, top), intro, ""]
             for middle, leaves in middles:
-                lines += [Sized(12, middle), *(f"• {leaf}" for leaf in leaves), ""]
+                lines += [Sized(9, middle, bold=True) if shape == "pdf in bold" else Sized(12, middle),
+                          *(f"• {leaf}" for leaf in leaves), ""]
         path = tmp_path / "luneville.pdf"
         path.write_bytes(pages_pdf([lines[:14], lines[14:]]))
         text = contract_text(path)

@@ -332,7 +332,7 @@ def _pdf_text(data: bytes, enough: int, layout: bool = False) -> str:
         if not opened:
             raise _Unreadable("document protégé par mot de passe")
     pages: list[str] = []
-    sizes: list[list[tuple[float, str]]] = []
+    sizes: list[list[tuple[float, str, bool]]] = []
     seen = 0
     for page in reader.pages:
         pages.append(_page_text(page, layout))
@@ -353,50 +353,57 @@ HEADING_SCALE = 1.15
 """A line printed this much larger than the body text, or more, is a heading."""
 
 
-def _line_sizes(page: Any) -> list[tuple[float, str]]:
-    """Each line of a page (its text runs at one height) with the font size it is printed in (its largest)."""
-    lines: dict[float, list[tuple[float, str]]] = {}
+def _line_sizes(page: Any) -> list[tuple[float, str, bool]]:
+    """Each line of a page (its text runs at one height): the font size it is printed in (its largest), its
+    text, and whether all of it is bold."""
+    lines: dict[float, list[tuple[float, str, bool]]] = {}
 
     def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
         if text.strip():
             height = round(tm[5] * cm[3] + cm[5])
-            lines.setdefault(height, []).append((abs(size * tm[3] * cm[3]) or size, text))
+            bold = "bold" in str((font or {}).get("/BaseFont", "")).lower()
+            lines.setdefault(height, []).append((abs(size * tm[3] * cm[3]) or size, text, bold))
 
     try:
         page.extract_text(visitor_text=visit)
     except Exception:  # a font or a matrix pypdf cannot read: no sizes, no headings
         return []
-    return [(max(size for size, _ in runs), " ".join("".join(text for _, text in runs).split()))
-            for _, runs in sorted(lines.items(), reverse=True)]
+    return [(max(size for size, _, _ in runs), " ".join("".join(text for _, text, _ in runs).split()),
+             all(bold for _, _, bold in runs)) for _, runs in sorted(lines.items(), reverse=True)]
 
 
-def _mark_headings(pages: list[str], sizes: list[list[tuple[float, str]]]) -> list[str]:
-    """The pages' lines printed larger than the body text as Markdown headings (« # » for the largest), so that
-    the contract parsers see a PDF's heading levels as they see a DOCX's; the pages unchanged when fewer than two
-    lines stand out."""
+def _mark_headings(pages: list[str], sizes: list[list[tuple[float, str, bool]]]) -> list[str]:
+    """The pages' lines printed larger than the body text, then the lines in bold at its size, as Markdown
+    headings (« # » for the largest), so that the contract parsers see a PDF's heading levels as they see a
+    DOCX's; the pages unchanged when fewer than two lines stand out. A line that starts with a bullet or a number
+    keeps its mark instead."""
     from collections import Counter
 
     weight = Counter()
     for page in sizes:
-        for size, text in page:
+        for size, text, _ in page:
             weight[round(size, 1)] += len(text)
     if not weight:
         return pages
     body = weight.most_common(1)[0][0]
-    larger = {text: round(size, 1) for page in sizes for size, text in page
-              if size >= body * HEADING_SCALE and 0 < len(text) <= 150}
+
+    def titled(text: str) -> bool:
+        return 0 < len(text.split()) <= 14 and text[:1].isalpha() and not text.endswith((".", ";", ","))
+
+    larger = {text: round(size, 1) for page in sizes for size, text, _ in page
+              if size >= body * HEADING_SCALE and titled(text)}
     levels = {size: level for level, size in enumerate(sorted(set(larger.values()), reverse=True)[:4], start=1)}
-    if len(larger) < 2:
+    bold = {text: len(levels) + 1 for page in sizes for size, text, strong in page
+            if strong and text not in larger and titled(text)}
+    marked = {**bold, **{text: levels[size] for text, size in larger.items()}}
+    if len(marked) < 2:
         return pages
     out = []
     for page in pages:
         lines = []
         for line in page.split("\n"):
             key = " ".join(line.split())
-            if key in larger and larger[key] in levels:
-                lines += ["", "#" * levels[larger[key]] + " " + key, ""]
-            else:
-                lines.append(line)
+            lines += ["", "#" * marked[key] + " " + key, ""] if key in marked else [line]
         out.append("\n".join(lines))
     return out
 
