@@ -751,7 +751,8 @@ HEADED_TREE = [(label, parent) for top, middles in HEADED for label, parent in
                                 for node in [(middle, top)] + [(leaf, middle) for leaf in leaves]]]
 
 
-@pytest.mark.parametrize("shape", ["docx", "docx set by hand", "odt", "markdown", "pdf", "pdf in bold"])
+@pytest.mark.parametrize("shape", ["docx", "docx set by hand", "odt", "odt set by hand", "markdown", "pdf",
+                                   "pdf in bold"])
 def test_unnumbered_headings_nest_by_their_level(shape, tmp_path):
     """Headings without numbers (Word's « Titre 1 », « Titre 2 », headings set by hand in larger or bold type,
     LibreOffice's outline levels, Markdown's « # », « ## », a PDF's larger type) over bullet lists: each heading
@@ -807,17 +808,27 @@ def test_unnumbered_headings_nest_by_their_level(shape, tmp_path):
         path = tmp_path / "luneville.docx"
         document.save(str(path))
         text = contract_text(path)
-    elif shape == "odt":
+    elif shape.startswith("odt"):
         from odf.opendocument import OpenDocumentText
-        from odf.text import H, List, ListItem, P
+        from odf.style import Style, TextProperties
+        from odf.text import H, List, ListItem, P, Span
 
         odt = OpenDocumentText()
-        odt.text.addElement(P(text="Contrat de ville Engagements Quartiers 2030 de Lunéville"))
+        for name, family, properties in [("Grand", "paragraph", {"fontsize": "16pt", "fontweight": "bold"}),
+                                         ("Gras", "paragraph", {"fontweight": "bold"}),
+                                         ("Titre", "text", {"fontsize": "20pt", "fontweight": "bold"})]:
+            style = Style(name=name, family=family)
+            style.addElement(TextProperties(**properties))
+            odt.automaticstyles.addElement(style)
+        by_hand = shape == "odt set by hand"
+        title = P()
+        title.addElement(Span(stylename="Titre" if by_hand else "", text="Contrat de ville Engagements Quartiers 2030"))
+        odt.text.addElement(title)
         for top, middles in HEADED:
-            odt.text.addElement(H(outlinelevel=1, text=top))
+            odt.text.addElement(P(stylename="Grand", text=top) if by_hand else H(outlinelevel=1, text=top))
             odt.text.addElement(P(text=intro))
             for middle, leaves in middles:
-                odt.text.addElement(H(outlinelevel=2, text=middle))
+                odt.text.addElement(P(stylename="Gras", text=middle) if by_hand else H(outlinelevel=2, text=middle))
                 block = List()
                 for leaf in leaves:
                     item = ListItem()

@@ -522,7 +522,7 @@ def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> s
                 looks.append((len(parts), *_docx_look(block, body_size)))
             parts.append(text)
     if pipes:
-        _mark_docx_headings(parts, looks, body_size)
+        _mark_set_headings(parts, looks, body_size)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip()
 
 
@@ -538,7 +538,7 @@ def _docx_look(paragraph: Any, default: float) -> tuple[float, bool]:
     return size, bold
 
 
-def _mark_docx_headings(parts: list[str], looks: list[tuple[int, float, bool]], body: float) -> None:
+def _mark_set_headings(parts: list[str], looks: list[tuple[int, float, bool]], body: float) -> None:
     """Plain paragraphs set as headings by hand (larger type, or bold on their own line) as Markdown headings by
     size, largest first, then bold at the body's size, so that their levels nest as heading styles' do; nothing
     changes when fewer than two stand out."""
@@ -609,6 +609,8 @@ def _odt_text(data: bytes, enough: int | None = None, pipes: bool = False) -> st
     parts: list[str] = []
     document = load(io.BytesIO(data))
     numbering = OdfNumbering(document)
+    looks: list[tuple[int, float, bool]] = []  # plain paragraphs of a contract: (index in parts, size, bold)
+    styles, body_size = _odt_styles(document) if pipes else ({}, 12.0)
     continued: dict[str, dict[int, int]] = {}  # list style → counters of its last list (« continue numbering »)
     # (node, list depth, the enclosing list's style and counters, the number of the item this paragraph opens)
     stack: list[tuple[Any, int, tuple[str, dict[int, int]] | None, Any]] = [(document.text, 0, None, None)]
@@ -634,6 +636,8 @@ def _odt_text(data: bytes, enough: int | None = None, pipes: bool = False) -> st
             elif qname == (TEXTNS, "h"):
                 parts += ["", f"{label.text} {text}" if label is not None and not label.bullet else text, ""]
             else:
+                if pipes:
+                    looks.append((len(parts), *_odt_look(node, styles, body_size)))
                 parts.append(text)
         else:
             children = list(getattr(node, "childNodes", []))
@@ -651,7 +655,69 @@ def _odt_text(data: bytes, enough: int | None = None, pipes: bool = False) -> st
                 stack.extend((child, depth, within, label if child is first else None) for child in reversed(children))
                 continue
             stack.extend((child, depth, within, None) for child in reversed(children))
+    if pipes:
+        _mark_set_headings(parts, looks, body_size)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip()
+
+
+def _odt_styles(document: Any) -> tuple[dict[str, tuple[float | None, bool | None]], float]:
+    """Each named or automatic style's type size and weight (inherited from its parent when it sets none), and
+    the default paragraph size (LibreOffice's 12 pt when the file sets none)."""
+    from odf.namespaces import FONS, STYLENS
+
+    own: dict[str, tuple[float | None, bool | None, str]] = {}
+    default = 12.0
+    for container in (document.styles, document.automaticstyles):
+        for style in container.childNodes:
+            properties = next(
+                (c for c in style.childNodes if getattr(c, "qname", None) == (STYLENS, "text-properties")), None)
+            size = weight = None
+            if properties is not None:
+                size = _points(properties.getAttrNS(FONS, "font-size"))
+                weight = properties.getAttrNS(FONS, "font-weight")
+            bold = None if weight is None else weight in ("bold", "600", "700", "800", "900")
+            if getattr(style, "qname", None) == (STYLENS, "default-style") and size:
+                default = size
+            name = style.getAttrNS(STYLENS, "name") if getattr(style, "qname", None) == (STYLENS, "style") else None
+            if name:
+                own[name] = (size, bold, style.getAttrNS(STYLENS, "parent-style-name") or "")
+
+    def resolved(name: str, seen: int = 0) -> tuple[float | None, bool | None]:
+        size, bold, parent = own.get(name, (None, None, ""))
+        if parent and seen < 8 and (size is None or bold is None):
+            above = resolved(parent, seen + 1)
+            size, bold = size if size is not None else above[0], bold if bold is not None else above[1]
+        return size, bold
+
+    return {name: resolved(name) for name in own}, default
+
+
+def _points(value: str | None) -> float | None:
+    """« 14pt » → 14.0; a relative size (« 120% ») or none → None."""
+    match = re.fullmatch(r"([\d.]+)pt", value or "")
+    return float(match.group(1)) if match else None
+
+
+def _odt_look(paragraph: Any, styles: dict[str, tuple[float | None, bool | None]], default: float
+              ) -> tuple[float, bool]:
+    """An ODT paragraph's type size (its largest span) and whether all of its text is bold."""
+    from odf import teletype
+    from odf.namespaces import TEXTNS
+
+    size, bold = styles.get(paragraph.getAttrNS(TEXTNS, "style-name") or "", (None, None))
+    size = size or default
+    sizes, weights = [size], []
+    for child in paragraph.childNodes:
+        text = child.data if hasattr(child, "data") else teletype.extractText(child)
+        if not text.strip():
+            continue
+        if getattr(child, "qname", None) == (TEXTNS, "span"):
+            span_size, span_bold = styles.get(child.getAttrNS(TEXTNS, "style-name") or "", (None, None))
+            sizes.append(span_size or size)
+            weights.append(span_bold if span_bold is not None else bool(bold))
+        else:
+            weights.append(bool(bold))
+    return max(sizes), bool(weights) and all(weights)
 
 
 def count_files(path: Path) -> int:
