@@ -127,12 +127,16 @@ class Explainer:
         keep = (x.indices[where] == cols_a) if present else np.zeros(cols_a.size, dtype=bool)
         rows_a, cols_a = rows_a[keep], cols_a[keep]
         values_a, shares_a = x.data[where[keep]], shares_a[keep]
-        for s in items:
-            row = self.coef[self.position[s.id]]
-            if row.size == 0:
-                continue
-            weight = np.round(np.bincount(rows_a, weights=values_a * row[cols_a] / shares_a,
-                                          minlength=len(words)), 4)
+        explained = [(s, row) for s in items if (row := self.coef[self.position[s.id]]).size]
+        if not explained:
+            return
+        # every suggestion's word weights in one sum: bin (suggestion, word), terms in the same order as alone
+        count = len(words)
+        terms = values_a * np.stack([row[cols_a] for _, row in explained]) / shares_a
+        bins = (np.arange(len(explained))[:, None] * count + rows_a).ravel()
+        weights = np.round(np.bincount(bins, weights=terms.ravel(), minlength=len(explained) * count), 4)
+        for k, (s, _) in enumerate(explained):
+            weight = weights[k * count:(k + 1) * count]
             positive = np.flatnonzero(weight > 0)
             best: dict[str, Evidence] = {}
             for j in positive[np.argsort(-weight[positive], kind="stable")]:

@@ -157,6 +157,8 @@ class CharBlock:
 
     table: TfidfTable
     _memo: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _raw: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    """The columns of each whitespace-delimited string as the text holds it (folded once, when first met)."""
 
     def columns(self, word: str) -> list[int]:
         """Vocabulary indices of one folded word form's n-grams, with repeats (memoised: the explanations ask for
@@ -172,10 +174,18 @@ class CharBlock:
     def rows(self, analyses: Sequence[Analysis]):
         """Feature rows of analyses (their original texts)."""
         indices = []
+        raw = self._raw
         for a in analyses:
             found: list[int] = []
-            for word in fold(a.text).split():  # ``fold`` already collapsed whitespace runs
-                found.extend(self.columns(word))
+            # ``fold`` works character by character and keeps whitespace apart: folding the text's strings one by
+            # one gives the words of the folded text
+            for string in a.text.split():
+                columns = raw.get(string)
+                if columns is None:
+                    columns = [c for word in fold(string).split() for c in self.columns(word)]
+                    if len(raw) < MEMO_WORDS:
+                        raw[string] = columns
+                found += columns
             indices.append(found)
         return self.table.rows(indices)
 
