@@ -126,7 +126,8 @@ class Node:
     local: str | None = None
     """The code as printed for this node alone (« A », « 2 »), before the parents' codes are added."""
     level_depth: int = 0
-    """The level of the Markdown heading it was read from (« ## » → 2), else 0."""
+    """A plain heading's level: its Markdown level (« ## » → 2), or 1 for a title in capitals and 2 for the
+    headings under it; 0 when unknown."""
 
     def key(self) -> str:
         """The label compared between the two passes of a contract (case, accents, quotes, articles)."""
@@ -336,7 +337,7 @@ class Builder:
                 self.last = same[0]
                 return same[0]
         node = Node(label, _joined(parent, local) if local else None, kind, line.number, level_name, parent=parent,
-                    local=local, level_depth=line.heading)
+                    local=local)
         (parent.children if parent else self.roots).append(node)
         self.stack.append((rank, node))
         self.last = node
