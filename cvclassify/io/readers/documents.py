@@ -475,6 +475,7 @@ def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> s
     document = docx.Document(io.BytesIO(data))
     numbering = Numbering(document)
     looks: list[tuple[int, float, bool]] = []  # plain paragraphs of a contract: (index in parts, size, bold)
+    style_looks: dict[str | None, tuple[float, bool]] = {}  # per style id, read once (see ``styles``)
     normal = document.styles["Normal"] if pipes and "Normal" in document.styles else None
     body_size = normal.font.size.pt if normal is not None and normal.font.size is not None else 11.0
     for block in document.iter_inner_content():
@@ -519,19 +520,24 @@ def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> s
             parts += ["", text, ""]
         else:
             if pipes:
-                looks.append((len(parts), *_docx_look(block, body_size)))
+                if style_id not in style_looks:
+                    style_looks[style_id] = _docx_style_look(block.style, body_size)
+                looks.append((len(parts), *_docx_look(block, *style_looks[style_id])))
             parts.append(text)
     if pipes:
         _mark_set_headings(parts, looks, body_size)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip()
 
 
-def _docx_look(paragraph: Any, default: float) -> tuple[float, bool]:
-    """A paragraph's type size (its largest run; a run without one has its style's, else the document's) and
-    whether all of it is bold."""
-    style = paragraph.style
-    style_size = style.font.size.pt if style is not None and style.font.size is not None else default
-    style_bold = bool(style is not None and style.font.bold)
+def _docx_style_look(style: Any, default: float) -> tuple[float, bool]:
+    """A paragraph style's type size (else the document's) and whether it is bold."""
+    size = style.font.size.pt if style is not None and style.font.size is not None else default
+    return size, bool(style is not None and style.font.bold)
+
+
+def _docx_look(paragraph: Any, style_size: float, style_bold: bool) -> tuple[float, bool]:
+    """A paragraph's type size (its largest run; a run without one has its style's) and whether all of it is
+    bold."""
     runs = [run for run in paragraph.runs if run.text.strip()]
     size = max((run.font.size.pt if run.font.size is not None else style_size for run in runs), default=style_size)
     bold = bool(runs) and all(run.bold if run.bold is not None else style_bold for run in runs)
