@@ -326,3 +326,18 @@ def test_themes_of_one_word_are_a_level(tmp_path):
     tree = read_tree(tmp_path / "arbre.csv", "arbre")
     assert [o.label for o in tree.roots()] == ["Éducation", "Emploi"]
     assert [tree[o.parent].label for o in tree.leaves] == ["Éducation", "Éducation", "Emploi"]
+
+
+def test_a_csv_tree_with_a_title_row_and_json_lines_without_a_header_give_a_tree_or_a_clear_error(tmp_path):
+    """A CSV exported from a plan whose first row is a title (« Plan …;; »); JSON Lines whose first record is not
+    the header: a French error, never a traceback."""
+    (tmp_path / "plan.csv").write_text("Plan du contrat de ville 2024-2030;;\n;;\nThématique;Objectif;Pilote\n"
+                                       "Éducation;Renforcer la scolarité;Ville\nEmploi;Favoriser la mobilité;Région\n",
+                                       encoding="utf-8")
+    tree = read_tree(tmp_path / "plan.csv", "plan")
+    assert [(o.label, tree[o.parent].label) for o in tree.leaves] == [("Renforcer la scolarité", "Éducation"),
+                                                                      ("Favoriser la mobilité", "Emploi")]
+    (tmp_path / "arbre.jsonl").write_text('{"titre": "Plan"}\n{"a": "Thématique", "b": "Objectif"}\n',
+                                          encoding="utf-8")
+    with pytest.raises(TaxonomyError, match="libellé"):
+        read_tree(tmp_path / "arbre.jsonl", "arbre")

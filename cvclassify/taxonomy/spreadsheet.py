@@ -11,6 +11,7 @@ as it is. Every problem is reported with its line, in French, and nothing is bui
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -100,7 +101,10 @@ def open_tree_table(path: Path):
     if _names_columns(table.columns):
         return table
     rows = list(table.rows)
-    extra = {c: int(c.split()[-1]) - 1 for r in rows for c in r.values if c not in table.columns}
+    extra = {c for r in rows for c in r.values if c not in table.columns}
+    if not all(re.fullmatch(r"colonne \d+", c) for c in extra):  # cells not placed by their column (JSON Lines)
+        return Table(table.columns, iter(rows), table.notes)
+    extra = {c: int(c.split()[-1]) - 1 for c in extra}
     first = next(i for i in range(len(extra) + 1) if not set(range(i, i + len(table.columns))) & set(extra.values()))
     index = {**{c: first + k for k, c in enumerate(table.columns)}, **extra}
 
