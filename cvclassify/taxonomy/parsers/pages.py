@@ -28,7 +28,7 @@ HEADING = re.compile(r"^\s*(?:fiche|axe|pilier|enjeu|ambition|priorit|orientatio
 """A heading that repeats on several pages (« FICHE THÉMATIQUE N°2 ») is not a running header."""
 ZONE = 9
 """Lines at the top and at the bottom of a page where running headers and footers are looked for."""
-MD_HEADING = re.compile(r"^(\f?)[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
+MD_HEADING = re.compile(r"^(\f?)[ \t]{0,3}(?P<hashes>#{1,6})[ \t]+(.*?)[ \t#]*$")
 MD_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
 MD_BULLET = re.compile(r"^(\f?)( +)(?=[-*+•]\s+\S)")
 
@@ -130,9 +130,8 @@ def _plain_markdown(lines: list[str]) -> tuple[list[str], list[int]]:
     out, depths = [], []
     for line in lines:
         heading = MD_HEADING.match(line)
-        depths.append(len(heading.group(0).lstrip("\f \t")) - len(heading.group(0).lstrip("\f \t").lstrip("#"))
-                      if heading else 0)
-        line = MD_HEADING.sub(r"\1\2", line)
+        depths.append(len(heading.group("hashes")) if heading else 0)
+        line = MD_HEADING.sub(r"\1\3", line)
         line = MD_BOLD.sub(lambda m: m.group(1) or m.group(2), line)
         if widen:
             line = MD_BULLET.sub(lambda m: m.group(1) + m.group(2) * 2, line)
