@@ -217,9 +217,10 @@ def test_the_tables_of_the_metz_contract_are_read_as_generic_tab_tables_but_its_
     assert leaves["1.1.4"] == metz["1.1.4"].label and generic[generic["2.11.1"].parent].code == "2.11"
 
 
-PDF_FIXTURES = [p for p in FILES if p.suffix == ".txt" and p.stem != "fiches-thematiques"]
+PDF_FIXTURES = [p for p in FILES if p.suffix == ".txt" and p.stem not in ("fiches-thematiques", "space-columns-dashes")]
 """Every text fixture but the one whose bullets are a symbol font's private characters (no PDF font of the test
-writes them)."""
+writes them) and the one that is itself a PDF's layout export (columns aligned with spaces: the test's writer would
+draw each line as one string, spaces included, where a PDF places each cell)."""
 
 
 @pytest.mark.parametrize("path", PDF_FIXTURES, ids=lambda p: p.stem)
@@ -228,7 +229,9 @@ def test_a_pdf_of_the_contract_gives_the_same_tree(path, tmp_path):
     blank line a gap. The contract's text is laid out again from those positions, pages split by form feeds."""
     from tests.pdf_support import pages_pdf
 
-    text = path.read_text(encoding="utf-8").replace("◦", "o").replace("\u202f", " ").replace("ﬁ", "fi")
+    # the test's PDF font is WinAnsi: glyphs it lacks are swapped for ones it has
+    text = (path.read_text(encoding="utf-8").replace("◦", "o").replace("▪", "•").replace("\u202f", " ")
+            .replace("ﬁ", "fi"))
     pdf = tmp_path / f"{path.stem}.pdf"
     pdf.write_bytes(pages_pdf([page.split("\n") for page in text.split("\f")]))
     expected = yaml.safe_load((CONTRACTS / f"{path.stem}.expected.yaml").read_text(encoding="utf-8"))
@@ -994,3 +997,24 @@ def test_a_title_ending_with_a_colon_over_a_list_is_a_heading_and_an_announcing_
     tree = parse_contract(text, name="longwy")
     assert [o.label for o in tree.roots()] == ["Réussir à l'école", "Accéder à l'emploi"]
     assert [tree[o.parent].label for o in tree.leaves] == ["Réussir à l'école"] * 2 + ["Accéder à l'emploi"] * 2
+
+
+def test_ranks_printed_again_under_each_uncoded_heading_all_get_their_headings_id():
+    """« 1. », « 2. » restart under each title in capitals: every item's id carries its heading's, the first
+    heading's included, so that ids do not depend on which heading came first."""
+    text = ("Contrat de ville 2024-2030 de Sarreguemines\n\nÉDUCATION\n\n1. Renforcer l'accompagnement à la scolarité\n"
+            "2. Prévenir le décrochage scolaire\n3. Soutenir les parents d'élèves\n\nEMPLOI\n\n"
+            "1. Favoriser la mobilité des demandeurs d'emploi\n2. Développer les modes de garde\n")
+    tree = parse_contract(text, name="sarreguemines")
+    assert [(o.code, o.id) for o in tree.leaves] == [
+        ("1", "education-1"), ("2", "education-2"), ("3", "education-3"), ("1", "emploi-1"), ("2", "emploi-2")]
+
+
+def test_a_text_the_likely_layouts_cannot_read_is_tried_with_every_layout():
+    """The layouts whose quick pattern matches are tried first; when none of them finds a tree, the others are
+    tried too, and the error names them all."""
+    from cvclassify.taxonomy.parsers import PARSERS
+
+    with pytest.raises(TaxonomyError) as caught:
+        parse_contract("Compte rendu\n\n- les participants ont échangé sur le budget ;\n- la séance est levée.\n")
+    assert all(layout in str(caught.value) for layout in PARSERS)

@@ -56,7 +56,10 @@ def best_parse(text: str, name: str = "contract", source: str = "") -> tuple[str
     """The layout and tree of the best parse among the layouts that match; a French error naming the layouts
     tried when none finds objectives."""
     tried, best = [], None
-    for layout in candidate_layouts(text) or list(PARSERS):
+    candidates = candidate_layouts(text)
+    for layout in [*candidates, *(layout for layout in PARSERS if layout not in candidates)]:
+        if best is not None and layout not in candidates:
+            break  # the other layouts are tried only when the likely ones find nothing
         tried.append(layout)
         try:
             tree = _module(layout).parse(text, name=name, source=source)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -303,6 +304,8 @@ class Builder:
         self.stack: list[tuple[int, Node]] = []
         self.ranks: dict[tuple, int] = {capital_kind: 0} if capital_kind else {}
         self.started = self.stopped = False
+        self.preface = False
+        """Under a heading of the opening parts (« Diagnostic »): its bullet lists (figures, places) are not nodes."""
         self.list_ok = mode == "lists"
         self.skip_indent: int | None = None
         self.examples_of: Node | None = None
@@ -378,6 +381,8 @@ class Builder:
         """Read one line of the document."""
         folded = fold(line.text)
         item = classify(line)
+        if item is not None and item.kind[0] in ("num", "dotted", "kw"):
+            self.preface = False
         if item is not None and item.kind[0] in ("num", "dotted"):
             if TRANSVERSAL.search(fold(item.label)) or (
                     len(item.label.split()) <= 8 and any(w in fold(item.label) for w in STOP_WORDS)):
@@ -440,7 +445,7 @@ class Builder:
 
     def read_list_item(self, item: Item) -> None:
         """A bullet, dash or numbered item: a node when it stands in an objectives list."""
-        if self.stopped or not self.started or not self.list_ok:
+        if self.stopped or not self.started or not self.list_ok or (self.preface and item.kind[0] == "bullet"):
             return
         if self.skip_indent is not None and self._next_sibling(item):
             self.skip_indent, self.examples_of = None, None
@@ -481,6 +486,8 @@ class Builder:
         section = bool(SECTION.match(text)) or (text.isupper() and len(text.split()) <= 12) or bool(
             NUMBERED.match(text) or DOTTED.match(text)) or bool(PREFACE.match(folded))
         heading = is_heading(self.lines, i, self.width)
+        if section or heading:
+            self.preface = bool(PREFACE.match(folded))
         if (section or heading) and any(w in folded for w in STOP_WORDS) and self._has_objectives():
             self.stopped, self.stack, self.last = True, [], None
         if TRANSVERSAL.search(folded) and (section or heading or self._announces(i)) and self._list_follows(i):
@@ -492,7 +499,7 @@ class Builder:
         if self.continues(line):
             self.last.label = f"{self.last.label} {text}".strip()
             return
-        if NOT_OBJECTIVES.match(folded.lstrip("- ")):
+        if NOT_OBJECTIVES.match(folded.lstrip("- ")) and not _sentence(text):
             examples = EXAMPLES.match(folded.lstrip("- ")) and self.last is not None
             self.examples_of = self.last if examples else None
             if examples:
@@ -526,6 +533,11 @@ class Builder:
         titled = capitals and self.capital_titles
         if self.mode == "lists" and ((heading and not section) or titled) and self._list_follows(i):
             self._push_heading(line, text, line.heading or (0 if not self.capital_titles else 1 if titled else 2))
+            return
+        if (self.mode == "keywords" and line.heading and not section and self.started and not self.stopped
+                and any(node.kind[0] == "kw" and node.level_depth < line.heading for _, node in self.stack)
+                and self._list_follows(i)):
+            self._push_heading(line, text, line.heading)  # « ### Réussite éducative » under « ## Pilier 1 : … »
             return
         if section:
             self.last, self.skip_indent = None, None
@@ -607,10 +619,16 @@ def build(lines: list[Line], mode: str) -> Outline:
     builder = Builder(lines, mode)
     outline = _finished(builder.run(), mode)
     capital = _capital_top(builder)
+    parents = _capital_parents(builder) if capital is None else None
     if capital is not None:
         outline = _finished(Builder(lines, mode, capital[0]).run(), mode)
         outline.notes.append("Les intitulés numérotés en capitales (« " + ", ".join(capital[1]) + " ») sont lus "
                              "comme le premier niveau de l'arbre : la numérotation en dessous reprend à chacun.")
+    elif parents is not None and _objective_leaves(read := _finished(Builder(lines, mode, parents[0]).run(), mode)
+                                                   ) > _objective_leaves(outline):
+        outline = read
+        outline.notes.append("Les intitulés numérotés en capitales (« " + ", ".join(parents[1]) + " ») sont lus "
+                             "comme le premier niveau de l'arbre : les codes en dessous commencent par les leurs.")
     elif mode == "lists" and len(builder.capital_sections) >= 2:
         titled = _finished(Builder(lines, mode, capital_titles=True).run(), mode)
         if len(titled.roots) >= 2 and _objective_leaves(titled) >= max(1, _objective_leaves(outline)):
@@ -656,6 +674,32 @@ def _capital_top(builder: Builder) -> tuple[tuple, list[str]] | None:
         bounds = [item.line.number for item in items] + [len(builder.lines) + 1]
         heads_restarts = all(any(a < line < b for a, b in pairwise(bounds)) for line in restarts)
         if len(items) >= 2 and in_sequence and heads_restarts and items[0].line.number < coded[0].line:
+            return kind, [item.code for item in items]
+    return None
+
+
+def _sentence(text: str) -> bool:
+    """A whole sentence that announces what follows (« Les signataires s'engagent à faire des quartiers des lieux de
+    rencontre. »), not a header over a list of partners, indicators or examples (« Partenaires », « Les
+    signataires : »)."""
+    return ":" not in text and text.rstrip().endswith(".") and len(text.split()) > 6
+
+
+def _capital_parents(builder: Builder) -> tuple[tuple, list[str]] | None:
+    """The kind of the numbered headings in capitals that head the tree, and their codes, when at least two of
+    them, numbered in sequence, each stand over dotted codes that extend theirs (« 1. ÉDUCATION » over « 1.1. »,
+    « 1.1.1. »); else None."""
+    by_kind: dict[tuple, list[Item]] = {}
+    for item in builder.capital_headings:
+        by_kind.setdefault(item.kind, []).append(item)
+    for kind, items in by_kind.items():
+        if len(items) < 2 or not all(_successor(a.code) == b.code for a, b in pairwise(items)):
+            continue
+        bounds = [item.line.number for item in items] + [len(builder.lines) + 1]
+        dotted = [(line.number, found.code) for line in builder.lines
+                  if (found := classify(line)) is not None and found.kind[0] == "dotted" and found.code]
+        if all(any(a < number < b and code.startswith(item.code + ".") for number, code in dotted)
+               for item, (a, b) in zip(items, pairwise(bounds), strict=False)):
             return kind, [item.code for item in items]
     return None
 
@@ -713,10 +757,23 @@ def to_taxonomy(outline: Outline, name: str, source: str, text: str, layout: str
     taken: set[str] = set()
     warnings = list(outline.notes)
 
+    def under_uncoded(nodes: list[Node]) -> Iterator[Node]:
+        for node in nodes:
+            if node.code and node.parent is not None and not node.parent.code:
+                yield node
+            yield from under_uncoded(node.children)
+
+    parents_of: dict[str, set[int]] = {}
+    for node in under_uncoded(outline.roots):
+        parents_of.setdefault(node.code, set()).add(id(node.parent))
+    restarting = any(len(parents) >= 2 for parents in parents_of.values())
+    """Ranks printed again under each heading without a code (« 1 - », « 2 - »): every such item's id gets its
+    heading's (``sante-1``), the first heading's included."""
+
     def add(node: Node, parent: str | None) -> None:
         if node.code:
             ident = node.code
-            if ident in taken and parent and node.parent is not None and not node.parent.code:
+            if restarting and parent and node.parent is not None and not node.parent.code:
                 ident = f"{parent}-{node.code}"  # « 1 - » again under another heading without a code
             printed = ident
             while ident in taken:

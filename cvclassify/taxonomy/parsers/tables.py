@@ -55,6 +55,8 @@ CODE_HEADER = re.compile(r"^(?:code|n°|no|num[ée]ro|réf(?:érence)?)(?!\w)\.?
 """A column of codes: « Code », « N° », « Numéro », or « Code axe » naming the level whose codes it holds."""
 NUMERIC_CODE = re.compile(r"\d{1,2}(?:\.\d{1,2}){0,3}\.?")
 CELL_BULLET = re.compile(rf"(?:^|\s)[{SYMBOL_BULLETS}]\s+")
+DASH_ITEM = re.compile(r"^[-–—]\s+(?=\S)")
+"""A cell's line that starts a dash list item (« - Renforcer le Programme de réussite »)."""
 """A bullet inside a table cell: the cell holds a list, one item each."""
 MARKUP = re.compile(r"</?[a-zA-Z][^>]*>|\*\*|__|`")
 TOP_KEYWORDS = {"axe", "pilier", "enjeu", "ambition", "priorite", "thematique", "theme", "fiche", "volet", "defi",
@@ -91,15 +93,19 @@ def _tabs_as_pipes(text: str) -> str:
               for line in lines]
     if sum(marked) < MIN_TAB_ROWS:
         return text
-    rows, previous = [], False
+    rows, previous, wrapped = [], False, set()
     for i, line in enumerate(lines):  # a row that only starts with tabs (blank merged cells) follows another row
         if marked[i] or (previous and line.lstrip("\f").startswith("\t") and line.strip()):
             rows.append(i)
+        elif rows and previous and "\t" not in line and line[:1].islower():
+            lines[rows[-1]] += " " + line.strip()  # the last cell's text wrapped on a line of its own (a line break)
+            wrapped.add(i)
+            continue
         previous = i in rows[-1:] or ROW.match(line.lstrip("\f")) is not None
     for i in rows:
         page = "\f" if lines[i].startswith("\f") else ""
         lines[i] = page + "| " + " | ".join(cell.strip() for cell in lines[i].lstrip("\f").split("\t")) + " |"
-    return "\n".join(lines)
+    return "\n".join(line for i, line in enumerate(lines) if i not in wrapped)
 
 
 def _columns_as_pipes(text: str) -> str:
@@ -267,6 +273,8 @@ class _Reader:
         self.prose = False
         """A line of text came after the last table read."""
         self.read_tables = 0
+        self.dashed: set[int] = set()
+        """Columns whose items start with a dash: in them, a line without one goes on the item above."""
 
     def heading(self, line: Line) -> None:
         """A line outside tables: an axis heading opens a new top node; other lines are prose."""
@@ -312,6 +320,12 @@ class _Reader:
         self.prose = False
         if not continued:
             self.open, self.printed = [None] * width, [""] * width
+            self.dashed = set()
+        for c in range(width):  # a column of dash items, where lines without a dash are few: they wrap an item
+            cells = [r[c] for _, r in rows if c < len(r) and r[c]]
+            dashes = sum(DASH_ITEM.match(cell) is not None for cell in cells)
+            if dashes and dashes >= 2 * sum(not DASH_ITEM.match(cell) and cell[:1].isupper() for cell in cells):
+                self.dashed.add(c)
         for line, cells in rows:
             filled = [cell for cell in cells if cell]
             if (len(filled) == 1 and cells[0] and _keyword(cells[0])[0] != _title_level(header[0] if header else "")
@@ -354,6 +368,12 @@ class _Reader:
     def _cell(self, line: Line, k: int, cell: str, title: str) -> None:
         """One filled cell of column ``k``: the continuation of the node above it, or a new node."""
         above = self.open[k]
+        if k in self.dashed:
+            dash = DASH_ITEM.match(cell)
+            if dash is None and above is not None:  # « Travail dans les quartiers » under « - Organiser … de France »
+                above.label = clean_label(f"{above.label} {cell}")
+                return
+            cell = cell[dash.end():] if dash else cell
         if above is not None and cell[:1].islower():
             above.label = clean_label(f"{above.label} {cell}")
             return
