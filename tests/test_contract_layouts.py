@@ -1018,3 +1018,39 @@ def test_a_text_the_likely_layouts_cannot_read_is_tried_with_every_layout():
     with pytest.raises(TaxonomyError) as caught:
         parse_contract("Compte rendu\n\n- les participants ont échangé sur le budget ;\n- la séance est levée.\n")
     assert all(layout in str(caught.value) for layout in PARSERS)
+
+
+def test_an_odt_list_that_continues_another_by_its_id_goes_on_numbering(tmp_path):
+    """LibreOffice writes a list interrupted by a paragraph as a second list with ``text:continue-list`` naming
+    the first one's ``xml:id``: its items go on from the first list's last number."""
+    from odf.namespaces import TEXTNS, XMLNS
+    from odf.opendocument import OpenDocumentText
+    from odf.text import H, List, ListItem, ListLevelStyleNumber, ListStyle, P
+
+    odt = OpenDocumentText()
+    numbered = ListStyle(name="Numbers")
+    numbered.addElement(ListLevelStyleNumber(level=1, numformat="1", numsuffix="."))
+    odt.automaticstyles.addElement(numbered)
+
+    def listing(items: list[str], ident: str | None = None, continues: str | None = None) -> None:
+        block = List(stylename="Numbers")
+        if ident:
+            block.setAttrNS(XMLNS, "id", ident)
+        if continues:
+            block.setAttrNS(TEXTNS, "continue-list", continues)
+        for text in items:
+            item = ListItem()
+            item.addElement(P(text=text))
+            block.addElement(item)
+        odt.text.addElement(block)
+
+    odt.text.addElement(H(outlinelevel=1, text="Réussite éducative"))
+    listing(["Renforcer l'accompagnement à la scolarité", "Prévenir le décrochage scolaire"], ident="list1")
+    odt.text.addElement(P(text="Ces deux objectifs sont portés avec l'Éducation nationale."))
+    listing(["Associer les parents à la vie de l'école"], continues="list1")
+    odt.text.addElement(H(outlinelevel=1, text="Emploi"))
+    listing(["Favoriser la mobilité des demandeurs d'emploi"])
+    odt.save(str(tmp_path / "suite.odt"))
+
+    text = contract_text(tmp_path / "suite.odt")
+    assert "3. Associer les parents" in text and "1. Favoriser la mobilité" in text

@@ -606,7 +606,7 @@ def _odt_text(data: bytes, enough: int | None = None, pipes: bool = False) -> st
     their nesting, or with ``pipes`` tables as pipe rows (a contract's tables); stops after the block that brings
     it past ``enough`` characters."""
     from odf import teletype
-    from odf.namespaces import TABLENS, TEXTNS
+    from odf.namespaces import TABLENS, TEXTNS, XMLNS
     from odf.opendocument import load
 
     from cvclassify.io.readers.numbering import OdfNumbering
@@ -618,6 +618,7 @@ def _odt_text(data: bytes, enough: int | None = None, pipes: bool = False) -> st
     looks: list[tuple[int, float, bool]] = []  # plain paragraphs of a contract: (index in parts, size, bold)
     styles, body_size = _odt_styles(document) if pipes else ({}, 12.0)
     continued: dict[str, dict[int, int]] = {}  # list style → counters of its last list (« continue numbering »)
+    named: dict[str, dict[int, int]] = {}  # a list's xml:id → its counters (« text:continue-list »)
     # (node, list depth, the enclosing list's style and counters, the number of the item this paragraph opens)
     stack: list[tuple[Any, int, tuple[str, dict[int, int]] | None, Any]] = [(document.text, 0, None, None)]
     kept = 0
@@ -651,8 +652,11 @@ def _odt_text(data: bytes, enough: int | None = None, pipes: bool = False) -> st
                 style = node.getAttrNS(TEXTNS, "style-name") or (within[0] if within else "")
                 if within is None:  # a list of its own: numbering starts again unless told to continue
                     keep = node.getAttrNS(TEXTNS, "continue-numbering") == "true" and style in continued
-                    within = (style, continued[style] if keep else {})
+                    following = named.get(node.getAttrNS(TEXTNS, "continue-list") or "")  # a given list goes on
+                    within = (style, following if following is not None else continued[style] if keep else {})
                     continued[style] = within[1]
+                    if node.getAttrNS(XMLNS, "id"):
+                        named[node.getAttrNS(XMLNS, "id")] = within[1]
                 stack.extend((child, depth + 1, within, None) for child in reversed(children))
                 continue
             if qname == (TEXTNS, "list-item") and within is not None:
