@@ -1054,3 +1054,34 @@ def test_an_odt_list_that_continues_another_by_its_id_goes_on_numbering(tmp_path
 
     text = contract_text(tmp_path / "suite.odt")
     assert "3. Associer les parents" in text and "1. Favoriser la mobilité" in text
+
+
+def test_a_word_list_level_that_never_restarts_numbers_across_the_levels_above(tmp_path):
+    """``w:lvlRestart w:val="0"``: objectives numbered 1 to 4 across the axes of one multilevel list, where
+    Word's default would start each axis's objectives again at 1."""
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.append(parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="80"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/>'
+        '<w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        '<w:lvlRestart w:val="0"/><w:lvlText w:val="Objectif %2 :"/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="80"><w:abstractNumId w:val="80"/></w:num>'))
+
+    def item(text: str, level: int) -> None:
+        paragraph = document.add_paragraph(text, style="List Paragraph")
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="80"/></w:numPr>'))
+
+    for axis, objectives in (("Éducation", ["Renforcer l'accompagnement à la scolarité", "Prévenir le décrochage"]),
+                             ("Emploi", ["Favoriser la mobilité", "Développer les modes de garde"])):
+        item(axis, 0)
+        for objective in objectives:
+            item(objective, 1)
+    document.save(tmp_path / "suite.docx")
+
+    text = contract_text(tmp_path / "suite.docx")
+    assert "Objectif 3 : Favoriser la mobilité" in text and "Objectif 4 : Développer" in text

@@ -34,6 +34,9 @@ class Level:
     """``w:isLgl``: the numbers of the levels above are shown as decimals (« 1.2.3 » under « Axe I »)."""
     style: str | None = None
     """``w:pStyle``: the paragraph style this level belongs to (multilevel headings: Titre 1, Titre 2…)."""
+    restart: int | None = None
+    """``w:lvlRestart``: 0, the level never starts again; n, it starts again after an item of level n (one-based)
+    or above; None (the default), after any item of a level above."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,8 @@ class Numbering:
                 levels[_int(lvl.get(qn("w:ilvl")), 0)] = Level(
                     fmt=_val(lvl, "w:numFmt") or "decimal", text=_val(lvl, "w:lvlText") or "",
                     start=_int(_val(lvl, "w:start"), 1), legal=lvl.find(qn("w:isLgl")) is not None,
-                    style=_val(lvl, "w:pStyle"))
+                    style=_val(lvl, "w:pStyle"), restart=_int(_val(lvl, "w:lvlRestart"), -1) if lvl.find(
+                        qn("w:lvlRestart")) is not None else None)
             self.levels[definition.get(qn("w:abstractNumId"))] = levels
         for num in root.findall(qn("w:num")):
             overrides = {_int(o.get(qn("w:ilvl")), 0): _int(_val(o, "w:startOverride"), 1)
@@ -135,7 +139,9 @@ class Numbering:
         definition = levels[level]
         counters[level] = counters[level] + 1 if level in counters else definition.start
         for deeper in [d for d in counters if d > level]:
-            del counters[deeper]
+            restart = levels[deeper].restart if deeper in levels else None
+            if restart is None or restart < 0 or (restart > 0 and level <= restart - 1):
+                del counters[deeper]
         if definition.fmt == "bullet":
             return Label(BULLET, level, True)
 
