@@ -1085,3 +1085,35 @@ def test_a_word_list_level_that_never_restarts_numbers_across_the_levels_above(t
 
     text = contract_text(tmp_path / "suite.docx")
     assert "Objectif 3 : Favoriser la mobilité" in text and "Objectif 4 : Développer" in text
+
+
+def test_a_word_contract_with_a_list_of_places_before_its_styled_axes_and_bold_orientations(tmp_path):
+    """« Les quartiers prioritaires » (Titre 2) over a short bullet list of places, then « Axe N : » in Titre 2,
+    « Orientation N.N – » set by hand in bold (a level below the styles), « Liste à puces » objectives: the places
+    are not a level of the tree and the bold orientations stand under their axes."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Contrat de ville « Engagements Quartiers 2030 » de Lussange")
+    document.add_heading("Les quartiers prioritaires", level=2)
+    for place in ("La Forêt-Haute (2 700 habitants)", "Les Vergers (1 500 habitants)"):
+        document.add_paragraph(place, style="List Bullet")
+    for axis, orientations in (("Axe 1 : Réussite éducative", [
+            ("Orientation 1.1 – Accompagner chaque enfant", ["Développer l'accompagnement à la scolarité",
+                                                             "Renforcer les liens entre écoles et familles"]),
+            ("Orientation 1.2 – Former des citoyens", ["Développer l'éducation aux médias"])]),
+            ("Axe 2 : Emploi", [("Orientation 2.1 – Favoriser l'accès à l'emploi", [
+                "Mettre en place des permanences emploi", "Développer les parcours d'insertion"])])):
+        document.add_heading(axis, level=2)
+        for orientation, objectives in orientations:
+            document.add_paragraph().add_run(orientation).bold = True
+            for objective in objectives:
+                document.add_paragraph(objective, style="List Bullet")
+    document.save(tmp_path / "lussange.docx")
+
+    tree = parse_contract(contract_text(tmp_path / "lussange.docx"), name="lussange")
+    assert [o.label for o in tree.roots()] == ["Réussite éducative", "Emploi"]
+    assert [(tree[o.parent].code, o.label) for o in tree.leaves] == [
+        ("1.1", "Développer l'accompagnement à la scolarité"), ("1.1", "Renforcer les liens entre écoles et familles"),
+        ("1.2", "Développer l'éducation aux médias"), ("2.1", "Mettre en place des permanences emploi"),
+        ("2.1", "Développer les parcours d'insertion")]

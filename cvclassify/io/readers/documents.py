@@ -546,8 +546,9 @@ def _docx_look(paragraph: Any, style_size: float, style_bold: bool) -> tuple[flo
 
 def _mark_set_headings(parts: list[str], looks: list[tuple[int, float, bool]], body: float) -> None:
     """Plain paragraphs set as headings by hand (larger type, or bold on their own line) as Markdown headings by
-    size, largest first, then bold at the body's size, so that their levels nest as heading styles' do; nothing
-    changes when fewer than two stand out."""
+    size, largest first, then bold at the body's size, so that their levels nest as heading styles' do, below the
+    deepest level of the document's heading styles (« Axe 1 » in « Titre 2 » over « Orientation 1.1 » in bold);
+    nothing changes when fewer than two stand out."""
     def short(i: int) -> bool:
         text = parts[i].strip()
         return 0 < len(text.split()) <= 14 and not text.endswith((".", ";", ","))
@@ -556,11 +557,13 @@ def _mark_set_headings(parts: list[str], looks: list[tuple[int, float, bool]], b
     bold = [i for i, size, strong in looks if strong and i not in larger and short(i)]
     if len(larger) + len(bold) < 2:
         return
-    levels = {size: level for level, size in enumerate(sorted(set(larger.values()), reverse=True)[:4], start=1)}
+    styled = max((len(mark.group(1)) for part in parts if (mark := re.match(r"(#{1,6}) ", part))), default=0)
+    levels = {size: min(6, styled + level)
+              for level, size in enumerate(sorted(set(larger.values()), reverse=True)[:4], start=1)}
     for i, size in larger.items():
         parts[i] = "\n" + "#" * levels[size] + " " + " ".join(parts[i].split()) + "\n"
     for i in bold:
-        parts[i] = "\n" + "#" * (len(levels) + 1) + " " + " ".join(parts[i].split()) + "\n"
+        parts[i] = "\n" + "#" * min(6, styled + len(levels) + 1) + " " + " ".join(parts[i].split()) + "\n"
 
 
 def _odt_pipe_rows(table: Any) -> list[str]:

@@ -381,8 +381,11 @@ class Builder:
         """Read one line of the document."""
         folded = fold(line.text)
         item = classify(line)
-        if item is not None and item.kind[0] in ("num", "dotted", "kw"):
-            self.preface = False
+        if self.preface and item is not None and (item.kind[0] in ("dotted", "kw") or (item.kind[0] == "num" and (
+                looks_like_objective(item.label) or self._heads_list(i, item)))):
+            self.preface = False  # the tree starts (« I – Cohésion sociale » over « A. »), not a list of places
+        if self.preface and item is not None and item.kind[0] == "num":
+            return  # « 1. Le Bourg-Neuf », « 2. La Cité des Forges » under « Les quartiers concernés »
         if item is not None and item.kind[0] in ("num", "dotted"):
             if TRANSVERSAL.search(fold(item.label)) or (
                     len(item.label.split()) <= 8 and any(w in fold(item.label) for w in STOP_WORDS)):
@@ -532,6 +535,9 @@ class Builder:
             self.capital_sections.append(i)
         titled = capitals and self.capital_titles
         if self.mode == "lists" and ((heading and not section) or titled) and self._list_follows(i):
+            if not self.started and not self._objectives_follow(i):
+                self.preface, self.last = True, None  # « Les quartiers prioritaires » over a list of places
+                return
             self._push_heading(line, text, line.heading or (0 if not self.capital_titles else 1 if titled else 2))
             return
         if (self.mode == "keywords" and line.heading and not section and self.started and not self.stopped
@@ -589,6 +595,26 @@ class Builder:
         if last.description:
             return False
         return line.text[:1].islower() or bool(DANGLING.search(fold(last.label.rstrip())))
+
+    def _heads_list(self, i: int, item: Item) -> bool:
+        """Whether the next line is an item of another kind than ``item`` (« A. » under « I – »)."""
+        following = next((line for line in self.lines[i + 1:] if line.text), None)
+        below = classify(following) if following is not None else None
+        return below is not None and below.kind[0] in ("bullet", "num", "dotted") and below.kind != item.kind
+
+    def _objectives_follow(self, i: int) -> bool:
+        """Whether one of the first items of the list after a line is worded as an objective (« Développer … »), not
+        a place, a figure or a partner."""
+        labels: list[str] = []
+        for line in self.lines[i + 1:i + 30]:
+            item = classify(line) if line.text else None
+            if item is not None and item.kind[0] in ("bullet", "num", "dotted"):
+                labels.append(item.label)
+            elif labels and line.text and item is not None:
+                break
+            if len(labels) >= 6:
+                break
+        return any(looks_like_objective(label) for label in labels)
 
     def _list_follows(self, i: int) -> bool:
         """Whether list items follow a line, before the next heading (within a few lines)."""
