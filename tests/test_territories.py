@@ -263,6 +263,30 @@ def test_a_spreadsheet_with_a_code_column_beside_each_level_keeps_the_codes(tmp_
     assert tree["1.2"].parent == "1" and tree["1.1.1"].lexicon == ("CLAS",)
 
 
+
+@pytest.mark.parametrize("header", ["Code", "N°", "Code objectif"])
+def test_a_leaf_code_column_first_goes_with_the_level_its_codes_are_as_deep_as(tmp_path, header):
+    """« Code | Axe | Orientation | Objectif opérationnel », upper levels repeated on every row and « 1.2.3 » in the
+    first column: the codes are the objectives' (three parts, the third level), not the axes'."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append([header, "Axe", "Orientation", "Objectif opérationnel"])
+    for code, axis, orientation, objective in (
+            ("1.1.1", "Réussite éducative", "Accompagner la scolarité", "Développer l'aide aux devoirs"),
+            ("1.1.2", "Réussite éducative", "Accompagner la scolarité", "Associer les parents à l'école"),
+            ("1.2.1", "Réussite éducative", "Ouvrir la culture", "Proposer des ateliers artistiques"),
+            ("2.1.1", "Emploi", "Lever les freins", "Développer la garde d'enfants")):
+        book.active.append([code, axis, orientation, objective])
+    book.save(tmp_path / "arbre.xlsx")
+    tree = read_tree(tmp_path / "arbre.xlsx", "ornay")
+    assert [o.label for o in tree.roots()] == ["Réussite éducative", "Emploi"]
+    assert [(o.code, o.label, tree[o.parent].label) for o in tree.leaves] == [
+        ("1.1.1", "Développer l'aide aux devoirs", "Accompagner la scolarité"),
+        ("1.1.2", "Associer les parents à l'école", "Accompagner la scolarité"),
+        ("1.2.1", "Proposer des ateliers artistiques", "Ouvrir la culture"),
+        ("2.1.1", "Développer la garde d'enfants", "Lever les freins")]
+
 def test_a_list_of_dotted_codes_without_parents_is_nested_by_its_codes(tmp_path):
     """« Code | Libellé » only, as many teams export their tree: « 1.1.2 » goes under « 1.1 », « 1.1 » under « 1 »
     (a code whose prefix is not listed stays at the top)."""

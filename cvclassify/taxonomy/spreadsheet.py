@@ -348,7 +348,8 @@ def _wide_tree(path: Path, name: str) -> Taxonomy | None:
 
     rows = [r.values for r in table.rows if r.values]
     names = list(table.columns)
-    codes = {names[level]: names[code] for level, code in tables.code_columns(names).items()}
+    cells = [[r.get(c) or "" for c in names] for r in rows]
+    codes = {names[level]: names[code] for level, code in tables.code_columns(names, cells).items()}
 
     def cell(values: Mapping[str, str], level: str) -> str:
         return tables.with_code(values.get(codes.get(level, "")) or "", values.get(level) or "")

@@ -19,6 +19,8 @@ Codes are kept as printed; unnumbered nodes get generated ones.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 
 from cvclassify.errors import TaxonomyError
 from cvclassify.taxonomy.parsers.outline import (
@@ -223,9 +225,10 @@ def _is_header(cells: list[str]) -> bool:
     return len(filled) >= 2 and all(_title_level(c) for c in filled)
 
 
-def code_columns(titles: list[str]) -> dict[int, int]:
+def code_columns(titles: list[str], rows: Sequence[Sequence[str]] = ()) -> dict[int, int]:
     """Level column → the column holding its codes (indices in ``titles``): the level a code column names
-    (« Code axe »), else the level column just after it (« N° | Orientation »), else the one just before it."""
+    (« Code axe »), else the level whose depth its codes have (« 1.2.3 » in the third level column, wherever the
+    code column stands), else the level column just after it (« N° | Orientation »), else the one just before it."""
     levels = [i for i, title in enumerate(titles) if level_named(title)]
     found: dict[int, int] = {}
     for i, title in enumerate(titles):
@@ -233,12 +236,22 @@ def code_columns(titles: list[str]) -> dict[int, int]:
         if i in levels or not match:
             continue
         named = _title_level(match.group("level")) if match.group("level").strip() else None  # « Code axe »
-        candidates = ([c for c in levels if _title_level(titles[c]) == named] if named else
-                      [c for c in (i + 1, i - 1) if c in levels])
+        depth = _code_depth([row[i] for row in rows if i < len(row)])
+        candidates = (([c for c in levels if _title_level(titles[c]) == named] if named else [])
+                      or ([levels[depth - 1]] if depth and depth <= len(levels) else [])
+                      or [c for c in (i + 1, i - 1) if c in levels])
         target = next((c for c in candidates if c not in found), None)
         if target is not None:
             found[target] = i
     return found
+
+
+def _code_depth(values: Sequence[str]) -> int:
+    """How many parts the dotted codes of a column most often have (« 1.2.3 »: 3), or 0 without codes."""
+    depths = Counter(len(value.strip().rstrip(".").split(".")) for value in values
+                     if re.fullmatch(r"\s*[\dA-Za-z]{1,4}(?:\.[\dA-Za-z]{1,3})*\.?\s*", value or "")
+                     and any(ch.isdigit() for ch in value))
+    return depths.most_common(1)[0][0] if depths else 0
 
 
 def _coded(cells: list[str], codes: dict[int, int]) -> list[str]:
@@ -309,7 +322,7 @@ class _Reader:
         continued = len(self.open) == width and any(self.open) and not self.prose
         header = header or (self.header if continued else [])
         self.header = header
-        codes = code_columns(header)
+        codes = code_columns(header, [cells for _, cells in rows])
         if codes:  # « N° | Objectif opérationnel »: each code goes into its level's cell
             rows = [(line, _coded(cells, codes)) for line, cells in rows]
             header = ["" if c in codes.values() else title for c, title in enumerate(header)]
