@@ -19,7 +19,6 @@ Codes are kept as printed; unnumbered nodes get generated ones.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 
 from cvclassify.errors import TaxonomyError
@@ -227,8 +226,9 @@ def _is_header(cells: list[str]) -> bool:
 
 def code_columns(titles: list[str], rows: Sequence[Sequence[str]] = ()) -> dict[int, int]:
     """Level column → the column holding its codes (indices in ``titles``): the level a code column names
-    (« Code axe »), else the level whose depth its codes have (« 1.2.3 » in the third level column, wherever the
-    code column stands), else the level column just after it (« N° | Orientation »), else the one just before it."""
+    (« Code axe »), else the level whose cells start where its codes stand (« 1.2.3 » on every row beside repeated
+    axes and orientations is the objectives' code, wherever the code column stands), else the level column just
+    after it (« N° | Orientation »), else the one just before it."""
     levels = [i for i, title in enumerate(titles) if level_named(title)]
     found: dict[int, int] = {}
     for i, title in enumerate(titles):
@@ -236,9 +236,8 @@ def code_columns(titles: list[str], rows: Sequence[Sequence[str]] = ()) -> dict[
         if i in levels or not match:
             continue
         named = _title_level(match.group("level")) if match.group("level").strip() else None  # « Code axe »
-        depth = _code_depth([row[i] for row in rows if i < len(row)])
         candidates = (([c for c in levels if _title_level(titles[c]) == named] if named else [])
-                      or ([levels[depth - 1]] if depth and depth <= len(levels) else [])
+                      or _starting_with(i, levels, rows)
                       or [c for c in (i + 1, i - 1) if c in levels])
         target = next((c for c in candidates if c not in found), None)
         if target is not None:
@@ -246,12 +245,16 @@ def code_columns(titles: list[str], rows: Sequence[Sequence[str]] = ()) -> dict[
     return found
 
 
-def _code_depth(values: Sequence[str]) -> int:
-    """How many parts the dotted codes of a column most often have (« 1.2.3 »: 3), or 0 without codes."""
-    depths = Counter(len(value.strip().rstrip(".").split(".")) for value in values
-                     if re.fullmatch(r"\s*[\dA-Za-z]{1,4}(?:\.[\dA-Za-z]{1,3})*\.?\s*", value or "")
-                     and any(ch.isdigit() for ch in value))
-    return depths.most_common(1)[0][0] if depths else 0
+def _starting_with(code: int, levels: list[int], rows: Sequence[Sequence[str]]) -> list[int]:
+    """The level column whose nodes start (a filled cell that differs from the one above) on exactly the rows where
+    column ``code`` starts a code, when one level alone does; else []."""
+    def starts(c: int) -> set[int]:  # the rows where column c holds a new value (a merged cell is blank below)
+        cells = [(row[c] if c < len(row) else "").strip() for row in rows]
+        return {r for r, value in enumerate(cells) if value and (r == 0 or value != cells[r - 1])}
+
+    coded = starts(code)
+    matching = [c for c in levels if starts(c) == coded] if coded else []
+    return matching if len(matching) == 1 else []
 
 
 def _coded(cells: list[str], codes: dict[int, int]) -> list[str]:
