@@ -287,6 +287,26 @@ def test_a_leaf_code_column_first_goes_with_the_level_its_codes_are_as_deep_as(t
         ("1.2.1", "Proposer des ateliers artistiques", "Ouvrir la culture"),
         ("2.1.1", "Développer la garde d'enfants", "Lever les freins")]
 
+
+def test_a_workbook_whose_first_sheet_is_a_notice_is_read_from_the_sheet_that_holds_the_tree(tmp_path):
+    """« Notice » (a few lines of instructions), then the tree on the second sheet, its codes in a « N° » column."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Notice"
+    book.active.append(["Arbre des objectifs du contrat de ville d'Hautmesnil"])
+    book.active.append(["Une ligne par objectif ; le niveau dit où il se place."])
+    tree_sheet = book.create_sheet("Arbre")
+    for row in (("N°", "Libellé", "Niveau"), ("1", "Réussite éducative", "axe"),
+                ("1.1", "Développer l'aide aux devoirs", "objectif"), ("2", "Emploi", "axe"),
+                ("2.1", "Accompagner la mobilité vers l'emploi", "objectif")):
+        tree_sheet.append(row)
+    book.save(tmp_path / "arbre.xlsx")
+    tree = read_tree(tmp_path / "arbre.xlsx", "hautmesnil")
+    assert [(o.code, o.label, o.parent) for o in tree] == [
+        ("1", "Réussite éducative", None), ("1.1", "Développer l'aide aux devoirs", "1"), ("2", "Emploi", None),
+        ("2.1", "Accompagner la mobilité vers l'emploi", "2")]
+
 def test_a_list_of_dotted_codes_without_parents_is_nested_by_its_codes(tmp_path):
     """« Code | Libellé » only, as many teams export their tree: « 1.1.2 » goes under « 1.1 », « 1.1 » under « 1 »
     (a code whose prefix is not listed stays at the top)."""

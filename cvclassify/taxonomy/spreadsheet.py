@@ -25,7 +25,7 @@ COLUMNS = ("code", "libellé", "code parent", "niveau", "description", "mots-cl�
            "ANCT 2015-2023", "ANCT 2024-2030")
 """The template's columns, in order."""
 ALIASES = {
-    "code": ("code", "identifiant", "id"),
+    "code": ("code", "identifiant", "id", "n°", "numéro", "numero", "num"),
     "libellé": ("libellé", "libelle", "label", "intitulé", "intitule", "objectif"),
     "code parent": ("code parent", "parent", "code du parent"),
     "niveau": ("niveau", "level", "type"),
@@ -91,19 +91,38 @@ def _names_columns(cells: Iterable[str]) -> bool:
 
 def open_tree_table(path: Path):
     """The table of a tree spreadsheet, its header found below title rows (« Contrat de ville 2024-2030 – Plan
-    d'actions ») when its first row does not name its columns."""
-    from dataclasses import replace
-
-    from cvclassify.io.readers import open_table
+    d'actions ») when its first row does not name its columns; in a workbook, the first sheet that names them
+    (a « Notice » sheet before the tree is passed over)."""
+    from cvclassify.io.readers import open_table, reader_for
     from cvclassify.io.readers.base import Table
+    from cvclassify.io.readers.spreadsheets import sheet_names
 
     table = open_table(path)
+    found, rows = _headed(table)
+    if found is not None:
+        return found
+    if reader_for(path).sheets:
+        names = sheet_names(path)
+        for name in names[1:] if len(names) > 1 else []:
+            other, _ = _headed(open_table(path, name))
+            if other is not None:
+                return Table(other.columns, other.rows, [*other.notes, f"Arbre lu dans la feuille « {name} »."])
+    return Table(table.columns, iter(rows), table.notes)
+
+
+def _headed(table):
+    """The table with its header found (or as it is, when its first row names the columns), or None; and the
+    rows read to look for it."""
+    from dataclasses import replace
+
+    from cvclassify.io.readers.base import Table
+
     if _names_columns(table.columns):
-        return table
+        return table, []
     rows = list(table.rows)
     extra = {c for r in rows for c in r.values if c not in table.columns}
     if not all(re.fullmatch(r"colonne \d+", c) for c in extra):  # cells not placed by their column (JSON Lines)
-        return Table(table.columns, iter(rows), table.notes)
+        return None, rows
     extra = {c: int(c.split()[-1]) - 1 for c in extra}
     first = next(i for i in range(len(extra) + 1) if not set(range(i, i + len(table.columns))) & set(extra.values()))
     index = {**{c: first + k for k, c in enumerate(table.columns)}, **extra}
@@ -120,8 +139,8 @@ def open_tree_table(path: Path):
             named = {i: title for i, title in enumerate(titles) if title}
             kept = [replace(r, values={title: cells(r)[i] for i, title in named.items()}) if r.values else r
                     for r in rows[at + 1:]]
-            return Table(list(named.values()), iter(kept), [*table.notes, f"En-tête lu en {row.where}."])
-    return Table(table.columns, iter(rows), table.notes)
+            return Table(list(named.values()), iter(kept), [*table.notes, f"En-tête lu en {row.where}."]), rows
+    return None, rows
 
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:

@@ -161,6 +161,14 @@ def _open_book(path: Path, sheet: str | None, open_book: Callable[[Path], _Book]
     return Table(columns, number_rows(_book_groups(path, open_book, headers)), notes)
 
 
+def sheet_names(path: Path) -> list[str]:
+    """The visible sheets of a workbook (.xlsx, .xlsm, .ods, .xls), in order."""
+    open_book = _xlsx_book if Path(path).suffix.lower() in (".xlsx", ".xlsm") else _calamine_book
+    names, _, close, hidden = _load_book(Path(path), open_book)
+    close()
+    return [name for name in names if name not in hidden] or names
+
+
 def _visible_sheets(path: Path, names: list[str], hidden: set[str]) -> tuple[list[str], str | None]:
     """The sheets read when none is chosen, and the note naming the hidden ones left out (French)."""
     left_out = [name for name in names if name in hidden]
