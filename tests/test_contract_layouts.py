@@ -1117,3 +1117,30 @@ def test_a_word_contract_with_a_list_of_places_before_its_styled_axes_and_bold_o
         ("1.1", "Développer l'accompagnement à la scolarité"), ("1.1", "Renforcer les liens entre écoles et familles"),
         ("1.2", "Développer l'éducation aux médias"), ("2.1", "Mettre en place des permanences emploi"),
         ("2.1", "Développer les parcours d'insertion")]
+
+
+def test_a_heading_over_the_whole_tree_is_not_a_level_once_the_diagnostic_is_left_out(tmp_path):
+    """« Les orientations du contrat de ville » (Titre 1) holds the thématiques (Titre 2) and their numbered
+    objectives; a diagnostic heading with its bullet list of findings comes before it: the roots are the
+    thématiques."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Contrat de ville de Courtavel", level=0)
+    document.add_heading("Diagnostic partagé", level=1)
+    document.add_heading("Ce que disent les habitants", level=2)
+    for finding in ("le sentiment d'être éloigné des services publics ;", "des difficultés à trouver un médecin."):
+        document.add_paragraph(finding, style="List Bullet")
+    document.add_heading("Les orientations du contrat de ville", level=1)
+    for theme, objectives in (("Éducation", ["Développer l'accueil des moins de trois ans",
+                                             "Renforcer le lien entre les familles et l'école"]),
+                              ("Emploi", ["Rapprocher les demandeurs d'emploi des entreprises",
+                                          "Développer l'offre de formation linguistique"])):
+        document.add_heading(theme, level=2)
+        for objective in objectives:
+            document.add_paragraph(objective, style="List Number")
+    document.save(tmp_path / "courtavel.docx")
+
+    tree = parse_contract(contract_text(tmp_path / "courtavel.docx"), name="courtavel")
+    assert [o.label for o in tree.roots()] == ["Éducation", "Emploi"]
+    assert [tree[o.parent].label for o in tree.leaves] == ["Éducation"] * 2 + ["Emploi"] * 2

@@ -76,6 +76,9 @@ TOP_HEADERS = re.compile(r"\b(?:thematiques|enjeux|axes|priorites|ambitions|pili
 """A list announced with these words lists the top nodes of the tree (« six grandes thématiques : »)."""
 DOCUMENT_TITLE = re.compile(r"\bcontrat\b|engagements quartiers")
 """A heading that names the document itself (« Contrat de ville 2024-2030 de … »)."""
+TREE_PART = re.compile(r"^(?:les |nos |des )?(?:grandes |principales )?(?:orientations|objectifs|priorites|axes"
+                       r"|enjeux|thematiques|piliers|ambitions|engagements)\b")
+"""A heading that names the part of the document holding the tree (« Les orientations stratégiques »)."""
 TRANSVERSAL = re.compile(r"transvers|preoccupation")
 NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type)|indicateurs?|partenaires?|pilotes?"
                             r"|publics?|financeurs?|constats?|encadre|les signataires|le contrat (?:est|soutient)"
@@ -666,18 +669,25 @@ def build(lines: list[Line], mode: str) -> Outline:
 
 def _finished(outline: Outline, mode: str) -> Outline:
     """An outline's labels cleaned, its title and its nodes that are not objectives left out."""
-    if (len(outline.roots) == 1 and outline.roots[0].kind[0] == "heading" and outline.roots[0].children
-            and DOCUMENT_TITLE.search(fold(outline.roots[0].label))):
-        outline.roots = outline.roots[0].children  # « # Contrat de ville … » over the « ## » headings: the title
-        for root in outline.roots:
-            root.parent = None
+    _drop_title(outline)
     for root in outline.roots:
         _finish(root, top=True, mode=mode)
     outline.roots = [r for r in outline.roots if r.label and (r.children or mode == "keywords")]
     if mode == "lists":  # lists of places, partners or signatories are not objectives
         outline.roots = [r for r in outline.roots if infinitive_share(_leaf_labels(r)) >= 0.4]
+        _drop_title(outline)  # « Les orientations du contrat » left alone once the diagnostic's lists are out
     outline.transversal = [transversal_label(t) for t in outline.transversal if clean_label(t)]
     return outline
+
+
+def _drop_title(outline: Outline) -> None:
+    """A single top heading that names the document (« # Contrat de ville … ») or its part that holds the whole
+    tree (« Les orientations du contrat de ville », « Nos priorités ») is not a level: its children are the roots."""
+    if (len(outline.roots) == 1 and outline.roots[0].kind[0] == "heading" and outline.roots[0].children
+            and (DOCUMENT_TITLE.search(fold(outline.roots[0].label)) or TREE_PART.match(fold(outline.roots[0].label)))):
+        outline.roots = outline.roots[0].children
+        for root in outline.roots:
+            root.parent = None
 
 
 def _objective_leaves(outline: Outline) -> int:
