@@ -307,6 +307,18 @@ def test_a_workbook_whose_first_sheet_is_a_notice_is_read_from_the_sheet_that_ho
         ("1", "Réussite éducative", None), ("1.1", "Développer l'aide aux devoirs", "1"), ("2", "Emploi", None),
         ("2.1", "Accompagner la mobilité vers l'emploi", "2")]
 
+
+def test_a_one_column_tree_says_its_levels_are_missing_and_a_plain_list_is_a_list_of_objectives(tmp_path):
+    """A single column (levels shown by indentation or bold, which a spreadsheet's values do not hold) is refused
+    with a message that says what to add; a « Libellé » column alone is a flat list of objectives."""
+    one = tmp_path / "retraits.csv"
+    one.write_text("Arbre des objectifs\nRéussite éducative\n   Développer l'aide aux devoirs\n", encoding="utf-8")
+    with pytest.raises(TaxonomyError, match=r"n'a qu'une colonne.*niveau"):
+        read_tree(one, "ferrignac")
+    flat = tmp_path / "liste.csv"
+    flat.write_text("Libellé\nDévelopper l'aide aux devoirs\nAccompagner la mobilité vers l'emploi\n", encoding="utf-8")
+    assert {o.level for o in read_tree(flat, "ferrignac")} == {"objectif"}
+
 def test_a_list_of_dotted_codes_without_parents_is_nested_by_its_codes(tmp_path):
     """« Code | Libellé » only, as many teams export their tree: « 1.1.2 » goes under « 1.1 », « 1.1 » under « 1 »
     (a code whose prefix is not listed stays at the top)."""

@@ -151,6 +151,11 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         return [(n, row) for n, row in enumerate(_structured_rows(path), start=2)]
     table = open_tree_table(path)
     columns = {c: _COLUMN_OF.get(_key(c)) for c in table.columns}
+    if "libellé" not in columns.values() and len(table.columns) == 1:
+        raise TaxonomyError(f"« {path.name} » n'a qu'une colonne (« {table.columns[0]} ») : le niveau de chaque "
+                            "objectif n'y est pas écrit (un retrait ou du gras ne sont pas lus). Donnez une colonne "
+                            "par niveau (« Axe | Orientation | Objectif ») ou les colonnes « libellé » et « niveau » "
+                            "(le modèle : `cvclassify taxonomy template -o arbre.xlsx`).")
     if "libellé" not in columns.values():
         raise TaxonomyError(f"« {path.name} » n'a pas de colonne « libellé » (colonnes attendues : "
                             f"{', '.join(COLUMNS)} ; le modèle : `cvclassify taxonomy template -o arbre.xlsx`).")
@@ -271,11 +276,12 @@ def tree_from_rows(rows: Iterable[tuple[int, Mapping[str, str]]], name: str, sou
             n, node = n + 1, parent_of.get(node)
         return n
 
+    flat = not any(parents.values())  # a plain list: its rows are objectives, not axes
     objectives = []
     for line, row in rows:
         ident = ids[line]
         transversal = row.get("transversal", "").casefold() in YES
-        level = row.get("niveau") or ("préoccupation transversale" if transversal
+        level = row.get("niveau") or ("préoccupation transversale" if transversal else "objectif" if flat
                                       else DEPTH_NAMES[min(depth(ident), len(DEPTH_NAMES) - 1)])
         objectives.append(Objective(
             id=ident, code=row.get("code", ""), level=level, label=row["libellé"], parent=parents[line],
