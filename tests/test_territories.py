@@ -45,6 +45,14 @@ def test_a_tree_with_errors_names_each_line_and_writes_nothing(tmp_path):
     assert not (tmp_path / "arbre.json").exists()
 
 
+def test_a_code_a_spreadsheet_turned_into_a_number_is_named_in_the_error(tmp_path):
+    """« 1.10 » saved by a spreadsheet as the number 1.1 collides with « 1.1 »: the message says what happened."""
+    bad = tmp_path / "arbre.csv"
+    bad.write_text("code;libellé\n1;Emploi\n1.1;Accompagner\n1.1;Former\n", encoding="utf-8")
+    with pytest.raises(TaxonomyError, match="comme le nombre 1.1"):
+        read_tree(bad, "sablonnieres")
+
+
 def test_rows_in_yaml_without_codes_get_stable_generated_codes(tmp_path):
     rows = tmp_path / "arbre.yaml"
     rows.write_text("- libellé: Réussite éducative\n- libellé: Conforter le PRE\n  code parent: Réussite éducative\n"

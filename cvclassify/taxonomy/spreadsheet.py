@@ -219,7 +219,9 @@ def tree_from_rows(rows: Iterable[tuple[int, Mapping[str, str]]], name: str, sou
         code = row.get("code", "")
         if code:
             if code in by_code:
-                errors.append(f"ligne {line} : le code « {code} » est déjà celui de la ligne {by_code[code]}.")
+                hint = (f" (un tableur a-t-il lu « {code}0 » comme le nombre {code} ? Mettez la colonne des codes "
+                        "au format texte avant d'enregistrer)" if re.fullmatch(r"\d+[.,]\d", code) else "")
+                errors.append(f"ligne {line} : le code « {code} » est déjà celui de la ligne {by_code[code]}{hint}.")
                 continue
             by_code[code] = line
         ids[line] = code or slug(label, taken)
