@@ -1144,3 +1144,37 @@ def test_a_heading_over_the_whole_tree_is_not_a_level_once_the_diagnostic_is_lef
     tree = parse_contract(contract_text(tmp_path / "courtavel.docx"), name="courtavel")
     assert [o.label for o in tree.roots()] == ["Éducation", "Emploi"]
     assert [tree[o.parent].label for o in tree.leaves] == ["Éducation"] * 2 + ["Emploi"] * 2
+
+
+def test_fiche_tables_of_two_columns_give_one_orientation_and_its_objectives_each(tmp_path):
+    """One Word table per orientation, a level named on the left of each line (« Orientation : », « Objectifs : »)
+    and the objectives as bullets in one cell; « Constat », « Pilote » and « Partenaires » lines are not nodes."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Contrat de ville « Engagements Quartiers 2030 » de Morlanges")
+    for axis, fiches in (("Axe 1 : Cohésion sociale", [
+            ("Garantir l'égalité des chances à l'école", ["Développer les classes passerelles",
+                                                          "Renforcer le Programme de réussite éducative"]),
+            ("Faciliter l'accès aux soins", ["Ouvrir un centre de santé municipal"])]),
+            ("Axe 2 : Emploi", [("Lever les freins à l'emploi", ["Développer une offre de mobilité solidaire",
+                                                                "Renforcer l'apprentissage du français"])])):
+        document.add_heading(axis, level=1)
+        for orientation, objectives in fiches:
+            table = document.add_table(rows=0, cols=2)
+            for name, value in (("Orientation :", orientation), ("Constat :", "Une offre inégalement répartie."),
+                                ("Objectifs :", "\n".join(f"• {o}" for o in objectives)), ("Pilote :", "Ville"),
+                                ("Partenaires :", "• CAF\n• centres sociaux")):
+                cells = table.add_row().cells
+                cells[0].text, cells[1].text = name, value
+            document.add_paragraph("")
+    document.save(tmp_path / "morlanges.docx")
+
+    tree = parse_contract(contract_text(tmp_path / "morlanges.docx"), name="morlanges")
+    assert [o.label for o in tree.roots()] == ["Cohésion sociale", "Emploi"]
+    assert [(tree[o.parent].label, o.label) for o in tree.leaves] == [
+        ("Garantir l'égalité des chances à l'école", "Développer les classes passerelles"),
+        ("Garantir l'égalité des chances à l'école", "Renforcer le Programme de réussite éducative"),
+        ("Faciliter l'accès aux soins", "Ouvrir un centre de santé municipal"),
+        ("Lever les freins à l'emploi", "Développer une offre de mobilité solidaire"),
+        ("Lever les freins à l'emploi", "Renforcer l'apprentissage du français")]

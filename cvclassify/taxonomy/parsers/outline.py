@@ -445,6 +445,7 @@ class Builder:
         if local and self.ranks.get(item.kind) == 0 and item.ordinal is None and item.keyword in ("axe", "pilier"):
             pass
         node = self.push(item.kind, item.label, local, item.line, LEVEL_NAMES[item.keyword])
+        node.level_depth = item.line.heading  # « # Axe 3 » is not over « # Gouvernance »
         self.list_ok = True
         if not node.label.strip():
             node.label = ""
@@ -544,6 +545,7 @@ class Builder:
             self._push_heading(line, text, line.heading or (0 if not self.capital_titles else 1 if titled else 2))
             return
         if (self.mode == "keywords" and line.heading and not section and self.started and not self.stopped
+                and not any(w in folded for w in STOP_WORDS)
                 and any(node.kind[0] == "kw" and node.level_depth < line.heading for _, node in self.stack)
                 and self._list_follows(i)):
             self._push_heading(line, text, line.heading)  # « ### Réussite éducative » under « ## Pilier 1 : … »

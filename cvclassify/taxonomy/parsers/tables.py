@@ -202,6 +202,15 @@ def _split_items(cells: list[str]) -> list[list[str]]:
     return [[column[i] if i < len(column) else "" for column in items] for i in range(max(map(len, items), default=1))]
 
 
+def _fiche(rows: list[tuple[Line, list[str]]]) -> bool:
+    """A « fiche » table of two columns, a level named on the left of each line (« Orientation : », « Objectifs
+    opérationnels : ») and its nodes on the right, with other lines (« Pilote : », « Constat : ») between."""
+    if len(rows) < 2 or any(len(cells) != 2 for _, cells in rows):
+        return False
+    named = [cells for _, cells in rows if level_named(cells[0].rstrip(" :")) and cells[1]]
+    return len(named) >= 2 and all(cells[0].endswith(":") or len(cells[0].split()) <= 3 for _, cells in rows)
+
+
 def _code_and_label(cell: str) -> tuple[str | None, str]:
     """A cell's printed code and its label (« 1.1 Agir… », « Axe 2 – Emploi »)."""
     match = CODED.match(cell)
@@ -312,7 +321,10 @@ class _Reader:
     def table(self, block: list[Line]) -> None:
         rows = [(line, _cells(line)) for line in block]
         header: list[str] = []
-        if len(rows) >= 2 and all(SEPARATOR.match(c) or not c for c in rows[1][1]) and any(rows[1][1]):
+        if _fiche(rows):  # « Orientation : | … » over « Objectifs : | • a • b »: one node per line, turned
+            header = [cells[0].rstrip(" :") for _, cells in rows]
+            rows = [(rows[0][0], [cells[1] for _, cells in rows])]
+        elif len(rows) >= 2 and all(SEPARATOR.match(c) or not c for c in rows[1][1]) and any(rows[1][1]):
             header = rows[0][1]
             rows = rows[2:]
         rows = [(line, cells) for line, cells in rows if not all(SEPARATOR.match(c) or not c for c in cells)]
