@@ -56,9 +56,9 @@ CODE_HEADER = re.compile(r"^(?:code|n°|no|num[ée]ro|réf(?:érence)?)(?!\w)\.?
 """A column of codes: « Code », « N° », « Numéro », or « Code axe » naming the level whose codes it holds."""
 NUMERIC_CODE = re.compile(r"\d{1,2}(?:\.\d{1,2}){0,3}\.?")
 CELL_BULLET = re.compile(rf"(?:^|\s)[{SYMBOL_BULLETS}]\s+")
+"""A bullet inside a table cell: the cell holds a list, one item each."""
 DASH_ITEM = re.compile(r"^[-–—]\s+(?=\S)")
 """A cell's line that starts a dash list item (« - Renforcer le Programme de réussite »)."""
-"""A bullet inside a table cell: the cell holds a list, one item each."""
 MARKUP = re.compile(r"</?[a-zA-Z][^>]*>|\*\*|__|`")
 TOP_KEYWORDS = {"axe", "pilier", "enjeu", "ambition", "priorite", "thematique", "theme", "fiche", "volet", "defi",
                 "engagement"}
