@@ -1178,3 +1178,38 @@ def test_fiche_tables_of_two_columns_give_one_orientation_and_its_objectives_eac
         ("Faciliter l'accès aux soins", "Ouvrir un centre de santé municipal"),
         ("Lever les freins à l'emploi", "Développer une offre de mobilité solidaire"),
         ("Lever les freins à l'emploi", "Renforcer l'apprentissage du français")]
+
+
+@pytest.mark.parametrize("shape", ["pdf", "docx"])
+def test_a_contract_in_more_than_four_type_sizes_is_read(shape, tmp_path):
+    """A title page in 28, 22 and 18 points above headings in 16 and 12: the largest sizes share the first level,
+    and the title page's headings, one over the other, are not levels (a PDF in five sizes was refused as
+    damaged)."""
+    tops = [("Éducation", ["Renforcer le Programme de réussite éducative",
+                           "Développer l'accompagnement à la scolarité"]),
+            ("Emploi", ["Aller vers les jeunes invisibles", "Développer l'insertion par l'activité économique"])]
+    title = [(28, "Contrat de ville"), (22, "Engagements Quartiers 2030"), (18, "Ville de Sérigneux")]
+    if shape == "pdf":
+        from tests.pdf_support import Sized, pages_pdf
+
+        lines = [Sized(size, text) for size, text in title] + ["", Sized(16, "Nos priorités"), ""]
+        for top, objectives in tops:
+            lines += [Sized(12, top), *(f"• {o}" for o in objectives), ""]
+        path = tmp_path / "serigneux.pdf"
+        path.write_bytes(pages_pdf([lines]))
+    else:
+        import docx
+        from docx.shared import Pt
+
+        document = docx.Document()
+        for size, text in [*title, (16, "Nos priorités")]:
+            document.add_paragraph().add_run(text).font.size = Pt(size)
+        for top, objectives in tops:
+            document.add_paragraph().add_run(top).font.size = Pt(12.5)
+            for objective in objectives:
+                document.add_paragraph(objective, style="List Bullet")
+        path = tmp_path / "serigneux.docx"
+        document.save(path)
+    tree = parse_contract(contract_text(path), name="serigneux")
+    assert [(tree[o.parent].label, o.label) for o in tree.leaves] == [
+        (top, objective) for top, objectives in tops for objective in objectives]

@@ -351,6 +351,16 @@ def _pdf_text(data: bytes, enough: int, layout: bool = False) -> str:
 
 HEADING_SCALE = 1.15
 """A line printed this much larger than the body text, or more, is a heading."""
+MAX_SIZE_LEVELS = 4
+"""Heading levels told apart by type size; the largest sizes beyond (a title page's) share the first level."""
+
+
+def _size_levels(sizes: set[float]) -> dict[float, int]:
+    """Each heading type size's level, largest first; with more than ``MAX_SIZE_LEVELS`` sizes the largest ones
+    (a title page's lines) share level 1, so that the smaller sizes of the tree's headings stay apart."""
+    ordered = sorted(sizes, reverse=True)
+    extra = max(0, len(ordered) - MAX_SIZE_LEVELS)
+    return {size: max(1, rank - extra) for rank, size in enumerate(ordered, start=1)}
 
 
 def _line_sizes(page: Any) -> list[tuple[float, str, bool]]:
@@ -392,8 +402,8 @@ def _mark_headings(pages: list[str], sizes: list[list[tuple[float, str, bool]]])
 
     larger = {text: round(size, 1) for page in sizes for size, text, _ in page
               if size >= body * HEADING_SCALE and titled(text)}
-    levels = {size: level for level, size in enumerate(sorted(set(larger.values()), reverse=True)[:4], start=1)}
-    bold = {text: len(levels) + 1 for page in sizes for size, text, strong in page
+    levels = _size_levels(set(larger.values()))
+    bold = {text: len(set(levels.values())) + 1 for page in sizes for size, text, strong in page
             if strong and text not in larger and titled(text)}
     marked = {**bold, **{text: levels[size] for text, size in larger.items()}}
     if len(marked) < 2:
@@ -558,12 +568,12 @@ def _mark_set_headings(parts: list[str], looks: list[tuple[int, float, bool]], b
     if len(larger) + len(bold) < 2:
         return
     styled = max((len(mark.group(1)) for part in parts if (mark := re.match(r"(#{1,6}) ", part))), default=0)
-    levels = {size: min(6, styled + level)
-              for level, size in enumerate(sorted(set(larger.values()), reverse=True)[:4], start=1)}
+    levels = {size: min(6, styled + level) for size, level in _size_levels(set(larger.values())).items()}
     for i, size in larger.items():
         parts[i] = "\n" + "#" * levels[size] + " " + " ".join(parts[i].split()) + "\n"
+    below = min(6, styled + min(len(set(larger.values())), MAX_SIZE_LEVELS) + 1)
     for i in bold:
-        parts[i] = "\n" + "#" * min(6, styled + len(levels) + 1) + " " + " ".join(parts[i].split()) + "\n"
+        parts[i] = "\n" + "#" * below + " " + " ".join(parts[i].split()) + "\n"
 
 
 def _odt_pipe_rows(table: Any) -> list[str]:

@@ -683,13 +683,17 @@ def _finished(outline: Outline, mode: str) -> Outline:
 
 
 def _drop_title(outline: Outline) -> None:
-    """A single top heading that names the document (« # Contrat de ville … ») or its part that holds the whole
-    tree (« Les orientations du contrat de ville », « Nos priorités ») is not a level: its children are the roots."""
-    if (len(outline.roots) == 1 and outline.roots[0].kind[0] == "heading" and outline.roots[0].children
-            and (DOCUMENT_TITLE.search(fold(outline.roots[0].label)) or TREE_PART.match(fold(outline.roots[0].label)))):
-        outline.roots = outline.roots[0].children
-        for root in outline.roots:
-            root.parent = None
+    """A single top heading that names the document (« # Contrat de ville … »), its part that holds the whole tree
+    (« Les orientations du contrat de ville », « Nos priorités ») or that stands over a single heading (a title
+    page's lines in large type) is not a level: its children are the roots."""
+    while len(outline.roots) == 1 and outline.roots[0].kind[0] == "heading" and outline.roots[0].children:
+        root = outline.roots[0]
+        single = len(root.children) == 1 and root.children[0].kind[0] == "heading"
+        if not (single or DOCUMENT_TITLE.search(fold(root.label)) or TREE_PART.match(fold(root.label))):
+            return
+        outline.roots = root.children
+        for child in outline.roots:
+            child.parent = None
 
 
 def _objective_leaves(outline: Outline) -> int:
