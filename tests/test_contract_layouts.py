@@ -1213,3 +1213,31 @@ def test_a_contract_in_more_than_four_type_sizes_is_read(shape, tmp_path):
     tree = parse_contract(contract_text(path), name="serigneux")
     assert [(tree[o.parent].label, o.label) for o in tree.leaves] == [
         (top, objective) for top, objectives in tops for objective in objectives]
+
+
+@pytest.mark.parametrize("announce", ["Les signataires retiennent les objectifs suivants :",
+                                      "Les signataires retiennent pour cette orientation les objectifs opérationnels\n"
+                                      "suivants, déclinés chaque année dans l'appel à projets :"])
+def test_a_sentence_of_the_signatories_announcing_the_objectives_keeps_its_list(announce):
+    """« Les signataires retiennent les objectifs suivants : », on one line or two, announces objectives; « Les
+    signataires du contrat : » announces signatories."""
+    text = ("Contrat de ville 2024-2030 de Lanvézec\n\nPilier 1 : Cohésion sociale\n\n"
+            f"Orientation 1.1 – Favoriser la réussite éducative\n\n{announce}\n"
+            "• Renforcer le Programme de réussite éducative\n• Développer la scolarisation des moins de trois ans\n\n"
+            f"Orientation 1.2 – Renforcer le lien social\n\n{announce}\n• Soutenir les centres sociaux\n\n"
+            "Les signataires du contrat :\n• l'État\n• la communauté d'agglomération\n")
+    tree = parse_contract(text, name="lanvezec")
+    assert [(o.parent, o.label) for o in tree.leaves] == [
+        ("1.1", "Renforcer le Programme de réussite éducative"),
+        ("1.1", "Développer la scolarisation des moins de trois ans"), ("1.2", "Soutenir les centres sociaux")]
+
+
+def test_a_sentence_that_opens_with_an_ordinal_and_a_level_word_is_not_a_heading():
+    """« Première priorité des signataires, la réussite éducative concerne… » under « 1. Réussite éducative »."""
+    text = ("Contrat de ville 2024-2030\n\n1. Réussite éducative\n\nPremière priorité des signataires, la réussite "
+            "éducative concerne un enfant sur deux.\n\n1.1 Agir dès la petite enfance\n"
+            "1.1.1 Développer l'accueil des enfants de moins de trois ans\n\n2. Emploi\n\n"
+            "2.1 Accompagner vers l'emploi\n2.1.1 Aller vers les jeunes invisibles\n")
+    tree = parse_contract(text, name="premiere")
+    assert [(o.code, o.parent) for o in tree.leaves] == [("1.1.1", "1.1"), ("2.1.1", "2.1")]
+    assert [o.code for o in tree.roots()] == ["1", "2"]

@@ -157,6 +157,9 @@ def classify(line: Line) -> Item | None:
         ordinal = ORDINALS[keyword.group("ord")] if keyword.group("ord") else None
         if not code and not ordinal and keyword.group("sep") not in (":", "–", "—", "-") and not titled:
             return None
+        if not code and ordinal and not keyword.group("sep") and (
+                body[:1].islower() or label.rstrip().endswith(".") or "," in label):
+            return None  # « Première priorité des signataires, la réussite éducative concerne… »: a sentence
         if not code and not ordinal and (label[:1].islower() or (label.endswith(".") and len(label.split()) > 10)):
             return None  # « Enjeu : les enfants des quartiers réussissent moins bien… »: a sentence, not a node
         return Item(("kw", kw), code, label, line, keyword=kw, ordinal=ordinal,
@@ -522,7 +525,7 @@ class Builder:
             return
         if text.endswith(":"):
             self.top_list = self.mode == "lists" and bool(TOP_HEADERS.search(folded)) and not self._has_objectives()
-            announces = self.top_list or bool(OBJECTIVE_HEADERS.search(folded)) or (
+            announces = self.top_list or bool(OBJECTIVE_HEADERS.search(self._sentence_of(i))) or (
                 self.mode == "lists" and not self.started)
             self.list_ok = self.list_ok or announces
             self.skip_indent = None if announces else line.indent
@@ -600,6 +603,14 @@ class Builder:
         if last.description:
             return False
         return line.text[:1].islower() or bool(DANGLING.search(fold(last.label.rstrip())))
+
+    def _sentence_of(self, i: int) -> str:
+        """The folded text of the paragraph that line ``i`` ends (« Les signataires retiennent … les objectifs
+        suivants, déclinés chaque / année dans l'appel à projets : »)."""
+        start = i
+        while start > 0 and self.lines[start - 1].text and classify(self.lines[start - 1]) is None and i - start < 4:
+            start -= 1
+        return fold(" ".join(line.text for line in self.lines[start:i + 1]))
 
     def _heads_list(self, i: int, item: Item) -> bool:
         """Whether the next line is an item of another kind than ``item`` (« A. » under « I – »)."""
@@ -722,9 +733,13 @@ def _capital_top(builder: Builder) -> tuple[tuple, list[str]] | None:
 
 def _sentence(text: str) -> bool:
     """A whole sentence that announces what follows (« Les signataires s'engagent à faire des quartiers des lieux de
-    rencontre. »), not a header over a list of partners, indicators or examples (« Partenaires », « Les
-    signataires : »)."""
-    return ":" not in text and text.rstrip().endswith(".") and len(text.split()) > 6
+    rencontre. », « Les signataires retiennent les objectifs suivants : »), not a header over a list of partners,
+    indicators or examples (« Partenaires », « Les signataires : », « Les signataires du contrat : »)."""
+    words, folded = len(text.split()), fold(text)
+    if re.match(r"(?:les signataires|le contrat)\s+(?!du\b|de\b|des\b|sont\b|:)", folded) and words > 4 and (
+            OBJECTIVE_HEADERS.search(folded) is not None):
+        return True  # its subject, a verb, then the objectives it announces
+    return ":" not in text and text.rstrip().endswith(".") and words > 6
 
 
 def _capital_parents(builder: Builder) -> tuple[tuple, list[str]] | None:
