@@ -1241,3 +1241,33 @@ def test_a_sentence_that_opens_with_an_ordinal_and_a_level_word_is_not_a_heading
     tree = parse_contract(text, name="premiere")
     assert [(o.code, o.parent) for o in tree.leaves] == [("1.1.1", "1.1"), ("2.1.1", "2.1")]
     assert [o.code for o in tree.roots()] == ["1", "2"]
+
+
+def test_an_odt_heading_marked_as_a_list_header_takes_no_number(tmp_path):
+    """« Préambule » is an outline heading whose numbering LibreOffice switched off (``text:is-list-header``): it
+    shows no number and the axes after it are « Axe 1 », « Axe 2 »."""
+    from odf.namespaces import TEXTNS
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Style
+    from odf.text import H, OutlineLevelStyle, OutlineStyle, P
+
+    odt = OpenDocumentText()
+    outline = OutlineStyle(name="Outline")
+    outline.addElement(OutlineLevelStyle(level=1, numformat="1", numprefix="Axe ", numsuffix=" –"))
+    outline.addElement(OutlineLevelStyle(level=2, numformat="1", displaylevels=2))
+    odt.styles.addElement(outline)
+    for name in ("Heading_20_1", "Heading_20_2"):
+        odt.styles.addElement(Style(name=name, family="paragraph"))
+    preface = H(outlinelevel=1, stylename="Heading_20_1", text="Préambule")
+    preface.setAttrNS(TEXTNS, "is-list-header", "true")
+    odt.text.addElement(preface)
+    odt.text.addElement(P(text="Le présent contrat engage l'État et la communauté d'agglomération."))
+    for axis, orientations in (("Éducation", ["Renforcer la réussite éducative", "Soutenir la parentalité"]),
+                               ("Emploi", ["Accompagner l'insertion", "Développer la création d'activité"])):
+        odt.text.addElement(H(outlinelevel=1, stylename="Heading_20_1", text=axis))
+        for orientation in orientations:
+            odt.text.addElement(H(outlinelevel=2, stylename="Heading_20_2", text=orientation))
+    odt.save(str(tmp_path / "kerbrat.odt"))
+
+    text = contract_text(tmp_path / "kerbrat.odt")
+    assert "Axe 1 – Éducation" in text and "2.2 Développer la création" in text and "Axe 1 – Préambule" not in text

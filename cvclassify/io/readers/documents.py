@@ -641,8 +641,8 @@ def _odt_text(data: bytes, enough: int | None = None, pipes: bool = False) -> st
         if pipes and qname == (TABLENS, "table"):
             parts += ["", *_odt_pipe_rows(node), ""]
         elif qname in blocks:
-            if qname == (TEXTNS, "h") and not depth:
-                label = numbering.heading(int(node.getAttrNS(TEXTNS, "outline-level") or 1))
+            if qname == (TEXTNS, "h") and not depth and node.getAttrNS(TEXTNS, "is-list-header") != "true":
+                label = numbering.heading(int(node.getAttrNS(TEXTNS, "outline-level") or 1))  # (a list header: none)
             text = teletype.extractText(node)
             if not text.strip():
                 continue
