@@ -19,7 +19,8 @@ class Sized(NamedTuple):
 def pages_pdf(pages: list[list], size: float = 9, leading: float = 11) -> bytes:
     """A PDF with one page per list of lines in Helvetica (WinAnsi): each line is placed on its own, its
     indentation as a shift to the right (not as spaces) and a blank line as a gap, as in a real document. A line
-    given as (x, text) pairs is a row of table cells, each placed at its column's x (in points); a ``Sized`` line
+    given as (x, text) pairs is a row of table cells, each placed at its column's x (in points), (x, text, True)
+    for a cell in bold; a ``Sized`` line
     is printed in its own font size."""
 
     def escape(text: str) -> bytes:
@@ -39,8 +40,10 @@ def pages_pdf(pages: list[list], size: float = 9, leading: float = 11) -> bytes:
                 shown.append(b"/F%d %.1f Tf 1 0 0 1 40 %.2f Tm (%s) Tj /F1 %.1f Tf"
                              % (2 if line.bold else 1, line.size, 800 - row * leading, escape(line.text), size))
             elif not isinstance(line, str):
-                for x, text in line:
-                    shown.append(b"1 0 0 1 %.2f %.2f Tm (%s) Tj" % (x, 800 - row * leading, escape(text)))
+                for x, text, *bold in line:  # (x, text) or (x, text, True) for a cell in bold
+                    font = b"/F2 %.1f Tf " % size if bold and bold[0] else b""
+                    shown.append(font + b"1 0 0 1 %.2f %.2f Tm (%s) Tj" % (x, 800 - row * leading, escape(text))
+                                 + (b" /F1 %.1f Tf" % size if font else b""))
             elif line.strip():
                 x = 40 + (len(line) - len(line.lstrip(" "))) * SPACE_WIDTH * size
                 shown.append(b"1 0 0 1 %.2f %.2f Tm (%s) Tj" % (x, 800 - row * leading, escape(line.strip(" "))))

@@ -1271,3 +1271,46 @@ def test_an_odt_heading_marked_as_a_list_header_takes_no_number(tmp_path):
 
     text = contract_text(tmp_path / "kerbrat.odt")
     assert "Axe 1 – Éducation" in text and "2.2 Développer la création" in text and "Axe 1 – Préambule" not in text
+
+
+def test_a_pdf_table_whose_header_row_is_bold_is_read_as_a_table(tmp_path):
+    """A bold header row (« Axe | Orientation | Objectifs opérationnels ») is the table's header, not a heading of
+    the document set in bold."""
+    from tests.pdf_support import Sized, pages_pdf
+
+    columns = (40, 170, 330)
+    rows = [("Éducation", "Favoriser la réussite éducative", "Renforcer le Programme de réussite éducative"),
+            ("", "", "Développer l'accompagnement à la scolarité"),
+            ("", "Soutenir la parentalité", "Ouvrir des lieux d'accueil enfants-parents"),
+            ("Emploi", "Lever les freins à l'emploi", "Développer la garde d'enfants"),
+            ("", "", "Accompagner la mobilité vers l'emploi")]
+    lines = [Sized(16, "Contrat de ville de Kerbrat 2024-2030", bold=True), "",
+             Sized(12, "Les objectifs du contrat", bold=True), "",
+             [(x, title, True) for x, title in zip(columns, ("Axe", "Orientation", "Objectifs opérationnels"),
+                                                     strict=True)]]
+    lines += [[(x, cell) for x, cell in zip(columns, row, strict=True) if cell] for row in rows]
+    path = tmp_path / "kerbrat.pdf"
+    path.write_bytes(pages_pdf([lines]))
+    layout, tree = best_parse(contract_text(path))
+    assert layout == "tables" and [o.label for o in tree.roots()] == ["Éducation", "Emploi"]
+    assert [(tree[o.parent].label, o.label) for o in tree.leaves] == [
+        ("Favoriser la réussite éducative", "Renforcer le Programme de réussite éducative"),
+        ("Favoriser la réussite éducative", "Développer l'accompagnement à la scolarité"),
+        ("Soutenir la parentalité", "Ouvrir des lieux d'accueil enfants-parents"),
+        ("Lever les freins à l'emploi", "Développer la garde d'enfants"),
+        ("Lever les freins à l'emploi", "Accompagner la mobilité vers l'emploi")]
+
+
+def test_a_pdf_bullet_decoded_as_a_control_character_is_a_bullet(tmp_path):
+    """PDF makers' standard Helvetica draws « • » with code 0x7F, which pypdf gives as U+007F: still a bullet."""
+    from tests.pdf_support import Sized, pages_pdf
+
+    lines = [Sized(14, "Éducation", True), "\x7f Renforcer le Programme de réussite éducative",
+             "\x7f Développer l'accompagnement à la scolarité", "", Sized(14, "Emploi", True),
+             "\x7f Aller vers les jeunes invisibles", "\x7f Développer l'insertion par l'activité économique"]
+    path = tmp_path / "bullets.pdf"
+    path.write_bytes(pages_pdf([lines]))
+    tree = parse_contract(contract_text(path), name="bullets")
+    assert [(tree[o.parent].label, o.label[:20]) for o in tree.leaves] == [
+        ("Éducation", "Renforcer le Program"), ("Éducation", "Développer l'accompa"),
+        ("Emploi", "Aller vers les jeune"), ("Emploi", "Développer l'inserti")]

@@ -335,7 +335,7 @@ def _pdf_text(data: bytes, enough: int, layout: bool = False) -> str:
     sizes: list[list[tuple[float, str, bool]]] = []
     seen = 0
     for page in reader.pages:
-        pages.append(_page_text(page, layout))
+        pages.append(_page_text(page, layout).replace("\x7f", "•"))  # the standard fonts' bullet, as pypdf decodes it
         if layout:
             sizes.append(_line_sizes(page))
         seen += _visible(pages[-1])
@@ -413,7 +413,8 @@ def _mark_headings(pages: list[str], sizes: list[list[tuple[float, str, bool]]])
         lines = []
         for line in page.split("\n"):
             key = " ".join(line.split())
-            lines += ["", "#" * marked[key] + " " + key, ""] if key in marked else [line]
+            row = re.search(r"\S {3,}\S", line.strip()) is not None  # a table's header row, cells set apart
+            lines += ["", "#" * marked[key] + " " + key, ""] if key in marked and not row else [line]
         out.append("\n".join(lines))
     return out
 
