@@ -1314,3 +1314,12 @@ def test_a_pdf_bullet_decoded_as_a_control_character_is_a_bullet(tmp_path):
     assert [(tree[o.parent].label, o.label[:20]) for o in tree.leaves] == [
         ("Éducation", "Renforcer le Program"), ("Éducation", "Développer l'accompa"),
         ("Emploi", "Aller vers les jeune"), ("Emploi", "Développer l'inserti")]
+
+
+def test_levels_the_document_does_not_name_are_named_by_their_depth():
+    """« 1. » over « 1.1 » over « 1.1.1 » with no keyword: axe, orientation, objectif (all were « objectif »); a
+    keyword's level keeps its name and the items below it stay objectives."""
+    tree = best_parse(text_of(CONTRACTS / "dotted-capitals.txt"))[1]
+    assert {(len(o.code.split(".")), o.level) for o in tree} == {(1, "axe"), (2, "orientation"), (3, "objectif")}
+    roman = best_parse(text_of(CONTRACTS / "roman-lettered.txt"))[1]
+    assert {o.level for o in roman.roots()} == {"axe"} and roman["IV-A"].level == "objectif"

@@ -79,6 +79,8 @@ DOCUMENT_TITLE = re.compile(r"\bcontrat\b|engagements quartiers")
 TREE_PART = re.compile(r"^(?:les |nos |des )?(?:grandes |principales )?(?:orientations|objectifs|priorites|axes"
                        r"|enjeux|thematiques|piliers|ambitions|engagements)\b")
 """A heading that names the part of the document holding the tree (« Les orientations stratégiques »)."""
+UNNAMED_LEVELS = ("axe", "orientation", "sous-orientation")
+"""Names of the levels above the objectives that the document does not name (numbered items over items)."""
 TRANSVERSAL = re.compile(r"transvers|preoccupation")
 NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type)|indicateurs?|partenaires?|pilotes?"
                             r"|publics?|financeurs?|constats?|encadre|les signataires|le contrat (?:est|soutient)"
@@ -827,7 +829,7 @@ def to_taxonomy(outline: Outline, name: str, source: str, text: str, layout: str
     """Ranks printed again under each heading without a code (« 1 - », « 2 - »): every such item's id gets its
     heading's (``sante-1``), the first heading's included."""
 
-    def add(node: Node, parent: str | None) -> None:
+    def add(node: Node, parent: str | None, depth: int = 0, named: bool = False) -> None:
         if node.code:
             ident = node.code
             if restarting and parent and node.parent is not None and not node.parent.code:
@@ -841,11 +843,13 @@ def to_taxonomy(outline: Outline, name: str, source: str, text: str, layout: str
             taken.add(ident)
         else:
             ident = slug(node.label, taken)
-        objectives.append(Objective(id=ident, code=node.code or "", level=node.level_name or "objectif",
-                                    label=node.label, parent=parent,
+        level = node.level_name or "objectif"
+        if level == "objectif" and node.children and not named:  # « 1. » over « 1.1 », no level named above
+            level = UNNAMED_LEVELS[min(depth, len(UNNAMED_LEVELS) - 1)]
+        objectives.append(Objective(id=ident, code=node.code or "", level=level, label=node.label, parent=parent,
                                     description=clean_label(" ".join(node.description)) if node.description else ""))
         for child in node.children:
-            add(child, ident)
+            add(child, ident, depth + 1, named or node.level_name not in ("", "objectif"))
 
     for root in outline.roots:
         add(root, None)
