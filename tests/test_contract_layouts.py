@@ -1273,9 +1273,11 @@ def test_an_odt_heading_marked_as_a_list_header_takes_no_number(tmp_path):
     assert "Axe 1 – Éducation" in text and "2.2 Développer la création" in text and "Axe 1 – Préambule" not in text
 
 
-def test_a_pdf_table_whose_header_row_is_bold_is_read_as_a_table(tmp_path):
+@pytest.mark.parametrize("gaps", [False, True], ids=["tight", "padded"])
+def test_a_pdf_table_whose_header_row_is_bold_is_read_as_a_table(tmp_path, gaps):
     """A bold header row (« Axe | Orientation | Objectifs opérationnels ») is the table's header, not a heading of
-    the document set in bold."""
+    the document set in bold; rows set apart by their cells' padding (a blank line between them in the text) are
+    still one table, and the heading after it is not a row."""
     from tests.pdf_support import Sized, pages_pdf
 
     columns = (40, 170, 330)
@@ -1288,7 +1290,9 @@ def test_a_pdf_table_whose_header_row_is_bold_is_read_as_a_table(tmp_path):
              Sized(12, "Les objectifs du contrat", bold=True), "",
              [(x, title, True) for x, title in zip(columns, ("Axe", "Orientation", "Objectifs opérationnels"),
                                                      strict=True)]]
-    lines += [[(x, cell) for x, cell in zip(columns, row, strict=True) if cell] for row in rows]
+    for row in rows:
+        lines += [[(x, cell) for x, cell in zip(columns, row, strict=True) if cell], *([""] if gaps else [])]
+    lines += ["", Sized(12, "Gouvernance", bold=True), "", "Le comité de pilotage se réunit une fois par an."]
     path = tmp_path / "kerbrat.pdf"
     path.write_bytes(pages_pdf([lines]))
     layout, tree = best_parse(contract_text(path))

@@ -125,6 +125,8 @@ def _columns_as_pipes(text: str) -> str:
             columns, header = [start for start, _ in cells], [cell for _, cell in cells]
         elif columns is None:
             continue
+        elif not cells and _row_follows(lines, i, columns):
+            continue  # a gap between two rows (the cells' padding), not the table's end
         elif not cells or body != line or (len(cells) == 1 and cells[0][0] < columns[1] - 2
                                            and cells[0][0] + len(cells[0][1]) > columns[1] + 2):
             columns = None
@@ -140,6 +142,22 @@ def _columns_as_pipes(text: str) -> str:
             continue
         lines[i] = _pipe_line(line, row)
     return "\n".join(line for line in lines if line is not None)
+
+
+def _row_follows(lines: list[str | None], i: int, columns: list[int]) -> bool:
+    """Whether the next line with text, within two lines after a blank one, is a row of the column table: each of
+    its cells fall in different columns (a PDF's layout puts them a few characters off), and it is not a lone line in
+    the first column (a heading, a paragraph after the table)."""
+    for line in lines[i + 1:i + 3]:
+        if line is None or not line.strip():
+            continue
+        if line.startswith("\f"):
+            return False
+        cells = [(m.start(), m.group()) for m in SEGMENT.finditer(line)]
+        nearest = [min(range(len(columns)), key=lambda c, start=start: abs(columns[c] - start)) for start, _ in cells]
+        alone = len(cells) == 1 and nearest[0] == 0  # « GOUVERNANCE », a heading after the table
+        return len(set(nearest)) == len(nearest) and not alone
+    return False
 
 
 def _pipe_line(line: str, cells: list[str]) -> str:
