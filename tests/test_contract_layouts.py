@@ -1327,3 +1327,32 @@ def test_levels_the_document_does_not_name_are_named_by_their_depth():
     assert {(len(o.code.split(".")), o.level) for o in tree} == {(1, "axe"), (2, "orientation"), (3, "objectif")}
     roman = best_parse(text_of(CONTRACTS / "roman-lettered.txt"))[1]
     assert {o.level for o in roman.roots()} == {"axe"} and roman["IV-A"].level == "objectif"
+
+
+def test_pdf_footnotes_with_plain_numbers_are_left_out_and_their_marks_taken_off(tmp_path):
+    """A PDF's footnotes come as « 1 Le Programme… », « 2 En lien… » at the foot of the page, their marks glued to
+    a word (« mentale2 ») or raised onto a line of their own: the notes are not read into the label that goes on
+    over the page break, and the marks leave the labels."""
+    from tests.pdf_support import Sized, pages_pdf
+
+    footer = "Contrat de ville de Lanvézec 2024-2030 – page {}"
+    first = [Sized(14, "Pilier 1 : Cohésion sociale", True), "",
+             "Orientation 1.1 – Favoriser la réussite éducative", "", "Les objectifs retenus sont les suivants :",
+             "     1", "  • Renforcer le Programme de réussite éducative",
+             "  • Développer les actions de prévention en santé mentale2", "",
+             "Orientation 1.2 – Accompagner vers l'emploi", "", "Les objectifs retenus sont les suivants :",
+             "  • Mobiliser les employeurs autour de la Cité de l'emploi",
+             "  • Repérer les jeunes éloignés de l'emploi avec la Mission locale, les éducateurs de la",
+             "", "", "", "1 Le Programme de réussite éducative est porté par le centre communal d'action sociale.",
+             "2 En lien avec le conseil local de santé mentale créé en 2021.", footer.format(1)]
+    second = ["     prévention spécialisée et les clubs sportifs",
+              "  • Développer les parcours d'insertion par l'activité économique", "", "", footer.format(2)]
+    third = ["Gouvernance", "", "Le comité de pilotage se réunit une fois par an.", "", footer.format(3)]
+    path = tmp_path / "lanvezec.pdf"
+    path.write_bytes(pages_pdf([first, second, third]))
+    tree = parse_contract(contract_text(path), name="lanvezec")
+    assert [o.label for o in tree.leaves] == [
+        "Renforcer le Programme de réussite éducative", "Développer les actions de prévention en santé mentale",
+        "Mobiliser les employeurs autour de la Cité de l'emploi",
+        "Repérer les jeunes éloignés de l'emploi avec la Mission locale, les éducateurs de la prévention spécialisée "
+        "et les clubs sportifs", "Développer les parcours d'insertion par l'activité économique"]

@@ -23,6 +23,12 @@ TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\s?\.){4,})\s*\d+\s*$|\t\s*\d{1,3}\
 SUPERSCRIPT_NOTE = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*\S")
 STAR_NOTE = re.compile(r"^\s*\*{1,3}\s*[A-ZÉÈÀ]")
 STAR_MARK = re.compile(r"\w\*{1,3}(?=[\s.,;:)]|$)")
+DIGIT_NOTE = re.compile(r"^\s*(\d{1,2})\s+[A-ZÉÈÀÂÎÔ]")
+"""A footnote whose number a PDF's text gives as a plain digit (« 2 En lien avec le conseil local… »)."""
+NOTE_REACH = 120
+"""Lines before a page where a footnote's mark may stand (a note printed at the foot of the next page)."""
+GLUED_MARK = r"(?<=[a-zà-ÿ]{{3}}){}(?=[\s.,;:)]|$)"
+"""A footnote mark glued to the word before it (« santé mentale2 »), for a given number."""
 HEADING = re.compile(r"^\s*(?:fiche|axe|pilier|enjeu|ambition|priorit|orientation|objectif|chapitre|partie)",
                      re.IGNORECASE)
 """A heading that repeats on several pages (« FICHE THÉMATIQUE N°2 ») is not a running header."""
@@ -143,15 +149,19 @@ def _drop_footnotes(raw: list[str], furniture: set[int]) -> None:
     """Footnotes (« ¹ Source : … », or « * … » when a word of the text above carries a star) and their
     continuation lines, up to the next blank line, heading or page break (a PDF's text has no blank lines)."""
     starred = False
+    page_start = 0
     i = 0
     while i < len(raw):
+        if "\f" in raw[i]:
+            page_start = i
         line = raw[i].replace("\f", "")
-        note = SUPERSCRIPT_NOTE.match(line) or (starred and STAR_NOTE.match(line))
+        note = SUPERSCRIPT_NOTE.match(line) or (starred and STAR_NOTE.match(line)) or _digit_note(
+            raw, i, page_start, furniture)
         if note and i not in furniture:
             start = i
             while i < len(raw) and raw[i].replace("\f", "").strip() and (
                     i == start or ("\f" not in raw[i] and not HEADING.match(raw[i])
-                                   and not SUPERSCRIPT_NOTE.match(raw[i]))):
+                                   and not SUPERSCRIPT_NOTE.match(raw[i]) and not DIGIT_NOTE.match(raw[i]))):
                 furniture.add(i)
                 i += 1
             starred = False
@@ -159,3 +169,38 @@ def _drop_footnotes(raw: list[str], furniture: set[int]) -> None:
         if i not in furniture and STAR_MARK.search(line):
             starred = True
         i += 1
+
+
+def _between_text(raw: list[str], j: int, furniture: set[int]) -> bool:
+    """Whether the nearest lines with text before and after line ``j`` are running text, not page furniture (a page
+    number alone on its line stands at a page's top or foot)."""
+    before = next((k for k in range(j - 1, max(-1, j - 4), -1) if raw[k].strip()), None)
+    after = next((k for k in range(j + 1, min(len(raw), j + 4)) if raw[k].strip()), None)
+    return (before is not None and after is not None and before not in furniture and after not in furniture
+            and "\f" not in raw[j] and "\f" not in raw[after])
+
+
+def _digit_note(raw: list[str], i: int, page_start: int, furniture: set[int]) -> bool:
+    """Whether line ``i`` is a footnote numbered with a plain digit: a word above it, on its page or the one before,
+    carries that number glued to it (« mentale2 »), which is then taken off; and no running text follows it on its
+    page."""
+    number = DIGIT_NOTE.match(raw[i].replace("\f", ""))
+    if number is None:
+        return False
+    glued = re.compile(GLUED_MARK.format(number.group(1)))
+    alone = re.compile(r"^\s*" + number.group(1) + r"\s*$")  # a raised mark the layout put on a line of its own
+    reach = range(i - 1, max(0, page_start - NOTE_REACH) - 1, -1)
+    marked = [j for j in reach if j not in furniture and glued.search(raw[j])][:1] or [
+        j for j in reach if alone.match(raw[j]) and _between_text(raw, j, furniture)][:1]
+    mark = glued if marked and glued.search(raw[marked[0]]) else alone
+    if not marked:
+        return False
+    for line in raw[i + 1:]:
+        if "\f" in line:
+            break
+        text = line.strip()
+        if text and not DIGIT_NOTE.match(text) and not PAGE_NUMBER.match(text) and len(text.split()) > 12:
+            return False  # running text goes on below: a numbered line of the text, not a note
+    for j in marked:
+        raw[j] = mark.sub("", raw[j])
+    return True
