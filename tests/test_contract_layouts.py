@@ -1356,3 +1356,50 @@ def test_pdf_footnotes_with_plain_numbers_are_left_out_and_their_marks_taken_off
         "Mobiliser les employeurs autour de la Cité de l'emploi",
         "Repérer les jeunes éloignés de l'emploi avec la Mission locale, les éducateurs de la prévention spécialisée "
         "et les clubs sportifs", "Développer les parcours d'insertion par l'activité économique"]
+
+
+CONVERTED = {
+    "hyphenated": ("Pilier 1 – Cohésion sociale\nObjectif stratégique 1.1 : Favoriser la réussite éducative\n"
+                   "• Développer l'accueil en lien avec les crèches associa-\ntives\n"
+                   "• Développer le bien-être des élèves et le sport-\nsanté\n"
+                   "Objectif stratégique 1.2 : Améliorer la santé des habitants\n"
+                   "• Développer le dépistage auprès des fa-\nmilles monoparentales\n"),
+    "setext": ("Axe 1 – Cohésion sociale\n========================\n\nFavoriser la réussite éducative\n"
+               "-------------------------------\n\n- Développer l'accueil en lien avec les crèches associatives\n"
+               "- Développer le bien-être des élèves et le sport-santé\n\nAméliorer la santé des habitants\n"
+               "--------------------------------\n\n- Développer le dépistage auprès des familles monoparentales\n"),
+    "rst": ("Axe 1 – Cohésion sociale\n~~~~~~~~~~~~~~~~~~~~~~~~\n\nFavoriser la réussite éducative\n"
+            "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\n- Développer l'accueil en lien avec les crèches associatives\n"
+            "- Développer le bien-être des élèves et le sport-santé\n\nAméliorer la santé des habitants\n"
+            "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\n- Développer le dépistage auprès des familles monoparentales\n"),
+    "quoted": ("> Axe 1 – Cohésion sociale\n>   1.1 Favoriser la réussite éducative\n"
+               ">     - Développer l'accueil en lien avec les crèches associatives\n"
+               ">     - Développer le bien-être des élèves et le sport-santé\n"
+               ">   1.2 Améliorer la santé des habitants\n"
+               ">     - Développer le dépistage auprès des familles monoparentales\n"),
+    "bold wrapped": ("Axe 1 – Cohésion sociale\n\n**Orientation 1.1 – Favoriser la réussite\néducative**\n\n"
+                     "1.  Développer l'accueil en lien avec les crèches associatives\n\n"
+                     "2.  Développer le bien-être des élèves et le sport-santé\n\n"
+                     "**Orientation 1.2 – Améliorer la santé des habitants**\n\n"
+                     "1.  Développer le dépistage auprès des familles monoparentales\n"),
+    "references": ("AXE 1 – COHÉSION SOCIALE\n\nOrientation stratégique : Favoriser la réussite éducative (OS 1.1)\n"
+                   "- Développer l'accueil en lien avec les crèches associatives (OO 1.1.1)\n"
+                   "- Développer le bien-être des élèves et le sport-santé (OO 1.1.2)\n\n"
+                   "Orientation stratégique : Améliorer la santé des habitants (OS 1.2)\n"
+                   "- Développer le dépistage auprès des familles monoparentales (OO 1.2.1)\n"),
+}
+
+
+@pytest.mark.parametrize("shape", CONVERTED)
+def test_contracts_as_conversions_give_them(shape):
+    """Texts as they reach a team after a conversion: words split at a line's end by a hyphen (a PDF viewer's copy),
+    headings underlined (pandoc's setext Markdown, reStructuredText), an e-mail's « > » quotation marks, a bold
+    title wrapped over two lines (pandoc), codes printed in brackets after the labels."""
+    tree = parse_contract(CONVERTED[shape], name="conversions")
+    assert [o.label for o in tree.roots()] == ["Cohésion sociale"] if shape != "references" else ["COHÉSION SOCIALE"]
+    assert [(tree[o.parent].label, o.label) for o in tree.leaves] == [
+        ("Favoriser la réussite éducative", "Développer l'accueil en lien avec les crèches associatives"),
+        ("Favoriser la réussite éducative", "Développer le bien-être des élèves et le sport-santé"),
+        ("Améliorer la santé des habitants", "Développer le dépistage auprès des familles monoparentales")]
+    if shape == "references":
+        assert [o.code for o in tree.leaves] == ["1.1.1", "1.1.2", "1.2.1"]

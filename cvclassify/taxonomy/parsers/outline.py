@@ -81,6 +81,9 @@ TREE_PART = re.compile(r"^(?:les |nos |des )?(?:grandes |principales )?(?:orient
 """A heading that names the part of the document holding the tree (« Les orientations stratégiques »)."""
 UNNAMED_LEVELS = ("axe", "orientation", "sous-orientation")
 """Names of the levels above the objectives that the document does not name (numbered items over items)."""
+REFERENCE = re.compile(r"\s*\((?:(?P<kw>OO|OS|OG|OSt|Obj\.?|Objectif|Orientation|Axe|Réf\.?|Ref\.?)\s*)?"
+                       r"(?P<code>\d{1,2}(?:\.\d{1,2}){0,3})\)$")
+"""A node's code printed in brackets after its label (« Développer l'accueil … (OO 1.1.1) »)."""
 TRANSVERSAL = re.compile(r"transvers|preoccupation")
 NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type)|indicateurs?|partenaires?|pilotes?"
                             r"|publics?|financeurs?|constats?|encadre|les signataires|le contrat (?:est|soutient)"
@@ -770,8 +773,13 @@ def transversal_label(text: str) -> str:
 
 
 def _finish(node: Node, top: bool, mode: str) -> None:
-    """Clean labels, split « Thème : a ; b » lists and « Titre – sous-titre » headings."""
+    """Clean labels, take a code printed after them (« … (OO 1.2.1) »), split « Thème : a ; b » lists and
+    « Titre – sous-titre » headings."""
     node.label = clean_label(node.label)
+    reference = REFERENCE.search(node.label)
+    if reference and (reference.group("kw") or "." in reference.group("code")) and reference.start() > 0:
+        node.label = clean_label(node.label[:reference.start()])
+        node.code = node.code or reference.group("code")
     if (top and mode == "lists") or (node.kind[:1] == ("num",) and node.parent is None):
         label, description = splits_dash(node.label)
         if description:
@@ -805,6 +813,34 @@ def slug(label: str, taken: set[str], words: int = 4) -> str:
     return code
 
 
+class Vocabulary:
+    """The words of a document, to mend its labels' words that a line end split with a hyphen (« associa- tives »)."""
+
+    BROKEN = re.compile(r"(?<![\w-])([^\W\d_]+)- ([^\W\d_]+)")
+    COMPOUND_TAILS = frozenset({"être", "même", "mêmes", "ci", "là", "clé", "clés", "relais", "santé", "parents",
+                                "enfants", "jeunes", "ville", "emploi", "vie", "quartier", "quartiers"})
+    """Words that follow a hyphen in a compound (« bien-être », « enfants-parents »): kept with it when the
+    document does not say otherwise."""
+
+    def __init__(self, text: str) -> None:
+        self.words = set(re.findall(r"[^\W\d_]+", text.casefold()))
+        self.compounds = set(re.findall(r"[^\W\d_]+-[^\W\d_]+", text.casefold()))
+
+    def mend(self, label: str) -> str:
+        """The label with each « word- part » joined: as one word when the document writes it so or does not write
+        it as a compound, with its hyphen when it does (« sport-santé »)."""
+        def join(match: re.Match) -> str:
+            left, right = match.group(1), match.group(2)
+            if not right[:1].islower():
+                return match.group(0)  # « Cohésion sociale - Emploi »: a dash between words
+            whole, compound = (left + right).casefold(), f"{left}-{right}".casefold()
+            if whole not in self.words and (compound in self.compounds or right.casefold() in self.COMPOUND_TAILS):
+                return f"{left}-{right}"
+            return left + right
+
+        return self.BROKEN.sub(join, label)
+
+
 def to_taxonomy(outline: Outline, name: str, source: str, text: str, layout: str):
     """The ``Taxonomy`` of an outline: printed codes kept (a code printed twice gets ``-bis``), codes generated
     for nodes printed without one, the transversal concerns as their own family."""
@@ -815,6 +851,7 @@ def to_taxonomy(outline: Outline, name: str, source: str, text: str, layout: str
     objectives: list[Objective] = []
     taken: set[str] = set()
     warnings = list(outline.notes)
+    words = Vocabulary(text)
 
     def under_uncoded(nodes: list[Node]) -> Iterator[Node]:
         for node in nodes:
@@ -846,7 +883,8 @@ def to_taxonomy(outline: Outline, name: str, source: str, text: str, layout: str
         level = node.level_name or "objectif"
         if level == "objectif" and node.children and not named:  # « 1. » over « 1.1 », no level named above
             level = UNNAMED_LEVELS[min(depth, len(UNNAMED_LEVELS) - 1)]
-        objectives.append(Objective(id=ident, code=node.code or "", level=level, label=node.label, parent=parent,
+        objectives.append(Objective(id=ident, code=node.code or "", level=level, label=words.mend(node.label),
+                                    parent=parent,
                                     description=clean_label(" ".join(node.description)) if node.description else ""))
         for child in node.children:
             add(child, ident, depth + 1, named or node.level_name not in ("", "objectif"))

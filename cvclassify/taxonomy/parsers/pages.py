@@ -87,7 +87,7 @@ def _pages(raw: list[str]) -> list[list[int]]:
 def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
     """The lines of a contract without its page furniture (blank lines kept as empty texts); lines matching
     ``keep`` (table rows whose header repeats on every page) are never taken for a running header."""
-    original = text.split("\n")
+    original = _bold_joined(_underlined(_unquoted(text.split("\n"))))
     raw, depths = _plain_markdown([normalise(line) for line in original])
     pages = _pages(raw)
     furniture: set[int] = set()
@@ -122,6 +122,52 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
         if stripped:
             pending_break = False
     return lines
+
+
+UNDERLINE = re.compile(r"^\s*([=\-~^*+#])\1{2,}\s*$")
+"""A line of one repeated mark (« ===== », « ----- », « ~~~~~ »): a heading's underline in Markdown (setext) or
+reStructuredText."""
+
+
+def _underlined(lines: list[str]) -> list[str]:
+    """Headings underlined (« Titre » over « ===== ») as Markdown headings, their levels in the order the marks first
+    appear (« = » then « - », as Markdown and most reStructuredText write them); the underline becomes a blank
+    line. A rule after a blank line, or under a line that is not text, is left alone."""
+    levels: dict[str, int] = {}
+    out = list(lines)
+    for i in range(1, len(out)):
+        mark = UNDERLINE.match(out[i])
+        above = out[i - 1].strip()
+        if (mark and above and not UNDERLINE.match(above) and not above.startswith(("|", "#", "+", "-", "*", "•"))
+                and len(mark.group(0).strip()) >= 0.6 * len(above)):
+            level = levels.setdefault(mark.group(1), len(levels) + 1)
+            out[i - 1], out[i] = "#" * min(level, 6) + " " + above, ""
+    return out
+
+
+def _bold_joined(lines: list[str]) -> list[str]:
+    """A bold line wrapped over two or three lines (« **Orientation 1.1 – … à » / « l'insertion professionnelle** »,
+    as pandoc wraps a Word file's bold title) on one line; the lines it took become blank."""
+    out = list(lines)
+    for i, line in enumerate(out):
+        if not line.lstrip().startswith("**") or line.count("**") % 2 == 0:
+            continue
+        for j in range(i + 1, min(i + 3, len(out))):
+            if not out[j].strip() or out[j].lstrip().startswith(("**", "#", "-", "*")):
+                break
+            if out[j].count("**") % 2:
+                out[i] = " ".join(part.strip() for part in out[i:j + 1])
+                out[i + 1:j + 1] = [""] * (j - i)
+                break
+    return out
+
+
+def _unquoted(lines: list[str]) -> list[str]:
+    """The lines of a text pasted in an e-mail as a quotation (« > » at the start of most lines) without the marks."""
+    filled = [line for line in lines if line.strip()]
+    if not filled or sum(line.lstrip().startswith(">") for line in filled) < 0.6 * len(filled):
+        return lines
+    return [re.sub(r"^\s*(?:>\s?)+", "", line) for line in lines]
 
 
 def _plain_markdown(lines: list[str]) -> tuple[list[str], list[int]]:
