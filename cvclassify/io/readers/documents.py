@@ -397,8 +397,8 @@ def _mark_headings(pages: list[str], sizes: list[list[tuple[float, str, bool]]])
         return pages
     body = weight.most_common(1)[0][0]
 
-    def titled(text: str) -> bool:
-        return 0 < len(text.split()) <= 14 and text[:1].isalpha() and not text.endswith((".", ";", ","))
+    def titled(text: str) -> bool:  # a heading starts with a capital: « publique », a wrapped cell's end, does not
+        return 0 < len(text.split()) <= 14 and text[:1].isupper() and not text.endswith((".", ";", ","))
 
     larger = {text: round(size, 1) for page in sizes for size, text, _ in page
               if size >= body * HEADING_SCALE and titled(text)}

@@ -155,7 +155,7 @@ def _row_follows(lines: list[str | None], i: int, columns: list[int]) -> bool:
             return False
         cells = [(m.start(), m.group()) for m in SEGMENT.finditer(line)]
         nearest = [min(range(len(columns)), key=lambda c, start=start: abs(columns[c] - start)) for start, _ in cells]
-        alone = len(cells) == 1 and nearest[0] == 0  # « GOUVERNANCE », a heading after the table
+        alone = len(cells) == 1 and nearest[0] == 0 and not cells[0][1][:1].islower()  # « GOUVERNANCE », a heading
         return len(set(nearest)) == len(nearest) and not alone
     return False
 
