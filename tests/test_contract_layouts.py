@@ -431,30 +431,29 @@ def test_word_number_formats():
     assert _format(3, "decimalZero") == "03" and _format(3, "ordinalText") == "3"
 
 
-def test_an_odt_contract_numbered_by_its_styles_keeps_its_codes(tmp_path):
-    """LibreOffice: headings numbered by the outline style (« Axe 1 : », « 1.1 »), objectives in numbered lists
-    (« 1. », « 2. », each list starting again), examples in a bullet list."""
+def _outline_odt(suffix: str):
+    """An ODT document whose headings are numbered by its outline style (« Axe 1<suffix> », « 1.1 »), with the two
+    heading styles."""
     from odf.opendocument import OpenDocumentText
     from odf.style import Style
-    from odf.text import (
-        H,
-        List,
-        ListItem,
-        ListLevelStyleBullet,
-        ListLevelStyleNumber,
-        ListStyle,
-        OutlineLevelStyle,
-        OutlineStyle,
-        P,
-    )
+    from odf.text import OutlineLevelStyle, OutlineStyle
 
     odt = OpenDocumentText()
     outline = OutlineStyle(name="Outline")
-    outline.addElement(OutlineLevelStyle(level=1, numformat="1", numprefix="Axe ", numsuffix=" :"))
+    outline.addElement(OutlineLevelStyle(level=1, numformat="1", numprefix="Axe ", numsuffix=suffix))
     outline.addElement(OutlineLevelStyle(level=2, numformat="1", displaylevels=2))
     odt.styles.addElement(outline)
     for name in ("Heading_20_1", "Heading_20_2"):
         odt.styles.addElement(Style(name=name, family="paragraph"))
+    return odt
+
+
+def test_an_odt_contract_numbered_by_its_styles_keeps_its_codes(tmp_path):
+    """LibreOffice: headings numbered by the outline style (« Axe 1 : », « 1.1 »), objectives in numbered lists
+    (« 1. », « 2. », each list starting again), examples in a bullet list."""
+    from odf.text import H, List, ListItem, ListLevelStyleBullet, ListLevelStyleNumber, ListStyle, P
+
+    odt = _outline_odt(" :")
     numbered, bullets = ListStyle(name="Numbers"), ListStyle(name="Bullets")
     numbered.addElement(ListLevelStyleNumber(level=1, numformat="1", numsuffix="."))
     bullets.addElement(ListLevelStyleBullet(level=1, bulletchar="•"))
@@ -1247,17 +1246,9 @@ def test_an_odt_heading_marked_as_a_list_header_takes_no_number(tmp_path):
     """« Préambule » is an outline heading whose numbering LibreOffice switched off (``text:is-list-header``): it
     shows no number and the axes after it are « Axe 1 », « Axe 2 »."""
     from odf.namespaces import TEXTNS
-    from odf.opendocument import OpenDocumentText
-    from odf.style import Style
-    from odf.text import H, OutlineLevelStyle, OutlineStyle, P
+    from odf.text import H, P
 
-    odt = OpenDocumentText()
-    outline = OutlineStyle(name="Outline")
-    outline.addElement(OutlineLevelStyle(level=1, numformat="1", numprefix="Axe ", numsuffix=" –"))
-    outline.addElement(OutlineLevelStyle(level=2, numformat="1", displaylevels=2))
-    odt.styles.addElement(outline)
-    for name in ("Heading_20_1", "Heading_20_2"):
-        odt.styles.addElement(Style(name=name, family="paragraph"))
+    odt = _outline_odt(" –")
     preface = H(outlinelevel=1, stylename="Heading_20_1", text="Préambule")
     preface.setAttrNS(TEXTNS, "is-list-header", "true")
     odt.text.addElement(preface)
