@@ -1374,6 +1374,10 @@ CONVERTED = {
                      "2.  Développer le bien-être des élèves et le sport-santé\n\n"
                      "**Orientation 1.2 – Améliorer la santé des habitants**\n\n"
                      "1.  Développer le dépistage auprès des familles monoparentales\n"),
+    "tabs": ("Axe 1 – Cohésion sociale\n\tFavoriser la réussite éducative\n"
+             "\t\tDévelopper l'accueil en lien avec les crèches associatives\n"
+             "\t\tDévelopper le bien-être des élèves et le sport-santé\n\tAméliorer la santé des habitants\n"
+             "\t\tDévelopper le dépistage auprès des familles monoparentales\n"),
     "references": ("AXE 1 – COHÉSION SOCIALE\n\nOrientation stratégique : Favoriser la réussite éducative (OS 1.1)\n"
                    "- Développer l'accueil en lien avec les crèches associatives (OO 1.1.1)\n"
                    "- Développer le bien-être des élèves et le sport-santé (OO 1.1.2)\n\n"
@@ -1386,7 +1390,8 @@ CONVERTED = {
 def test_contracts_as_conversions_give_them(shape):
     """Texts as they reach a team after a conversion: words split at a line's end by a hyphen (a PDF viewer's copy),
     headings underlined (pandoc's setext Markdown, reStructuredText), an e-mail's « > » quotation marks, a bold
-    title wrapped over two lines (pandoc), codes printed in brackets after the labels."""
+    title wrapped over two lines (pandoc), an outline indented by tabs without bullets (an outliner's export),
+    codes printed in brackets after the labels."""
     tree = parse_contract(CONVERTED[shape], name="conversions")
     assert [o.label for o in tree.roots()] == ["Cohésion sociale"] if shape != "references" else ["COHÉSION SOCIALE"]
     assert [(tree[o.parent].label, o.label) for o in tree.leaves] == [

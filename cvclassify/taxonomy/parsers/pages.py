@@ -87,7 +87,7 @@ def _pages(raw: list[str]) -> list[list[int]]:
 def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
     """The lines of a contract without its page furniture (blank lines kept as empty texts); lines matching
     ``keep`` (table rows whose header repeats on every page) are never taken for a running header."""
-    original = _bold_joined(_underlined(_unquoted(text.split("\n"))))
+    original = _tab_outline(_bold_joined(_underlined(_unquoted(text.split("\n")))))
     raw, depths = _plain_markdown([normalise(line) for line in original])
     pages = _pages(raw)
     furniture: set[int] = set()
@@ -160,6 +160,22 @@ def _bold_joined(lines: list[str]) -> list[str]:
                 out[i + 1:j + 1] = [""] * (j - i)
                 break
     return out
+
+
+TAB_ITEM = re.compile(r"^(\f?)(\t+)(?=[^\s•\-–—*])([^\t]+)$")
+"""A line indented by tabs, with no bullet and no other tab (an outline exported by an outliner or a mind map)."""
+
+
+def _tab_outline(lines: list[str]) -> list[str]:
+    """An outline indented by tabs without bullets (« Cohésion sociale » / « <TAB>Réussite éducative » /
+    « <TAB><TAB>Développer … ») as dash lists nested by their tabs, when at least four lines are such items and no
+    line of the text is a tab-indented bullet; the lines without a tab stay headings."""
+    items = [TAB_ITEM.match(line) for line in lines]
+    if sum(item is not None for item in items) < 4 or any(
+            re.match(r"^\f?\t+[•\-–—*]\s", line) for line in lines):
+        return lines
+    return [f"{item.group(1)}{'    ' * (len(item.group(2)) - 1)}- {item.group(3)}" if item else line
+            for line, item in zip(lines, items, strict=True)]
 
 
 def _unquoted(lines: list[str]) -> list[str]:
