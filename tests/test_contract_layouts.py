@@ -1400,3 +1400,21 @@ def test_contracts_as_conversions_give_them(shape):
         ("Améliorer la santé des habitants", "Développer le dépistage auprès des familles monoparentales")]
     if shape == "references":
         assert [o.code for o in tree.leaves] == ["1.1.1", "1.1.2", "1.2.1"]
+
+
+def test_a_web_page_copied_without_its_bullets_gives_its_lists():
+    """A contract's page copied from a browser: titles, a sentence about each, then one objective per line with no
+    bullet, and « Lire la suite »; the places and figures around are not objectives."""
+    text = ("Accueil > Solidarités > Le contrat de ville 2024-2030\n\nLes quartiers concernés\nLe Val Fleuri\n"
+            "Les Hauts de Combe\nLire la suite\n\nÉducation et jeunesse\n"
+            "Pour que chaque enfant des quartiers ait les mêmes chances de réussir.\n"
+            "Développer l'accueil des tout-petits dans les quartiers\n"
+            "Lutter contre le décrochage scolaire au collège\n\nEmploi et insertion\n"
+            "Aller au-devant des jeunes qui ne sont suivis par aucune structure\n"
+            "Soutenir la création d'entreprise par les habitants\nLire la suite\n")
+    tree = parse_contract(text, name="castelmerle")
+    assert [(tree[o.parent].label, o.label) for o in tree.leaves] == [
+        ("Éducation et jeunesse", "Développer l'accueil des tout-petits dans les quartiers"),
+        ("Éducation et jeunesse", "Lutter contre le décrochage scolaire au collège"),
+        ("Emploi et insertion", "Aller au-devant des jeunes qui ne sont suivis par aucune structure"),
+        ("Emploi et insertion", "Soutenir la création d'entreprise par les habitants")]
