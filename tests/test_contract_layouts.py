@@ -1297,6 +1297,43 @@ def test_a_pdf_table_whose_header_row_is_bold_is_read_as_a_table(tmp_path, gaps)
         ("Lever les freins à l'emploi", "Accompagner la mobilité vers l'emploi")]
 
 
+@pytest.mark.parametrize("bold", [False, True], ids=["plain", "bold-axes"])
+def test_a_pdf_table_whose_merged_cells_are_centred_vertically_keeps_each_label_on_its_group(tmp_path, bold):
+    """Axes and orientations printed in the middle of their merged rows (« centré verticalement »): the first row
+    leaves them blank and a wrapped axis shares its lines with other rows. Each label goes to the rows it stands in
+    the middle of; an axis in bold alone on its line is a cell, not a heading. A top-aligned table keeps its
+    reading (the other PDF table tests)."""
+    from tests.pdf_support import Sized, pages_pdf
+
+    columns = (40, 170, 330)
+    rows = [("", "Favoriser la réussite éducative", "• Renforcer le Programme de réussite éducative"),
+            ("", "", "• Développer l'accompagnement à la scolarité"),
+            ("Éducation et", "", "• Ouvrir des lieux d'accueil enfants-parents"),
+            ("jeunesse", "Soutenir la parentalité", "• Associer les parents à la vie de l'école"),
+            ("", "", "• Créer des cafés des parents"),
+            ("", "", "• Former les animateurs à l'écoute"),
+            ("", "Lever les freins à l'emploi", "• Développer la garde d'enfants"),
+            ("Emploi", "", "• Accompagner la mobilité vers l'emploi"),
+            ("", "Rapprocher les entreprises", "• Mobiliser les clauses sociales")]
+    lines = [Sized(16, "Contrat de ville de Kerbrat 2024-2030", bold=True), "",
+             Sized(12, "Les objectifs du contrat", bold=True), "",
+             [(x, title, True) for x, title in zip(columns, ("Axe", "Orientation", "Objectifs opérationnels"),
+                                                     strict=True)]]
+    lines += [[(x, cell, bold and x == columns[0]) for x, cell in zip(columns, row, strict=True) if cell]
+              for row in rows]
+    lines += ["", Sized(12, "Gouvernance", bold=True), "", "Le comité de pilotage se réunit une fois par an."]
+    path = tmp_path / "kerbrat.pdf"
+    path.write_bytes(pages_pdf([lines]))
+    layout, tree = best_parse(contract_text(path))
+    assert layout == "tables" and [o.label for o in tree.roots()] == ["Éducation et jeunesse", "Emploi"]
+    assert [(tree[tree[o.parent].parent].label[:9], tree[o.parent].label[:10], o.label[:20]) for o in tree.leaves] == [
+        ("Éducation", "Favoriser ", "Renforcer le Program"), ("Éducation", "Favoriser ", "Développer l'accompa"),
+        ("Éducation", "Favoriser ", "Ouvrir des lieux d'a"), ("Éducation", "Soutenir l", "Associer les parents"),
+        ("Éducation", "Soutenir l", "Créer des cafés des "), ("Éducation", "Soutenir l", "Former les animateur"),
+        ("Emploi", "Lever les ", "Développer la garde "), ("Emploi", "Lever les ", "Accompagner la mobil"),
+        ("Emploi", "Rapprocher", "Mobiliser les clause")]
+
+
 def test_a_pdf_bullet_decoded_as_a_control_character_is_a_bullet(tmp_path):
     """PDF makers' standard Helvetica draws « • » with code 0x7F, which pypdf gives as U+007F: still a bullet."""
     from tests.pdf_support import Sized, pages_pdf

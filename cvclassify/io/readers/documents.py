@@ -411,12 +411,25 @@ def _mark_headings(pages: list[str], sizes: list[list[tuple[float, str, bool]]])
     out = []
     for page in pages:
         lines = []
-        for line in page.split("\n"):
+        rows = page.split("\n")
+        for j, line in enumerate(rows):
             key = " ".join(line.split())
             row = re.search(r"\S {3,}\S", line.strip()) is not None  # a table's header row, cells set apart
-            lines += ["", "#" * marked[key] + " " + key, ""] if key in marked and not row else [line]
+            cell = _between_cells(rows, j)
+            lines += ["", "#" * marked[key] + " " + key, ""] if key in marked and not row and not cell else [line]
         out.append("\n".join(lines))
     return out
+
+
+def _between_cells(lines: list[str], j: int) -> bool:
+    """Whether line ``j`` is a cell of a table laid out in columns: the lines just above and below it both hold
+    text to the right of where it ends (the other columns' cells), with no blank line between (« Emploi et
+    insertion », an axis printed in bold in the middle of its merged rows)."""
+    if j == 0 or j + 1 >= len(lines):
+        return False
+    end = len(lines[j].rstrip())
+    return all(any(cell.start() >= end + 2 for cell in re.finditer(r"\S+(?: \S+)*", other))
+               for other in (lines[j - 1], lines[j + 1]))
 
 
 def _page_text(page: Any, layout: bool) -> str:

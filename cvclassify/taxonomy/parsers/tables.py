@@ -114,34 +114,123 @@ def _columns_as_pipes(text: str) -> str:
     cells all name levels (« Objectif stratégique   Objectif opérationnel   Sous-objectif », its words wrapped
     on a second line or not) to the next blank line or page, each line's cells go to the column whose header starts
     nearest (a PDF's layout shifts a cell by a few characters from one line to the next). A line of one cell that
-    runs across the next column is prose: it ends the table."""
+    runs across the next column is prose: it ends the table. Cells centred in the height of their merged rows are
+    moved up to their group's first row (``_centred_up``), unless the table goes on from the previous page (its
+    first rows then belong to the groups above the page break)."""
     lines: list[str | None] = list(text.split("\n"))
     columns: list[int] | None = None
     header: list[str] = []
+    table: list[tuple[int, list[str]]] = []
+    ended: tuple[int, list[str]] = (0, [])  # where the last table ended, and its header row as printed
+    printed: list[str] = []
+    continued = False
+
+    def flush() -> None:
+        nonlocal ended
+        for i, row in (table if continued else _centred_up(table)):
+            lines[i] = _pipe_line(lines[i] or "", row)
+        if table:
+            ended = (table[-1][0], printed)
+        table.clear()
+
     for i, line in enumerate(lines):
         body = line.lstrip("\f")
         cells = [(m.start(), m.group()) for m in SEGMENT.finditer(body)]
         if len(cells) >= 2 and all(level_named(cell) for _, cell in cells):
+            flush()
             columns, header = [start for start, _ in cells], [cell for _, cell in cells]
-        elif columns is None:
+            printed = header
+            between = [other for other in lines[ended[0] + 1:i] if other and other.strip()]
+            continued = header == ended[1] and ("\f" in "".join(between) + line[:1]) and len(between) <= 4
+            lines[i] = _pipe_line(line, header)
             continue
-        elif not cells and _row_follows(lines, i, columns):
+        if columns is None:
+            continue
+        if not cells and _row_follows(lines, i, columns):
             continue  # a gap between two rows (the cells' padding), not the table's end
-        elif not cells or body != line or (len(cells) == 1 and cells[0][0] < columns[1] - 2
-                                           and cells[0][0] + len(cells[0][1]) > columns[1] + 2):
+        if not cells or body != line or (len(cells) == 1 and cells[0][0] < columns[1] - 2
+                                         and cells[0][0] + len(cells[0][1]) > columns[1] + 2):
+            flush()
             columns = None
             continue
         row = [""] * len(columns)
         for start, cell in cells:
             j = min(range(len(columns)), key=lambda c: abs(columns[c] - start))
             row[j] = f"{row[j]} {cell}".strip()
-        if header and lines[i - 1] is not None and header == _cells(Line(0, 0, lines[i - 1].lstrip("\f"))) and all(
-                cell[:1].islower() for _, cell in cells):  # the header's words wrapped: « Objectifs / stratégiques »
+        if header and not table and lines[i - 1] is not None and header == _cells(
+                Line(0, 0, lines[i - 1].lstrip("\f"))) and all(cell[:1].islower() for _, cell in cells):
             header = [f"{name} {more}".strip() for name, more in zip(header, row, strict=True)]
-            lines[i - 1], lines[i] = _pipe_line(lines[i - 1], header), None
+            lines[i - 1], lines[i] = _pipe_line(lines[i - 1], header), None  # « Objectifs / stratégiques »
             continue
-        lines[i] = _pipe_line(line, row)
+        table.append((i, row))
+    flush()
     return "\n".join(line for line in lines if line is not None)
+
+
+CENTRING_TOLERANCE = 1.0
+"""Lines a centred cell's middle may stand from the middle of its group of rows (a PDF's layout rounds positions)."""
+
+
+def _centred_up(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """A column table's rows (line number, cells) with each column whose cells are centred in the height of their
+    merged rows (Word's or a PDF maker's « centré verticalement ») moved up: a label printed in the middle of its
+    group, blank on the group's first row, goes to that row, its wrapped lines joined, as a top-aligned table has
+    it. A column is read as centred when the first row leaves it blank and every label's middle is that of a run
+    of the next column's nodes, within ``CENTRING_TOLERANCE``; columns are taken right to left, so that a centred
+    column's groups are those of the column to its right once that one is moved up."""
+    if len(rows) < 2:
+        return rows
+    for c in range(len(rows[0][1]) - 2, -1, -1):
+        starts = [r for r, (_, cells) in enumerate(rows) if cells[c + 1] and not cells[c + 1][:1].islower()]
+        blocks = _label_blocks([cells[c] for _, cells in rows])
+        if not blocks or blocks[0][0] == 0 or not starts or starts[0] != 0:
+            continue
+        groups = _groups(rows, blocks, starts)
+        if groups is None:
+            continue
+        for (first, last), group in zip(blocks, groups, strict=True):
+            label = " ".join(rows[r][1][c] for r in range(first, last + 1))
+            for r in range(first, last + 1):
+                rows[r][1][c] = ""
+            rows[group][1][c] = label
+    return rows
+
+
+def _label_blocks(cells: list[str]) -> list[tuple[int, int]]:
+    """The runs of rows (first, last) that hold one label of a column: filled cells, a new label at each one that
+    does not start in lower case."""
+    blocks: list[tuple[int, int]] = []
+    for r, cell in enumerate(cells):
+        if not cell:
+            continue
+        if blocks and blocks[-1][1] == r - 1 and cell[:1].islower():
+            blocks[-1] = (blocks[-1][0], r)
+        else:
+            blocks.append((r, r))
+    return blocks
+
+
+def _groups(rows: list[tuple[int, list[str]]], blocks: list[tuple[int, int]], starts: list[int]) -> list[int] | None:
+    """The first row of each label's group, when every label (``blocks``) stands in the middle of a run of the rows
+    where the next column starts nodes; None when one does not (the column is not centred)."""
+    def off(first: int, end: int, block: tuple[int, int]) -> float:  # rows first..end, the label on block's rows
+        return abs((rows[first][0] + rows[end][0]) / 2 - (rows[block[0]][0] + rows[block[1]][0]) / 2)
+
+    groups = [0]
+    for k, block in enumerate(blocks):
+        if k + 1 == len(blocks):
+            end = len(rows) - 1
+        else:
+            following = [s for s in starts if block[1] < s <= blocks[k + 1][0]]
+            if not following:
+                return None
+            nxt = min(following, key=lambda s: off(groups[-1], s - 1, block))
+            end = nxt - 1
+        if off(groups[-1], end, block) > CENTRING_TOLERANCE:
+            return None
+        if k + 1 < len(blocks):
+            groups.append(end + 1)
+    return groups
 
 
 def _row_follows(lines: list[str | None], i: int, columns: list[int]) -> bool:
