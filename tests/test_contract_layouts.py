@@ -1334,6 +1334,60 @@ def test_a_pdf_table_whose_merged_cells_are_centred_vertically_keeps_each_label_
         ("Emploi", "Rapprocher", "Mobiliser les clause")]
 
 
+def two_column_page(left: list, right: list[str], gutter: float = 320) -> list:
+    """One page's lines with two columns side by side: ``left`` items are text or (text, bold) at the margin."""
+    rows = []
+    for k in range(max(len(left), len(right))):
+        text, bold = (left[k] if isinstance(left[k], tuple) else (left[k], False)) if k < len(left) else ("", False)
+        cells = ([(40, text, bold)] if text else []) + ([(gutter, right[k])] if k < len(right) and right[k] else [])
+        rows.append(cells or "")
+    return rows
+
+
+def test_a_pdf_page_in_two_columns_is_read_one_column_after_the_other(tmp_path):
+    """A page printed in two columns puts each line of the left column beside a line of the right one in the laid
+    out text. Read one column after the other: the tree on the left keeps its bold orientations and its items
+    whole, the commentary on the right stays out of the labels; a tree flowing from the left column into the right
+    one keeps its order."""
+    from tests.pdf_support import Sized, pages_pdf
+
+    commentary = ["Éléments de contexte", "Près d'un élève sur quatre des collèges entre",
+                  "en sixième avec des difficultés de lecture.", "Les dispositifs existants sont nombreux",
+                  "mais peu coordonnés entre eux.", "Les parents demandent des temps",
+                  "d'échange avec l'école en dehors", "des heures de classe."]
+    tree_left = [("Soutenir les parcours scolaires", True), "• Renforcer le Programme de réussite éducative",
+                 "• Lutter contre le décrochage scolaire", "", ("Accompagner la parentalité", True),
+                 "• Ouvrir des lieux d'accueil enfants-parents", "• Associer les parents à la vie de l'école"]
+    first = [Sized(14, "Axe 1 – Réussite éducative", True), "", *two_column_page(tree_left, commentary)]
+    flowing = [Sized(14, "Les objectifs du contrat", True), "",
+               *two_column_page([("Axe 2 – Emploi et insertion", True), "• Aller vers les jeunes invisibles",
+                                 "• Développer l'insertion par l'activité", "  économique",
+                                 "• Accompagner les créateurs d'entreprise", "", ("Axe 3 – Cadre de vie", True),
+                                 "• Renforcer la gestion urbaine de proximité"],
+                                ["• Végétaliser les espaces publics", "• Développer la médiation sociale", "",
+                                 "Axe 4 – Santé", "• Favoriser l'installation de médecins", "• Prévenir les addictions",
+                                 "• Développer la médiation en santé"])]
+    footer = ["", [(40, "Contrat de ville de Pontarlès 2024-2030"), (480, "Page 1 / 2")]]  # not a column's line
+    path = tmp_path / "pontarles.pdf"
+    path.write_bytes(pages_pdf([first + footer, flowing + footer], objects="run"))
+    tree = best_parse(contract_text(path))[1]
+    assert [(o.label, [c.label for c in tree.children(o.id)]) for o in tree.roots()][:1] == [
+        ("Réussite éducative", ["Soutenir les parcours scolaires", "Accompagner la parentalité"])]
+    assert [(tree[o.parent].label[:12], o.label) for o in tree.leaves] == [
+        ("Soutenir les", "Renforcer le Programme de réussite éducative"),
+        ("Soutenir les", "Lutter contre le décrochage scolaire"),
+        ("Accompagner ", "Ouvrir des lieux d'accueil enfants-parents"),
+        ("Accompagner ", "Associer les parents à la vie de l'école"),
+        ("Emploi et in", "Aller vers les jeunes invisibles"),
+        ("Emploi et in", "Développer l'insertion par l'activité économique"),
+        ("Emploi et in", "Accompagner les créateurs d'entreprise"),
+        ("Cadre de vie", "Renforcer la gestion urbaine de proximité"),
+        ("Cadre de vie", "Végétaliser les espaces publics"),
+        ("Cadre de vie", "Développer la médiation sociale"),
+        ("Santé", "Favoriser l'installation de médecins"), ("Santé", "Prévenir les addictions"),
+        ("Santé", "Développer la médiation en santé")]
+
+
 def test_a_pdf_bullet_decoded_as_a_control_character_is_a_bullet(tmp_path):
     """PDF makers' standard Helvetica draws « • » with code 0x7F, which pypdf gives as U+007F: still a bullet."""
     from tests.pdf_support import Sized, pages_pdf

@@ -29,6 +29,7 @@ from cvclassify.document import truncate
 from cvclassify.errors import BatchInputError
 from cvclassify.io import limits
 from cvclassify.io.encoding import decode_bytes
+from cvclassify.io.laid_out import page_columns
 from cvclassify.io.limits import size_text
 from cvclassify.io.readers.base import Reader, Row, Table, plural, require
 
@@ -342,7 +343,7 @@ def _pdf_text(data: bytes, enough: int, layout: bool = False) -> str:
         if seen > enough:
             break
     if layout:
-        pages = _mark_headings(pages, sizes)
+        pages = _mark_headings(["\n".join(page_columns(page.split("\n"))) for page in pages], sizes)
     text = ("\n\f" if layout else "\n").join(pages)
     if not text.strip():
         raise _Unreadable("PDF sans texte (document scanné ?) : il faut une reconnaissance de caractères (OCR)")
@@ -366,20 +367,40 @@ def _size_levels(sizes: set[float]) -> dict[float, int]:
 def _line_sizes(page: Any) -> list[tuple[float, str, bool]]:
     """Each line of a page (its text runs at one height): the font size it is printed in (its largest), its
     text, and whether all of it is bold."""
-    lines: dict[float, list[tuple[float, str, bool]]] = {}
+    lines: dict[float, list[tuple[float, float, str, bool]]] = {}
 
     def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
         if text.strip():
             height = round(tm[5] * cm[3] + cm[5])
             bold = "bold" in str((font or {}).get("/BaseFont", "")).lower()
-            lines.setdefault(height, []).append((abs(size * tm[3] * cm[3]) or size, text, bold))
+            lines.setdefault(height, []).append((tm[4] * cm[0] + cm[4], abs(size * tm[3] * cm[3]) or size, text, bold))
 
     try:
         page.extract_text(visitor_text=visit)
     except Exception:  # a font or a matrix pypdf cannot read: no sizes, no headings
         return []
-    return [(max(size for size, _, _ in runs), " ".join("".join(text for _, text, _ in runs).split()),
-             all(bold for _, _, bold in runs)) for _, runs in sorted(lines.items(), reverse=True)]
+    return [(max(size for _, size, _, _ in cell), " ".join("".join(text for _, _, text, _ in cell).split()),
+             all(bold for _, _, _, bold in cell)) for _, runs in sorted(lines.items(), reverse=True)
+            for cell in _cells_apart(runs)]
+
+
+def _cells_apart(runs: list[tuple[float, float, str, bool]]) -> list[list[tuple[float, float, str, bool]]]:
+    """The text runs of one line (x, size, text, bold), in the order they were drawn, split where one starts
+    far to the right of where the text before it ends: the line's columns (two columns of a page, a table's
+    cells), each its own line for the heading marks."""
+    cells: list[list[tuple[float, float, str, bool]]] = []
+    end = None
+    for run in runs:
+        x, size, text, _ = run
+        if end is None or x > end + 2 * size or x < end - 4 * size:
+            cells.append([])
+        cells[-1].append(run)
+        end = x + CHAR_WIDTH * size * len(text)
+    return cells
+
+
+CHAR_WIDTH = 0.55
+"""A character's width, in ems, on average in the fonts of French documents (wide enough not to split words)."""
 
 
 def _mark_headings(pages: list[str], sizes: list[list[tuple[float, str, bool]]]) -> list[str]:

@@ -13,6 +13,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from cvclassify.io.laid_out import page_columns
+
 SPACES = re.compile(r"[\u00a0\u202f\u2007\u2009\u200a]")
 PRIVATE_BULLETS = re.compile(r"[\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf0e0\uf06e\uf0a8]")
 PAGE_NUMBER = re.compile(
@@ -87,7 +89,7 @@ def _pages(raw: list[str]) -> list[list[int]]:
 def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
     """The lines of a contract without its page furniture (blank lines kept as empty texts); lines matching
     ``keep`` (table rows whose header repeats on every page) are never taken for a running header."""
-    original = _tab_outline(_bold_joined(_underlined(_unquoted(text.split("\n")))))
+    original = _tab_outline(_bold_joined(_underlined(_unquoted(page_columns(text.split("\n"))))))
     raw, depths = _plain_markdown([normalise(line) for line in original])
     pages = _pages(raw)
     furniture: set[int] = set()
