@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -316,16 +317,99 @@ def test_a_workbook_whose_first_sheet_is_a_notice_is_read_from_the_sheet_that_ho
         ("2.1", "Accompagner la mobilité vers l'emploi", "2")]
 
 
-def test_a_one_column_tree_says_its_levels_are_missing_and_a_plain_list_is_a_list_of_objectives(tmp_path):
-    """A single column (levels shown by indentation or bold, which a spreadsheet's values do not hold) is refused
-    with a message that says what to add; a « Libellé » column alone is a flat list of objectives."""
-    one = tmp_path / "retraits.csv"
-    one.write_text("Arbre des objectifs\nRéussite éducative\n   Développer l'aide aux devoirs\n", encoding="utf-8")
-    with pytest.raises(TaxonomyError, match=r"n'a qu'une colonne.*niveau"):
+ONE_COLUMN = [("Arbre des objectifs du contrat de ville de Ferrignac", 0, True), ("Réussite éducative", 0, True),
+              ("Accompagner la scolarité", 1, False), ("Développer l'aide aux devoirs", 2, False),
+              ("Associer les parents à l'école", 2, False), ("Emploi", 0, True),
+              ("Lever les freins à l'emploi", 1, False), ("Accompagner la mobilité vers l'emploi", 2, False)]
+"""A one-column tree: each row's label, indentation (in indent steps) and weight."""
+ONE_COLUMN_TREE = [("Réussite éducative", None), ("Accompagner la scolarité", "Réussite éducative"),
+                   ("Développer l'aide aux devoirs", "Accompagner la scolarité"),
+                   ("Associer les parents à l'école", "Accompagner la scolarité"), ("Emploi", None),
+                   ("Lever les freins à l'emploi", "Emploi"),
+                   ("Accompagner la mobilité vers l'emploi", "Lever les freins à l'emploi")]
+
+
+def one_column_xlsx(path: Path, indented: bool = True, bold: bool = True) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    for row, (label, indent, strong) in enumerate(ONE_COLUMN, start=1):
+        cell = book.active.cell(row=row, column=1, value=label)
+        cell.alignment = Alignment(indent=indent if indented else 0)
+        cell.font = Font(bold=strong and bold)
+    book.save(path)
+    return path
+
+
+def one_column_ods(path: Path) -> Path:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import ParagraphProperties, Style, TableCellProperties, TextProperties
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    styles = {}
+    for indent in (0, 1, 2):  # LibreOffice writes an indented cell as a left margin of its paragraph
+        style = Style(name=f"ce{indent}", family="table-cell")
+        style.addElement(TableCellProperties())
+        style.addElement(ParagraphProperties(marginleft=f"{0.353 * indent:.3f}cm"))
+        style.addElement(TextProperties(fontweight="bold" if indent == 0 else "normal"))
+        document.automaticstyles.addElement(style)
+        styles[indent] = style
+    sheet = Table(name="Arbre")
+    for label, indent, _ in ONE_COLUMN:
+        row = TableRow()
+        cell = TableCell(valuetype="string", stylename=styles[indent])
+        cell.addElement(P(text=label))
+        row.addElement(cell)
+        sheet.addElement(row)
+    document.spreadsheet.addElement(sheet)
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["xlsx-indent", "xlsx-bold-and-indent", "ods-indent", "csv-spaces"])
+def test_a_one_column_tree_is_read_from_its_indentation_or_its_bold(tmp_path, kind):
+    """A single column whose levels are shown by the cells' indentation (Excel's or LibreOffice's « retrait »,
+    or spaces typed before the label) or their weight is read as an outline: its title row is not a node."""
+    if kind == "xlsx-indent":
+        path = one_column_xlsx(tmp_path / "retraits.xlsx", bold=False)
+    elif kind == "xlsx-bold-and-indent":
+        path = one_column_xlsx(tmp_path / "retraits.xlsx")
+    elif kind == "ods-indent":
+        path = one_column_ods(tmp_path / "retraits.ods")
+    else:
+        path = tmp_path / "retraits.csv"
+        path.write_text("\n".join(" " * (3 * indent) + label for label, indent, _ in ONE_COLUMN) + "\n",
+                        encoding="utf-8")
+    tree = read_tree(path, "ferrignac")
+    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == ONE_COLUMN_TREE
+    assert "retrait" in tree.warnings[0]
+
+
+def test_bold_alone_shows_the_top_level_of_a_one_column_tree(tmp_path):
+    """Without indentation, bold rows are the level above the others."""
+    tree = read_tree(one_column_xlsx(tmp_path / "gras.xlsx", indented=False), "ferrignac")
+    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree][:3] == [
+        ("Réussite éducative", None), ("Accompagner la scolarité", "Réussite éducative"),
+        ("Développer l'aide aux devoirs", "Réussite éducative")]
+
+
+def test_a_one_column_tree_whose_rows_all_look_alike_says_its_levels_are_missing(tmp_path):
+    """A single column with neither indentation nor bold is refused with a message that says what to add; a
+    « Libellé » column alone is a flat list of objectives."""
+    one = tmp_path / "sans-retrait.csv"
+    one.write_text("Arbre des objectifs\nRéussite éducative\nDévelopper l'aide aux devoirs\n", encoding="utf-8")
+    with pytest.raises(TaxonomyError, match=r"n'a qu'une colonne.*ni retrait, ni gras.*mettez en retrait"):
         read_tree(one, "ferrignac")
+    plain = one_column_xlsx(tmp_path / "sans-retrait.xlsx", indented=False, bold=False)
+    with pytest.raises(TaxonomyError, match=r"n'a qu'une colonne"):
+        read_tree(plain, "ferrignac")
     flat = tmp_path / "liste.csv"
     flat.write_text("Libellé\nDévelopper l'aide aux devoirs\nAccompagner la mobilité vers l'emploi\n", encoding="utf-8")
     assert {o.level for o in read_tree(flat, "ferrignac")} == {"objectif"}
+
 
 def test_a_list_of_dotted_codes_without_parents_is_nested_by_its_codes(tmp_path):
     """« Code | Libellé » only, as many teams export their tree: « 1.1.2 » goes under « 1.1 », « 1.1 » under « 1 »

@@ -152,10 +152,11 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     table = open_tree_table(path)
     columns = {c: _COLUMN_OF.get(_key(c)) for c in table.columns}
     if "libellé" not in columns.values() and len(table.columns) == 1:
-        raise TaxonomyError(f"« {path.name} » n'a qu'une colonne (« {table.columns[0]} ») : le niveau de chaque "
-                            "objectif n'y est pas écrit (un retrait ou du gras ne sont pas lus). Donnez une colonne "
-                            "par niveau (« Axe | Orientation | Objectif ») ou les colonnes « libellé » et « niveau » "
-                            "(le modèle : `cvclassify taxonomy template -o arbre.xlsx`).")
+        raise OneColumnSheet(f"« {path.name} » n'a qu'une colonne (« {table.columns[0]} ») et ses cellules ne "
+                             "montrent pas les niveaux (ni retrait, ni gras) : le niveau "
+                             "de chaque objectif n'y est pas écrit. Donnez une colonne par niveau (« Axe | "
+                             "Orientation | Objectif »), les colonnes « libellé » et « niveau », ou mettez en retrait "
+                             "les niveaux inférieurs (le modèle : `cvclassify taxonomy template -o arbre.xlsx`).")
     if "libellé" not in columns.values():
         raise TaxonomyError(f"« {path.name} » n'a pas de colonne « libellé » (colonnes attendues : "
                             f"{', '.join(COLUMNS)} ; le modèle : `cvclassify taxonomy template -o arbre.xlsx`).")
@@ -349,7 +350,34 @@ def read_tree(path: Path, name: str) -> Taxonomy:
         wide = _wide_tree(path, name)
         if wide is not None:
             return wide
-    return tree_from_rows(read_rows(path), name, source=path.name)
+    try:
+        rows = read_rows(path)
+    except OneColumnSheet:
+        indented = _indented_tree(path, name)
+        if indented is None:
+            raise
+        return indented
+    return tree_from_rows(rows, name, source=path.name)
+
+
+class OneColumnSheet(TaxonomyError):
+    """A tree spreadsheet of a single column, without « libellé » and « niveau »."""
+
+
+def _indented_tree(path: Path, name: str) -> Taxonomy | None:
+    """The tree of a one-column workbook whose levels are shown by indentation or bold (``indented``), read as a
+    contract's outline; None when its cells all look alike."""
+    from dataclasses import replace
+
+    from cvclassify.taxonomy.indented import outline_text
+    from cvclassify.taxonomy.parsers import best_parse
+
+    text = outline_text(path)
+    if text is None:
+        return None
+    tree = best_parse(text, name=name, source=path.name)[1]
+    layout = "Tableur à une colonne : les niveaux sont lus d'après le retrait (ou le gras) des cellules."
+    return replace(tree, warnings=[layout, *tree.warnings[1:]])
 
 
 LEAF_COLUMNS = ("description", "mots-clés", "ANCT 2015-2023", "ANCT 2024-2030")
