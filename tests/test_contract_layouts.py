@@ -1412,10 +1412,12 @@ def test_levels_the_document_does_not_name_are_named_by_their_depth():
     assert {o.level for o in roman.roots()} == {"axe"} and roman["IV-A"].level == "objectif"
 
 
-def test_pdf_footnotes_with_plain_numbers_are_left_out_and_their_marks_taken_off(tmp_path):
+@pytest.mark.parametrize("notes", ["marks-and-notes", "marks-only", "small-notes-only"])
+def test_pdf_footnotes_with_plain_numbers_are_left_out_and_their_marks_taken_off(tmp_path, notes):
     """A PDF's footnotes come as « 1 Le Programme… », « 2 En lien… » at the foot of the page, their marks glued to
     a word (« mentale2 ») or raised onto a line of their own: the notes are not read into the label that goes on
-    over the page break, and the marks leave the labels."""
+    over the page break, and the marks leave the labels. A mark whose note was lost (« mentale2 » alone) leaves
+    the label too; notes printed smaller than the text are notes even when their marks were lost."""
     from tests.pdf_support import Sized, pages_pdf
 
     footer = "Contrat de ville de Lanvézec 2024-2030 – page {}"
@@ -1428,6 +1430,12 @@ def test_pdf_footnotes_with_plain_numbers_are_left_out_and_their_marks_taken_off
              "  • Repérer les jeunes éloignés de l'emploi avec la Mission locale, les éducateurs de la",
              "", "", "", "1 Le Programme de réussite éducative est porté par le centre communal d'action sociale.",
              "2 En lien avec le conseil local de santé mentale créé en 2021.", footer.format(1)]
+    if notes == "marks-only":
+        first = first[:-3] + first[-1:]
+    elif notes == "small-notes-only":
+        first = [line.replace("mentale2", "mentale") if isinstance(line, str) else line for line in first
+                 if line != "     1"]
+        first[-3:-1] = [Sized(7, line) for line in first[-3:-1]]
     second = ["     prévention spécialisée et les clubs sportifs",
               "  • Développer les parcours d'insertion par l'activité économique", "", "", footer.format(2)]
     third = ["Gouvernance", "", "Le comité de pilotage se réunit une fois par an.", "", footer.format(3)]
@@ -1509,3 +1517,14 @@ def test_a_web_page_copied_without_its_bullets_gives_its_lists():
         ("Éducation et jeunesse", "Lutter contre le décrochage scolaire au collège"),
         ("Emploi et insertion", "Aller au-devant des jeunes qui ne sont suivis par aucune structure"),
         ("Emploi et insertion", "Soutenir la création d'entreprise par les habitants")]
+
+
+def test_a_digit_glued_to_a_word_leaves_a_label_but_not_a_number_of_its_own():
+    """« mentale2 » is a footnote mark whose note may be lost; « Covid19 », « CO2 », « 2030 », « Axe 2 » are not."""
+    from cvclassify.taxonomy.parsers.outline import clean_label
+
+    assert clean_label("Prévenir en santé mentale2") == "Prévenir en santé mentale"
+    assert clean_label("Soutenir les familles3, les jeunes") == "Soutenir les familles, les jeunes"
+    for kept in ("Relancer l'activité après la Covid19", "Réduire les émissions de CO2",
+                 "Quartiers 2030 : agir", "Former 12 médiateurs"):
+        assert clean_label(kept) == kept.rstrip(" :")

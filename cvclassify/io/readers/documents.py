@@ -343,6 +343,7 @@ def _pdf_text(data: bytes, enough: int, layout: bool = False) -> str:
         if seen > enough:
             break
     if layout:
+        pages = _raised_note_numbers(pages, sizes)
         pages = _mark_headings(["\n".join(page_columns(page.split("\n"))) for page in pages], sizes)
     text = ("\n\f" if layout else "\n").join(pages)
     if not text.strip():
@@ -403,20 +404,53 @@ CHAR_WIDTH = 0.55
 """A character's width, in ems, on average in the fonts of French documents (wide enough not to split words)."""
 
 
-def _mark_headings(pages: list[str], sizes: list[list[tuple[float, str, bool]]]) -> list[str]:
-    """The pages' lines printed larger than the body text, then the lines in bold at its size, as Markdown
-    headings (« # » for the largest), so that the contract parsers see a PDF's heading levels as they see a
-    DOCX's; the pages unchanged when fewer than two lines stand out. A line that starts with a bullet or a number
-    keeps its mark instead."""
+def _body_size(sizes: list[list[tuple[float, str, bool]]]) -> float | None:
+    """The type size most of the document's text is printed in."""
     from collections import Counter
 
     weight = Counter()
     for page in sizes:
         for size, text, _ in page:
             weight[round(size, 1)] += len(text)
-    if not weight:
+    return weight.most_common(1)[0][0] if weight else None
+
+
+NOTE_SCALE = 0.92
+"""A line printed this much smaller than the body text, or less, may be a footnote."""
+NOTE_ZONE = 10
+"""Lines at the foot of a page where footnotes are looked for."""
+NOTE_START = re.compile(r"^(\d{1,2})\s+(?=[A-ZÉÈÀÂÎÔ])")
+SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _raised_note_numbers(pages: list[str], sizes: list[list[tuple[float, str, bool]]]) -> list[str]:
+    """A PDF's footnotes (lines at the foot of a page, printed smaller than the body and starting with their number:
+    « 2 En lien avec… ») with their number as a superscript (« ² En lien avec… »), as the contract parsers know
+    footnotes, whether or not the text's marks survived (a plain number would start a numbered line)."""
+    body = _body_size(sizes)
+    if body is None:
         return pages
-    body = weight.most_common(1)[0][0]
+    out = []
+    for page, lines in zip(pages, sizes, strict=False):
+        notes = {text for size, text, _ in lines[-NOTE_ZONE:] if size <= body * NOTE_SCALE and NOTE_START.match(text)}
+        rows = []
+        for line in page.split("\n"):
+            start = NOTE_START.match(" ".join(line.split()))
+            if start and " ".join(line.split()) in notes:
+                line = line.replace(start.group(1), start.group(1).translate(SUPERSCRIPTS), 1)
+            rows.append(line)
+        out.append("\n".join(rows))
+    return out
+
+
+def _mark_headings(pages: list[str], sizes: list[list[tuple[float, str, bool]]]) -> list[str]:
+    """The pages' lines printed larger than the body text, then the lines in bold at its size, as Markdown
+    headings (« # » for the largest), so that the contract parsers see a PDF's heading levels as they see a
+    DOCX's; the pages unchanged when fewer than two lines stand out. A line that starts with a bullet or a number
+    keeps its mark instead."""
+    body = _body_size(sizes)
+    if body is None:
+        return pages
 
     def titled(text: str) -> bool:  # a heading starts with a capital: « publique », a wrapped cell's end, does not
         return 0 < len(text.split()) <= 14 and text[:1].isupper() and not text.endswith((".", ";", ","))

@@ -91,7 +91,9 @@ NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|typ
 EXAMPLES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type))")
 DANGLING = re.compile(r"(?:\b(?:de|des|du|la|le|les|et|a|au|aux|en|pour|sur|dans|par|avec|ou|un|une|leur|leurs|ses"
                       r"|son|sa|que|qui)|[,'’\-])$")
-FOOTNOTE_MARKS = re.compile(r"(?<=\w)(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3})|(?<=\w)\(\d\)")
+FOOTNOTE_MARKS = re.compile(r"(?<=\w)(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3})|(?<=\w)\(\d\)|(?<=[a-zà-ÿ]{3})[1-9](?=[\s,;.:)]|$)")
+"""Footnote marks glued to a word: superscripts, stars, « (1) », or a single digit a PDF's text gave at the size of
+the word (« santé mentale2 »; « Covid19 » and « CO2 » are left alone)."""
 TRAILING = " \t;:.,"
 
 
