@@ -1528,3 +1528,75 @@ def test_a_digit_glued_to_a_word_leaves_a_label_but_not_a_number_of_its_own():
     for kept in ("Relancer l'activité après la Covid19", "Réduire les émissions de CO2",
                  "Quartiers 2030 : agir", "Former 12 médiateurs"):
         assert clean_label(kept) == kept.rstrip(" :")
+
+
+PROSE_LISTS = """3. Les enjeux du contrat
+
+Le contrat retient trois enjeux, issus des ateliers de concertation.
+
+3.1 L'éducation
+
+Les élèves du collège obtiennent le brevet dans une proportion inférieure à la moyenne.
+
+Le premier enjeu, l'éducation, se décline en trois objectifs :
+- garantir à chaque enfant un accueil de qualité dès le plus jeune âge ;
+- réduire les écarts de réussite scolaire entre les élèves des quartiers et ceux de la commune ;
+- accompagner les jeunes de 16 à 25 ans vers une qualification.
+
+Pour y parvenir, les partenaires mobiliseront en priorité :
+- le contrat d'engagement jeune et l'accompagnement de France Travail ;
+- les structures d'insertion par l'activité économique du territoire.
+
+3.2 L'emploi
+
+Le deuxième enjeu se décline en deux objectifs :
+1) lever les freins à la mobilité des demandeurs d'emploi ;
+2) soutenir la création d'activité et le commerce de proximité.
+
+4. Gouvernance
+
+Le comité de pilotage se réunit une fois par an.
+"""
+
+LONG_ITEMS = """Axe 1 – Cadre de vie
+
+1. Améliorer le cadre de vie et la tranquillité des habitants. Les habitants ont placé la propreté des espaces \
+publics et la sécurité aux abords des commerces en tête de leurs préoccupations. La gestion urbaine de proximité \
+sera renforcée.
+
+2. Associer les habitants à l'évaluation du contrat
+
+3. Garantir l'accès aux droits et aux services publics. L'espace France Services installé dans l'ancienne poste \
+accueille déjà 300 personnes par mois, mais les permanences restent trop peu connues des habitants.
+
+Axe 2 – Emploi
+
+1. Lever les freins à l'emploi des femmes
+
+5. Gouvernance et évaluation
+
+Le comité de pilotage se réunit une fois par an.
+"""
+
+
+def test_objectives_written_in_lower_case_under_numbered_sections_of_the_document():
+    """French lists often run in lower case, each item ending with « ; »: items worded as objectives (« - garantir
+    … ; ») are objectives, capitalised; the means listed after (« - le contrat d'engagement jeune ; ») are not. A
+    numbered section of the document (« 3.1 L'éducation ») heads the objectives listed under it."""
+    layout, tree = best_parse(PROSE_LISTS)
+    assert [(tree[o.parent].label, o.label) for o in tree.leaves] == [
+        ("L'éducation", "Garantir à chaque enfant un accueil de qualité dès le plus jeune âge"),
+        ("L'éducation", "Réduire les écarts de réussite scolaire entre les élèves des quartiers et ceux de la commune"),
+        ("L'éducation", "Accompagner les jeunes de 16 à 25 ans vers une qualification"),
+        ("L'emploi", "Lever les freins à la mobilité des demandeurs d'emploi"),
+        ("L'emploi", "Soutenir la création d'activité et le commerce de proximité")]
+
+
+def test_a_long_item_is_its_first_sentence_and_an_objective_naming_a_section_word_stays():
+    """An item of several sentences is its first sentence (the objective) and a description; an objective worded
+    with a section's word (« préoccupations », « évaluation ») is not a section of the document."""
+    tree = best_parse(LONG_ITEMS)[1]
+    assert [o.label for o in tree.leaves] == [
+        "Améliorer le cadre de vie et la tranquillité des habitants", "Associer les habitants à l'évaluation du contrat",
+        "Garantir l'accès aux droits et aux services publics", "Lever les freins à l'emploi des femmes"]
+    assert tree.leaves[0].description.startswith("Les habitants ont placé la propreté")

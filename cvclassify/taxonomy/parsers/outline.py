@@ -66,6 +66,8 @@ SECTION = re.compile(r"^(?:(?:\d{1,2}(?:\.\d{1,2})?\.?|[IVX]{1,5}\.|[A-H]\.?)\s+
                      r"|(?i:(?:partie|chapitre|titre)\s+\w+|(?:premi[eè]re|deuxi[eè]me|troisi[eè]me|quatri[eè]me"
                      r"|cinqui[eè]me|sixi[eè]me|seconde)\s+partie\b|annexe\b))")
 """A heading of the document itself (« 3.2 Gouvernance », « Chapitre 4 », « TROISIÈME PARTIE »)."""
+NUMBERED_SECTION = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+([A-ZÉÈÀÂÎÔ][^.;:]*)$")
+"""A numbered section of the document (« 3.1 L'éducation »): the tree's heading when objectives are listed below."""
 PREFACE = re.compile(r"^(?:preambule|introduction|avant-propos|contexte|presentation|diagnostic|sommaire"
                      r"|table des matieres)\b")
 """A heading of the document's opening parts: a section, never a node of the tree."""
@@ -400,9 +402,10 @@ class Builder:
         if self.preface and item is not None and item.kind[0] == "num":
             return  # « 1. Le Bourg-Neuf », « 2. La Cité des Forges » under « Les quartiers concernés »
         if item is not None and item.kind[0] in ("num", "dotted"):
-            if TRANSVERSAL.search(fold(item.label)) or (
-                    len(item.label.split()) <= 8 and any(w in fold(item.label) for w in STOP_WORDS)):
-                item = None  # a numbered section of the document (« 4. LES AXES TRANSVERSAUX », « 5. Gouvernance »)
+            if len(item.label.split()) <= 8 and not looks_like_objective(item.label) and (
+                    TRANSVERSAL.search(fold(item.label)) or any(w in fold(item.label) for w in STOP_WORDS)):
+                item = None  # a numbered section of the document (« 4. LES AXES TRANSVERSAUX », « 5. Gouvernance »),
+                # not an objective that names one (« 4. Associer les habitants à l'évaluation du contrat »)
             elif item.label.isupper() and item.kind != self.capital_kind:
                 self.capital_headings.append(item)
                 item = None  # « 2. DIAGNOSTIC DU TERRITOIRE »
@@ -474,7 +477,9 @@ class Builder:
             self.skip_indent, self.examples_of = None, None
         label = item.label
         if not label[:1].isupper() and not label[:1].isdigit():
-            return  # a lower-case list item is the end of a sentence, not an objective
+            if item.kind[0] == "dotted" or not looks_like_objective(label):
+                return  # a lower-case list item is the end of a sentence (« - le contrat d'engagement jeune ; »)
+            label = label[:1].upper() + label[1:]  # « - garantir à chaque enfant … ; »: an objective, as French lists
         if item.kind[0] == "dotted":  # its parent: the open node above its level (« 1.1 » for « 1.1.2 »)
             rank = self.ranks.get(item.kind)
             above = [node for r, node in self.stack if rank is None or r < rank]
@@ -559,6 +564,11 @@ class Builder:
                 and any(node.kind[0] == "kw" and node.level_depth < line.heading for _, node in self.stack)
                 and self._list_follows(i)):
             self._push_heading(line, text, line.heading)  # « ### Réussite éducative » under « ## Pilier 1 : … »
+            return
+        numbered = NUMBERED_SECTION.match(text)
+        if (self.mode == "lists" and numbered and not text.isupper() and not PREFACE.match(fold(numbered.group(2)))
+                and not any(w in folded for w in STOP_WORDS) and self._list_follows(i) and self._objectives_follow(i)):
+            self._push_heading(line, numbered.group(2), line.heading)  # « 3.1 L'éducation » over its objectives
             return
         if section:
             self.last, self.skip_indent = None, None
@@ -880,14 +890,15 @@ def to_taxonomy(outline: Outline, name: str, source: str, text: str, layout: str
                 warnings.append(f"Ligne {node.line} : le code {node.code} est imprimé deux fois ; le second objectif "
                                 f"est gardé sous l'identifiant {ident}.")
             taken.add(ident)
-        else:
-            ident = slug(node.label, taken)
+        label, more = _first_sentence(node.label)
+        if not node.code:
+            ident = slug(label, taken)
         level = node.level_name or "objectif"
         if level == "objectif" and node.children and not named:  # « 1. » over « 1.1 », no level named above
             level = UNNAMED_LEVELS[min(depth, len(UNNAMED_LEVELS) - 1)]
-        objectives.append(Objective(id=ident, code=node.code or "", level=level, label=words.mend(node.label),
-                                    parent=parent,
-                                    description=clean_label(" ".join(node.description)) if node.description else ""))
+        described = [more, *node.description] if more else node.description
+        objectives.append(Objective(id=ident, code=node.code or "", level=level, label=words.mend(label),
+                                    parent=parent, description=clean_label(" ".join(described)) if described else ""))
         for child in node.children:
             add(child, ident, depth + 1, named or node.level_name not in ("", "objectif"))
 
@@ -899,6 +910,23 @@ def to_taxonomy(outline: Outline, name: str, source: str, text: str, layout: str
     return Taxonomy(name=name, objectives=objectives, source=source,
                     source_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                     warnings=[f"Disposition lue : {layout}.", *warnings])
+
+
+LONG_LABEL = 25
+"""Words beyond which an item that holds several sentences is an objective and its explanation."""
+SENTENCE_END = re.compile(r"(?<=[a-zà-ÿ)»\d])\.\s+(?=[A-ZÉÈÀÂÎÔ«])")
+
+
+def _first_sentence(label: str) -> tuple[str, str]:
+    """A long item of several sentences (« 3. Améliorer le cadre de vie. Les habitants ont placé… ») as its first
+    sentence, the objective, and the rest, its description; a label of one sentence as it is."""
+    if len(label.split()) <= LONG_LABEL:
+        return label, ""
+    for end in SENTENCE_END.finditer(label):
+        first = label[:end.start()]
+        if len(first.split()) >= 4:
+            return clean_label(first), label[end.end():].strip()
+    return label, ""
 
 
 def _leaf_labels(node: Node) -> list[str]:
