@@ -1583,7 +1583,7 @@ def test_objectives_written_in_lower_case_under_numbered_sections_of_the_documen
     """French lists often run in lower case, each item ending with « ; »: items worded as objectives (« - garantir
     … ; ») are objectives, capitalised; the means listed after (« - le contrat d'engagement jeune ; ») are not. A
     numbered section of the document (« 3.1 L'éducation ») heads the objectives listed under it."""
-    layout, tree = best_parse(PROSE_LISTS)
+    tree = best_parse(PROSE_LISTS)[1]
     assert [(tree[o.parent].label, o.label) for o in tree.leaves] == [
         ("L'éducation", "Garantir à chaque enfant un accueil de qualité dès le plus jeune âge"),
         ("L'éducation", "Réduire les écarts de réussite scolaire entre les élèves des quartiers et ceux de la commune"),
@@ -1597,6 +1597,6 @@ def test_a_long_item_is_its_first_sentence_and_an_objective_naming_a_section_wor
     with a section's word (« préoccupations », « évaluation ») is not a section of the document."""
     tree = best_parse(LONG_ITEMS)[1]
     assert [o.label for o in tree.leaves] == [
-        "Améliorer le cadre de vie et la tranquillité des habitants", "Associer les habitants à l'évaluation du contrat",
-        "Garantir l'accès aux droits et aux services publics", "Lever les freins à l'emploi des femmes"]
+        "Améliorer le cadre de vie et la tranquillité des habitants",
+        "Associer les habitants à l'évaluation du contrat", "Garantir l'accès aux droits et aux services publics", "Lever les freins à l'emploi des femmes"]
     assert tree.leaves[0].description.startswith("Les habitants ont placé la propreté")
