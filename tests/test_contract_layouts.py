@@ -1598,5 +1598,6 @@ def test_a_long_item_is_its_first_sentence_and_an_objective_naming_a_section_wor
     tree = best_parse(LONG_ITEMS)[1]
     assert [o.label for o in tree.leaves] == [
         "Améliorer le cadre de vie et la tranquillité des habitants",
-        "Associer les habitants à l'évaluation du contrat", "Garantir l'accès aux droits et aux services publics", "Lever les freins à l'emploi des femmes"]
+        "Associer les habitants à l'évaluation du contrat", "Garantir l'accès aux droits et aux services publics",
+        "Lever les freins à l'emploi des femmes"]
     assert tree.leaves[0].description.startswith("Les habitants ont placé la propreté")
