@@ -1601,3 +1601,23 @@ def test_a_long_item_is_its_first_sentence_and_an_objective_naming_a_section_wor
         "Associer les habitants à l'évaluation du contrat", "Garantir l'accès aux droits et aux services publics",
         "Lever les freins à l'emploi des femmes"]
     assert tree.leaves[0].description.startswith("Les habitants ont placé la propreté")
+
+
+def test_a_label_cut_by_running_lines_in_a_copy_without_page_breaks_is_joined():
+    """A PDF viewer's copy has no form feed: the running header and footer printed every page (« Contrat de ville
+    2024-2030 — page 3 ») are left out, and a label they cut goes on after them."""
+    filler = [f"Le quartier compte {n} associations actives et un centre social très fréquenté." for n in range(40)]
+    furniture = ["Contrat de ville 2024-2030 — page {}", "Port-Morel · Engagements Quartiers 2030"]
+    pages = [[*filler[:20], "Axe 1 – Éducation", "Objectif 1.1 : Renforcer la réussite éducative",
+              *filler[20:30], "Axe 2 – Cadre de vie",
+              "Objectif 2.1 : Réussir le renouvellement urbain du Grand-Large et lutter contre l'habitat"],
+             ["dégradé dans la Haute-Ville", *filler[:25],
+              "Objectif 2.2 : Développer la médiation sociale", *filler[25:40]],
+             ["Gouvernance", *filler[:30]]]
+    text = "\n".join(line for n, page in enumerate(pages, start=1)
+                     for line in [*(f.format(n) for f in furniture), *page])
+    tree = best_parse(text)[1]
+    assert [o.label for o in tree.leaves] == [
+        "Renforcer la réussite éducative",
+        "Réussir le renouvellement urbain du Grand-Large et lutter contre l'habitat dégradé dans la Haute-Ville",
+        "Développer la médiation sociale"]

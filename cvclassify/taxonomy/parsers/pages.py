@@ -104,11 +104,14 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
             if (len(pages) > 2 and seen[_key(raw[i].replace("\f", ""))] >= threshold and not HEADING.match(raw[i])
                     and not (keep and keep.match(raw[i].replace("\f", "")))):
                 furniture.add(i)
+    if len(pages) <= 2:
+        furniture |= _running_lines(raw)
     for i, line in enumerate(raw):
         if PAGE_NUMBER.match(line.replace("\f", "")) or PAGE_NUMBER_END.search(line):
             furniture.add(i)
         elif TOC_LINE.search(original[i].rstrip()):
             furniture.add(i)
+    breaks = set(furniture)  # running headers, footers and page numbers: a page turns there, form feed or not
     _drop_footnotes(raw, furniture)
     lines: list[Line] = []
     page_starts = {page[0] for page in pages[1:]}
@@ -117,6 +120,7 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
         if i in page_starts:
             pending_break = True
         if i in furniture:
+            pending_break = pending_break or (i in breaks and not TOC_LINE.search(original[i].rstrip()))
             continue
         text = line.replace("\f", "")
         stripped = text.lstrip()
@@ -124,6 +128,25 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
         if stripped:
             pending_break = False
     return lines
+
+
+RUNNING_GAP = 20
+"""Lines between two prints of a running header or footer, at least, in a text without page breaks."""
+
+
+def _running_lines(raw: list[str]) -> set[int]:
+    """The running headers and footers of a text copied without its page breaks (a PDF viewer's copy): short lines
+    printed three times or more, at least ``RUNNING_GAP`` lines apart, that are neither headings, list items nor
+    lines announcing a list (« Actions envisagées : » repeats too)."""
+    seen: dict[str, list[int]] = {}
+    for i, line in enumerate(raw):
+        text = line.replace("\f", "").strip()
+        if (not text or len(text.split()) > 12 or text.endswith(":") or HEADING.match(text)
+                or re.match(r"^(?:[-–—•*▪◦]|\d{1,2}[.)]|[A-Za-z][.)])\s", text)):
+            continue
+        seen.setdefault(_key(text), []).append(i)
+    return {i for lines in seen.values() if len(lines) >= 3 and min(
+        b - a for a, b in zip(lines, lines[1:], strict=False)) >= RUNNING_GAP for i in lines}
 
 
 UNDERLINE = re.compile(r"^\s*([=\-~^*+#])\1{2,}\s*$")
