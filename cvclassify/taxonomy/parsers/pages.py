@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from itertools import pairwise
 from dataclasses import dataclass
 
 from cvclassify.io.laid_out import page_columns
@@ -146,7 +147,7 @@ def _running_lines(raw: list[str]) -> set[int]:
             continue
         seen.setdefault(_key(text), []).append(i)
     return {i for lines in seen.values() if len(lines) >= 3 and min(
-        b - a for a, b in zip(lines, lines[1:], strict=False)) >= RUNNING_GAP for i in lines}
+        b - a for a, b in pairwise(lines)) >= RUNNING_GAP for i in lines}
 
 
 UNDERLINE = re.compile(r"^\s*([=\-~^*+#])\1{2,}\s*$")
