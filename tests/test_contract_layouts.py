@@ -1621,3 +1621,58 @@ def test_a_label_cut_by_running_lines_in_a_copy_without_page_breaks_is_joined():
         "Renforcer la réussite éducative",
         "Réussir le renouvellement urbain du Grand-Large et lutter contre l'habitat dégradé dans la Haute-Ville",
         "Développer la médiation sociale"]
+
+
+def test_a_word_table_cell_holding_one_objective_per_paragraph_gives_one_node_each(tmp_path):
+    """A cell whose objectives are typed one per paragraph, without bullets, gives one objective per paragraph (they
+    were glued into one); « AXE 1 » over its label in the same cell is one axis; a label going on in a second
+    paragraph stays one label."""
+    rows = [["Axe", "Orientation", "Objectifs opérationnels"],
+            ["AXE 1\nCohésion sociale", "Favoriser la réussite éducative",
+             "Consolider le Programme de réussite éducative\nLutter contre le décrochage scolaire au collège"],
+            ["", "Améliorer la santé", "Faciliter l'accès aux soins de premier recours et\nà la santé mentale"],
+            ["AXE 2\nEmploi", "Accompagner vers l'emploi", "Repérer les jeunes sans solution\n"
+             "Lever les freins liés à la mobilité\nDévelopper les clauses sociales"]]
+    for path in word_and_odt([("heading", "Les objectifs du contrat"), ("table", rows)], tmp_path / "breval"):
+        tree = best_parse(contract_text(path))[1]
+        assert [(o.code, o.label) for o in tree.roots()] == [("1", "Cohésion sociale"), ("2", "Emploi")], path.suffix
+        assert [o.label for o in tree.leaves] == [
+            "Consolider le Programme de réussite éducative", "Lutter contre le décrochage scolaire au collège",
+            "Faciliter l'accès aux soins de premier recours et à la santé mentale",
+            "Repérer les jeunes sans solution", "Lever les freins liés à la mobilité",
+            "Développer les clauses sociales"], path.suffix
+
+
+def test_a_pdf_table_under_each_axis_heading_with_other_columns_beside_the_levels(tmp_path):
+    """« Orientation   Objectifs » under each axis heading (a header of single words), and a table whose header
+    also names columns that hold no objective (« Partenaires », « Indicateurs de suivi »): read as tables (the
+    keyword outline took « Objectifs » for a heading); a cell line after one that ends on « de- » or « de » goes on
+    in the same cell even when it starts with a capital."""
+    from tests.pdf_support import Sized, pages_pdf
+
+    two = (40, 200)
+    four = (40, 170, 330, 450)
+    lines = [Sized(14, "Axe 1 – Grandir et apprendre", True), "",
+             [(x, t) for x, t in zip(two, ("Orientation", "Objectifs"), strict=True)],
+             [(two[0], "Accompagner les familles"), (two[1], "Développer les lieux d'accueil enfants-parents")],
+             [(two[1], "Soutenir les parents allophones")],
+             [(two[0], "Faire réussir les élèves"), (two[1], "Conforter la cité éducative des Hauts-de-")],
+             [(two[1], "Montclar et ses écoles")], "",
+             Sized(14, "Axe 2 – Travailler et entreprendre", True), "",
+             [(x, t) for x, t in zip(four, ("Orientation", "Objectifs opérationnels", "Partenaires",
+                                            "Indicateurs de suivi"), strict=True)],
+             [(four[0], "Accompagner vers l'emploi"), (four[1], "Repérer les jeunes sans solution de"),
+              (four[2], "Mission locale"), (four[3], "Jeunes repérés")],
+             [(four[1], "Montclar et des villages"), (four[2], "France Travail")],
+             [(four[1], "Lever les freins à la mobilité"), (four[2], "Région"), (four[3], "Solutions")], "",
+             Sized(14, "Gouvernance", True), "", "Le comité de pilotage se réunit une fois par an."]
+    path = tmp_path / "montclar.pdf"
+    path.write_bytes(pages_pdf([lines], objects="run"))
+    layout, tree = best_parse(contract_text(path))
+    assert layout == "tables"
+    assert [(tree[o.parent].label, o.label) for o in tree.leaves] == [
+        ("Accompagner les familles", "Développer les lieux d'accueil enfants-parents"),
+        ("Accompagner les familles", "Soutenir les parents allophones"),
+        ("Faire réussir les élèves", "Conforter la cité éducative des Hauts-de-Montclar et ses écoles"),
+        ("Accompagner vers l'emploi", "Repérer les jeunes sans solution de Montclar et des villages"),
+        ("Accompagner vers l'emploi", "Lever les freins à la mobilité")]

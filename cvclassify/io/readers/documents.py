@@ -516,6 +516,24 @@ def _pipe_row(cells: list[str]) -> str:
     return "| " + " | ".join(" ".join(cell.replace("|", "/").split()) for cell in cells) + " |"
 
 
+def _cell_paragraphs(paragraphs: list[str]) -> str:
+    """A table cell's paragraphs as one cell: several paragraphs that each start a sentence (« Développer … »,
+    « Favoriser … », typed one per line in the cell) as a list, one item each, as when they carry bullets; a short
+    number before a label (« AXE 1 » over « Cohésion sociale ») joined to it; other paragraphs (a label going on)
+    joined."""
+    filled = [" ".join(p.split()) for p in paragraphs if p.strip()]
+    merged: list[str] = []
+    for text in filled:
+        if merged and re.fullmatch(r"(?:\w+\s+)?[\dIVX]+(?:\.\d+)*\s*[:.–-]?", merged[-1]):
+            merged[-1] = f"{merged[-1].rstrip(' :.–-')} – {text}"  # « AXE 1 » over its label
+        else:
+            merged.append(text)
+    if len(merged) >= 2 and all(p[:1].isupper() or p.startswith("• ") for p in merged) and sum(
+            len(p.split()) >= 3 for p in merged) >= 2 and not any(p.rstrip().endswith((",", "-")) for p in merged):
+        return " ".join(p if p.startswith("• ") else f"• {p}" for p in merged)
+    return "\n".join(merged)
+
+
 def _docx_pipe_rows(table: Any, numbering: Any = None) -> list[str]:
     """A DOCX table as pipe rows: a vertically merged cell blank below its first row, a horizontally merged one
     followed by blanks, so that each column stays one level of a contract's tree. A cell's list paragraphs keep
@@ -528,7 +546,7 @@ def _docx_pipe_rows(table: Any, numbering: Any = None) -> list[str]:
             label = numbering.label(paragraph) if numbering is not None else None
             lines.append(f"{label.text} {paragraph.text}" if label is not None and paragraph.text.strip()
                          else paragraph.text)
-        return "\n".join(lines)
+        return _cell_paragraphs(lines)
 
     rows = []
     for tr in table._tbl.tr_lst:
@@ -654,8 +672,8 @@ def _odt_pipe_rows(table: Any) -> list[str]:
         paragraphs = [n for n in _descendants(cell) if getattr(n, "qname", None) in ((TEXTNS, "p"), (TEXTNS, "h"))]
         if not paragraphs:
             return teletype.extractText(cell)
-        return "\n".join(("• " if getattr(p.parentNode, "qname", None) == (TEXTNS, "list-item") else "")
-                         + teletype.extractText(p) for p in paragraphs)  # a list item of the cell: one objective
+        return _cell_paragraphs([("• " if getattr(p.parentNode, "qname", None) == (TEXTNS, "list-item") else "")
+                                 + teletype.extractText(p) for p in paragraphs])  # a list item: one objective
 
     rows = []
     for row in (n for n in _descendants(table) if getattr(n, "qname", None) == (TABLENS, "table-row")):

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 from cvclassify.errors import TaxonomyError
 from cvclassify.taxonomy.parsers.outline import (
+    DANGLING,
     KEYWORD_LINE,
     KEYWORDS,
     LEVEL_NAMES,
@@ -38,7 +39,7 @@ from cvclassify.taxonomy.parsers.outline import (
 from cvclassify.taxonomy.parsers.pages import Line, clean
 
 LAYOUT_HINT = (r"^\s*\|[^|\n]*\|[^|\n]*\||\S\t+\S"
-               r"|^\s*(?:objectifs?|sous-objectifs?|orientations?|axes?)\b[^\n]*\S {2,}\S")
+               r"|^\s*(?:objectifs?|sous-objectifs?|orientations?|axes?)\b(?:[^\n]*\S)? {2,}\S")
 """A line that is a table row with at least two cells, between pipes or tabs, or a header row of columns."""
 SEGMENT = re.compile(r"\S+(?: \S+)*")
 """A cell of a table laid out in columns: text whose words are one space apart, two or more from the next cell."""
@@ -136,7 +137,7 @@ def _columns_as_pipes(text: str) -> str:
     for i, line in enumerate(lines):
         body = line.lstrip("\f")
         cells = [(m.start(), m.group()) for m in SEGMENT.finditer(body)]
-        if len(cells) >= 2 and all(level_named(cell) for _, cell in cells):
+        if _header_row([cell for _, cell in cells]):
             flush()
             columns, header = [start for start, _ in cells], [cell for _, cell in cells]
             printed = header
@@ -165,6 +166,13 @@ def _columns_as_pipes(text: str) -> str:
         table.append((i, row))
     flush()
     return "\n".join(line for line in lines if line is not None)
+
+
+def _header_row(cells: list[str]) -> bool:
+    """Whether a line laid out in columns is a table's header row: two cells or more naming levels, the others
+    columns that hold no objective (« Orientation   Objectifs opérationnels   Partenaires   Indicateurs »)."""
+    named = sum(level_named(cell) for cell in cells)
+    return named >= 2 and all(level_named(cell) or NOT_OBJECTIVES.match(fold(cell)) for cell in cells)
 
 
 CENTRING_TOLERANCE = 1.0
@@ -334,10 +342,10 @@ def cell_label(cell: str) -> str:
 
 
 def _is_header(cells: list[str]) -> bool:
-    """A row whose every cell names a level (« Objectif stratégique | Sous-objectif ») or a column of their codes
-    (« N° »)."""
+    """A row whose cells name levels (« Objectif stratégique | Sous-objectif »), two at least, a column of their
+    codes (« N° ») or a column that holds no objective (« Partenaires », « Indicateurs »)."""
     filled = [c for c in cells if c and not CODE_HEADER.match(c)]
-    return len(filled) >= 2 and all(_title_level(c) for c in filled)
+    return _header_row(filled)
 
 
 def code_columns(titles: list[str], rows: Sequence[Sequence[str]] = ()) -> dict[int, int]:
@@ -509,8 +517,9 @@ class _Reader:
                 above.label = clean_label(f"{above.label} {cell}")
                 return
             cell = cell[dash.end():] if dash else cell
-        if above is not None and cell[:1].islower():
-            above.label = clean_label(f"{above.label} {cell}")
+        if above is not None and (cell[:1].islower() or DANGLING.search(fold(above.label.rstrip()))):
+            joiner = "" if above.label.rstrip().endswith("-") else " "  # « Hauts-de- » / « Marvéjouls et … »
+            above.label = clean_label(f"{above.label.rstrip()}{joiner}{cell}")
             return
         if above is not None and self.printed[k] == cell:
             return  # the cell above repeated (a spreadsheet that fills every row rather than merging)
