@@ -1676,3 +1676,55 @@ def test_a_pdf_table_under_each_axis_heading_with_other_columns_beside_the_level
         ("Faire réussir les élèves", "Conforter la cité éducative des Hauts-de-Montclar et ses écoles"),
         ("Accompagner vers l'emploi", "Repérer les jeunes sans solution de Montclar et des villages"),
         ("Accompagner vers l'emploi", "Lever les freins à la mobilité")]
+
+
+def test_balanced_columns_with_symbol_font_bullets_are_read_in_order():
+    """Columns balanced by the word processor (the left one longer), items marked with a symbol font's bullet (a
+    private-use character), the page number at the foot: the left column, all of it, then the right one; the
+    footer stays whole (it is the page's furniture, not the column's)."""
+    from cvclassify.io.laid_out import page_columns
+
+    bullet = "\uf0b7"
+    left = ["Réussite éducative", f"{bullet}   Créer un espace parents au sein du", "    centre social",
+            f"{bullet}   Accompagner les parents vers l'école", "", "Emploi et insertion",
+            f"{bullet}   Organiser des permanences emploi", f"{bullet}   Développer les solutions de mobilité"]
+    right = ["Cadre de vie", f"{bullet}   Lutter contre l'habitat indigne", f"{bullet}   Requalifier les espaces",
+             "    publics de la Capelette", f"{bullet}   Renforcer la médiation sociale", "Santé",
+             f"{bullet}   Prévenir les addictions"]
+    lines = [f"{a:<60}{b}".rstrip() for a, b in zip(left, [*right, *[""] * len(left)], strict=False)]
+    page = ["Les orientations ci-dessous traduisent les priorités exprimées par les habitants lors de la concertation.",
+            *lines, "", f"{'Engagements Quartiers 2030':<60}p. 4"]
+    out = [line.strip() for line in page_columns(page) if line.strip()]
+    assert out == [page[0].strip(), *(line.strip() for line in left if line), *(line.strip() for line in right),
+                   f"{'Engagements Quartiers 2030':<60}p. 4".strip()]
+
+
+def test_a_pdf_heading_wrapped_onto_a_line_that_starts_in_lower_case_keeps_its_end(tmp_path):
+    """« Axe 1 : Assurer la réussite éducative et l'émancipation de la » / « jeunesse », both in the heading's type:
+    one heading (its end was dropped)."""
+    from tests.pdf_support import Sized, pages_pdf
+
+    lines = [Sized(16, "Contrat de ville de Marsac 2024-2030", True), "",
+             Sized(13, "Axe 1 : Assurer la réussite éducative et l'émancipation de la", True),
+             Sized(13, "jeunesse", True), "", "• Agir dès la petite enfance avec les parents",
+             "• Lutter contre le décrochage scolaire", "", Sized(13, "Axe 2 : Emploi", True), "",
+             "• Accompagner les jeunes vers l'emploi", "• Développer les clauses sociales"]
+    path = tmp_path / "marsac.pdf"
+    path.write_bytes(pages_pdf([lines], objects="run"))
+    tree = best_parse(contract_text(path))[1]
+    assert [o.label for o in tree.roots()] == [
+        "Assurer la réussite éducative et l'émancipation de la jeunesse", "Emploi"]
+
+
+def test_the_short_wrapped_end_of_a_bullet_item_goes_on_in_its_label_even_with_a_capital():
+    """« • Renforcer l'accueil de l'espace France » / «     Services » (a narrow column): one label; a sentence at the
+    same place is the item's description, not its label."""
+    text = ("Accès aux droits\n\n"
+            "  •  Renforcer l'accueil de l'espace France\n     Services\n"
+            "  •  Développer la médiation numérique\n"
+            "     Des conseillers numériques accueillent les habitants dans les centres sociaux.\n\n"
+            "Santé\n\n  •  Faciliter l'accès aux soins de premier recours\n  •  Prévenir les addictions\n")
+    tree = best_parse(text)[1]
+    assert [o.label for o in tree.leaves] == [
+        "Renforcer l'accueil de l'espace France Services", "Développer la médiation numérique",
+        "Faciliter l'accès aux soins de premier recours", "Prévenir les addictions"]

@@ -20,6 +20,7 @@ GUTTER_MIN = 20
 INDENT_REACH = 12
 """Characters right of the gutter where the second column's lines start (its indented items): a line's text
 further right (« Page 4 / 7 » at the foot) does not extend the column."""
+PAGE_NUMBER = re.compile(r"^(?:page|p\.)?\s*\d{1,3}(?:\s*(?:/|sur|de)\s*\d{1,3})?$", re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -51,8 +52,11 @@ def _columns_read(page: list[str]) -> list[str]:
     if best is None:
         return page
     _, gutter, first, last = best
-    while last + 1 < len(page) and runs[last + 1] and all(b <= gutter - 2 for _, b in runs[last + 1]):
-        last += 1  # the left column's lines below the right one's last (a column flowing into the next)
+    below = last
+    while below + 1 < len(page) and all(b <= gutter - 2 for _, b in runs[below + 1]):
+        below += 1  # the left column's lines below the right one's last (columns balanced, the left one longer)
+        if runs[below]:
+            last = below
     lefts = [page[i][:gutter].rstrip() for i in range(first, last + 1)]
     rights = [page[i][gutter:].rstrip() for i in range(first, last + 1)]
     margin = min(len(line) - len(line.lstrip()) for line in rights if line)
@@ -66,7 +70,8 @@ def _split_at(page: list[str], runs: list[list[tuple[int, int]]], gutter: int) -
     aside: a third column, a table of figures, does not split), and each column has words on
     ``MIN_COLUMN_LINES`` lines at least, a table's header row naming levels aside; then (lines with text on both
     sides, first line, last line), else None."""
-    right = [i for i, line in enumerate(runs) if any(gutter <= start <= gutter + INDENT_REACH for start, _ in line)]
+    right = [i for i, line in enumerate(runs) if any(gutter <= start <= gutter + INDENT_REACH and not PAGE_NUMBER.match(
+        page[i][start:end]) for start, end in line)]  # « p. 4 » at the foot is not the column's
     if len(right) < MIN_COLUMN_LINES:
         return None
     both = worded_left = worded_right = 0
@@ -91,5 +96,7 @@ def _one_item(line: str, runs: list[tuple[int, int]]) -> bool:
     return len(runs) <= 1 or (len(runs) == 2 and line[runs[0][0]:runs[0][1]] in BULLET_MARKS)
 
 
-BULLET_MARKS = {"•", "-", "–", "—", "*", "▪", "■", "◦", "o", "➢", "►", "✓", "\x7f"}
-"""Marks that may stand apart from their item's text on a laid-out line (« •   Renforcer … »)."""
+BULLET_MARKS = {"•", "-", "–", "—", "*", "▪", "■", "◦", "o", "➢", "►", "✓", "\x7f",
+                *"\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf0e0\uf06e\uf0a8"}
+"""Marks that may stand apart from their item's text on a laid-out line (« •   Renforcer … »), symbol fonts' bullets
+as a PDF gives them (private-use characters) included."""

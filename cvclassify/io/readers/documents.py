@@ -463,15 +463,25 @@ def _mark_headings(pages: list[str], sizes: list[list[tuple[float, str, bool]]])
     marked = {**bold, **{text: levels[size] for text, size in larger.items()}}
     if len(marked) < 2:
         return pages
+    look = {text: (round(size, 1), strong) for page in sizes for size, text, strong in page}
     out = []
     for page in pages:
-        lines = []
+        lines: list[str] = []
         rows = page.split("\n")
-        for j, line in enumerate(rows):
-            key = " ".join(line.split())
-            row = re.search(r"\S {3,}\S", line.strip()) is not None  # a table's header row, cells set apart
-            cell = _between_cells(rows, j)
-            lines += ["", "#" * marked[key] + " " + key, ""] if key in marked and not row and not cell else [line]
+        j = 0
+        while j < len(rows):
+            key = " ".join(rows[j].split())
+            row = re.search(r"\S {3,}\S", rows[j].strip()) is not None  # a table's header row, cells set apart
+            if key not in marked or row or _between_cells(rows, j):
+                lines.append(rows[j])
+                j += 1
+                continue
+            level = marked[key]
+            after = " ".join(rows[j + 1].split()) if j + 1 < len(rows) else ""
+            if after[:1].islower() and look.get(after) == look.get(key):  # « … et » / « épanouissement des jeunes »
+                key, j = f"{key} {after}", j + 1  # the heading wrapped: its end starts in lower case
+            lines += ["", "#" * level + " " + key, ""]
+            j += 1
         out.append("\n".join(lines))
     return out
 

@@ -327,6 +327,8 @@ class Builder:
         """The objective whose « Exemples d'actions » are being read (they describe it; they are not nodes)."""
         self.transversal_indent: int | None = None
         self.last: Node | None = None
+        self.last_line: Line | None = None
+        """The line the last node was read from."""
         self.blank = False
         self.top_list = False
         self.transversal_started = False
@@ -358,7 +360,7 @@ class Builder:
                     local=local)
         (parent.children if parent else self.roots).append(node)
         self.stack.append((rank, node))
-        self.last = node
+        self.last, self.last_line = node, line
         return node
 
     def reuse(self, line: Line) -> bool:
@@ -619,7 +621,16 @@ class Builder:
             return True  # « ENJEU 3 » with its title on the next line
         if last.description:
             return False
-        return line.text[:1].islower() or bool(DANGLING.search(fold(last.label.rstrip())))
+        return line.text[:1].islower() or bool(DANGLING.search(fold(last.label.rstrip()))) or self._hanging(line)
+
+    def _hanging(self, line: Line) -> bool:
+        """Whether a short line stands where the text of the bullet item just read starts: the item's last words,
+        however they start (« • Renforcer l'accueil de l'espace France » / «     Services »); a sentence there is
+        the item's description."""
+        bullet = BULLET.match(self.last_line.text) if self.last_line is not None and not line.after_break else None
+        start = self.last_line.indent + bullet.start("label") if bullet else -1
+        return (bullet is not None and start - 1 <= line.indent <= start + 1 and line.indent > self.last_line.indent
+                and len(line.text.split()) <= HANGING_WORDS and not line.text.endswith((".", ":", ";")))
 
     def _sentence_of(self, i: int) -> str:
         """The folded text of the paragraph that line ``i`` ends (« Les signataires retiennent … les objectifs
@@ -912,6 +923,8 @@ def to_taxonomy(outline: Outline, name: str, source: str, text: str, layout: str
                     warnings=[f"Disposition lue : {layout}.", *warnings])
 
 
+HANGING_WORDS = 3
+"""Words, at most, of an item's wrapped end that starts with a capital (a proper noun: « France Services »)."""
 LONG_LABEL = 25
 """Words beyond which an item that holds several sentences is an objective and its explanation."""
 SENTENCE_END = re.compile(r"(?<=[a-zà-ÿ)»\d])\.\s+(?=[A-ZÉÈÀÂÎÔ«])")
