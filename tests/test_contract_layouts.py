@@ -1728,3 +1728,82 @@ def test_the_short_wrapped_end_of_a_bullet_item_goes_on_in_its_label_even_with_a
     assert [o.label for o in tree.leaves] == [
         "Renforcer l'accueil de l'espace France Services", "Développer la médiation numérique",
         "Faciliter l'accès aux soins de premier recours", "Prévenir les addictions"]
+
+
+def pdf_table_page(columns: tuple, header: tuple, rows: list[tuple], footer: str | None = None) -> list:
+    """A page of a PDF table: its header in bold, each row's non-empty cells at their columns, a footer with its
+    page number at the right."""
+    lines = [[(x, title, True) for x, title in zip(columns, header, strict=True)]]
+    lines += [[(x, cell) for x, cell in zip(columns, row, strict=True) if cell] for row in rows]
+    return lines + (["", [(40, "Contrat de ville de Bréval 2024-2030"), (480, footer)]] if footer else [])
+
+
+def test_a_pdf_table_with_a_code_column_and_centred_axes(tmp_path):
+    """« N° | Axe | Orientation | Objectif opérationnel », the objectives' codes in the first column, the axes
+    centred in their merged rows, objectives wrapped: each code goes with its objective (its lines that wrap do not
+    count as starts), each axis over its rows."""
+    from tests.pdf_support import Sized, pages_pdf
+
+    rows = [("1.1.1", "", "Accompagner les familles", "Augmenter l'offre d'accueil du jeune"),
+            ("", "", "", "enfant"),
+            ("1.1.2", "Réussite éducative", "", "Soutenir les parents"),
+            ("1.2.1", "", "Sécuriser les parcours", "Renforcer la cité éducative"),
+            ("1.2.2", "", "", "Prévenir le décrochage scolaire"),
+            ("2.1.1", "", "Lever les freins", "Proposer des solutions de garde"),
+            ("2.1.2", "Emploi", "", "Développer le français à visée"),
+            ("", "", "", "professionnelle"),
+            ("2.2.1", "", "Rapprocher les entreprises", "Mobiliser les employeurs")]
+    page = [Sized(14, "Le cadre stratégique", True), "",
+            *pdf_table_page((40, 90, 220, 370), ("N°", "Axe", "Orientation", "Objectif opérationnel"), rows)]
+    path = tmp_path / "portmorel.pdf"
+    path.write_bytes(pages_pdf([page], objects="run"))
+    layout, tree = best_parse(contract_text(path))
+    assert layout == "tables" and [o.label for o in tree.roots()] == ["Réussite éducative", "Emploi"]
+    assert [(o.code, o.label, tree[o.parent].label) for o in tree.leaves] == [
+        ("1.1.1", "Augmenter l'offre d'accueil du jeune enfant", "Accompagner les familles"),
+        ("1.1.2", "Soutenir les parents", "Accompagner les familles"),
+        ("1.2.1", "Renforcer la cité éducative", "Sécuriser les parcours"),
+        ("1.2.2", "Prévenir le décrochage scolaire", "Sécuriser les parcours"),
+        ("2.1.1", "Proposer des solutions de garde", "Lever les freins"),
+        ("2.1.2", "Développer le français à visée professionnelle", "Lever les freins"),
+        ("2.2.1", "Mobiliser les employeurs", "Rapprocher les entreprises")]
+
+
+def test_a_centred_pdf_table_going_on_over_a_page_break(tmp_path):
+    """A table whose axes and orientations are centred goes on over a page break, its header repeated: « AXE 1 »
+    over its label is one axis; the footer with its page number is not a row; on the next page the first rows
+    belong to the orientation above the break, and a centred orientation printed beside an objective's wrapped
+    end goes to the objective it heads."""
+    from tests.pdf_support import Sized, pages_pdf
+
+    columns, header = (40, 150, 330), ("Axe", "Orientation", "Objectifs opérationnels")
+    first = [("", "", "Renforcer la parentalité dans les"),
+             ("", "Favoriser la réussite", "structures de proximité"),
+             ("", "éducative des enfants", "Consolider le Programme de réussite"),
+             ("AXE 1", "", "éducative"),
+             ("Cohésion sociale", "", "Développer l'accès aux soins"),
+             ("", "Améliorer la santé", "Lutter contre le non-recours aux"),
+             ("", "", "droits sociaux"),
+             ("", "", "Réduire la fracture numérique")]
+    second = [("", "", "Réduire les délais d'accès aux droits"),
+              ("AXE 2", "", "Déployer la médiation sociale et la"),
+              ("Cadre de vie", "Garantir la tranquillité", "prévention spécialisée"),
+              ("", "", "Lutter contre les violences")]
+    pages = [[Sized(14, "Le cadre stratégique", True), "", *pdf_table_page(columns, header, first, "Page 1 / 2")],
+             [*pdf_table_page(columns, header, second), "", Sized(14, "Gouvernance", True), "",
+              "Le comité de pilotage se réunit une fois par an.", "",
+              [(40, "Contrat de ville de Bréval 2024-2030"), (480, "Page 2 / 2")]]]
+    path = tmp_path / "breval.pdf"
+    path.write_bytes(pages_pdf(pages, objects="run"))
+    layout, tree = best_parse(contract_text(path))
+    assert layout == "tables" and [(o.code, o.label) for o in tree.roots()] == [
+        ("1", "Cohésion sociale"), ("2", "Cadre de vie")]
+    assert [(tree[o.parent].label, o.label) for o in tree.leaves] == [
+        ("Favoriser la réussite éducative des enfants", "Renforcer la parentalité dans les structures de proximité"),
+        ("Favoriser la réussite éducative des enfants", "Consolider le Programme de réussite éducative"),
+        ("Améliorer la santé", "Développer l'accès aux soins"),
+        ("Améliorer la santé", "Lutter contre le non-recours aux droits sociaux"),
+        ("Améliorer la santé", "Réduire la fracture numérique"),
+        ("Améliorer la santé", "Réduire les délais d'accès aux droits"),
+        ("Garantir la tranquillité", "Déployer la médiation sociale et la prévention spécialisée"),
+        ("Garantir la tranquillité", "Lutter contre les violences")]

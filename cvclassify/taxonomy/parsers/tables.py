@@ -18,6 +18,7 @@ Codes are kept as printed; unnumbered nodes get generated ones.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -128,7 +129,7 @@ def _columns_as_pipes(text: str) -> str:
 
     def flush() -> None:
         nonlocal ended
-        for i, row in (table if continued else _centred_up(table)):
+        for i, row in _centred_up(table, continued):
             lines[i] = _pipe_line(lines[i] or "", row)
         if table:
             ended = (table[-1][0], printed)
@@ -170,32 +171,38 @@ def _columns_as_pipes(text: str) -> str:
 
 def _header_row(cells: list[str]) -> bool:
     """Whether a line laid out in columns is a table's header row: two cells or more naming levels, the others
-    columns that hold no objective (« Orientation   Objectifs opérationnels   Partenaires   Indicateurs »)."""
+    columns of their codes (« N° ») or columns that hold no objective (« Orientation   Objectifs opérationnels
+    Partenaires   Indicateurs »)."""
     named = sum(level_named(cell) for cell in cells)
-    return named >= 2 and all(level_named(cell) or NOT_OBJECTIVES.match(fold(cell)) for cell in cells)
+    return named >= 2 and all(level_named(cell) or NOT_OBJECTIVES.match(fold(cell)) or CODE_HEADER.match(cell)
+                              for cell in cells)
 
 
 CENTRING_TOLERANCE = 1.0
 """Lines a centred cell's middle may stand from the middle of its group of rows (a PDF's layout rounds positions)."""
 
 
-def _centred_up(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+def _centred_up(rows: list[tuple[int, list[str]]], continued: bool = False) -> list[tuple[int, list[str]]]:
     """A column table's rows (line number, cells) with each column whose cells are centred in the height of their
     merged rows (Word's or a PDF maker's « centré verticalement ») moved up: a label printed in the middle of its
     group, blank on the group's first row, goes to that row, its wrapped lines joined, as a top-aligned table has
     it. A column is read as centred when the first row leaves it blank and every label's middle is that of a run
     of the next column's nodes, within ``CENTRING_TOLERANCE``; columns are taken right to left, so that a centred
-    column's groups are those of the column to its right once that one is moved up."""
+    column's groups are those of the column to its right once that one is moved up. In a table ``continued`` from
+    the previous page, whose first rows belong to the group above the page break, a column is read as centred only
+    when a label stands where no node of the next column starts (top-aligned, it could not)."""
     if len(rows) < 2:
         return rows
     for c in range(len(rows[0][1]) - 2, -1, -1):
         starts = [r for r, (_, cells) in enumerate(rows) if cells[c + 1] and not cells[c + 1][:1].islower()]
         blocks = _label_blocks([cells[c] for _, cells in rows])
-        if not blocks or blocks[0][0] == 0 or not starts or starts[0] != 0:
-            continue
-        groups = _groups(rows, blocks, starts)
-        if groups is None:
-            continue
+        groups = None
+        if blocks and blocks[0][0] != 0 and starts and starts[0] == 0 and not (
+                continued and all(first in starts for first, _ in blocks)):
+            groups = _groups(rows, blocks, starts, continued)
+        if groups is None:  # top-aligned: only « AXE 2 » over its label joined on its row
+            blocks = [(first, last) for first, last in blocks if BARE_NUMBER.fullmatch(rows[first][1][c])]
+            groups = [first for first, _ in blocks]
         for (first, last), group in zip(blocks, groups, strict=True):
             label = " ".join(rows[r][1][c] for r in range(first, last + 1))
             for r in range(first, last + 1):
@@ -206,55 +213,76 @@ def _centred_up(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]
 
 def _label_blocks(cells: list[str]) -> list[tuple[int, int]]:
     """The runs of rows (first, last) that hold one label of a column: filled cells, a new label at each one that
-    does not start in lower case."""
+    does not start in lower case, except after a bare number (« AXE 1 » over « Cohésion sociale »)."""
     blocks: list[tuple[int, int]] = []
     for r, cell in enumerate(cells):
         if not cell:
             continue
-        if blocks and blocks[-1][1] == r - 1 and cell[:1].islower():
+        bare = blocks and BARE_NUMBER.fullmatch(cells[blocks[-1][1]]) and not BARE_NUMBER.fullmatch(cell)
+        if blocks and blocks[-1][1] == r - 1 and (cell[:1].islower() or bare):
             blocks[-1] = (blocks[-1][0], r)
         else:
             blocks.append((r, r))
     return blocks
 
 
-def _groups(rows: list[tuple[int, list[str]]], blocks: list[tuple[int, int]], starts: list[int]) -> list[int] | None:
+BARE_NUMBER = re.compile(r"(?:\w+\s+)?[\dIVX]+(?:\.\d+)*\s*[:.–-]?")
+"""A cell line that is only a level's number (« AXE 1 », « Orientation 2.1 : »): its label is on the next line."""
+
+
+def _groups(rows: list[tuple[int, list[str]]], blocks: list[tuple[int, int]], starts: list[int],
+            continued: bool = False) -> list[int] | None:
     """The first row of each label's group, when every label (``blocks``) stands in the middle of a run of the rows
-    where the next column starts nodes; None when one does not (the column is not centred)."""
+    where the next column starts nodes (the runs that fit best, all labels taken together); None when one does not
+    (the column is not centred). The last group may go on over a page break, once the labels above showed the
+    centring; in a table ``continued`` from the previous page, the first group may start below its first rows."""
     def off(first: int, end: int, block: tuple[int, int]) -> float:  # rows first..end, the label on block's rows
         return abs((rows[first][0] + rows[end][0]) / 2 - (rows[block[0]][0] + rows[block[1]][0]) / 2)
 
-    groups = [0]
-    for k, block in enumerate(blocks):
+    @functools.cache
+    def fit(k: int, first: int) -> tuple[float, tuple[int, ...]] | None:
+        block = blocks[k]
         if k + 1 == len(blocks):
-            end = len(rows) - 1
-        else:
-            following = [s for s in starts if block[1] < s <= blocks[k + 1][0]]
-            if not following:
-                return None
-            nxt = min(following, key=lambda s: off(groups[-1], s - 1, block))
-            end = nxt - 1
-        if off(groups[-1], end, block) > CENTRING_TOLERANCE:
-            return None
-        if k + 1 < len(blocks):
-            groups.append(end + 1)
-    return groups
+            cost = off(first, len(rows) - 1, block)
+            return (min(cost, CENTRING_TOLERANCE), (first,)) if cost <= CENTRING_TOLERANCE or k else None
+        best = None
+        for nxt in (s for s in starts if block[1] < s <= blocks[k + 1][0]):
+            cost = off(first, nxt - 1, block)
+            rest = fit(k + 1, nxt) if cost <= CENTRING_TOLERANCE else None
+            if rest is not None and (best is None or cost + rest[0] < best[0]):
+                best = (cost + rest[0], (first, *rest[1]))
+        return best
+
+    firsts = [s for s in starts if s <= blocks[0][0]] if continued else [0]  # rows above: the group before the page
+    fits = [found for first in firsts if (found := fit(0, first)) is not None]
+    return list(min(fits)[1]) if fits else None
 
 
 def _row_follows(lines: list[str | None], i: int, columns: list[int]) -> bool:
     """Whether the next line with text, within two lines after a blank one, is a row of the column table: each of
     its cells fall in different columns (a PDF's layout puts them a few characters off), and it is not a lone line in
     the first column (a heading, a paragraph after the table)."""
-    for line in lines[i + 1:i + 3]:
+    for k, line in enumerate(lines[i + 1:i + 3], start=i + 1):
         if line is None or not line.strip():
             continue
-        if line.startswith("\f"):
+        if line.startswith("\f") or _page_foot(lines, k):
             return False
         cells = [(m.start(), m.group()) for m in SEGMENT.finditer(line)]
         nearest = [min(range(len(columns)), key=lambda c, start=start: abs(columns[c] - start)) for start, _ in cells]
         alone = len(cells) == 1 and nearest[0] == 0 and not cells[0][1][:1].islower()  # « GOUVERNANCE », a heading
         return len(set(nearest)) == len(nearest) and not alone
     return False
+
+
+FOOT_NUMBER = re.compile(r"(?:^|\s{3,})(?:page\s*|p\.\s*)?\d{1,3}(?:\s*(?:/|sur)\s*\d{1,3})?\s*$", re.IGNORECASE)
+
+
+def _page_foot(lines: list[str | None], k: int) -> bool:
+    """Whether line ``k`` is a page's footer: it ends with a page number and the page ends after it."""
+    if not FOOT_NUMBER.search(lines[k] or ""):
+        return False
+    after = [line for line in lines[k + 1:k + 40] if line is not None and line.strip()]
+    return not after or after[0].startswith("\f")
 
 
 def _pipe_line(line: str, cells: list[str]) -> str:
@@ -374,7 +402,8 @@ def _starting_with(code: int, levels: list[int], rows: Sequence[Sequence[str]]) 
     column ``code`` starts a code, when one level alone does; else []."""
     def starts(c: int) -> set[int]:  # the rows where column c holds a new value (a merged cell is blank below)
         cells = [(row[c] if c < len(row) else "").strip() for row in rows]
-        return {r for r, value in enumerate(cells) if value and (r == 0 or value != cells[r - 1])}
+        return {r for r, value in enumerate(cells)
+                if value and not value[:1].islower() and (r == 0 or value != cells[r - 1])}  # not a wrapped line
 
     coded = starts(code)
     matching = [c for c in levels if starts(c) == coded] if coded else []
