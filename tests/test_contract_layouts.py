@@ -1807,3 +1807,45 @@ def test_a_centred_pdf_table_going_on_over_a_page_break(tmp_path):
         ("Améliorer la santé", "Réduire les délais d'accès aux droits"),
         ("Garantir la tranquillité", "Déployer la médiation sociale et la prévention spécialisée"),
         ("Garantir la tranquillité", "Lutter contre les violences")]
+
+
+DASHBOARD = """3. LES AXES ET OBJECTIFS DU CONTRAT
+
+Axe 1 – Réussite éducative
+Objectif 1.1 : Favoriser la réussite scolaire dès la maternelle
+Objectif 1.2 : Lutter contre le décrochage scolaire (voir aussi objectif 2.1)
+
+Axe 2 – Emploi
+Objectif 2.1 : Accompagner vers l'emploi les habitants qui en sont les plus éloignés
+Objectif 2.2 : Développer l'emploi des femmes
+
+4. DÉCLINAISON PAR QUARTIER
+
+Quartier des Tilleuls
+
+Priorités :
+- Améliorer l'habitat et le cadre de vie
+- Accompagner les familles relogées
+
+5. TABLEAU DE BORD DE SUIVI
+
+| Axe | Objectif | Indicateur | Référence | Cible 2030 |
+|---|---|---|---|---|
+| Axe 1 | Favoriser la réussite scolaire dès la maternelle | Taux de scolarisation à 2 ans | 8 % | 20 % |
+| | Lutter contre le décrochage scolaire | Taux d'absentéisme des collégiens | 9,5 % | 6 % |
+| Axe 2 | Accompagner vers l'emploi les habitants qui en sont les plus éloignés | Demandeurs d'emploi | 1 480 | 1 200 |
+| | Développer l'emploi des femmes | Taux d'emploi des femmes | 38 % | 45 % |
+"""
+
+
+def test_an_indicator_table_after_the_tree_and_priorities_by_neighbourhood_are_not_the_tree():
+    """The tree in keyword headings, then priorities listed by neighbourhood (« DÉCLINAISON PAR QUARTIER ») and a
+    dashboard table repeating the objectives beside « Axe 1 » cells: the headings' tree is kept (the table's, whose
+    axes have no label of their own, tied with it), the neighbourhoods' lists are not objectives, and a cross
+    reference in brackets (« (voir aussi objectif 2.1) ») leaves the label."""
+    layout, tree = best_parse(DASHBOARD)
+    assert layout == "keyword-outline"
+    assert [(o.code, o.label) for o in tree.roots()] == [("1", "Réussite éducative"), ("2", "Emploi")]
+    assert [o.label for o in tree.leaves] == [
+        "Favoriser la réussite scolaire dès la maternelle", "Lutter contre le décrochage scolaire",
+        "Accompagner vers l'emploi les habitants qui en sont les plus éloignés", "Développer l'emploi des femmes"]

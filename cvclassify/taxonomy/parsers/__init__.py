@@ -22,6 +22,8 @@ PARSERS: dict[str, str] = {
 }
 """Layout name → module implementing it, most specific first (it wins a tie)."""
 MIN_LEAVES = 2
+BARE = re.compile(r"(?:\w+\s+)?(?:\d+(?:\.\d+)*|[IVX]+|[A-H])")
+"""A label that is only a level's name and number (« Axe 1 »): a node without a label of its own."""
 MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
 
 
@@ -44,12 +46,14 @@ def detect_layout(text: str) -> str:
 
 
 def score(tree: Taxonomy) -> float:
-    """How much a tree looks like a contract's objectives: leaves worded as objectives count, others cost."""
+    """How much a tree looks like a contract's objectives: leaves worded as objectives count, others cost, and so do
+    nodes without a label (« Axe 1 » cells of an indicator table)."""
     from cvclassify.taxonomy.parsers.outline import looks_like_objective
 
     leaves = tree.leaves
     good = sum(looks_like_objective(leaf.label) for leaf in leaves)
-    return good - 0.5 * (len(leaves) - good) + 0.1 * len(leaves)
+    unlabelled = sum(not re.search(r"[^\W\d_]{2,}", o.label) or bool(BARE.fullmatch(o.label)) for o in tree)
+    return good - 0.5 * (len(leaves) - good) + 0.1 * len(leaves) - unlabelled
 
 
 def best_parse(text: str, name: str = "contract", source: str = "") -> tuple[str, Taxonomy]:

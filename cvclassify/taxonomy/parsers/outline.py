@@ -72,7 +72,8 @@ PREFACE = re.compile(r"^(?:preambule|introduction|avant-propos|contexte|presenta
                      r"|table des matieres)\b")
 """A heading of the document's opening parts: a section, never a node of the tree."""
 STOP_WORDS = ("gouvernance", "pilotage", "signataire", "annexe", "evaluation", "suivi et", "moyens", "engagements des",
-              "mise en oeuvre", "modalites", "financement", "calendrier", "glossaire", "sommaire")
+              "mise en oeuvre", "modalites", "financement", "calendrier", "glossaire", "sommaire", "par quartier",
+              "declinaison territoriale", "fiches quartiers")
 OBJECTIVE_HEADERS = re.compile(r"\bobjectifs?\b|\borientations?\b|\benjeux\b|\bpriorites\b")
 TOP_HEADERS = re.compile(r"\b(?:thematiques|enjeux|axes|priorites|ambitions|piliers)\b")
 """A list announced with these words lists the top nodes of the tree (« six grandes thématiques : »)."""
@@ -86,6 +87,8 @@ UNNAMED_LEVELS = ("axe", "orientation", "sous-orientation")
 REFERENCE = re.compile(r"\s*\((?:(?P<kw>OO|OS|OG|OSt|Obj\.?|Objectif|Orientation|Axe|Réf\.?|Ref\.?)\s*)?"
                        r"(?P<code>\d{1,2}(?:\.\d{1,2}){0,3})\)$")
 """A node's code printed in brackets after its label (« Développer l'accueil … (OO 1.1.1) »)."""
+CROSS_REFERENCE = re.compile(r"\s*\((?:voir(?: aussi)?|cf\.?|v\.)\s[^()]*\d[^()]*\)", re.IGNORECASE)
+"""A reference to another node in brackets (« (voir aussi OO 3.2.2) », « (cf. objectif 2.1) »): not the label's."""
 TRANSVERSAL = re.compile(r"transvers|preoccupation")
 NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type)|indicateurs?|partenaires?|pilotes?"
                             r"|publics?|financeurs?|constats?|encadre|les signataires|le contrat (?:est|soutient)"
@@ -798,7 +801,7 @@ def transversal_label(text: str) -> str:
 def _finish(node: Node, top: bool, mode: str) -> None:
     """Clean labels, take a code printed after them (« … (OO 1.2.1) »), split « Thème : a ; b » lists and
     « Titre – sous-titre » headings."""
-    node.label = clean_label(node.label)
+    node.label = clean_label(CROSS_REFERENCE.sub("", node.label))
     reference = REFERENCE.search(node.label)
     if reference and (reference.group("kw") or "." in reference.group("code")) and reference.start() > 0:
         node.label = clean_label(node.label[:reference.start()])

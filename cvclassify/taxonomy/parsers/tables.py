@@ -359,8 +359,10 @@ def _code_and_label(cell: str) -> tuple[str | None, str]:
     match = CODED.match(cell)
     code, label = (match.group("code"), match.group("label")) if match else (None, cell)
     level, printed, rest = _keyword(label)
-    if level:
+    if level and clean_label(rest):
         code, label = code or printed, rest
+    elif level:  # « Axe 1 » alone in its cell: its name is its label
+        code = code or printed
     return code, clean_label(label)
 
 
