@@ -1849,3 +1849,30 @@ def test_an_indicator_table_after_the_tree_and_priorities_by_neighbourhood_are_n
     assert [o.label for o in tree.leaves] == [
         "Favoriser la réussite scolaire dès la maternelle", "Lutter contre le décrochage scolaire",
         "Accompagner vers l'emploi les habitants qui en sont les plus éloignés", "Développer l'emploi des femmes"]
+
+
+def test_a_heading_level_without_keyword_between_keyword_levels_and_examples_over_a_page_break():
+    """« ### Axe 1 : … » over « #### Agir pour la réussite » (no keyword) over « ##### Objectif 1 : … » (objectives
+    numbered through the document): the unnamed heading is a level, « Objectif 1 » and « Axe 1 » each keep their
+    code, and an example of actions carried over a page break is still an example."""
+    header, footer = "Contrat de ville de Sarlanges – 2024-2030", "Engagements Quartiers 2030   Page {} sur 3"
+    pages = [["### Axe 1 : Réussite éducative", "", "#### Agir pour la réussite de chaque enfant", "",
+              "##### Objectif 1 : Renforcer l'accompagnement des enfants en fragilité", "",
+              "Le Programme de réussite éducative accompagne 140 enfants.", "Exemples d'actions :",
+              "   •   Parcours personnalisés.", "   •   Ateliers de langage en maternelle."],
+             ["   •   Bilans de santé pour les enfants repérés.", "",
+              "##### Objectif 2 : Prévenir le décrochage scolaire", "",
+              "#### Accompagner les jeunes vers l'autonomie", "",
+              "##### Objectif 3 : Aller vers les jeunes sans solution", "",
+              "### Axe 2 : Emploi", "", "#### Favoriser l'accès à l'emploi", "",
+              "##### Objectif 4 : Lever les freins périphériques à l'emploi"],
+             ["### Gouvernance", "", "Le comité de pilotage se réunit une fois par an."]]
+    text = "\f".join("\n".join([header, "", *page, "", footer.format(n)]) for n, page in enumerate(pages, start=1))
+    tree = best_parse(text)[1]
+    assert [(o.code, o.label, tree[o.parent].label) for o in tree.leaves] == [
+        ("1", "Renforcer l'accompagnement des enfants en fragilité", "Agir pour la réussite de chaque enfant"),
+        ("2", "Prévenir le décrochage scolaire", "Agir pour la réussite de chaque enfant"),
+        ("3", "Aller vers les jeunes sans solution", "Accompagner les jeunes vers l'autonomie"),
+        ("4", "Lever les freins périphériques à l'emploi", "Favoriser l'accès à l'emploi")]
+    assert [(o.code, o.label) for o in tree.roots()] == [("1", "Réussite éducative"), ("2", "Emploi")]
+    assert len({o.id for o in tree}) == len(list(tree))

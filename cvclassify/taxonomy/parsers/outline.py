@@ -475,7 +475,8 @@ class Builder:
         if self.skip_indent is not None and self._next_sibling(item):
             self.skip_indent, self.examples_of = None, None
         if self.skip_indent is not None:
-            if item.line.indent > self.skip_indent or (item.line.indent == self.skip_indent and not self.blank):
+            if item.line.indent > self.skip_indent or (item.line.indent == self.skip_indent and (
+                    not self.blank or item.line.after_break)):  # the list goes on over the page break
                 if self.examples_of is not None:
                     self.examples_of.description.append(item.label)
                 return
@@ -567,7 +568,7 @@ class Builder:
         if (self.mode == "keywords" and line.heading and not section and self.started and not self.stopped
                 and not any(w in folded for w in STOP_WORDS)
                 and any(node.kind[0] == "kw" and node.level_depth < line.heading for _, node in self.stack)
-                and self._list_follows(i)):
+                and (self._list_follows(i) or self._keyword_below(i, line.heading))):
             self._push_heading(line, text, line.heading)  # « ### Réussite éducative » under « ## Pilier 1 : … »
             return
         numbered = NUMBERED_SECTION.match(text)
@@ -662,6 +663,16 @@ class Builder:
             if len(labels) >= 6:
                 break
         return any(looks_like_objective(label) for label in labels)
+
+    def _keyword_below(self, i: int, depth: int) -> bool:
+        """Whether the next heading after line ``i`` is a keyword's at a deeper heading level (« #### Agir pour la
+        réussite » over « ##### Objectif 1 : … »): the line is a level of the tree that names no keyword."""
+        for line in self.lines[i + 1:i + 6]:
+            if not line.text:
+                continue
+            item = classify(line)
+            return item is not None and item.kind[0] == "kw" and line.heading > depth
+        return False
 
     def _list_follows(self, i: int) -> bool:
         """Whether list items follow a line, before the next heading (within a few lines)."""
@@ -892,11 +903,15 @@ def to_taxonomy(outline: Outline, name: str, source: str, text: str, layout: str
     """Ranks printed again under each heading without a code (« 1 - », « 2 - »): every such item's id gets its
     heading's (``sante-1``), the first heading's included."""
 
+    levels_of: dict[str, str] = {}
+
     def add(node: Node, parent: str | None, depth: int = 0, named: bool = False) -> None:
         if node.code:
             ident = node.code
             if restarting and parent and node.parent is not None and not node.parent.code:
                 ident = f"{parent}-{node.code}"  # « 1 - » again under another heading without a code
+            if ident in taken and node.level_name and levels_of.get(ident) not in (None, node.level_name):
+                ident = f"{slug(node.level_name, set())}-{ident}"  # « Objectif 1 » beside « Axe 1 »: each its own
             printed = ident
             while ident in taken:
                 ident += "-bis"
@@ -904,6 +919,7 @@ def to_taxonomy(outline: Outline, name: str, source: str, text: str, layout: str
                 warnings.append(f"Ligne {node.line} : le code {node.code} est imprimé deux fois ; le second objectif "
                                 f"est gardé sous l'identifiant {ident}.")
             taken.add(ident)
+            levels_of[ident] = node.level_name
         label, more = _first_sentence(node.label)
         if not node.code:
             ident = slug(label, taken)
