@@ -1876,3 +1876,42 @@ def test_a_heading_level_without_keyword_between_keyword_levels_and_examples_ove
         ("4", "Lever les freins périphériques à l'emploi", "Favoriser l'accès à l'emploi")]
     assert [(o.code, o.label) for o in tree.roots()] == [("1", "Réussite éducative"), ("2", "Emploi")]
     assert len({o.id for o in tree}) == len(list(tree))
+
+
+def test_orientations_printed_again_with_their_code_in_the_detail_part_are_the_same_nodes():
+    """A synthesis lists each « Orientation 1 – … » and its objectives; the detailed part prints each orientation
+    again, code and label, with a paragraph under each objective: the same nodes, no « 1-bis » empty twin."""
+    text = """3.1 Synthèse des orientations
+
+Orientation 1 – Garantir l'égalité des chances éducatives
+   • Accompagner les enfants et leurs familles dès la petite enfance
+   • Lutter contre le décrochage scolaire
+
+Orientation 2 – Favoriser l'accès à l'emploi et aux droits
+   • Rapprocher les habitants du service public de l'emploi
+   • Favoriser l'emploi des femmes
+
+3.2 Présentation détaillée des orientations
+
+Orientation 1 – Garantir l'égalité des chances éducatives
+
+La réussite éducative reste la première attente des familles.
+
+Accompagner les enfants et leurs familles dès la petite enfance
+
+Le taux de scolarisation des enfants de moins de trois ans est de 9 % dans les quartiers.
+
+Orientation 2 – Favoriser l'accès à l'emploi et aux droits
+
+Favoriser l'emploi des femmes
+
+Les actions de remobilisation et les modes de garde adaptés seront développés.
+
+4. Gouvernance
+
+Le comité de pilotage se réunit une fois par an.
+"""
+    tree = best_parse(text)[1]
+    assert [(o.code, o.label) for o in tree.roots()] == [
+        ("1", "Garantir l'égalité des chances éducatives"), ("2", "Favoriser l'accès à l'emploi et aux droits")]
+    assert len(tree.leaves) == 4 and not any("deux fois" in w for w in tree.warnings)

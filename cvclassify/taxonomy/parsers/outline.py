@@ -361,6 +361,12 @@ class Builder:
                 return same[0]
         node = Node(label, _joined(parent, local) if local else None, kind, line.number, level_name, parent=parent,
                     local=local)
+        again = [n for n in (parent.children if parent else self.roots)
+                 if local and n.kind == kind and n.code == node.code and n.key() == node.key()]
+        if again:  # « Orientation 1 – … » printed again, code and label, in the detail of a two-pass contract
+            self.stack.append((rank, again[0]))
+            self.last, self.last_line = again[0], line
+            return again[0]
         (parent.children if parent else self.roots).append(node)
         self.stack.append((rank, node))
         self.last, self.last_line = node, line
