@@ -1915,3 +1915,38 @@ Le comité de pilotage se réunit une fois par an.
     assert [(o.code, o.label) for o in tree.roots()] == [
         ("1", "Garantir l'égalité des chances éducatives"), ("2", "Favoriser l'accès à l'emploi et aux droits")]
     assert len(tree.leaves) == 4 and not any("deux fois" in w for w in tree.warnings)
+
+
+def test_pdf_fiches_of_keys_and_values_give_the_tree_and_a_shared_axis_once(tmp_path):
+    """One « fiche » per orientation, laid out as keys in bold on the left (« Axe : », « Orientation : »,
+    « Objectifs opérationnels » with its colon wrapped onto the next line) and values on the right, the objectives
+    one per line with bullets: read as fiche tables (the keys are not a column of the page, nor headings); an axis
+    printed in two fiches is one node."""
+    from tests.pdf_support import Sized, pages_pdf
+
+    def fiche(axis: str, orientation: str, objectives: list[str]) -> list:
+        rows = [[(40, "Axe :", True), (200, axis)], [(40, "Orientation :", True), (200, orientation)],
+                [(40, "Objectifs opérationnels", True), (200, f"• {objectives[0]}")],
+                [(40, ":", True), (200, f"• {objectives[1]}")], *[[(200, f"• {o}")] for o in objectives[2:]],
+                [(40, "Pilote :", True), (200, "Ville – direction de l'éducation")],
+                [(40, "Partenaires :", True), (200, "Éducation nationale, CAF, associations")],
+                [(40, "Indicateurs :", True), (200, "• Nombre d'enfants suivis")]]
+        return [Sized(14, f"Fiche – {orientation}", True), "", *rows, "",
+                "Cette orientation a été définie à partir des constats partagés lors de la concertation des habitants."]
+
+    pages = [fiche("Éducation et jeunesse", "Garantir la réussite de chaque enfant",
+                   ["Renforcer le Programme de réussite éducative", "Développer le soutien à la parentalité",
+                    "Prévenir le décrochage scolaire"]),
+             fiche("Éducation et jeunesse", "Accompagner les jeunes vers l'autonomie",
+                   ["Aller vers les jeunes sans solution", "Soutenir l'engagement des jeunes"]),
+             fiche("Emploi", "Favoriser l'accès à l'emploi",
+                   ["Lever les freins à l'emploi", "Mobiliser les employeurs"])]
+    path = tmp_path / "roquesalves.pdf"
+    path.write_bytes(pages_pdf(pages, objects="run"))
+    layout, tree = best_parse(contract_text(path))
+    assert layout == "tables" and [o.label for o in tree.roots()] == ["Éducation et jeunesse", "Emploi"]
+    assert [(tree[o.parent].label[:12], o.label) for o in tree.leaves] == [
+        ("Garantir la ", "Renforcer le Programme de réussite éducative"),
+        ("Garantir la ", "Développer le soutien à la parentalité"), ("Garantir la ", "Prévenir le décrochage scolaire"),
+        ("Accompagner ", "Aller vers les jeunes sans solution"), ("Accompagner ", "Soutenir l'engagement des jeunes"),
+        ("Favoriser l'", "Lever les freins à l'emploi"), ("Favoriser l'", "Mobiliser les employeurs")]

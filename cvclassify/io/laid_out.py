@@ -74,7 +74,7 @@ def _split_at(page: list[str], runs: list[list[tuple[int, int]]], gutter: int) -
         page[i][start:end]) for start, end in line)]  # « p. 4 » at the foot is not the column's
     if len(right) < MIN_COLUMN_LINES:
         return None
-    both = worded_left = worded_right = 0
+    both = worded_left = worded_right = keys = 0
     for i in range(right[0], right[-1] + 1):
         left = [(a, b) for a, b in runs[i] if a < gutter]
         other = [(a, b) for a, b in runs[i] if a >= gutter]
@@ -85,9 +85,12 @@ def _split_at(page: list[str], runs: list[list[tuple[int, int]]], gutter: int) -
             return None  # « Axe   Orientation   Objectifs » : a table's header row
         both += bool(left and other)
         worded_left += any(WORD.search(page[i][a:b]) for a, b in left)
+        keys += bool(left) and page[i][left[-1][0]:left[-1][1]].endswith(":")
         worded_right += any(WORD.search(page[i][a:b]) for a, b in other)
     if min(worded_left, worded_right) < MIN_COLUMN_LINES:
         return None  # a column of page numbers (a table of contents) or of figures
+    if 2 * keys >= worded_left:
+        return None  # « Orientation :   Améliorer … »: a fiche's keys and values, read as a table
     return both, right[0], right[-1]
 
 

@@ -72,7 +72,7 @@ def parse(text: str, name: str = "contract", source: str = ""):
     outline = Outline(roots=[], transversal=[])
     reader = _Reader(outline)
     block: list[Line] = []
-    for line in [*clean(_columns_as_pipes(_tabs_as_pipes(text)), keep=ROW), Line(0, 0, "")]:
+    for line in [*clean(_fiches_as_pipes(_columns_as_pipes(_tabs_as_pipes(text))), keep=ROW), Line(0, 0, "")]:
         if line.text.startswith("|"):
             block.append(line)
             continue
@@ -345,6 +345,61 @@ def _split_items(cells: list[str]) -> list[list[str]]:
     return [[column[i] if i < len(column) else "" for column in items] for i in range(max(map(len, items), default=1))]
 
 
+VALUE_BULLET = re.compile(rf"^[{SYMBOL_BULLETS}\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf0e0\uf06e\uf0a8\x7f*\-–—]\s+")
+FICHE_LINE = re.compile(r"^(?P<key>[A-ZÉÈÀ][^:|]{0,40}?)\s*(?P<colon>:)?\s{2,}(?P<value>\S.*)$")
+"""A line of a « fiche » laid out from a PDF: « Orientation :        Améliorer durablement le cadre de vie »."""
+
+
+def _fiches_as_pipes(text: str) -> str:
+    """« Fiche » tables laid out from a PDF (a key on the left, « Axe : », « Orientation : », « Objectifs
+    opérationnels : » wrapped onto a line of its own or not, its value on the right, one line per item) as two-column
+    pipe rows, when a block names two levels or more; the value's lines that start in lower case go on the line
+    above, the others are items of their own."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        block, end = _fiche_block(lines, i)
+        if block is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        for key, values in block:
+            items: list[str] = []
+            for value in (VALUE_BULLET.sub("", value) for value in values):
+                if items and (value[:1].islower() or DANGLING.search(fold(items[-1]))):
+                    items[-1] = f"{items[-1]} {value}"
+                else:
+                    items.append(value)
+            cell = items[0] if len(items) == 1 else " ".join(f"• {item}" for item in items)
+            out.append(_pipe_line(lines[i] if not out or not lines[i].startswith("\f") else "", [f"{key} :", cell]))
+        i = end
+    return "\n".join(out)
+
+
+def _fiche_block(lines: list[str], i: int) -> tuple[list[tuple[str, list[str]]] | None, int]:
+    """The keys and value lines of a fiche starting at line ``i``, and the line after it; (None, i) when none
+    starts there."""
+    block: list[tuple[str, list[str]]] = []
+    column = None
+    j = i
+    while j < len(lines):
+        body = lines[j].lstrip("\f")
+        match = FICHE_LINE.match(body)
+        if match and (level_named(match.group("key")) or NOT_OBJECTIVES.match(fold(match.group("key")))
+                      or match.group("colon")) and match.start("value") >= 12:
+            column = match.start("value")
+            block.append((match.group("key").strip(), [match.group("value").strip()]))
+        elif block and column and body.strip() and (
+                body.startswith(":") or len(body) - len(body.lstrip()) >= column - 4):
+            block[-1][1].append(body.lstrip(" :").strip())  # the value goes on (or the key's colon, wrapped)
+        else:
+            break
+        j += 1
+    named = sum(level_named(key) for key, _ in block)
+    return (block, j) if named >= 2 else (None, i)
+
+
 def _fiche(rows: list[tuple[Line, list[str]]]) -> bool:
     """A « fiche » table of two columns, a level named on the left of each line (« Orientation : », « Objectifs
     opérationnels : ») and its nodes on the right, with other lines (« Pilote : », « Constat : ») between."""
@@ -556,6 +611,12 @@ class _Reader:
             return  # the cell above repeated (a spreadsheet that fills every row rather than merging)
         code, label = _code_and_label(cell)
         parent = next((node for node in reversed(self.open[:k]) if node is not None), self.axis)
+        siblings = parent.children if parent is not None else self.outline.roots
+        same = [n for n in siblings if n.kind == ("table", k) and n.label == label and n.code == code]
+        if same:  # the axis of two « fiches » in a row, printed in each
+            self.open[k], self.printed[k] = same[0], cell
+            self.open[k + 1:] = [None] * (len(self.open) - k - 1)
+            return
         node = Node(label=label, code=code, kind=("table", k), line=line.number,
                     level_name=LEVEL_NAMES.get(_title_level(title) or "", "") or _level_name(title), parent=parent)
         (parent.children if parent is not None else self.outline.roots).append(node)
