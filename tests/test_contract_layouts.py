@@ -1950,3 +1950,51 @@ def test_pdf_fiches_of_keys_and_values_give_the_tree_and_a_shared_axis_once(tmp_
         ("Garantir la ", "Développer le soutien à la parentalité"), ("Garantir la ", "Prévenir le décrochage scolaire"),
         ("Accompagner ", "Aller vers les jeunes sans solution"), ("Accompagner ", "Soutenir l'engagement des jeunes"),
         ("Favoriser l'", "Lever les freins à l'emploi"), ("Favoriser l'", "Mobiliser les employeurs")]
+
+
+ROMAN_LETTERS = """II. DIAGNOSTIC DU TERRITOIRE
+
+A. Les quartiers prioritaires
+
+- Les Hauts de Rocheblanche, 4 200 habitants
+- Le Pré-Vert, 2 100 habitants
+
+III. LES ORIENTATIONS DU CONTRAT
+
+A. Cohésion sociale
+
+a) Réussite éducative et parentalité
+Les signataires poursuivent les objectifs suivants :
+- Renforcer l'acquisition du langage chez les enfants
+- Associer les parents à la scolarité de leurs enfants
+
+b) Santé et accès aux droits
+- Faciliter l'accès aux soins de premier recours
+- Développer la prévention en santé mentale
+
+B. Emploi et développement économique
+
+a) Accès à l'emploi
+- Accompagner les jeunes vers l'emploi
+- Lever les freins à la mobilité
+
+IV. GOUVERNANCE
+
+A. Le comité de pilotage
+
+Il se réunit une fois par an.
+"""
+
+
+def test_roman_parts_letters_and_dashes_written_flush_left():
+    """« III. LES ORIENTATIONS DU CONTRAT » over « A. », « a) » and dashes, all flush left, after a diagnostic whose
+    dash lists came first: « b) » is a sibling of « a) » (not a child of the dash item above it), and the part's
+    title is not a level of the tree."""
+    tree = best_parse(ROMAN_LETTERS)[1]
+    assert [o.label for o in tree.roots()] == ["Cohésion sociale", "Emploi et développement économique"]
+    assert [(tree[o.parent].label, o.label) for o in tree.leaves] == [
+        ("Réussite éducative et parentalité", "Renforcer l'acquisition du langage chez les enfants"),
+        ("Réussite éducative et parentalité", "Associer les parents à la scolarité de leurs enfants"),
+        ("Santé et accès aux droits", "Faciliter l'accès aux soins de premier recours"),
+        ("Santé et accès aux droits", "Développer la prévention en santé mentale"),
+        ("Accès à l'emploi", "Accompagner les jeunes vers l'emploi"), ("Accès à l'emploi", "Lever les freins à la mobilité")]

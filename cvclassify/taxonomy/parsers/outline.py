@@ -423,6 +423,7 @@ class Builder:
             elif item.kind == self.capital_kind and not self.stopped:
                 self.started = self.list_ok = True
                 self.skip_indent = self.examples_of = None
+                self.ranks = {self.capital_kind: 0}  # each part ranks its own lists (the diagnostic's dashes first)
         if self.transversal_indent is not None:
             if self.collect_transversal(i, line, item):
                 return
@@ -712,8 +713,10 @@ def build(lines: list[Line], mode: str) -> Outline:
     parents = _capital_parents(builder) if capital is None else None
     if capital is not None:
         outline = _finished(Builder(lines, mode, capital[0]).run(), mode)
-        outline.notes.append("Les intitulés numérotés en capitales (« " + ", ".join(capital[1]) + " ») sont lus "
-                             "comme le premier niveau de l'arbre : la numérotation en dessous reprend à chacun.")
+        if any(root.kind == capital[0] for root in outline.roots):  # not when the one left was the tree's title
+            outline.notes.append("Les intitulés numérotés en capitales (« " + ", ".join(capital[1]) + " ») sont "
+                                 "lus comme le premier niveau de l'arbre : la numérotation en dessous reprend à "
+                                 "chacun.")
     elif parents is not None and _objective_leaves(read := _finished(Builder(lines, mode, parents[0]).run(), mode)
                                                    ) > _objective_leaves(outline):
         outline = read
@@ -745,9 +748,11 @@ def _drop_title(outline: Outline) -> None:
     """A single top heading that names the document (« # Contrat de ville … »), its part that holds the whole tree
     (« Les orientations du contrat de ville », « Nos priorités ») or that stands over a single heading (a title
     page's lines in large type) is not a level: its children are the roots."""
-    while len(outline.roots) == 1 and outline.roots[0].kind[0] == "heading" and outline.roots[0].children:
+    while len(outline.roots) == 1 and outline.roots[0].children:
         root = outline.roots[0]
         single = len(root.children) == 1 and root.children[0].kind[0] == "heading"
+        if root.kind[0] != "heading" and not (root.kind[0] == "num" and TREE_PART.match(fold(root.label))):
+            return  # « III. LES ORIENTATIONS DU CONTRAT », the document's part, is not a level either
         if not (single or DOCUMENT_TITLE.search(fold(root.label)) or TREE_PART.match(fold(root.label))):
             return
         outline.roots = root.children
