@@ -1997,4 +1997,5 @@ def test_roman_parts_letters_and_dashes_written_flush_left():
         ("Réussite éducative et parentalité", "Associer les parents à la scolarité de leurs enfants"),
         ("Santé et accès aux droits", "Faciliter l'accès aux soins de premier recours"),
         ("Santé et accès aux droits", "Développer la prévention en santé mentale"),
-        ("Accès à l'emploi", "Accompagner les jeunes vers l'emploi"), ("Accès à l'emploi", "Lever les freins à la mobilité")]
+        ("Accès à l'emploi", "Accompagner les jeunes vers l'emploi"),
+        ("Accès à l'emploi", "Lever les freins à la mobilité")]
