@@ -1999,3 +1999,40 @@ def test_roman_parts_letters_and_dashes_written_flush_left():
         ("Santé et accès aux droits", "Développer la prévention en santé mentale"),
         ("Accès à l'emploi", "Accompagner les jeunes vers l'emploi"),
         ("Accès à l'emploi", "Lever les freins à la mobilité")]
+
+
+def test_markdown_bold_axes_with_a_space_before_the_closing_stars_and_a_list_of_figures_before():
+    """A converter's Markdown: « **Axe 1 – … **» (a space before the closing stars) heads numbered lists that
+    start again under each axis, with lazy continuation lines; a list of figures announced by « Quelques données
+    … : » in the diagnostic is not the tree's top."""
+    text = """## 2. Diagnostic
+
+Quelques données issues de l'Insee et des partenaires :
+
+- 49 % des habitants des Coteaux vivent sous le seuil de pauvreté ;
+- 38 % des jeunes de 16 à 25 ans ne sont ni en emploi ni en formation.
+
+## 3. Les axes et objectifs du contrat
+
+**Axe 1 – Éducation, jeunesse et parentalité **
+
+1. Favoriser la réussite éducative des enfants
+en s'appuyant sur le Programme de réussite éducative
+2. Soutenir les parents, en particulier les mères isolées
+
+**Axe 2 – Emploi et accès aux droits **
+
+1. Lever les freins à l'emploi, notamment la mobilité
+2. Favoriser l'accès aux droits et l'inclusion numérique
+
+## 4. Gouvernance
+
+Le comité de pilotage se réunit une fois par an.
+"""
+    tree = best_parse(text)[1]
+    assert [o.label for o in tree.roots()] == ["Éducation, jeunesse et parentalité", "Emploi et accès aux droits"]
+    assert [o.label for o in tree.leaves] == [
+        "Favoriser la réussite éducative des enfants en s'appuyant sur le Programme de réussite éducative",
+        "Soutenir les parents, en particulier les mères isolées", "Lever les freins à l'emploi, notamment la mobilité",
+        "Favoriser l'accès aux droits et l'inclusion numérique"]
+    assert not any("deux fois" in w for w in tree.warnings)

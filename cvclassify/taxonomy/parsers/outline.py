@@ -609,7 +609,7 @@ class Builder:
         title = text.rstrip(" :")
         return (self.mode == "lists" and title[:1].isupper() and 1 <= len(title.split()) <= 8
                 and not (OBJECTIVE_HEADERS.search(folded) or TOP_HEADERS.search(folded) or TRANSVERSAL.search(folded))
-                and self._list_follows(i))
+                and self._list_follows(i) and (self.started or self._objectives_follow(i)))  # not figures
 
     def _announces(self, i: int) -> bool:
         """Whether the sentence of a line ends with a colon within three lines (it announces a list)."""

@@ -38,7 +38,8 @@ HEADING = re.compile(r"^\s*(?:fiche|axe|pilier|enjeu|ambition|priorit|orientatio
 ZONE = 9
 """Lines at the top and at the bottom of a page where running headers and footers are looked for."""
 MD_HEADING = re.compile(r"^(\f?)[ \t]{0,3}(?P<hashes>#{1,6})[ \t]+(.*?)[ \t#]*$")
-MD_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
+MD_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S) ?\*\*|__(?=\S)(.+?)(?<=\S)__")
+"""Bold text in Markdown, « **Axe 1 – Éducation **» too (a space before the closing stars, as converters leave it)."""
 MD_BULLET = re.compile(r"^(\f?)( +)(?=[-*+•]\s+\S)")
 
 
