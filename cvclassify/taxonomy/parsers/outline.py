@@ -13,6 +13,7 @@ family.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -102,8 +103,10 @@ the word (« santé mentale2 »; « Covid19 » and « CO2 » are left alone)."""
 TRAILING = " \t;:.,"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Lower case without accents, one character for one (offsets are kept)."""
+    """Lower case without accents, one character for one (offsets are kept); remembered, since the builder folds
+    the same labels again and again."""
     return "".join((unicodedata.normalize("NFKD", c)[:1] or c).lower() for c in text)
 
 
