@@ -2036,3 +2036,83 @@ Le comité de pilotage se réunit une fois par an.
         "Soutenir les parents, en particulier les mères isolées", "Lever les freins à l'emploi, notamment la mobilité",
         "Favoriser l'accès aux droits et l'inclusion numérique"]
     assert not any("deux fois" in w for w in tree.warnings)
+
+
+LONG_CONTRACT = """SOMMAIRE
+
+Axe stratégique A – Grandir et s'épanouir dans son quartier et dans la ville tout entière . 38
+
+6. LES QUARTIERS PRIORITAIRES
+
+6.1 Quartier Les Lilas
+
+Code QPV : QN077268M
+Population : 2953 habitants
+
+Les enjeux du quartier :
+
+- Désenclaver le quartier par une meilleure desserte en transports ;
+- Requalifier la place centrale et ses commerces.
+
+Parmi les principales réalisations du contrat précédent, on peut citer :
+- ouverture de deux espaces de vie sociale ;
+- création d'une maison du projet.
+
+7. ARCHITECTURE DU CONTRAT
+
+Axe stratégique A – Grandir et s'épanouir dans son quartier et dans la ville tout entière
+
+Objectif stratégique A.1 – Soutenir la réussite éducative
+
+Objectifs opérationnels :
+
+- Renforcer l'accompagnement individualisé des élèves
+- Accompagner les porteurs de projet avec CitésLab3
+
+Pistes d'actions :
+
+- Mettre en place des ateliers ;
+- Organiser des rencontres entre partenaires.
+
+Objectif stratégique A.2 – Élargir les horizons des jeunes
+
+Objectifs opérationnels :
+
+- Développer les séjours éducatifs
+
+Axe stratégique B – Travailler et entreprendre
+
+Objectif stratégique B.1 – Sécuriser les parcours d'insertion
+
+Objectifs opérationnels :
+
+- Lever les freins à l'emploi
+
+7.3 Quartier Bel-Air
+
+Les enjeux du quartier :
+
+- Redresser les copropriétés en difficulté ;
+- Lutter contre l'habitat indigne.
+
+8. GOUVERNANCE
+
+Le comité de pilotage se réunit une fois par an.
+"""
+
+
+def test_a_long_contract_keeps_the_neighbourhoods_stakes_actions_and_contents_out_of_its_tree():
+    """Neighbourhood sheets (« Code QPV : … », « Les enjeux du quartier : » over verbs), before or after the tree;
+    « Pistes d'actions : » over a list after a blank line; a contents line whose dot leader shrank to « . 38 »; a
+    past achievement in lower case (« ouverture de … », a noun); codes « A.1 » under « Axe stratégique A »; a
+    footnote mark glued to a capitalised word (« CitésLab3 »): none of them changes the tree."""
+    tree = best_parse(LONG_CONTRACT)[1]
+    assert [(o.code, o.label) for o in tree.roots()] == [
+        ("A", "Grandir et s'épanouir dans son quartier et dans la ville tout entière"),
+        ("B", "Travailler et entreprendre")]
+    assert [(o.code, o.label) for o in tree if o.level == "objectif stratégique"] == [
+        ("A.1", "Soutenir la réussite éducative"), ("A.2", "Élargir les horizons des jeunes"),
+        ("B.1", "Sécuriser les parcours d'insertion")]
+    assert [o.label for o in tree.leaves] == [
+        "Renforcer l'accompagnement individualisé des élèves", "Accompagner les porteurs de projet avec CitésLab",
+        "Développer les séjours éducatifs", "Lever les freins à l'emploi"]

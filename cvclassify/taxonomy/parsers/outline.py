@@ -46,7 +46,8 @@ QUALIFIERS = r"strategique|prioritaire|operationnel(?:le)?|generale?|specifique|
 KEYWORD_LINE = re.compile(
     rf"^(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<kw>{_KW})s?(?![^\W\d_]|')(?:\s+(?:{QUALIFIERS})s?(?![\w']))?"
     r"\s*(?:n[°o]\s*)?"
-    r"(?P<code>\d+(?:\.\d+)*|[ivxlc]{1,5}|[a-h])?(?![\w'])\.?\s*(?P<sep>[:.\-–—)])?\s*(?P<label>.*)$")
+    r"(?P<code>\d+(?:\.\d+)*|(?:[ivxlc]{1,5}|[a-h])(?:\.\d+)+|[ivxlc]{1,5}|[a-h])?(?![\w'])\.?\s*"
+    r"(?P<sep>[:.\-–—)])?\s*(?P<label>.*)$")
 NUMBERED = re.compile(r"^(?P<code>\d{1,2}|[A-H]|[a-h]|[IVX]{1,5})(?P<sep>[.)°/]|\s?[-–—])\s+(?P<label>\S.*)$")
 """« 1. », « 2) », « A. », « IV. », « 1° », « 1/ », « 1 - »: a numbered item."""
 DOTTED = re.compile(r"^(?P<code>(?:\d{1,2}|[A-Za-z]|[IVX]{2,4})(?:\.(?:\d{1,2}|[A-Za-z])){1,3})\.?\s*[-–—:]?\s+"
@@ -69,6 +70,8 @@ SECTION = re.compile(r"^(?:(?:\d{1,2}(?:\.\d{1,2})?\.?|[IVX]{1,5}\.|[A-H]\.?)\s+
 """A heading of the document itself (« 3.2 Gouvernance », « Chapitre 4 », « TROISIÈME PARTIE »)."""
 NUMBERED_SECTION = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+([A-ZÉÈÀÂÎÔ][^.;:]*)$")
 """A numbered section of the document (« 3.1 L'éducation »): the tree's heading when objectives are listed below."""
+QUARTER = re.compile(r"^(?:(?:le|les) )?(?:quartiers?|qpv)\b|^presentation des quartiers")
+"""A section about the neighbourhoods (« 7.1 Quartier des Tilleuls »): its lists are their stakes, not the tree."""
 PREFACE = re.compile(r"^(?:preambule|introduction|avant-propos|contexte|presentation|diagnostic|sommaire"
                      r"|table des matieres)\b")
 """A heading of the document's opening parts: a section, never a node of the tree."""
@@ -91,13 +94,20 @@ REFERENCE = re.compile(r"\s*\((?:(?P<kw>OO|OS|OG|OSt|Obj\.?|Objectif|Orientation
 CROSS_REFERENCE = re.compile(r"\s*\((?:voir(?: aussi)?|cf\.?|v\.)\s[^()]*\d[^()]*\)", re.IGNORECASE)
 """A reference to another node in brackets (« (voir aussi OO 3.2.2) », « (cf. objectif 2.1) »): not the label's."""
 TRANSVERSAL = re.compile(r"transvers|preoccupation")
-NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type)|indicateurs?|partenaires?|pilotes?"
+NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type|prevue|a mener|proposee)"
+                            r"|pistes?\s+d.actions?|ce que nous ferons|resultats?\s+attendus?|pourquoi\b"
+                            r"|indicateurs?|partenaires?|pilotes?"
                             r"|publics?|financeurs?|constats?|encadre|les signataires|le contrat (?:est|soutient)"
-                            r"|chiffres?\s+cles|source|moyens|territoire|calendrier|beneficiaires)")
-EXAMPLES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type))")
+                            r"|chiffres?\s+cles|source|moyens|territoire|calendrier|beneficiaires"
+                            r"|(?:les )?enjeux (?:du|de ce|de chaque) (?:quartier|qpv)|code qpv|population\s*:"
+                            r"|revenu median|nombre d.habitants\s*:)")
+"""Lines that announce lists of something else than objectives (actions, indicators, a neighbourhood's stakes,
+its figures): the list below them is skipped, and the line heads nothing."""
+EXAMPLES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type|prevue|a mener|proposee)"
+                      r"|pistes?\s+d.actions?|ce que nous ferons)")
 DANGLING = re.compile(r"(?:\b(?:de|des|du|la|le|les|et|a|au|aux|en|pour|sur|dans|par|avec|ou|un|une|leur|leurs|ses"
                       r"|son|sa|que|qui)|[,'’\-])$")
-FOOTNOTE_MARKS = re.compile(r"(?<=\w)(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3})|(?<=\w)\(\d\)|(?<=[a-zà-ÿ]{3})[1-9](?=[\s,;.:)]|$)")
+FOOTNOTE_MARKS = re.compile(r"(?<=\w)(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3})|(?<=\w)\(\d\)|(?<=[A-Za-zà-ÿ]{3})[1-9](?=[\s,;.:)]|$)")
 """Footnote marks glued to a word: superscripts, stars, « (1) », or a single digit a PDF's text gave at the size of
 the word (« santé mentale2 »; « Covid19 » and « CO2 » are left alone)."""
 TRAILING = " \t;:.,"
@@ -260,7 +270,8 @@ def looks_like_objective(label: str) -> bool:
     if not words:
         return False
     word = words[0].split("'")[-1].split("’")[-1]
-    return len(word) >= 4 and word not in NOT_VERBS and word.endswith(("er", "ir", "re", "oir"))
+    noun = word.endswith("ure") and not word.endswith("clure")  # « ouverture », « signature »; « conclure » is a verb
+    return len(word) >= 4 and word not in NOT_VERBS and word.endswith(("er", "ir", "re", "oir")) and not noun
 
 
 @dataclass
@@ -329,6 +340,8 @@ class Builder:
         """Under a heading of the opening parts (« Diagnostic »): its bullet lists (figures, places) are not nodes."""
         self.list_ok = mode == "lists"
         self.skip_indent: int | None = None
+        self.skipped = False
+        """An item of the list being skipped was read (before it, a blank line does not end the list)."""
         self.examples_of: Node | None = None
         """The objective whose « Exemples d'actions » are being read (they describe it; they are not nodes)."""
         self.transversal_indent: int | None = None
@@ -486,7 +499,8 @@ class Builder:
             self.skip_indent, self.examples_of = None, None
         if self.skip_indent is not None:
             if item.line.indent > self.skip_indent or (item.line.indent == self.skip_indent and (
-                    not self.blank or item.line.after_break)):  # the list goes on over the page break
+                    not self.blank or item.line.after_break or not self.skipped)):  # over a page break, or the
+                self.skipped = True  # list's first item after a blank line (« Ce que nous ferons : », blank, « - … »)
                 if self.examples_of is not None:
                     self.examples_of.description.append(item.label)
                 return
@@ -543,6 +557,7 @@ class Builder:
             if examples:
                 self.last.description.append(text.split(":", 1)[-1].strip())
             self.skip_indent, self.last = line.indent, None
+            self.skipped = not text.endswith(":")  # « Indicateur associé : … » announces no list after a blank line
             return
         if self.examples_of is not None and self.skip_indent is not None and line.indent >= self.skip_indent and (
                 not self.blank):
@@ -557,6 +572,7 @@ class Builder:
                 self.mode == "lists" and not self.started)
             self.list_ok = self.list_ok or announces
             self.skip_indent = None if announces else line.indent
+            self.skipped = False
             self.implicit_indent = line.indent if announces else None
             self.last = None
             if self.top_list:
@@ -583,6 +599,7 @@ class Builder:
             return
         numbered = NUMBERED_SECTION.match(text)
         if (self.mode == "lists" and numbered and not text.isupper() and not PREFACE.match(fold(numbered.group(2)))
+                and not QUARTER.match(fold(numbered.group(2)))
                 and not any(w in folded for w in STOP_WORDS) and self._list_follows(i) and self._objectives_follow(i)):
             self._push_heading(line, numbered.group(2), line.heading)  # « 3.1 L'éducation » over its objectives
             return

@@ -22,7 +22,8 @@ PAGE_NUMBER = re.compile(
     r"^\s*(?:(?:page|p\.)\s*\d+(?:\s*(?:/|sur|de)\s*\d+)?|[-–—]?\s*\d{1,3}\s*[-–—]?|\d{1,3}\s*/\s*\d{1,3})\s*$",
     re.IGNORECASE)
 PAGE_NUMBER_END = re.compile(r"(?:page|p\.)\s*\d+\s*(?:/|sur|de)\s*\d+\s*$", re.IGNORECASE)
-TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\s?\.){4,})\s*\d+\s*$|\t\s*\d{1,3}\s*$")
+TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\s?\.){4,})\s*\d+\s*$|\t\s*\d{1,3}\s*$|\s\.\s+\d{1,3}\s*$")
+"""A table of contents' line: its dot leader (cut to « . » when the title is long) or a tab, then its page."""
 SUPERSCRIPT_NOTE = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*\S")
 STAR_NOTE = re.compile(r"^\s*\*{1,3}\s*[A-ZÉÈÀ]")
 STAR_MARK = re.compile(r"\w\*{1,3}(?=[\s.,;:)]|$)")
