@@ -2116,3 +2116,51 @@ def test_a_long_contract_keeps_the_neighbourhoods_stakes_actions_and_contents_ou
     assert [o.label for o in tree.leaves] == [
         "Renforcer l'accompagnement individualisé des élèves", "Accompagner les porteurs de projet avec CitésLab",
         "Développer les séjours éducatifs", "Lever les freins à l'emploi"]
+
+
+def test_a_pdf_table_with_axis_rows_across_it_and_notes_under_objectives(tmp_path):
+    """« Orientation | Objectif opérationnel », each axis on a row across the table in bold (a heading mark for the
+    PDF's text), a note « Pilote : … » under each objective in its cell, wrapped: the axes head their rows, the
+    notes describe their objectives."""
+    from tests.pdf_support import Sized, pages_pdf
+
+    columns = (40, 220)
+    rows = [Sized(10, "AXE 1 – Réussir à l'école", True),
+            [(40, "Petite enfance et"), (220, "Augmenter les places en accueil collectif")],
+            [(40, "parentalité"), (220, "Pilote : à désigner en comité technique ; indicateurs de la fiche")],
+            [(220, "action")],
+            [(220, "Accompagner les parents dans la scolarité")],
+            [(40, "Parcours scolaires"), (220, "Prévenir l'absentéisme des collégiens")],
+            Sized(10, "AXE 2 – Accéder à l'emploi", True),
+            [(40, "Création d'activité"), (220, "Accompagner les porteurs de projet")],
+            [(220, "Pilote : maison de l'emploi")]]
+    lines = [Sized(14, "Le cadre stratégique", True), "", [(x, t, True) for x, t in zip(
+        columns, ("Orientation", "Objectif opérationnel"), strict=True)], *rows, "",
+        Sized(14, "Gouvernance", True), "", "Le comité de pilotage se réunit une fois par an."]
+    path = tmp_path / "auron.pdf"
+    path.write_bytes(pages_pdf([lines], objects="run"))
+    layout, tree = best_parse(contract_text(path))
+    assert layout == "tables" and [o.label for o in tree.roots()] == ["Réussir à l'école", "Accéder à l'emploi"]
+    assert [(tree[o.parent].label, o.label) for o in tree.leaves] == [
+        ("Petite enfance et parentalité", "Augmenter les places en accueil collectif"),
+        ("Petite enfance et parentalité", "Accompagner les parents dans la scolarité"),
+        ("Parcours scolaires", "Prévenir l'absentéisme des collégiens"),
+        ("Création d'activité", "Accompagner les porteurs de projet")]
+    assert tree.leaves[0].description.endswith("indicateurs de la fiche action")
+
+
+def test_a_table_with_actions_and_partners_beside_the_levels(tmp_path):
+    """« Axe | Orientation | Objectif | Actions | Partenaires » (a landscape page): the levels are read, the actions
+    and partners left out."""
+    rows = [["Axe", "Orientation", "Objectif", "Actions", "Partenaires"],
+            ["Éducation et jeunesse", "Prévenir les ruptures de parcours", "Accompagner les élèves exclus",
+             "– Dispositif d'accueil – ateliers relais", "Éducation nationale"],
+            ["", "", "Développer les internats d'excellence", "– Information des familles", "Région"],
+            ["Emploi", "Lever les freins à l'emploi", "Développer la garde d'enfants", "– Crèche AVIP", "CAF"]]
+    for path in word_and_odt([("heading", "Les objectifs du contrat"), ("table", rows)], tmp_path / "landes"):
+        layout, tree = best_parse(contract_text(path))
+        assert layout == "tables", path.suffix
+        assert [(tree[o.parent].label, o.label) for o in tree.leaves] == [
+            ("Prévenir les ruptures de parcours", "Accompagner les élèves exclus"),
+            ("Prévenir les ruptures de parcours", "Développer les internats d'excellence"),
+            ("Lever les freins à l'emploi", "Développer la garde d'enfants")], path.suffix

@@ -149,7 +149,11 @@ def _columns_as_pipes(text: str) -> str:
         if columns is None:
             continue
         if not cells and _row_follows(lines, i, columns):
-            continue  # a gap between two rows (the cells' padding), not the table's end
+            lines[i] = None  # a gap between two rows (the cells' padding), not the table's end
+            continue
+        if len(cells) == 1 and AXIS_ROW.match(body.strip()):  # « AXE 1 – … » on a row across the table (a heading)
+            table.append((i, [HEADING.sub("", body.strip()), *[""] * (len(columns) - 1)]))
+            continue
         if not cells or body != line or (len(cells) == 1 and cells[0][0] < columns[1] - 2
                                          and cells[0][0] + len(cells[0][1]) > columns[1] + 2):
             flush()
@@ -174,8 +178,17 @@ def _header_row(cells: list[str]) -> bool:
     columns of their codes (« N° ») or columns that hold no objective (« Orientation   Objectifs opérationnels
     Partenaires   Indicateurs »)."""
     named = sum(level_named(cell) for cell in cells)
-    return named >= 2 and all(level_named(cell) or NOT_OBJECTIVES.match(fold(cell)) or CODE_HEADER.match(cell)
-                              for cell in cells)
+    return named >= 2 and all(level_named(cell) or side_column(cell) or CODE_HEADER.match(cell) for cell in cells)
+
+
+SIDE_COLUMN = re.compile(r"^(?:actions?|moyens|pilotes?|partenaires?|indicateurs?|financeurs?|calendrier|echeances?"
+                         r"|budget|cibles?|publics?|porteurs?|observations?|commentaires?)\b")
+"""Columns beside the levels that hold no objective (« Actions », « Partenaires », « Indicateurs de suivi »)."""
+
+
+def side_column(title: str) -> bool:
+    """Whether a column's title names something beside the objectives (actions, partners, indicators…)."""
+    return bool(SIDE_COLUMN.match(fold(title)) or NOT_OBJECTIVES.match(fold(title)))
 
 
 CENTRING_TOLERANCE = 1.0
@@ -267,6 +280,8 @@ def _row_follows(lines: list[str | None], i: int, columns: list[int]) -> bool:
             continue
         if line.startswith("\f") or _page_foot(lines, k):
             return False
+        if len(SEGMENT.findall(line)) == 1 and AXIS_ROW.match(line.strip()):
+            return True
         cells = [(m.start(), m.group()) for m in SEGMENT.finditer(line)]
         nearest = [min(range(len(columns)), key=lambda c, start=start: abs(columns[c] - start)) for start, _ in cells]
         alone = len(cells) == 1 and nearest[0] == 0 and not cells[0][1][:1].islower()  # « GOUVERNANCE », a heading
@@ -274,6 +289,9 @@ def _row_follows(lines: list[str | None], i: int, columns: list[int]) -> bool:
     return False
 
 
+AXIS_ROW = re.compile(r"^(?:#{1,6}\s+)?(?:axe|pilier|enjeu|ambition|priorit[eé])s?\s+(?:\d+|[IVX]+|[A-H])\s*[:.–—-]\s+"
+                      r"\S[^|]*$", re.IGNORECASE)
+"""A line across a column table that opens an axis (« ##### AXE 1 – Réussir à l'école »): a row of the table."""
 FOOT_NUMBER = re.compile(r"(?:^|\s{3,})(?:page\s*|p\.\s*)?\d{1,3}(?:\s*(?:/|sur)\s*\d{1,3})?\s*$", re.IGNORECASE)
 
 
@@ -499,6 +517,8 @@ class _Reader:
         self.prose = False
         """A line of text came after the last table read."""
         self.read_tables = 0
+        self.noted: set[int] = set()
+        """Columns whose last line was a note under an objective (« Pilote : … »): a line in lower case goes on it."""
         self.dashed: set[int] = set()
         """Columns whose items start with a dash: in them, a line without one goes on the item above."""
 
@@ -578,7 +598,7 @@ class _Reader:
             coded = [v for v in values if CODED.match(v) and re.search(r"[^\W\d_]{3,}", v)]
             labelled = [v for v in values if re.search(r"[^\W\d_]{3,}.*\s.*[^\W\d_]{3,}", v)]
             named = c < len(header) and _title_level(header[c]) is not None
-            if title and NOT_OBJECTIVES.match(title):
+            if title and side_column(title):
                 continue
             if coded and len(coded) * 2 >= len(values):
                 chosen.append(c)
@@ -603,12 +623,20 @@ class _Reader:
                 above.label = clean_label(f"{above.label} {cell}")
                 return
             cell = cell[dash.end():] if dash else cell
+        if above is not None and cell[:1].islower() and k in self.noted:
+            above.description[-1] += f" {cell}"  # the note under the objective goes on
+            return
         if above is not None and (cell[:1].islower() or DANGLING.search(fold(above.label.rstrip()))):
             joiner = "" if above.label.rstrip().endswith("-") else " "  # « Hauts-de- » / « Marvéjouls et … »
             above.label = clean_label(f"{above.label.rstrip()}{joiner}{cell}")
             return
         if above is not None and self.printed[k] == cell:
             return  # the cell above repeated (a spreadsheet that fills every row rather than merging)
+        if above is not None and re.match(r"[^:]{2,30}\s?:", cell) and side_column(cell.split(":")[0].strip()):
+            above.description.append(cell)  # « Pilote : … » under an objective, in its cell: a note, not a node
+            self.noted.add(k)
+            return
+        self.noted.discard(k)
         code, label = _code_and_label(cell)
         parent = next((node for node in reversed(self.open[:k]) if node is not None), self.axis)
         siblings = parent.children if parent is not None else self.outline.roots
