@@ -2164,3 +2164,39 @@ def test_a_table_with_actions_and_partners_beside_the_levels(tmp_path):
             ("Prévenir les ruptures de parcours", "Accompagner les élèves exclus"),
             ("Prévenir les ruptures de parcours", "Développer les internats d'excellence"),
             ("Lever les freins à l'emploi", "Développer la garde d'enfants")], path.suffix
+
+
+def test_axes_numbered_in_big_type_and_orientation_numbers_on_a_line_of_their_own(tmp_path):
+    """A Word contract whose axes are paragraphs set by hand: a big « 1 » then the label in large type; each
+    orientation's number (« 1.1 ») alone on a line above its bold title: the axes head the orientations (a bare
+    number was read as a heading of its own, which made the orientations roots)."""
+    import docx
+    from docx.shared import Pt
+
+    document = docx.Document()
+    document.add_paragraph("Contrat de ville de Ponthieu 2024-2030")
+    tree_text = [("1", "Réussite éducative", [("1.1", "Mieux accompagner les familles",
+                                               ["Étendre le programme de réussite éducative", "Ouvrir les écoles"]),
+                                              ("1.2", "Élargir les horizons des jeunes",
+                                               ["Développer les séjours de découverte", "Faciliter les stages"])]),
+                 ("2", "Emploi et insertion", [("2.1", "Lever les freins à l'emploi",
+                                                ["Proposer des solutions de garde", "Développer l'auto-école"])])]
+    for number, axis, orientations in tree_text:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(number + "   ").font.size = Pt(28)
+        paragraph.add_run(axis).font.size = Pt(16)
+        document.add_paragraph("Cet axe mobilise prioritairement les crédits de droit commun des signataires.")
+        for code, orientation, objectives in orientations:
+            document.add_paragraph(code)
+            title = document.add_paragraph().add_run(orientation)
+            title.bold = True
+            for objective in objectives:
+                document.add_paragraph(objective, style="List Bullet")
+    path = tmp_path / "ponthieu.docx"
+    document.save(path)
+    tree = best_parse(contract_text(path))[1]
+    assert [o.label for o in tree.roots()] == ["Réussite éducative", "Emploi et insertion"]
+    assert [(tree[o.parent].label, o.label) for o in tree if o.parent and not tree.is_leaf(o.id)] == [
+        ("Réussite éducative", "Mieux accompagner les familles"),
+        ("Réussite éducative", "Élargir les horizons des jeunes"),
+        ("Emploi et insertion", "Lever les freins à l'emploi")]

@@ -453,7 +453,8 @@ def _mark_headings(pages: list[str], sizes: list[list[tuple[float, str, bool]]])
         return pages
 
     def titled(text: str) -> bool:  # a heading starts with a capital: « publique », a wrapped cell's end, does not
-        return 0 < len(text.split()) <= 14 and text[:1].isupper() and not text.endswith((".", ";", ","))
+        start = re.sub(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+", "", text)  # « 1   Réussite éducative », a big number first
+        return 0 < len(text.split()) <= 14 and start[:1].isupper() and not text.endswith((".", ";", ","))
 
     larger = {text: round(size, 1) for page in sizes for size, text, _ in page
               if size >= body * HEADING_SCALE and titled(text)}
@@ -471,14 +472,16 @@ def _mark_headings(pages: list[str], sizes: list[list[tuple[float, str, bool]]])
         j = 0
         while j < len(rows):
             key = " ".join(rows[j].split())
-            row = re.search(r"\S {3,}\S", rows[j].strip()) is not None  # a table's header row, cells set apart
+            row = re.search(r"\S {3,}\S", rows[j].strip()) is not None and not re.match(
+                r"\d{1,2}(?:\.\d{1,2})*\.?\s", rows[j].strip())  # a table's header row (« 1   Réussite » is not)
             if key not in marked or row or _between_cells(rows, j):
                 lines.append(rows[j])
                 j += 1
                 continue
             level = marked[key]
             after = " ".join(rows[j + 1].split()) if j + 1 < len(rows) else ""
-            if after[:1].islower() and look.get(after) == look.get(key):  # « … et » / « épanouissement des jeunes »
+            if after[:1].islower() and look.get(key) is not None and look.get(after) == look.get(key):
+                # « … épanouissement et » / « de la jeunesse », in the heading's type
                 key, j = f"{key} {after}", j + 1  # the heading wrapped: its end starts in lower case
             lines += ["", "#" * level + " " + key, ""]
             j += 1

@@ -532,6 +532,8 @@ class Builder:
     def read_plain(self, i: int, line: Line, folded: str) -> None:
         """A plain line: a heading, a section, a list header, a label's continuation or a description."""
         text = line.text
+        if re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){1,3}\.?", text):
+            return  # « 1.1 » alone, printed in large type above its heading: the heading is the node
         if self.implicit_indent is not None and line.indent > self.implicit_indent and text[:1].isupper():
             self.read_list_item(Item(("bullet", "none", line.indent // 3), None, text, line))
             return
