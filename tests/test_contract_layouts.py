@@ -2200,3 +2200,22 @@ def test_axes_numbered_in_big_type_and_orientation_numbers_on_a_line_of_their_ow
         ("Réussite éducative", "Mieux accompagner les familles"),
         ("Réussite éducative", "Élargir les horizons des jeunes"),
         ("Emploi et insertion", "Lever les freins à l'emploi")]
+
+
+def test_a_code_and_label_table_whose_codes_name_the_levels(tmp_path):
+    """« Code | Intitulé », every level in the same two columns, told apart by the code's prefix (« AXE 1 »,
+    « OS1.1 », « OO1.1.1 »), in a Word or ODT file: the tree of the codes (nothing was read)."""
+    rows = [["Code", "Intitulé"], ["AXE 1", "Garantir l'égalité des chances éducatives"],
+            ["OS1.1", "Agir dès la petite enfance"],
+            ["OO1.1.1", "Développer l'accueil des enfants de moins de trois ans"],
+            ["OO1.1.2", "Renforcer les actions de soutien à la parentalité"], ["AXE 2", "Favoriser l'insertion"],
+            ["OS2.1", "Mobiliser les entreprises"], ["OO2.1.1", "Développer le parrainage vers l'emploi"]]
+    for path in word_and_odt([("paragraph", "Le tableau ci-dessous donne les codes du contrat."), ("table", rows)],
+                             tmp_path / "codes"):
+        tree = best_parse(contract_text(path))[1]
+        assert [(o.code, o.label, o.parent) for o in tree] == [
+            ("1", "Garantir l'égalité des chances éducatives", None), ("OS1.1", "Agir dès la petite enfance", "1"),
+            ("OO1.1.1", "Développer l'accueil des enfants de moins de trois ans", "OS1.1"),
+            ("OO1.1.2", "Renforcer les actions de soutien à la parentalité", "OS1.1"),
+            ("2", "Favoriser l'insertion", None), ("OS2.1", "Mobiliser les entreprises", "2"),
+            ("OO2.1.1", "Développer le parrainage vers l'emploi", "OS2.1")], path.suffix

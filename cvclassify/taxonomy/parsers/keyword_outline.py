@@ -8,6 +8,8 @@ node of the first pass.
 
 from __future__ import annotations
 
+import re
+
 from cvclassify.taxonomy.parsers.outline import build, to_taxonomy
 from cvclassify.taxonomy.parsers.pages import clean
 
@@ -16,6 +18,18 @@ LAYOUT_HINT = (r"^\s*(?:[•\-–]\s*)?(?:(?:premi[eè]re?|deuxi[eè]me|second|t
 """A line that opens with a keyword naming a level."""
 
 
+CODE_ROW = re.compile(r"^\f?\|\s*(?P<code>(?:axe|pilier|enjeu|orientation|objectif|os|oo|og)\s*[\dIVX]+(?:\.\d+)*"
+                      r"|\d+(?:\.\d+)+)\s*\|\s*(?P<label>[^|]*[^|\s])\s*\|?\s*$", re.IGNORECASE)
+"""A row of a two-column table « Code | Intitulé » whose code names its level (« AXE 1 », « OS1.1 », « OO1.1.1 »)."""
+
+
 def parse(text: str, name: str = "contract", source: str = ""):
     """Parse the objectives of a contract whose levels are named by keywords."""
-    return to_taxonomy(build(clean(text), "keywords"), name, source, text, "keyword-outline")
+    return to_taxonomy(build(clean(_code_rows(text)), "keywords"), name, source, text, "keyword-outline")
+
+
+def _code_rows(text: str) -> str:
+    """A Word or ODT table « Code | Intitulé » holding every level, told apart by the code's prefix (« AXE 1 »,
+    « OS1.1 », « OO1.1.1 »), as the lines the keyword outline reads (« OS1.1 – Agir dès la petite enfance »)."""
+    return "\n".join(CODE_ROW.sub(lambda m: f"{m.group('code')} – {m.group('label')}", line)
+                     for line in text.split("\n"))
