@@ -99,7 +99,8 @@ def _one_item(line: str, runs: list[tuple[int, int]]) -> bool:
     return len(runs) <= 1 or (len(runs) == 2 and line[runs[0][0]:runs[0][1]] in BULLET_MARKS)
 
 
-BULLET_MARKS = {"•", "-", "–", "—", "*", "▪", "■", "◦", "o", "➢", "►", "✓", "\x7f",
-                *"\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf0e0\uf06e\uf0a8"}
+SYMBOL_FONT_BULLETS = "\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf0e0\uf06e\uf0a8"
+"""Bullets of symbol fonts (Symbol, Wingdings) as a PDF's or a Word file's text gives them: private-use characters."""
+BULLET_MARKS = {"•", "-", "–", "—", "*", "▪", "■", "◦", "o", "➢", "►", "✓", "\x7f", *SYMBOL_FONT_BULLETS}
 """Marks that may stand apart from their item's text on a laid-out line (« •   Renforcer … »), symbol fonts' bullets
 as a PDF gives them (private-use characters) included."""

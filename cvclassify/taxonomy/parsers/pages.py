@@ -14,10 +14,10 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
-from cvclassify.io.laid_out import page_columns
+from cvclassify.io.laid_out import SYMBOL_FONT_BULLETS, page_columns
 
 SPACES = re.compile(r"[\u00a0\u202f\u2007\u2009\u200a]")
-PRIVATE_BULLETS = re.compile(r"[\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf0e0\uf06e\uf0a8]")
+PRIVATE_BULLETS = re.compile(f"[{SYMBOL_FONT_BULLETS}]")
 PAGE_NUMBER = re.compile(
     r"^\s*(?:(?:page|p\.)\s*\d+(?:\s*(?:/|sur|de)\s*\d+)?|[-–—]?\s*\d{1,3}\s*[-–—]?|\d{1,3}\s*/\s*\d{1,3})\s*$",
     re.IGNORECASE)

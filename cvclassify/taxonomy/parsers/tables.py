@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 
 from cvclassify.errors import TaxonomyError
+from cvclassify.io.laid_out import SYMBOL_FONT_BULLETS
 from cvclassify.taxonomy.parsers.outline import (
     DANGLING,
     KEYWORD_LINE,
@@ -363,7 +364,7 @@ def _split_items(cells: list[str]) -> list[list[str]]:
     return [[column[i] if i < len(column) else "" for column in items] for i in range(max(map(len, items), default=1))]
 
 
-VALUE_BULLET = re.compile(rf"^[{SYMBOL_BULLETS}\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf0e0\uf06e\uf0a8\x7f*\-–—]\s+")
+VALUE_BULLET = re.compile(rf"^[{SYMBOL_BULLETS}{SYMBOL_FONT_BULLETS}\x7f*\-–—]\s+")
 FICHE_LINE = re.compile(r"^(?P<key>[A-ZÉÈÀ][^:|]{0,40}?)\s*(?P<colon>:)?\s{2,}(?P<value>\S.*)$")
 """A line of a « fiche » laid out from a PDF: « Orientation :        Améliorer durablement le cadre de vie »."""
 
@@ -382,6 +383,7 @@ def _fiches_as_pipes(text: str) -> str:
             out.append(lines[i])
             i += 1
             continue
+        page = "\f" if lines[i].startswith("\f") else ""  # a page break before the fiche stays before it
         for key, values in block:
             items: list[str] = []
             for value in (VALUE_BULLET.sub("", value) for value in values):
@@ -390,7 +392,8 @@ def _fiches_as_pipes(text: str) -> str:
                 else:
                     items.append(value)
             cell = items[0] if len(items) == 1 else " ".join(f"• {item}" for item in items)
-            out.append(_pipe_line(lines[i] if not out or not lines[i].startswith("\f") else "", [f"{key} :", cell]))
+            out.append(_pipe_line(page, [f"{key} :", cell]))
+            page = ""
         i = end
     return "\n".join(out)
 
