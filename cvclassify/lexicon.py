@@ -360,8 +360,9 @@ class FrenchLexicon:
             # most first tokens (« : », « ( », « A ») are not followed by what a pattern needs next
             second_fits = i + 1 < count and words[i + 1] in seconds[first]
             for length, patterns in matched[first].items():
-                if (length == 1 or second_fits) and i + length <= count and tuple(words[i:i + length]) in patterns:
-                    found.append((i, i + length))
+                if (length == 1 or second_fits) and i + length <= count and tuple(words[i:i + length]) in patterns \
+                        and all(tokens[k][1] + len(words[k]) == tokens[k + 1][1] for k in range(i, i + length - 1)):
+                    found.append((i, i + length))  # its tokens touch: « '' », not « ' ' » (spaCy matches text)
         if not found:
             return tokens
         found.sort(key=lambda m: (m[1] - m[0], m[0]))  # spaCy's len_start_cmp, then read from the end
