@@ -2219,3 +2219,127 @@ def test_a_code_and_label_table_whose_codes_name_the_levels(tmp_path):
             ("OO1.1.2", "Renforcer les actions de soutien à la parentalité", "OS1.1"),
             ("2", "Favoriser l'insertion", None), ("OS2.1", "Mobiliser les entreprises", "2"),
             ("OO2.1.1", "Développer le parrainage vers l'emploi", "OS2.1")], path.suffix
+
+
+INDENTED_TREE = [
+    ("Cohésion sociale et vivre ensemble", [
+        ("Favoriser la réussite éducative des enfants et des jeunes",
+         ["Développer l'accompagnement à la scolarité des collégiens",
+          "Renforcer les liens entre l'école et les familles"]),
+        ("Améliorer l'accès à la santé des habitants",
+         ["Soutenir la prévention en santé mentale", "Faciliter l'accès aux droits et aux soins"])]),
+    ("Emploi et développement économique", [
+        ("Lever les freins à l'emploi",
+         ["Accompagner les femmes vers la formation", "Développer la mobilité des demandeurs d'emploi"]),
+        ("Soutenir la création d'activité", ["Accompagner les porteurs de projet des quartiers"])])]
+INDENTED_INTRO = ("Le présent contrat fixe les orientations suivantes pour les quartiers prioritaires, arrêtées par "
+                  "le comité de pilotage du 12 mars 2024.")
+
+
+def _indented_edges(tree) -> list[tuple[str | None, str]]:
+    return [(tree[o.parent].label if o.parent else None, o.label) for o in tree]
+
+
+INDENTED_EDGES = [edge for axis, objectives in INDENTED_TREE for edge in [(None, axis)] + [
+    edge for objective, subs in objectives for edge in [(axis, objective)] + [(objective, sub) for sub in subs]]]
+
+
+@pytest.mark.parametrize("shape", ["spaces", "paragraph spacing", "pdf"])
+def test_an_outline_set_by_indentation_alone_gives_its_tree(shape, tmp_path):
+    """Titles flush left, objectives indented under them, sub-objectives further, no bullet nor number (paragraphs
+    indented in a word processor, copied as text or printed to PDF): the tree of the indentation (nothing was
+    read); the closing sections and the introduction are not part of it."""
+    from tests.pdf_support import pages_pdf
+
+    lines = ["CONTRAT DE VILLE 2024-2030", "", INDENTED_INTRO, ""]
+    for axis, objectives in INDENTED_TREE:
+        lines.append(axis)
+        for objective, subs in objectives:
+            lines += ["    " + objective] + ["        " + sub for sub in subs]
+    lines += ["", "Gouvernance du contrat", "Le comité de pilotage se réunit une fois par an."]
+    if shape == "paragraph spacing":  # a PDF viewer's copy: a blank line after every paragraph
+        lines = [line for text in lines for line in (text, "")]
+    if shape == "pdf":
+        path = tmp_path / "indent.pdf"
+        path.write_bytes(pages_pdf([[line for text in lines for line in (text, "")]], objects="run"))
+        text = contract_text(path)
+    else:
+        text = "\n".join(lines)
+    assert _indented_edges(best_parse(text)[1]) == INDENTED_EDGES
+
+
+@pytest.mark.parametrize("shape", ["docx margins", "docx symbol bullets", "odt margins"])
+def test_a_word_or_odt_outline_set_by_paragraph_margins_gives_its_tree(shape, tmp_path):
+    """Paragraphs indented by their left margin (« Retrait gauche »), without list styles, under bold titles, or
+    starting with a bullet typed in the Symbol font (« <w:sym> », which the text of the paragraph leaves out):
+    the tree of the margins (the margins were dropped and every line was an objective of one level, or nothing
+    was read)."""
+    if shape.startswith("docx"):
+        import docx
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import Cm
+
+        document = docx.Document()
+        document.add_paragraph(INDENTED_INTRO)
+        for axis, objectives in INDENTED_TREE:
+            document.add_paragraph().add_run(axis).bold = True
+            for objective, subs in objectives:
+                for text, margin in [(objective, 1.0)] + [(sub, 2.0) for sub in subs]:
+                    paragraph = document.add_paragraph()
+                    paragraph.paragraph_format.left_indent = Cm(margin)
+                    if shape == "docx symbol bullets":
+                        symbol = OxmlElement("w:sym")
+                        symbol.set(qn("w:font"), "Symbol")
+                        symbol.set(qn("w:char"), "F0B7")
+                        paragraph.add_run()._r.append(symbol)
+                        text = "\t" + text
+                    paragraph.add_run(text)
+        document.add_paragraph("Gouvernance")
+        document.add_paragraph("Le comité de pilotage se réunit une fois par an.")
+        path = tmp_path / "indent.docx"
+        document.save(path)
+    else:
+        from odf.opendocument import OpenDocumentText
+        from odf.style import ParagraphProperties, Style, TextProperties
+        from odf.text import P
+
+        document = OpenDocumentText()
+        styles = {}
+        for name, margin in (("Titre", None), ("Retrait1", "1cm"), ("Retrait2", "0.787in")):
+            style = Style(name=name, family="paragraph")
+            if margin:
+                style.addElement(ParagraphProperties(marginleft=margin))
+            else:
+                style.addElement(TextProperties(fontweight="bold"))
+            document.automaticstyles.addElement(style)
+            styles[name] = style
+        document.text.addElement(P(text=INDENTED_INTRO))
+        for axis, objectives in INDENTED_TREE:
+            document.text.addElement(P(stylename=styles["Titre"], text=axis))
+            for objective, subs in objectives:
+                document.text.addElement(P(stylename=styles["Retrait1"], text=objective))
+                for sub in subs:
+                    document.text.addElement(P(stylename=styles["Retrait2"], text=sub))
+        document.text.addElement(P(text="Gouvernance"))
+        document.text.addElement(P(text="Le comité de pilotage se réunit une fois par an."))
+        path = tmp_path / "indent.odt"
+        document.save(str(path))
+    assert _indented_edges(best_parse(contract_text(path))[1]) == INDENTED_EDGES
+
+
+def test_indented_prose_and_indented_lists_of_nouns_are_not_an_outline():
+    """Indented paragraphs of prose (a quotation, first-line indents) and an indented list of figures are left as
+    they are: no tree is made of them."""
+    text = "\n".join([
+        "Diagnostic du territoire", "",
+        "Le quartier compte 4 200 habitants.",
+        "    Les familles monoparentales y sont nombreuses.",
+        "    Le taux de chômage des jeunes atteint 38 %.",
+        "    La part des moins de 25 ans progresse depuis 2015.", "",
+        "Chiffres clés",
+        "    Population : 4 200 habitants",
+        "    Revenu médian : 11 900 euros",
+        "    Logements sociaux : 82 %"])
+    with pytest.raises(TaxonomyError):
+        best_parse(text)

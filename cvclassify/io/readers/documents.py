@@ -585,6 +585,7 @@ def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> s
     document = docx.Document(io.BytesIO(data))
     numbering = Numbering(document)
     looks: list[tuple[int, float, bool]] = []  # plain paragraphs of a contract: (index in parts, size, bold)
+    margins: list[tuple[int, float]] = []  # and their left indentation
     style_looks: dict[str | None, tuple[float, bool]] = {}  # per style id, read once (see ``styles``)
     normal = document.styles["Normal"] if pipes and "Normal" in document.styles else None
     body_size = normal.font.size.pt if normal is not None and normal.font.size is not None else 11.0
@@ -633,10 +634,47 @@ def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> s
                 if style_id not in style_looks:
                     style_looks[style_id] = _docx_style_look(block.style, body_size)
                 looks.append((len(parts), *_docx_look(block, *style_looks[style_id])))
+                margins.append((len(parts), _docx_margin(block)))
+                if _symbol_bullet(block):
+                    text = "• " + text.strip()
             parts.append(text)
     if pipes:
         _mark_set_headings(parts, looks, body_size)
+        _indent_by_margin(parts, margins)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip()
+
+
+def _docx_margin(paragraph: Any) -> float:
+    """A DOCX paragraph's left indentation in centimetres, its own or its styles'."""
+    indent = paragraph.paragraph_format.left_indent
+    style = paragraph.style
+    while indent is None and style is not None:
+        indent, style = style.paragraph_format.left_indent, style.base_style
+    return indent.cm if indent is not None else 0.0
+
+
+def _symbol_bullet(paragraph: Any) -> bool:
+    """Whether a DOCX paragraph starts with a symbol-font character (« <w:sym w:font="Symbol" w:char="F0B7"/> »,
+    a bullet typed by hand), which python-docx's text leaves out."""
+    for element in paragraph._p.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "sym":
+            return True
+        if tag == "t" and (element.text or "").strip():
+            return False
+    return False
+
+
+def _indent_by_margin(parts: list[str], margins: list[tuple[int, float]]) -> None:
+    """Plain paragraphs indented by their left margin, four spaces per step of indentation in the document (its
+    distinct margins, smallest first), so that an outline set by indentation alone reads as one; nothing changes
+    when all margins are equal."""
+    steps = sorted({round(margin, 1) for _, margin in margins})
+    if len(steps) < 2:
+        return
+    for i, margin in margins:
+        if not parts[i].startswith("\n#"):  # not set as a heading (``_mark_set_headings``)
+            parts[i] = "    " * steps.index(round(margin, 1)) + parts[i].lstrip()
 
 
 def _docx_style_look(style: Any, default: float) -> tuple[float, bool]:
@@ -730,6 +768,8 @@ def _odt_text(data: bytes, enough: int | None = None, pipes: bool = False) -> st
     numbering = OdfNumbering(document)
     looks: list[tuple[int, float, bool]] = []  # plain paragraphs of a contract: (index in parts, size, bold)
     styles, body_size = _odt_styles(document) if pipes else ({}, 12.0)
+    indents = _odt_margins(document) if pipes else {}
+    margins: list[tuple[int, float]] = []  # plain paragraphs of a contract: (index in parts, left indentation)
     continued: dict[str, dict[int, int]] = {}  # list style → counters of its last list (« continue numbering »)
     named: dict[str, dict[int, int]] = {}  # a list's xml:id → its counters (« text:continue-list »)
     # (node, list depth, the enclosing list's style and counters, the number of the item this paragraph opens)
@@ -758,6 +798,7 @@ def _odt_text(data: bytes, enough: int | None = None, pipes: bool = False) -> st
             else:
                 if pipes:
                     looks.append((len(parts), *_odt_look(node, styles, body_size)))
+                    margins.append((len(parts), indents.get(node.getAttrNS(TEXTNS, "style-name") or "", 0.0)))
                 parts.append(text)
         else:
             children = list(getattr(node, "childNodes", []))
@@ -780,7 +821,37 @@ def _odt_text(data: bytes, enough: int | None = None, pipes: bool = False) -> st
             stack.extend((child, depth, within, None) for child in reversed(children))
     if pipes:
         _mark_set_headings(parts, looks, body_size)
+        _indent_by_margin(parts, margins)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip()
+
+
+def _odt_margins(document: Any) -> dict[str, float]:
+    """Each paragraph style's left indentation in centimetres (« fo:margin-left », inherited from its parent)."""
+    from odf.namespaces import FONS, STYLENS
+
+    own: dict[str, tuple[float | None, str]] = {}
+    for container in (document.styles, document.automaticstyles):
+        for style in container.childNodes:
+            if getattr(style, "qname", None) != (STYLENS, "style"):
+                continue
+            properties = next(
+                (c for c in style.childNodes if getattr(c, "qname", None) == (STYLENS, "paragraph-properties")), None)
+            margin = _centimetres(properties.getAttrNS(FONS, "margin-left")) if properties is not None else None
+            own[style.getAttrNS(STYLENS, "name")] = (margin, style.getAttrNS(STYLENS, "parent-style-name") or "")
+
+    def resolved(name: str, seen: int = 0) -> float:
+        margin, parent = own.get(name, (None, ""))
+        return margin if margin is not None else resolved(parent, seen + 1) if parent and seen < 8 else 0.0
+
+    return {name: resolved(name) for name in own}
+
+
+def _centimetres(value: str | None) -> float | None:
+    """« 1.27cm », « 0.5in », « 36pt », « 12.7mm » → centimetres; none or a relative value → None."""
+    match = re.fullmatch(r"(-?[\d.]+)(cm|mm|in|pt)", value or "")
+    if not match:
+        return None
+    return float(match.group(1)) * {"cm": 1.0, "mm": 0.1, "in": 2.54, "pt": 2.54 / 72}[match.group(2)]
 
 
 def _odt_styles(document: Any) -> tuple[dict[str, tuple[float | None, bool | None]], float]:

@@ -92,7 +92,7 @@ def _pages(raw: list[str]) -> list[list[int]]:
 def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
     """The lines of a contract without its page furniture (blank lines kept as empty texts); lines matching
     ``keep`` (table rows whose header repeats on every page) are never taken for a running header."""
-    original = _tab_outline(_bold_joined(_underlined(_unquoted(page_columns(text.split("\n"))))))
+    original = _space_outline(_tab_outline(_bold_joined(_underlined(_unquoted(page_columns(text.split("\n")))))))
     raw, depths = _plain_markdown([normalise(line) for line in original])
     pages = _pages(raw)
     furniture: set[int] = set()
@@ -204,6 +204,91 @@ def _tab_outline(lines: list[str]) -> list[str]:
         return lines
     return [f"{item.group(1)}{'    ' * (len(item.group(2)) - 1)}- {item.group(3)}" if item else line
             for line, item in zip(lines, items, strict=True)]
+
+
+ITEM_MARK = re.compile(rf"^(?:[•●▪■◆♦➢►✓‣·❖⁃◦○➔➜→⇒▶✔√□❑{SYMBOL_FONT_BULLETS}*+\-–—]|o\s|\(?(?:\d{{1,2}}|[A-Za-z]"
+                       r"|[IVXivx]{1,5})(?:\.\d{1,2})*\s?[.)°/:–-]\s)")
+"""A line that starts with a bullet, a dash or a number: a list already marked."""
+INFINITIVE = re.compile(r"^(?:[A-ZÉÈÀÂÎÔ][a-zéèêëàâîïôûç'-]+(?:er|ir|re|oir))\b")
+SPACE_OUTLINE_ITEMS = 4
+
+
+def _space_outline(lines: list[str]) -> list[str]:
+    """An outline indented by spaces without bullets, as a word processor's indented paragraphs give it
+    (« Cohésion sociale » / « ␣␣␣␣Favoriser la réussite éducative » / « ␣␣␣␣␣␣␣␣Développer … »), as dash lists
+    nested by their indentation. Only blocks (lines between blank lines) under a short title (their first line,
+    or the line above the blank before them, less indented), whose indented lines are short sentences starting
+    with a capital (a line in lower case goes on the one above), none marked as a list item nor cut in columns,
+    at least half of them starting with a verb (« Favoriser », « Développer »), and at least four such items in
+    the text; a line less indented than the block's first ends its outline."""
+    texts = [normalise(line.replace("\f", "")) for line in lines]
+    blocks: list[list[int]] = [[]]
+    blank = False
+    for i, text in enumerate(texts):
+        if not text.strip():
+            blank = True
+            continue
+        if blank and blocks[-1] and _indent(text) <= _indent(texts[blocks[-1][0]]):
+            blocks.append([])  # a blank line ends a block unless the outline goes on, more indented (a PDF's
+        blocks[-1].append(i)   # paragraph spacing)
+        blank = False
+    found: list[tuple[int, str]] = []
+    above: str | None = None  # the last line of the block before
+    for block in (b for b in blocks if b):
+        titled = above is not None and (above.startswith("#") or (_title(above) and _indent(above) < _indent(
+            texts[block[0]])))
+        found += _outline_block([(i, texts[i]) for i in block], titled)
+        above = texts[block[-1]]
+    if len(found) < SPACE_OUTLINE_ITEMS:
+        return lines
+    out = list(lines)
+    for i, text in found:
+        out[i] = ("\f" if lines[i].startswith("\f") else "") + text
+    return out
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _title(text: str) -> bool:
+    """A short line that may title an outline (not a sentence; a Markdown heading too)."""
+    words = text.lstrip(" #").split()
+    return 0 < len(words) <= 12 and not text.rstrip().endswith((".", ";", ",")) and words[0][:1].isupper()
+
+
+def _outline_block(block: list[tuple[int, str]], titled: bool) -> list[tuple[int, str]]:
+    """The lines of one block rewritten as dash items (``titled``: the line above the block is their title), or
+    nothing when the block is not such an outline."""
+    indents = [_indent(text) for _, text in block]
+    base = -1 if titled else indents[0]  # the titles' indentation
+    if not titled and (len(block) < 3 or not _title(block[0][1])):
+        return []
+    rewritten: list[tuple[int, str]] = []
+    items, verbs, item_indent = 0, 0, None
+    for (i, text), indent in zip(block, indents, strict=True):
+        words = text.split()
+        if indent < indents[0]:
+            break  # the outline ends (« Gouvernance » after it)
+        if ITEM_MARK.match(text.lstrip()) or re.search(r"\S {3,}\S", text.strip()):
+            return []
+        if indent == base:  # a title, or its wrapped end in lower case
+            if not (_title(text) or (words[0][:1].islower() and i != block[0][0])):
+                if items:
+                    break  # the outline ends (a sentence after it)
+                return []
+            item_indent = None
+            continue
+        if words[0][:1].islower() and item_indent is not None and indent >= item_indent:
+            rewritten.append((i, " " * (item_indent + 2) + text.strip()))  # the item above goes on
+            continue
+        if not words[0][:1].isupper() or len(words) > 30 or text.rstrip().endswith(":"):
+            return []
+        items += 1
+        verbs += bool(INFINITIVE.match(words[0]))
+        item_indent = indent
+        rewritten.append((i, " " * indent + "- " + text.strip()))
+    return rewritten if items >= 2 and 2 * verbs >= items else []
 
 
 def _unquoted(lines: list[str]) -> list[str]:
