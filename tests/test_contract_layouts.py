@@ -2343,3 +2343,134 @@ def test_indented_prose_and_indented_lists_of_nouns_are_not_an_outline():
         "    Logements sociaux : 82 %"])
     with pytest.raises(TaxonomyError):
         best_parse(text)
+
+
+NARROW_COPY = """Contrat de ville « Engagements Quartiers 2030 » de Brévannes Agglomération
+
+Sommaire
+Préambule ........................................................... 2
+Fiche thématique n°1 – Vivre ensemble et
+citoyenneté ......................................................... 3
+Fiche thématique n°2 – Réussite éducative et
+parentalité ......................................................... 4
+
+Préambule
+
+Le contrat a été préparé avec les habitants. Les signataires retiennent deux axes, qui
+se déclinent en objectifs stratégiques puis opérationnels.
+
+Synthèse des objectifs
+
+AXE 1 – VIVRE ENSEMBLE ET CITOYENNETÉ
+Premier objectif stratégique : Renforcer le lien social et l'accès à la culture et au
+sport
+Deuxième objectif stratégique : Garantir l'accès aux droits
+
+AXE 2 – RÉUSSITE ÉDUCATIVE ET PARENTALITÉ
+Premier objectif stratégique : Soutenir les parents
+
+Détail des objectifs
+
+AXE 1 – VIVRE ENSEMBLE ET CITOYENNETÉ
+
+Les habitants ont exprimé un fort besoin de lieux de rencontre et de reconnaissance de
+leur engagement. Les centres sociaux, les associations sportives et culturelles et les
+bailleurs ont été entendus au cours de six ateliers, dont les comptes rendus sont
+annexés au présent contrat. Ils décrivent des équipements fermés le soir et le
+week-end, des associations qui peinent à renouveler leurs bénévoles et des jeunes
+filles qui quittent les clubs à l'entrée au collège. La Cité éducative et le centre
+social de la Sablière, qui coordonnent les objectifs 1.1 et
+1.2 avec la ville, animeront le suivi de cet axe.
+
+Objectif stratégique : Renforcer le lien social et l'accès à la culture et au
+sport
+Objectifs opérationnels :
+- Soutenir les centres sociaux et la vie associative
+- Développer les pratiques sportives des jeunes filles
+
+Objectif stratégique : Garantir l'accès aux droits
+Les partenaires garantissent à chacun l'accès à ses droits et aux services
+publics, au plus près
+des habitants.
+- Lutter contre le non-recours aux droits
+- Accompagner les habitants dans l'usage du numérique
+
+AXE 2 – RÉUSSITE ÉDUCATIVE ET PARENTALITÉ
+
+Objectif stratégique : Soutenir les parents
+Objectifs opérationnels :
+- Créer des espaces de rencontre entre parents et enseignants
+- Développer les actions de soutien à la parentalité
+
+Trois principes transversaux guident la mise en œuvre de l'ensemble des
+objectifs :
+- l'égalité entre les femmes et les hommes, notamment dans l'accès à l'emploi,
+à l'espace public et aux pratiques sportives ;
+- la lutte contre les discriminations, en particulier celles liées à l'origine
+et à l'adresse.
+
+Gouvernance
+
+Le comité de pilotage se réunit chaque année.
+"""
+
+
+def test_a_contract_copied_from_a_narrow_pdf_page_gives_its_tree():
+    """The text of a PDF whose lines wrap at the page's width (a PDF viewer's copy, or a contract printed from its
+    text): a table of contents' entry wrapped before its leader, a keyword heading wrapped and printed twice (in the
+    synthesis and in the detail), a paragraph of eight lines between an axis and its objectives, « objectifs 1.1
+    et » going on a sentence, a sentence whose end starts with « publics », and a transversal list announced and
+    written over wrapped lines: the tree of the unwrapped text (each was lost, doubled or made a node)."""
+    tree = best_parse(NARROW_COPY)[1]
+    assert [(o.level, o.label, tree[o.parent].label if o.parent else None) for o in tree if not o.transversal] == [
+        ("axe", "VIVRE ENSEMBLE ET CITOYENNETÉ", None),
+        ("objectif stratégique", "Renforcer le lien social et l'accès à la culture et au sport",
+         "VIVRE ENSEMBLE ET CITOYENNETÉ"),
+        ("objectif", "Soutenir les centres sociaux et la vie associative",
+         "Renforcer le lien social et l'accès à la culture et au sport"),
+        ("objectif", "Développer les pratiques sportives des jeunes filles",
+         "Renforcer le lien social et l'accès à la culture et au sport"),
+        ("objectif stratégique", "Garantir l'accès aux droits", "VIVRE ENSEMBLE ET CITOYENNETÉ"),
+        ("objectif", "Lutter contre le non-recours aux droits", "Garantir l'accès aux droits"),
+        ("objectif", "Accompagner les habitants dans l'usage du numérique",
+         "Garantir l'accès aux droits"),
+        ("axe", "RÉUSSITE ÉDUCATIVE ET PARENTALITÉ", None),
+        ("objectif stratégique", "Soutenir les parents", "RÉUSSITE ÉDUCATIVE ET PARENTALITÉ"),
+        ("objectif", "Créer des espaces de rencontre entre parents et enseignants", "Soutenir les parents"),
+        ("objectif", "Développer les actions de soutien à la parentalité", "Soutenir les parents"),
+    ]
+    assert [o.label for o in tree.transversal] == [
+        "l'égalité entre les femmes et les hommes, notamment dans l'accès à l'emploi, à l'espace public et aux "
+        "pratiques sportives", "la lutte contre les discriminations, en particulier celles liées à l'origine et à "
+        "l'adresse"]
+
+
+def test_a_plain_heading_over_a_long_wrapped_paragraph_still_heads_its_list():
+    """« Améliorer le cadre de vie », then a paragraph wrapped over nine lines of a PDF's text, then its objectives:
+    the heading is a node (its objectives went to the heading before)."""
+    paragraph = ("Le renouvellement urbain de Kervénec va transformer le quartier pendant six ans ; les copropriétés "
+                 "des Glycines et l'habitat ancien de Bel-Air-Gare demandent des interventions d'une autre nature. "
+                 "Dans les trois quartiers, les habitants placent la propreté et l'entretien des espaces extérieurs au "
+                 "premier rang de leurs préoccupations, devant la tranquillité et le stationnement. Les ménages des "
+                 "quartiers sont aussi les premiers exposés à la hausse des prix de l'énergie et de l'alimentation.")
+    import textwrap
+
+    text = "\n".join([
+        "Nos enjeux pour 2030", "",
+        "Grandir et réussir dans les quartiers", "",
+        "  • Renforcer l'accompagnement des enfants dès la maternelle",
+        "  • Prévenir le décrochage scolaire au collège", "",
+        "Améliorer le cadre de vie et engager les quartiers dans les transitions", "",
+        *textwrap.wrap(paragraph, 60), "",
+        "  • Renforcer la gestion urbaine et sociale de proximité",
+        "  • Accompagner les habitants dans le renouvellement urbain"])
+    tree = best_parse(text)[1]
+    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == [
+        ("Grandir et réussir dans les quartiers", None),
+        ("Renforcer l'accompagnement des enfants dès la maternelle", "Grandir et réussir dans les quartiers"),
+        ("Prévenir le décrochage scolaire au collège", "Grandir et réussir dans les quartiers"),
+        ("Améliorer le cadre de vie et engager les quartiers dans les transitions", None),
+        ("Renforcer la gestion urbaine et sociale de proximité",
+         "Améliorer le cadre de vie et engager les quartiers dans les transitions"),
+        ("Accompagner les habitants dans le renouvellement urbain",
+         "Améliorer le cadre de vie et engager les quartiers dans les transitions")]

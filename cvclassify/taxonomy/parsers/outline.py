@@ -339,6 +339,8 @@ class Builder:
         self.preface = False
         """Under a heading of the opening parts (« Diagnostic »): its bullet lists (figures, places) are not nodes."""
         self.list_ok = mode == "lists"
+        self.consumed: set[int] = set()
+        """Lines already read as the end of a wrapped keyword heading (``_join_wrapped``)."""
         self.skip_indent: int | None = None
         self.skipped = False
         """An item of the list being skipped was read (before it, a blank line does not end the list)."""
@@ -415,7 +417,8 @@ class Builder:
                 self.blank = True
                 self.implicit_indent = None
                 continue
-            self.read(i, line)
+            if i not in self.consumed:
+                self.read(i, line)
             self.blank = False
         return Outline(self.roots, self.transversal, self.notes)
 
@@ -423,6 +426,10 @@ class Builder:
         """Read one line of the document."""
         folded = fold(line.text)
         item = classify(line)
+        above = self.lines[i - 1].text if i else ""
+        if item is not None and item.kind[0] == "kw" and line.text[:1].islower() and above and not above.endswith(
+                (".", ":", ";")) and classify(self.lines[i - 1]) is None:
+            item = None  # a sentence going on (« … la coordination des » / « objectifs 2.2.1 et »), not a heading
         if self.preface and item is not None and (item.kind[0] in ("dotted", "kw") or (item.kind[0] == "num" and (
                 looks_like_objective(item.label) or self._heads_list(i, item)))):
             self.preface = False  # the tree starts (« I – Cohésion sociale » over « A. »), not a list of places
@@ -448,14 +455,31 @@ class Builder:
             self.read_plain(i, line, folded)  # in lists, « 2.1 Gouvernance » is a section unless « 2. » is open
             return
         if item.kind[0] == "kw":
+            self._join_wrapped(i, item)
             self.read_keyword(item)
             return
         if self.mode == "lists" and not self.started and item.kind[0] == "num" and self._list_follows(i):
             self.started = True  # « A. Accompagner les familles » over its list, with no heading before
         self.read_list_item(item)
 
+    def _join_wrapped(self, i: int, item: Item) -> None:
+        """A keyword heading's label wrapped onto the lines below in lower case (« Objectif stratégique : Renforcer le
+        lien social et l'accès à la culture et au » / « sport »), joined before the node is made, so that a heading
+        printed twice is known by its whole label."""
+        if not item.label or item.label.endswith((".", ":", ";")):
+            return
+        for j in range(i + 1, min(i + 4, len(self.lines))):
+            line = self.lines[j]
+            if not line.text[:1].islower() or line.after_break or classify(line) is not None:
+                break
+            item.label = f"{item.label} {line.text}"
+            self.consumed.add(j)
+
     def collect_transversal(self, i: int, line: Line, item: Item | None) -> bool:
         """Read a line of a list announced as transversal; False when the list is over."""
+        if not self.transversal_started and not self.blank and line.text[:1].islower() and (
+                line.indent <= self.transversal_indent):
+            return True  # the announcing sentence goes on (« … de l'ensemble des » / « objectifs : »)
         if (item is not None and item.kind[0] == "kw") or SECTION.match(line.text) or (
                 self.blank and item is None and line.indent <= self.transversal_indent and self.transversal_started):
             self.transversal_indent = None
@@ -464,9 +488,11 @@ class Builder:
             return True  # the announcing sentence goes on
         self.transversal_started = True
         label = item.label if item is not None else line.text
-        if item is None and self.transversal and line.text[:1].islower() and not self.blank and line.indent > (
-                self.transversal_indent or 0) + 2:
-            self.transversal[-1] += " " + line.text  # a wrapped item
+        above = self.lines[i - 1] if i else None
+        if item is None and self.transversal and line.text[:1].islower() and not self.blank and (line.indent > (
+                self.transversal_indent or 0) + 2 or (above is not None and classify(above) is not None
+                                                     and not above.text.endswith((".", ";")))):
+            self.transversal[-1] += " " + line.text  # a wrapped item (flush left in a PDF's text)
         elif label and (item is not None or line.indent > self.transversal_indent or line.text[0].islower()):
             self.transversal.append(label)
         else:
@@ -553,7 +579,8 @@ class Builder:
         if self.continues(line):
             self.last.label = f"{self.last.label} {text}".strip()
             return
-        if NOT_OBJECTIVES.match(folded.lstrip("- ")) and not _sentence(text):
+        if NOT_OBJECTIVES.match(folded.lstrip("- ")) and not _sentence(self._paragraph_from(i)) and not (
+                text[:1].islower() and not self.blank):  # « publics, au plus près » ends a sentence: no header
             examples = EXAMPLES.match(folded.lstrip("- ")) and self.last is not None
             self.examples_of = self.last if examples else None
             if examples:
@@ -665,6 +692,16 @@ class Builder:
         return (bullet is not None and start - 1 <= line.indent <= start + 1 and line.indent > self.last_line.indent
                 and len(line.text.split()) <= HANGING_WORDS and not line.text.endswith((".", ":", ";")))
 
+    def _paragraph_from(self, i: int) -> str:
+        """The text of the paragraph that line ``i`` starts, wrapped over up to three more lines (« Les signataires
+        s'engagent à faire des quartiers des lieux de rencontre et de » / « participation. »)."""
+        text = self.lines[i].text
+        for line in self.lines[i + 1:i + 4]:
+            if not line.text or text.endswith((".", ":", ";")) or classify(line) is not None or line.after_break:
+                break
+            text = f"{text} {line.text}"
+        return text
+
     def _sentence_of(self, i: int) -> str:
         """The folded text of the paragraph that line ``i`` ends (« Les signataires retiennent … les objectifs
         suivants, déclinés chaque / année dans l'appel à projets : »)."""
@@ -704,15 +741,21 @@ class Builder:
         return False
 
     def _list_follows(self, i: int) -> bool:
-        """Whether list items follow a line, before the next heading (within a few lines)."""
-        seen = 0
+        """Whether list items follow a line, before the next heading (within a few lines of text; a line that goes
+        on with a sentence, in lower case, does not count: a PDF's text wraps a paragraph over more lines)."""
+        seen, wrapped = 0, not self.lines[i].text.endswith((".", ":", ";"))
         for line in self.lines[i + 1:]:
             if not line.text:
+                wrapped = False
                 continue
-            seen += 1
+            if wrapped and line.text[:1].islower():  # the line's sentence goes on (« … de l'ensemble des » /
+                wrapped = not line.text.endswith((".", ":", ";"))  # « objectifs : »)
+                continue
+            wrapped = False
             item = classify(line)
             if item is not None and item.kind[0] in ("bullet", "num"):
                 return True
+            seen += not line.text[:1].islower()
             if item is not None or seen > 8:
                 return False
             if self.transversal_indent is None and line.indent > self.lines[i].indent and line.text[:1].islower():

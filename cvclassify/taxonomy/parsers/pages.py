@@ -114,6 +114,11 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
             furniture.add(i)
         elif TOC_LINE.search(original[i].rstrip()):
             furniture.add(i)
+            j = i  # an entry wrapped over lines (« Fiche n°1 – Éducation et » / « parentalité ...... 4 »)
+            while j > 0 and raw[j].strip()[:1].islower() and raw[j - 1].strip() and not TOC_LINE.search(
+                    original[j - 1].rstrip()):
+                j -= 1
+                furniture.add(j)
     breaks = set(furniture)  # running headers, footers and page numbers: a page turns there, form feed or not
     _drop_footnotes(raw, furniture)
     lines: list[Line] = []
