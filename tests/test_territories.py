@@ -489,3 +489,47 @@ def test_a_csv_tree_with_a_title_row_and_json_lines_without_a_header_give_a_tree
                                           encoding="utf-8")
     with pytest.raises(TaxonomyError, match="libellé"):
         read_tree(tmp_path / "arbre.jsonl", "arbre")
+
+
+def test_a_workbook_with_one_sheet_per_axis_gives_every_axis(tmp_path):
+    """« Sommaire », then one sheet per axis named « Axe 1 - Éducation » with « Orientation | Objectif
+    opérationnel », then « Indicateurs »: each sheet is an axis, named by its sheet (only the first axis was read);
+    a « Total » row is not a node."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Sommaire"
+    book.active.append(["Contrat de ville 2024-2030 – Communauté d'agglomération de Vauclerc"])
+    book.active.append(["Axe 1 - Éducation"])
+    for name, rows in (("Axe 1 - Éducation", [("Favoriser la réussite éducative", "Développer l'aide aux devoirs"),
+                                               ("", "Associer les parents à l'école")]),
+                       ("Axe 2 - Emploi", [("Lever les freins à l'emploi", "Développer la garde d'enfants"),
+                                           ("Total : 2 objectifs", "")])):
+        sheet = book.create_sheet(name)
+        sheet.append(["Orientation", "Objectif opérationnel"])
+        for row in rows:
+            sheet.append(row)
+    indicators = book.create_sheet("Indicateurs")
+    indicators.append(["Axe", "Indicateur", "Cible 2030"])
+    indicators.append(["Axe 1", "Taux de réussite au brevet", "85 %"])
+    book.save(tmp_path / "arbre.xlsx")
+    tree = read_tree(tmp_path / "arbre.xlsx", "vauclerc")
+    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == [
+        ("Éducation", None), ("Favoriser la réussite éducative", "Éducation"),
+        ("Développer l'aide aux devoirs", "Favoriser la réussite éducative"),
+        ("Associer les parents à l'école", "Favoriser la réussite éducative"),
+        ("Emploi", None), ("Lever les freins à l'emploi", "Emploi"),
+        ("Développer la garde d'enfants", "Lever les freins à l'emploi")]
+    assert [o.code for o in tree.roots()] == ["1", "2"]
+
+
+def test_a_total_row_under_a_wide_tree_is_not_an_axis(tmp_path):
+    """« Total : 24 objectifs » in the axis column after the last row: not a fifth axis."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in [*WIDE, ("Total : 5 objectifs", "", "", "", "")]:
+        book.active.append(row)
+    book.save(tmp_path / "arbre.xlsx")
+    tree = read_tree(tmp_path / "arbre.xlsx", "lorvanne")
+    assert [o.label for o in tree.roots()] == ["Réussite éducative", "Emploi"]

@@ -99,15 +99,51 @@ def open_tree_table(path: Path):
 
     table = open_table(path)
     found, rows = _headed(table)
-    if found is not None:
-        return found
-    if reader_for(path).sheets:
-        names = sheet_names(path)
-        for name in names[1:] if len(names) > 1 else []:
-            other, _ = _headed(open_table(path, name))
+    names = sheet_names(path) if reader_for(path).sheets else []
+    if len(names) > 1:
+        sheets = [(name, found if k == 0 else _headed(open_table(path, name))[0]) for k, name in enumerate(names)]
+        by_sheet = _sheet_per_axis([(name, other) for name, other in sheets if other is not None])
+        if by_sheet is not None:
+            return by_sheet
+        if found is None:
+            name, other = next(((name, other) for name, other in sheets[1:] if other is not None), ("", None))
             if other is not None:
                 return Table(other.columns, other.rows, [*other.notes, f"Arbre lu dans la feuille « {name} »."])
+    if found is not None:
+        return found
     return Table(table.columns, iter(rows), table.notes)
+
+
+def _sheet_per_axis(sheets: list[tuple[str, Any]]):
+    """One table of the sheets that share the same level columns (one sheet per axis, « Axe 1 - Éducation »), the
+    sheet's name as the top level's column (named by the sheets' first word when it names a level, else « Axe »);
+    None unless two sheets or more do. A « Sommaire » or « Indicateurs » sheet with other columns is left out."""
+    from dataclasses import replace
+
+    from cvclassify.io.readers.base import Table
+    from cvclassify.taxonomy.parsers import tables
+
+    groups: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
+    for name, table in sheets:
+        if sum(map(tables.level_named, table.columns)) >= 1:
+            groups.setdefault(tuple(table.columns), []).append((name, table))
+    group = max(groups.values(), key=len, default=[])
+    if len(group) < 2:
+        return None
+    first_words = {name.split()[0] for name, _ in group if name.split()}
+    level = first_words.pop() if len(first_words) == 1 and tables.level_named(next(iter(first_words))) else "Axe"
+    columns = list(group[0][1].columns)
+    if level in columns:
+        return None
+
+    def rows():
+        for name, table in group:
+            for row in table.rows:
+                where = row.where if "feuille" in row.where else f"feuille « {name} », {row.where}"
+                yield replace(row, values={level: name if row.values else "", **row.values}, where=where)
+
+    named = ", ".join(f"« {name} »" for name, _ in group)
+    return Table([level, *columns], rows(), [f"Un {level.casefold()} par feuille : {named}."])
 
 
 def _headed(table):
@@ -380,6 +416,15 @@ def _indented_tree(path: Path, name: str) -> Taxonomy | None:
     return replace(tree, warnings=[layout, *tree.warnings[1:]])
 
 
+TOTAL = re.compile(r"^(?:sous-)?total\b", re.IGNORECASE)
+
+
+def _total(values: Mapping[str, str], levels: list[str]) -> bool:
+    """A row that counts the rows above (« Total : 24 objectifs » in its last filled level), not a node."""
+    filled = [values[c].strip() for c in levels if (values.get(c) or "").strip()]
+    return bool(filled) and bool(TOTAL.match(filled[-1]))
+
+
 LEAF_COLUMNS = ("description", "mots-clés", "ANCT 2015-2023", "ANCT 2024-2030")
 """Template columns that a spreadsheet with one column per level gives to the objective ending each row."""
 
@@ -401,7 +446,7 @@ def _wide_tree(path: Path, name: str) -> Taxonomy | None:
     def row(cells: Iterable[str]) -> str:
         return "| " + " | ".join(" ".join((cell or "").replace("|", "/").split()) for cell in cells) + " |"
 
-    rows = [r.values for r in table.rows if r.values]
+    rows = [r.values for r in table.rows if r.values and not _total(r.values, levels)]
     names = list(table.columns)
     cells = [[r.get(c) or "" for c in names] for r in rows]
     codes = {names[level]: names[code] for level, code in tables.code_columns(names, cells).items()}
