@@ -2474,3 +2474,159 @@ def test_a_plain_heading_over_a_long_wrapped_paragraph_still_heads_its_list():
          "Améliorer le cadre de vie et engager les quartiers dans les transitions"),
         ("Accompagner les habitants dans le renouvellement urbain",
          "Améliorer le cadre de vie et engager les quartiers dans les transitions")]
+
+
+def test_numbered_axes_with_a_paragraph_before_their_dotted_orientations_head_them():
+    """« 1. Cohésion sociale » (Word's numbering of a heading), a paragraph about it, then « 1.1. … » over its
+    bullets, after a bulleted list of transversal priorities: the numbered axes head the tree (the first one was
+    dropped as an item of a list of places, its orientations left without it)."""
+    text = "\n".join([
+        "Les priorités transversales", "",
+        "Quatre priorités transversales seront prises en compte dans chacun des axes du contrat :",
+        "• La jeunesse", "• L'égalité entre les femmes et les hommes", "",
+        "1. Cohésion sociale", "",
+        "La cohésion sociale recouvre l'éducation, la santé et l'accès aux droits. Elle mobilise d'abord le droit "
+        "commun.", "",
+        "1.1. Favoriser la réussite éducative", "",
+        "• Développer l'accompagnement à la scolarité", "• Lutter contre le décrochage scolaire", "",
+        "1.2. Améliorer l'accès aux droits et à la santé", "",
+        "• Renforcer la présence des médiateurs en santé", "• Soutenir la santé mentale des habitants", "",
+        "2. Emploi et insertion", "",
+        "Le chômage des quartiers reste deux fois supérieur à la moyenne.", "",
+        "2.1. Rapprocher les habitants du service public de l'emploi", "",
+        "• Aller vers les publics invisibles", "• Mobiliser les clauses d'insertion"])
+    tree = best_parse(text)[1]
+    assert [(o.code or None, o.label, o.parent) for o in tree if not o.transversal] == [
+        ("1", "Cohésion sociale", None), ("1.1", "Favoriser la réussite éducative", "1"),
+        (None, "Développer l'accompagnement à la scolarité", "1.1"),
+        (None, "Lutter contre le décrochage scolaire", "1.1"),
+        ("1.2", "Améliorer l'accès aux droits et à la santé", "1"),
+        (None, "Renforcer la présence des médiateurs en santé", "1.2"),
+        (None, "Soutenir la santé mentale des habitants", "1.2"),
+        ("2", "Emploi et insertion", None), ("2.1", "Rapprocher les habitants du service public de l'emploi", "2"),
+        (None, "Aller vers les publics invisibles", "2.1"), (None, "Mobiliser les clauses d'insertion", "2.1")]
+    assert [o.label for o in tree.transversal] == ["La jeunesse", "L'égalité entre les femmes et les hommes"]
+
+
+def test_a_numbered_pdf_heading_wrapped_before_a_name_keeps_the_name(tmp_path):
+    """« 3.1.   Achever le renouvellement urbain du quartier de la » / « Garenne », both in the heading's bold: the name
+    ends the orientation's label (it became a heading of its own, over the orientation's objectives)."""
+    from tests.pdf_support import Sized, pages_pdf
+
+    page = ["Contrat de ville 2024-2030 de la Métropole de Béthenval", "",
+            [(40, "3.", True), (75, "Cadre de vie et renouvellement urbain", True)], "",
+            [(40, "3.1.", True), (75, "Achever le renouvellement urbain du quartier de la", True)],
+            [(75, "Garenne", True)], "",
+            "   • Mener à terme les opérations de démolition-reconstruction",
+            "   • Accompagner les ménages relogés", "",
+            [(40, "3.2.", True), (75, "Améliorer la gestion urbaine et la tranquillité publique", True)], "",
+            "   • Renforcer la gestion urbaine et sociale de proximité",
+            "   • Prévenir la délinquance et les rixes entre jeunes", "",
+            Sized(14, "Gouvernance et suivi", True), "",
+            "Le comité de pilotage se réunit au moins une fois par an."]
+    path = tmp_path / "bethenval.pdf"
+    path.write_bytes(pages_pdf([page], objects="run"))
+    tree = best_parse(contract_text(path))[1]
+    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree if not tree.is_leaf(o.id)] == [
+        ("Cadre de vie et renouvellement urbain", None),
+        ("Achever le renouvellement urbain du quartier de la Garenne", "Cadre de vie et renouvellement urbain"),
+        ("Améliorer la gestion urbaine et la tranquillité publique", "Cadre de vie et renouvellement urbain")]
+    assert len(tree.leaves) == 4
+
+
+def test_pdf_fiches_whose_keys_have_no_colon_and_wrap_are_read(tmp_path):
+    """One fiche per orientation laid out from a PDF, keys without colon on the left (« Orientation », « Objectifs » /
+    « opérationnels » wrapped, « Pilote », « Partenaires »), values on the right: the orientations and their objectives
+    (the page was read as two columns, keys then values, or the wrapped key ended the fiche); a name cut at its
+    hyphen (« Fontaine-aux- » / « Loups ») is joined."""
+    from tests.pdf_support import Sized, pages_pdf
+
+    def fiche(orientation: str, objectives: list[str], partners: list[str]) -> list:
+        rows = [[(40, "Orientation"), (160, orientation)], [(40, "Objectifs"), (160, objectives[0])],
+                [(40, "opérationnels"), (160, objectives[1])], *[[(160, more)] for more in objectives[2:]],
+                [(40, "Pilote"), (160, "Direction de l'emploi et de l'insertion")],
+                [(40, "Partenaires"), (160, partners[0])], *[[(160, more)] for more in partners[1:]],
+                [(40, "Indicateurs"), (160, "Nombre de personnes accompagnées")], ""]
+        return rows
+
+    page = ["Contrat de ville 2024-2030 de l'Agglomération de Sainte-Olmène", "",
+            Sized(13, "Axe 1 — Emploi et insertion", True), "",
+            *fiche("1.1. Lever les freins à l'emploi",
+                   ["Développer l'offre de garde d'enfants à horaires atypiques",
+                    "Renforcer l'apprentissage du français à visée professionnelle",
+                    "Faciliter la mobilité des demandeurs d'emploi"], ["France Travail", "Mission locale"]),
+            Sized(13, "Axe 2 — Éducation et cohésion sociale", True), "",
+            *fiche("2.1. Agir pour la réussite éducative",
+                   ["Renforcer le Programme de réussite éducative",
+                    "Soutenir la labellisation Cité éducative de la Fontaine-aux-", "Loups",
+                    "Développer l'accompagnement à la scolarité"], ["Ville de Sainte-Olmène", "Caisse d'allocations"]),
+            "Le comité de pilotage se réunit une fois par an."]
+    path = tmp_path / "olmene.pdf"
+    path.write_bytes(pages_pdf([page], objects="run"))
+    tree = best_parse(contract_text(path))[1]
+    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == [
+        ("Emploi et insertion", None), ("Lever les freins à l'emploi", "Emploi et insertion"),
+        ("Développer l'offre de garde d'enfants à horaires atypiques", "Lever les freins à l'emploi"),
+        ("Renforcer l'apprentissage du français à visée professionnelle", "Lever les freins à l'emploi"),
+        ("Faciliter la mobilité des demandeurs d'emploi", "Lever les freins à l'emploi"),
+        ("Éducation et cohésion sociale", None), ("Agir pour la réussite éducative", "Éducation et cohésion sociale"),
+        ("Renforcer le Programme de réussite éducative", "Agir pour la réussite éducative"),
+        ("Soutenir la labellisation Cité éducative de la Fontaine-aux-Loups", "Agir pour la réussite éducative"),
+        ("Développer l'accompagnement à la scolarité", "Agir pour la réussite éducative")]
+
+
+def test_centred_pdf_tables_one_per_axis_and_over_a_page_break(tmp_path):
+    """One table « Objectifs stratégiques | Objectifs opérationnels » per axis under a bold « Axe n : … », the
+    strategic objective centred in the height of its merged rows (LibreOffice's PDF): in the second table a label of
+    two lines centred over three rows starts on the first row, in the third a label half a line above its group's
+    middle; the second table goes on over a page break without its header. Each group keeps its objectives (the
+    axis took the first table's last row, groups were shifted by one, and the rows after the break were lost)."""
+    from tests.pdf_support import Sized, pages_pdf
+
+    header = [(40, "Objectifs stratégiques"), (250, "Objectifs opérationnels")]
+    page1 = ["Contrat de ville 2024-2030 de Valcroze Agglomération", "",
+             Sized(12, "Axe 1 : Éducation et réussite des jeunes", True), "", header,
+             [(250, "Développer l'accueil en crèche des enfants")],
+             [(40, "Garantir l'égalité des chances dès"), (250, "Soutenir les projets pédagogiques des écoles")],
+             [(40, "la petite enfance"), (250, "Renforcer le Programme de réussite éducative")],
+             [(250, "Associer les parents à l'école")],
+             [(250, "Accompagner les collégiens exclus temporairement")],
+             [(40, "Lutter contre le décrochage scolaire"), (250, "Favoriser l'orientation choisie")],
+             [(250, "Développer les stages de troisième")], "",
+             Sized(12, "Axe 2 : Santé et accès aux droits", True), "", header,
+             [(40, "Améliorer l'accès aux soins de"), (250, "Soutenir l'installation de maisons de santé")],
+             [(40, "premier recours"), (250, "pluriprofessionnelles")],
+             [(250, "Développer la médiation en santé")],
+             [(250, "Conforter les espaces France Services")],
+             [(40, "Garantir l'accès aux droits"), (250, "Lutter contre le non-recours aux prestations")]]
+    page2 = [[(250, "Accompagner les habitants dans l'usage du numérique")], "",
+             Sized(12, "Axe 3 : Cadre de vie et tranquillité", True), "", header,
+             [(250, "Poursuivre le programme de renouvellement urbain du")],
+             [(40, "Améliorer le cadre de vie"), (250, "quartier Saint-Fiacre")],
+             [(250, "Renforcer la gestion urbaine de proximité")],
+             [(40, "Assurer la tranquillité des habitants"), (250, "Déployer des médiateurs de nuit")],
+             [(250, "Prévenir les violences intrafamiliales")], "",
+             Sized(12, "Gouvernance", True), "", "Le comité de pilotage se réunit chaque année."]
+    path = tmp_path / "valcroze.pdf"
+    path.write_bytes(pages_pdf([page1, page2], objects="run"))
+    tree = best_parse(contract_text(path))[1]
+    groups = {o.label: [c.label for c in tree.children(o.id)] for o in tree if o.parent and not tree.is_leaf(o.id)}
+    assert groups == {
+        "Garantir l'égalité des chances dès la petite enfance": [
+            "Développer l'accueil en crèche des enfants", "Soutenir les projets pédagogiques des écoles",
+            "Renforcer le Programme de réussite éducative", "Associer les parents à l'école"],
+        "Lutter contre le décrochage scolaire": [
+            "Accompagner les collégiens exclus temporairement", "Favoriser l'orientation choisie",
+            "Développer les stages de troisième"],
+        "Améliorer l'accès aux soins de premier recours": [
+            "Soutenir l'installation de maisons de santé pluriprofessionnelles", "Développer la médiation en santé"],
+        "Garantir l'accès aux droits": [
+            "Conforter les espaces France Services", "Lutter contre le non-recours aux prestations",
+            "Accompagner les habitants dans l'usage du numérique"],
+        "Améliorer le cadre de vie": [
+            "Poursuivre le programme de renouvellement urbain du quartier Saint-Fiacre",
+            "Renforcer la gestion urbaine de proximité"],
+        "Assurer la tranquillité des habitants": [
+            "Déployer des médiateurs de nuit", "Prévenir les violences intrafamiliales"]}
+    assert [o.label for o in tree.roots()] == [
+        "Éducation et réussite des jeunes", "Santé et accès aux droits", "Cadre de vie et tranquillité"]

@@ -20,6 +20,11 @@ GUTTER_MIN = 20
 INDENT_REACH = 12
 """Characters right of the gutter where the second column's lines start (its indented items): a line's text
 further right (« Page 4 / 7 » at the foot) does not extend the column."""
+FICHE_KEY = re.compile(r"^(?:.{1,40}:|(?:orientations?|objectifs?|op[ée]rationnels?|strat[ée]giques?|pilotes?"
+                       r"|partenaires?|indicateurs?|moyens|calendrier|budget|publics?|actions?|financements?"
+                       r"|porteurs?|axes?|enjeux?|piliers?)(?: [\w'’ -]{0,25})?)$", re.IGNORECASE)
+"""The key of a fiche's line, on the left of its value: a word and a colon, or a word fiches use alone (« Pilote »,
+« Objectifs opérationnels », « Indicateurs »)."""
 PAGE_NUMBER = re.compile(r"^(?:page|p\.)?\s*\d{1,3}(?:\s*(?:/|sur|de)\s*\d{1,3})?$", re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -85,7 +90,7 @@ def _split_at(page: list[str], runs: list[list[tuple[int, int]]], gutter: int) -
             return None  # « Axe   Orientation   Objectifs » : a table's header row
         both += bool(left and other)
         worded_left += any(WORD.search(page[i][a:b]) for a, b in left)
-        keys += bool(left) and page[i][left[-1][0]:left[-1][1]].endswith(":")
+        keys += bool(left) and bool(FICHE_KEY.match(page[i][left[-1][0]:left[-1][1]]))
         worded_right += any(WORD.search(page[i][a:b]) for a, b in other)
     if min(worded_left, worded_right) < MIN_COLUMN_LINES:
         return None  # a column of page numbers (a table of contents) or of figures

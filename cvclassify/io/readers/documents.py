@@ -351,6 +351,9 @@ def _pdf_text(data: bytes, enough: int, layout: bool = False) -> str:
     return text
 
 
+DANGLING_END = re.compile(r"\b(?:de|de la|du|des|d'|l'|le|la|les|et|à|au|aux|en|pour|par|sur|dans|avec|vers)$",
+                          re.IGNORECASE)
+"""The end of a line whose label goes on below (« … du quartier de la »)."""
 HEADING_SCALE = 1.15
 """A line printed this much larger than the body text, or more, is a heading."""
 MAX_SIZE_LEVELS = 4
@@ -476,6 +479,17 @@ def _mark_headings(pages: list[str], sizes: list[list[tuple[float, str, bool]]])
                 r"\d{1,2}(?:\.\d{1,2})*\.?\s", rows[j].strip())  # a table's header row (« 1   Réussite » is not)
             if key not in marked or row or _between_cells(rows, j):
                 lines.append(rows[j])
+                j += 1
+                continue
+            above = " ".join(rows[j - 1].split()) if j else ""
+            number = re.match(r"(\d{1,2}(?:\.\d{1,2})*\.?)\s+", above)
+            looks = {look.get(text) for text in (above, above[number.end():], number.group(1) + above[number.end():])
+                     } if number else {look.get(above)}
+            if DANGLING_END.search(above) and look.get(key) in looks:
+                # « 3.1. Achever … du quartier de la » / « Garenne »: a heading wrapped before a name, not a heading
+                marked_above = len(lines) >= 2 and not lines[-1] and lines[-2].startswith("#")
+                k = len(lines) - 2 if marked_above else len(lines) - 1
+                lines[k] = f"{lines[k].rstrip()} {key}"
                 j += 1
                 continue
             level = marked[key]

@@ -458,7 +458,8 @@ class Builder:
             self._join_wrapped(i, item)
             self.read_keyword(item)
             return
-        if self.mode == "lists" and not self.started and item.kind[0] == "num" and self._list_follows(i):
+        if self.mode == "lists" and not self.started and item.kind[0] == "num" and (
+                self._list_follows(i) or self._heads_list(i, item)):
             self.started = True  # « A. Accompagner les familles » over its list, with no heading before
         self.read_list_item(item)
 
@@ -711,10 +712,19 @@ class Builder:
         return fold(" ".join(line.text for line in self.lines[start:i + 1]))
 
     def _heads_list(self, i: int, item: Item) -> bool:
-        """Whether the next line is an item of another kind than ``item`` (« A. » under « I – »)."""
-        following = next((line for line in self.lines[i + 1:] if line.text), None)
-        below = classify(following) if following is not None else None
-        return below is not None and below.kind[0] in ("bullet", "num", "dotted") and below.kind != item.kind
+        """Whether the next item is of another kind than ``item`` (« A. » under « I – »), a paragraph about it
+        between them or not (« 1. Cohésion sociale » / « La cohésion sociale recouvre … » / « 1.1. … »)."""
+        paragraphs = 0
+        for line in self.lines[i + 1:]:
+            if not line.text:
+                continue
+            below = classify(line)
+            if below is not None:
+                return below.kind[0] in ("bullet", "num", "dotted") and below.kind != item.kind
+            paragraphs += 1
+            if paragraphs > 3 or not (line.text.endswith((".", ";", ",")) or len(line.text.split()) > 12):
+                return False  # a heading (« DIAGNOSTIC »), not a paragraph about the item
+        return False
 
     def _objectives_follow(self, i: int) -> bool:
         """Whether one of the first items of the list after a line is worded as an objective (« Développer … »), not

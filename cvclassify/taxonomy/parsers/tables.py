@@ -128,9 +128,11 @@ def _columns_as_pipes(text: str) -> str:
     printed: list[str] = []
     continued = False
 
+    centred: set[int] = set()  # columns found centred in a table above: the document's tables are set alike
+
     def flush() -> None:
         nonlocal ended
-        for i, row in _centred_up(table, continued):
+        for i, row in _centred_up(table, continued, centred):
             lines[i] = _pipe_line(lines[i] or "", row)
         if table:
             ended = (table[-1][0], printed)
@@ -155,8 +157,8 @@ def _columns_as_pipes(text: str) -> str:
         if len(cells) == 1 and AXIS_ROW.match(body.strip()):  # « AXE 1 – … » on a row across the table (a heading)
             table.append((i, [HEADING.sub("", body.strip()), *[""] * (len(columns) - 1)]))
             continue
-        if not cells or body != line or (len(cells) == 1 and cells[0][0] < columns[1] - 2
-                                         and cells[0][0] + len(cells[0][1]) > columns[1] + 2):
+        if not cells or (body != line and not _goes_on(cells, columns)) or (
+                len(cells) == 1 and cells[0][0] < columns[1] - 2 and cells[0][0] + len(cells[0][1]) > columns[1] + 2):
             flush()
             columns = None
             continue
@@ -172,6 +174,14 @@ def _columns_as_pipes(text: str) -> str:
         table.append((i, row))
     flush()
     return "\n".join(line for line in lines if line is not None)
+
+
+def _goes_on(cells: list[tuple[int, str]], columns: list[int]) -> bool:
+    """Whether the first line of a page is a row of the table above, its header not printed again: each cell
+    starts where a column does, and the first column is left blank (a merged cell going on over the break)."""
+    nearest = [min(range(len(columns)), key=lambda c, start=start: abs(columns[c] - start)) for start, _ in cells]
+    return 0 not in nearest and len(set(nearest)) == len(nearest) and all(
+        abs(columns[c] - start) <= 4 for c, (start, _) in zip(nearest, cells, strict=True))
 
 
 def _header_row(cells: list[str]) -> bool:
@@ -192,11 +202,16 @@ def side_column(title: str) -> bool:
     return bool(SIDE_COLUMN.match(fold(title)) or NOT_OBJECTIVES.match(fold(title)))
 
 
+BELOW_CENTRE = 0.25
+"""Cost of a label half a line below its group's middle, over one half a line above: a PDF's layout puts a label
+centred between two lines on the upper one (LibreOffice's PDFs), so of two groupings that fit as well, the one that
+does so wins."""
 CENTRING_TOLERANCE = 1.0
 """Lines a centred cell's middle may stand from the middle of its group of rows (a PDF's layout rounds positions)."""
 
 
-def _centred_up(rows: list[tuple[int, list[str]]], continued: bool = False) -> list[tuple[int, list[str]]]:
+def _centred_up(rows: list[tuple[int, list[str]]], continued: bool = False, centred: set[int] | None = None
+                ) -> list[tuple[int, list[str]]]:
     """A column table's rows (line number, cells) with each column whose cells are centred in the height of their
     merged rows (Word's or a PDF maker's « centré verticalement ») moved up: a label printed in the middle of its
     group, blank on the group's first row, goes to that row, its wrapped lines joined, as a top-aligned table has
@@ -204,16 +219,25 @@ def _centred_up(rows: list[tuple[int, list[str]]], continued: bool = False) -> l
     of the next column's nodes, within ``CENTRING_TOLERANCE``; columns are taken right to left, so that a centred
     column's groups are those of the column to its right once that one is moved up. In a table ``continued`` from
     the previous page, whose first rows belong to the group above the page break, a column is read as centred only
-    when a label stands where no node of the next column starts (top-aligned, it could not)."""
+    when a label stands where no node of the next column starts (top-aligned, it could not). A column found
+    centred (its index added to ``centred``) is read so in the document's next tables even when their first row
+    holds a label (a label of two lines centred over three rows starts on the first)."""
+    centred = set() if centred is None else centred
+    axes = [r for r, (_, cells) in enumerate(rows) if AXIS_ROW.match(cells[0]) and not any(cells[1:])]
+    if axes:  # « AXE 2 – … » across the table: each part is centred on its own, the axis row stays
+        cut = axes[0]
+        return [*_centred_up(rows[:cut], continued, centred), rows[cut], *_centred_up(rows[cut + 1:], False, centred)]
     if len(rows) < 2:
         return rows
     for c in range(len(rows[0][1]) - 2, -1, -1):
         starts = [r for r, (_, cells) in enumerate(rows) if cells[c + 1] and not cells[c + 1][:1].islower()]
         blocks = _label_blocks([cells[c] for _, cells in rows])
         groups = None
-        if blocks and blocks[0][0] != 0 and starts and starts[0] == 0 and not (
+        if blocks and (blocks[0][0] != 0 or c in centred) and starts and starts[0] == 0 and not (
                 continued and all(first in starts for first, _ in blocks)):
             groups = _groups(rows, blocks, starts, continued)
+            if groups is not None:
+                centred.add(c)
         if groups is None:  # top-aligned: only « AXE 2 » over its label joined on its row
             blocks = [(first, last) for first, last in blocks if BARE_NUMBER.fullmatch(rows[first][1][c])]
             groups = [first for first, _ in blocks]
@@ -251,7 +275,8 @@ def _groups(rows: list[tuple[int, list[str]]], blocks: list[tuple[int, int]], st
     (the column is not centred). The last group may go on over a page break, once the labels above showed the
     centring; in a table ``continued`` from the previous page, the first group may start below its first rows."""
     def off(first: int, end: int, block: tuple[int, int]) -> float:  # rows first..end, the label on block's rows
-        return abs((rows[first][0] + rows[end][0]) / 2 - (rows[block[0]][0] + rows[block[1]][0]) / 2)
+        below = (rows[block[0]][0] + rows[block[1]][0]) / 2 - (rows[first][0] + rows[end][0]) / 2
+        return abs(below) + (BELOW_CENTRE if below > 0 else 0.0)
 
     @functools.cache
     def fit(k: int, first: int) -> tuple[float, tuple[int, ...]] | None:
@@ -369,6 +394,10 @@ FICHE_LINE = re.compile(r"^(?P<key>[A-ZÉÈÀ][^:|]{0,40}?)\s*(?P<colon>:)?\s{2,
 """A line of a « fiche » laid out from a PDF: « Orientation :        Améliorer durablement le cadre de vie »."""
 
 
+WRAPPED_KEY = re.compile(r"^(?P<key>[a-zéèàç][^:|]{0,30}?)\s*:?\s{2,}(?P<value>\S.*)$")
+"""The end of a fiche's key wrapped onto the next line, beside its value going on (« opérationnels    Renforcer… »)."""
+
+
 def _fiches_as_pipes(text: str) -> str:
     """« Fiche » tables laid out from a PDF (a key on the left, « Axe : », « Orientation : », « Objectifs
     opérationnels : » wrapped onto a line of its own or not, its value on the right, one line per item) as two-column
@@ -387,7 +416,9 @@ def _fiches_as_pipes(text: str) -> str:
         for key, values in block:
             items: list[str] = []
             for value in (VALUE_BULLET.sub("", value) for value in values):
-                if items and (value[:1].islower() or DANGLING.search(fold(items[-1]))):
+                if items and items[-1].endswith("-") and items[-1][-2:-1].isalpha():
+                    items[-1] = f"{items[-1]}{value}"  # « Fontaine-aux- » / « Loups »: a compound cut at its hyphen
+                elif items and (value[:1].islower() or DANGLING.search(fold(items[-1]))):
                     items[-1] = f"{items[-1]} {value}"
                 else:
                     items.append(value)
@@ -407,10 +438,14 @@ def _fiche_block(lines: list[str], i: int) -> tuple[list[tuple[str, list[str]]] 
     while j < len(lines):
         body = lines[j].lstrip("\f")
         match = FICHE_LINE.match(body)
+        wrapped = WRAPPED_KEY.match(body) if block and column else None
         if match and (level_named(match.group("key")) or NOT_OBJECTIVES.match(fold(match.group("key")))
                       or match.group("colon")) and match.start("value") >= 12:
             column = match.start("value")
             block.append((match.group("key").strip(), [match.group("value").strip()]))
+        elif wrapped and column is not None and abs(wrapped.start("value") - column) <= 4:
+            key, values = block[-1]  # « Objectifs » / « opérationnels », the key wrapped beside its value's lines
+            block[-1] = (f"{key} {wrapped.group('key').strip()}", [*values, wrapped.group("value").strip()])
         elif block and column and body.strip() and (
                 body.startswith(":") or len(body) - len(body.lstrip()) >= column - 4):
             block[-1][1].append(body.lstrip(" :").strip())  # the value goes on (or the key's colon, wrapped)
