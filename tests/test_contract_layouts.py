@@ -2630,3 +2630,51 @@ def test_centred_pdf_tables_one_per_axis_and_over_a_page_break(tmp_path):
             "Déployer des médiateurs de nuit", "Prévenir les violences intrafamiliales"]}
     assert [o.label for o in tree.roots()] == [
         "Éducation et réussite des jeunes", "Santé et accès aux droits", "Cadre de vie et tranquillité"]
+
+
+def test_objectives_announced_in_the_signatories_voice_are_the_engagement_s():
+    """« Engagement n°1 – … », a paragraph, then « Pour cela, nous nous engageons à : » over a list in lower case:
+    the list is the engagement's objectives (the sentence became a node over them)."""
+    text = "\n".join([
+        "Engagement n°1 – Réussir à l'école et s'épanouir dès le plus jeune âge", "",
+        "Les écarts de réussite se creusent dès l'école maternelle.", "",
+        "Pour cela, nous nous engageons à :",
+        "• développer l'accueil des enfants de moins de trois ans ;",
+        "• renforcer le Programme de réussite éducative.", "", "",
+        "Engagement n° 2 – Accéder à l'emploi et à la formation", "",
+        "Pour cela, nous nous engageons à :",
+        "• accompagner vers l'emploi les habitants les plus éloignés ;",
+        "• développer les clauses d'insertion dans la commande publique."])
+    tree = best_parse(text)[1]
+    assert [(o.label, tree[o.parent].label[:8] if o.parent else None) for o in tree] == [
+        ("Réussir à l'école et s'épanouir dès le plus jeune âge", None),
+        ("Développer l'accueil des enfants de moins de trois ans", "Réussir "),
+        ("Renforcer le Programme de réussite éducative", "Réussir "),
+        ("Accéder à l'emploi et à la formation", None),
+        ("Accompagner vers l'emploi les habitants les plus éloignés", "Accéder "),
+        ("Développer les clauses d'insertion dans la commande publique", "Accéder ")]
+
+
+@pytest.mark.parametrize("shape", ["sentence", "numbered list", "markdown escapes"])
+def test_transversal_priorities_named_in_a_sentence_or_a_numbered_list(shape):
+    """Transversal priorities named in the sentence that announces them (« … trois priorités transversales :
+    l'égalité …, la lutte … et la transition écologique. »), or listed « 1. », « 2. » under « Priorités
+    transversales » (escaped « 1\\. » by a Markdown converter): the transversal concerns (none were read, or the
+    list was read as a section)."""
+    tree_part = ["# 1. Cohésion sociale", "", "- Développer l'accompagnement à la scolarité",
+                 "- Lutter contre le décrochage scolaire", "", "# 2. Emploi", "",
+                 "- Accompagner les demandeurs d'emploi", "- Développer les clauses d'insertion", ""]
+    if shape == "sentence":
+        ending = ["Les orientations intègrent trois priorités transversales : l'égalité entre les femmes et les "
+                  "hommes, la lutte contre les discriminations et la transition écologique."]
+    else:
+        mark = "\\." if shape == "markdown escapes" else "."
+        ending = ["## Priorités transversales", "",
+                  "Trois priorités s'appliquent à l'ensemble des thématiques et seront",
+                  "prises en compte dans l'instruction de chaque demande :", "",
+                  f"1{mark} L'égalité entre les femmes et les hommes", "",
+                  f"2{mark} La lutte contre les discriminations", "", f"3{mark} La transition écologique"]
+    tree = best_parse("\n".join([*tree_part, *ending, "", "# Gouvernance", "", "Le comité se réunit."]))[1]
+    assert [o.label.casefold() for o in tree.transversal] == [
+        "l'égalité entre les femmes et les hommes", "la lutte contre les discriminations", "la transition écologique"]
+    assert len(tree.leaves) == 4

@@ -79,6 +79,10 @@ STOP_WORDS = ("gouvernance", "pilotage", "signataire", "annexe", "evaluation", "
               "mise en oeuvre", "modalites", "financement", "calendrier", "glossaire", "sommaire", "par quartier",
               "declinaison territoriale", "fiches quartiers")
 OBJECTIVE_HEADERS = re.compile(r"\bobjectifs?\b|\borientations?\b|\benjeux\b|\bpriorites\b")
+ANNOUNCING = re.compile(r"\bnous (?:nous )?(?:engageons|voulons|souhaitons|allons|proposons)\b"
+                        r"|^(?:pour (?:cela|ce faire|y parvenir)|a cette fin|dans ce cadre)\b")
+"""A sentence that announces the objectives below in the signatories' voice (« Pour cela, nous nous engageons à : »):
+not a title, and its list is the tree's."""
 TOP_HEADERS = re.compile(r"\b(?:thematiques|enjeux|axes|priorites|ambitions|piliers)\b")
 """A list announced with these words lists the top nodes of the tree (« six grandes thématiques : »)."""
 DOCUMENT_TITLE = re.compile(r"\bcontrat\b|engagements quartiers")
@@ -339,6 +343,8 @@ class Builder:
         self.preface = False
         """Under a heading of the opening parts (« Diagnostic »): its bullet lists (figures, places) are not nodes."""
         self.list_ok = mode == "lists"
+        self.transversal_kind: tuple | None = None
+        """The kind of the items of the transversal list being read."""
         self.consumed: set[int] = set()
         """Lines already read as the end of a wrapped keyword heading (``_join_wrapped``)."""
         self.skip_indent: int | None = None
@@ -481,13 +487,16 @@ class Builder:
         if not self.transversal_started and not self.blank and line.text[:1].islower() and (
                 line.indent <= self.transversal_indent):
             return True  # the announcing sentence goes on (« … de l'ensemble des » / « objectifs : »)
-        if (item is not None and item.kind[0] == "kw") or SECTION.match(line.text) or (
+        listed = item is not None and item.kind[0] == "num" and not item.label.isupper() and (
+            not self.transversal_started or item.kind == self.transversal_kind)  # « 1. L'égalité … », « 2. … »
+        if (item is not None and item.kind[0] == "kw") or (SECTION.match(line.text) and not listed) or (
                 self.blank and item is None and line.indent <= self.transversal_indent and self.transversal_started):
             self.transversal_indent = None
             return False
         if item is None and not self.transversal_started and line.indent <= self.transversal_indent:
             return True  # the announcing sentence goes on
         self.transversal_started = True
+        self.transversal_kind = item.kind if item is not None else self.transversal_kind
         label = item.label if item is not None else line.text
         above = self.lines[i - 1] if i else None
         if item is None and self.transversal and line.text[:1].islower() and not self.blank and (line.indent > (
@@ -575,6 +584,8 @@ class Builder:
             self.transversal_indent, self.transversal_started = line.indent, False
             self.last = None
             return
+        if TRANSVERSAL.search(folded) and not self.transversal and (named := _enumerated(self._paragraph_from(i))):
+            self.transversal += named  # « … trois priorités transversales : l'égalité …, la lutte … et la … »
         if self.stopped:
             return
         if self.continues(line):
@@ -598,7 +609,8 @@ class Builder:
             return
         if text.endswith(":"):
             self.top_list = self.mode == "lists" and bool(TOP_HEADERS.search(folded)) and not self._has_objectives()
-            announces = self.top_list or bool(OBJECTIVE_HEADERS.search(self._sentence_of(i))) or (
+            sentence = self._sentence_of(i)
+            announces = self.top_list or bool(OBJECTIVE_HEADERS.search(sentence) or ANNOUNCING.search(sentence)) or (
                 self.mode == "lists" and not self.started)
             self.list_ok = self.list_ok or announces
             self.skip_indent = None if announces else line.indent
@@ -658,7 +670,8 @@ class Builder:
         les objectifs suivants : », « Les enjeux : »)."""
         title = text.rstrip(" :")
         return (self.mode == "lists" and title[:1].isupper() and 1 <= len(title.split()) <= 8
-                and not (OBJECTIVE_HEADERS.search(folded) or TOP_HEADERS.search(folded) or TRANSVERSAL.search(folded))
+                and not (OBJECTIVE_HEADERS.search(folded) or TOP_HEADERS.search(folded) or TRANSVERSAL.search(folded)
+                         or ANNOUNCING.search(folded))
                 and self._list_follows(i) and (self.started or self._objectives_follow(i)))  # not figures
 
     def _announces(self, i: int) -> bool:
@@ -857,6 +870,20 @@ def _capital_top(builder: Builder) -> tuple[tuple, list[str]] | None:
         if len(items) >= 2 and in_sequence and heads_restarts and items[0].line.number < coded[0].line:
             return kind, [item.code for item in items]
     return None
+
+
+def _enumerated(text: str) -> list[str]:
+    """The concerns a sentence names after announcing them as transversal and a colon (« Les orientations intègrent
+    trois priorités transversales : l'égalité entre les femmes et les hommes, la lutte contre les discriminations et
+    la transition écologique. »), or nothing."""
+    match = re.search(r"(?:transvers|pr[ée]occupation)[^:;.]*:\s*([^:;]+?)\.?$", text, re.IGNORECASE)
+    if not match:
+        return []
+    parts = [part.strip() for part in re.split(r",\s+", match.group(1))]
+    parts[-1:] = [part.strip() for part in re.split(r"\s+et\s+(?=(?:la|le|les|l'|l’|des|du|une?)\b)", parts[-1])]
+    if len(parts) < 2 or not all(1 <= len(part.split()) <= 12 for part in parts):
+        return []
+    return parts
 
 
 def _sentence(text: str) -> bool:

@@ -41,6 +41,8 @@ ZONE = 9
 MD_HEADING = re.compile(r"^(\f?)[ \t]{0,3}(?P<hashes>#{1,6})[ \t]+(.*?)[ \t#]*$")
 MD_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S) ?\*\*|__(?=\S)(.+?)(?<=\S)__")
 """Bold text in Markdown, « **Axe 1 – Éducation **» too (a space before the closing stars, as converters leave it)."""
+MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
+"""A character a Markdown converter escaped (« 1\\. L'égalité », « \\* »): the character itself."""
 MD_BULLET = re.compile(r"^(\f?)( +)(?=[-*+•]\s+\S)")
 
 
@@ -318,7 +320,7 @@ def _plain_markdown(lines: list[str]) -> tuple[list[str], list[int]]:
         heading = MD_HEADING.match(line)
         depths.append(len(heading.group("hashes")) if heading else 0)
         line = MD_HEADING.sub(r"\1\3", line)
-        line = MD_BOLD.sub(lambda m: m.group(1) or m.group(2), line)
+        line = MD_ESCAPE.sub(r"\1", MD_BOLD.sub(lambda m: m.group(1) or m.group(2), line))
         if widen:
             line = MD_BULLET.sub(lambda m: m.group(1) + m.group(2) * 2, line)
         out.append(line)
