@@ -2678,3 +2678,59 @@ def test_transversal_priorities_named_in_a_sentence_or_a_numbered_list(shape):
     assert [o.label.casefold() for o in tree.transversal] == [
         "l'égalité entre les femmes et les hommes", "la lutte contre les discriminations", "la transition écologique"]
     assert len(tree.leaves) == 4
+
+
+def test_a_synthesis_of_dotted_codes_and_a_detail_of_keyword_headings_are_one_tree():
+    """A synthesis « Axe 1 – … » / « 1.1 … », then the detail « Objectif 1.1 – … » with its explanation and examples:
+    one node per objective (each was there twice, the second as « 1.1-bis »)."""
+    text = "\n".join([
+        "Le contrat s'organise autour de deux axes et de trois objectifs :", "",
+        "Axe 1 – Grandir et réussir dans son quartier",
+        "   1.1 Agir dès la petite enfance pour l'égalité des chances",
+        "   1.2 Accompagner la scolarité et prévenir le décrochage", "",
+        "Axe 2 – Travailler et se former",
+        "   2.1 Rapprocher les demandeurs d'emploi des entreprises", "",
+        "LES ORIENTATIONS DÉTAILLÉES", "",
+        "Axe 1 – Grandir et réussir dans son quartier", "",
+        "Objectif 1.1 – Agir dès la petite enfance pour l'égalité des chances", "",
+        "Les inégalités de développement du langage sont repérables dès deux ans.", "",
+        "Exemples d'actions :", "– ateliers « Parler bambin » dans les lieux d'accueil enfants-parents", "",
+        "Objectif 1.2 – Accompagner la scolarité et prévenir le décrochage", "",
+        "Le Programme de réussite éducative accompagne 450 enfants.", "",
+        "Axe 2 – Travailler et se former", "",
+        "Objectif 2.1 – Rapprocher les demandeurs d'emploi des entreprises", "",
+        "La Métropole connaît des tensions de recrutement."])
+    tree = best_parse(text)[1]
+    assert [(o.id, o.parent) for o in tree] == [("1", None), ("1.1", "1"), ("1.2", "1"), ("2", None), ("2.1", "2")]
+    assert tree["1.1"].description.startswith("Les inégalités de développement du langage")
+
+
+def test_a_tree_pasted_in_an_e_mail_under_a_wrapped_sentence_naming_the_themes():
+    """« > Les partenaires se sont accordés sur cinq thématiques et dix-sept » / « > objectifs : », then « - » themes
+    and « * » objectives in a quoted e-mail: the themes over their objectives (the sentence became the tree's top,
+    or every item a theme)."""
+    text = "\n".join([
+        "De : Service politique de la ville", "Objet : contrat de ville, version validée", "",
+        "> NOS PRIORITÉS", ">",
+        "> Les partenaires se sont accordés sur deux thématiques et cinq",
+        "> objectifs :", ">",
+        "> - Emploi et développement économique",
+        ">   * Favoriser l'accès à l'emploi des habitants, en particulier des",
+        ">     femmes et des jeunes sans qualification",
+        ">   * Soutenir l'entrepreneuriat et le commerce de proximité",
+        "> - Éducation et jeunesse",
+        ">   * Renforcer le Programme de réussite éducative",
+        ">   * Développer les actions de la Cité éducative autour du collège",
+        ">     Marie-Curie",
+        ">   * Prévenir le décrochage scolaire", ">",
+        "> GOUVERNANCE", ">", "> Le comité de pilotage se réunit une fois par an."])
+    tree = best_parse(text)[1]
+    assert [(o.label, tree[o.parent].label[:9] if o.parent else None) for o in tree] == [
+        ("Emploi et développement économique", None),
+        ("Favoriser l'accès à l'emploi des habitants, en particulier des femmes et des jeunes sans qualification",
+         "Emploi et"),
+        ("Soutenir l'entrepreneuriat et le commerce de proximité", "Emploi et"),
+        ("Éducation et jeunesse", None),
+        ("Renforcer le Programme de réussite éducative", "Éducation"),
+        ("Développer les actions de la Cité éducative autour du collège Marie-Curie", "Éducation"),
+        ("Prévenir le décrochage scolaire", "Éducation")]

@@ -234,9 +234,9 @@ def is_heading(lines: list[Line], i: int, width: int = 0) -> bool:
     if not text or not 1 <= len(words) <= 16 or text[-1] in ".;,:" or not (text[0].isupper() or text[0].isdigit()):
         return False
     following = lines[i + 1] if i + 1 < len(lines) else None
-    if following is not None and following.text and classify(following) is None and (
-            following.text[:1].islower() or (width and len(text) >= 0.8 * width)):
-        return False
+    if following is not None and following.text and (following.text[:1].islower() or (
+            classify(following) is None and width and len(text) >= 0.8 * width)):
+        return False  # a sentence going on (« … cinq thématiques et dix-sept » / « objectifs : »)
     before = next((line for line in reversed(lines[:i]) if line.text), None)
     return (before is None or lines[i - 1].text == "" or lines[i].after_break or before.text[-1] in ".:;!?"
             or classify(before) is not None)
@@ -343,6 +343,8 @@ class Builder:
         self.preface = False
         """Under a heading of the opening parts (« Diagnostic »): its bullet lists (figures, places) are not nodes."""
         self.list_ok = mode == "lists"
+        self.top_kind: tuple | None = None
+        """The kind of the items of a list of the tree's top nodes (« cinq thématiques : »)."""
         self.transversal_kind: tuple | None = None
         """The kind of the items of the transversal list being read."""
         self.consumed: set[int] = set()
@@ -385,8 +387,9 @@ class Builder:
                 return same[0]
         node = Node(label, _joined(parent, local) if local else None, kind, line.number, level_name, parent=parent,
                     local=local)
-        again = [n for n in (parent.children if parent else self.roots)
-                 if local and n.kind == kind and n.code == node.code and n.key() == node.key()]
+        again = [n for n in (parent.children if parent else self.roots)  # « Objectif 1.1 – … » repeats « 1.1 … » too
+                 if local and (n.kind == kind or {n.kind[0], kind[0]} == {"kw", "dotted"}) and n.code == node.code
+                 and n.key() == node.key()]
         if again:  # « Orientation 1 – … » printed again, code and label, in the detail of a two-pass contract
             self.stack.append((rank, again[0]))
             self.last, self.last_line = again[0], line
@@ -553,9 +556,10 @@ class Builder:
             if not parent_code or not item.code.startswith(parent_code + "."):
                 return
         local = item.code if item.kind[0] in ("num", "dotted") else None
-        if self.top_list:
-            self.stack = []
-        self.push(item.kind, label, local, item.line, "thème" if self.top_list else "objectif")
+        top = self.top_list and self.top_kind in (None, item.kind)  # a sub-list of the top list is not the top
+        if top:
+            self.stack, self.top_kind = [], item.kind
+        self.push(item.kind, label, local, item.line, "thème" if top else "objectif")
 
     def _next_sibling(self, item: Item) -> bool:
         """A numbered item that follows an open node of its kind (« C. » after « B. »): the tree goes on, whatever
@@ -608,8 +612,9 @@ class Builder:
             self._push_heading(line, text.rstrip(" :"), line.heading or (2 if self.capital_titles else 0))
             return
         if text.endswith(":"):
-            self.top_list = self.mode == "lists" and bool(TOP_HEADERS.search(folded)) and not self._has_objectives()
-            sentence = self._sentence_of(i)
+            sentence = self._sentence_of(i)  # « … sur cinq thématiques et dix-sept » / « objectifs : »
+            self.top_list = self.mode == "lists" and bool(TOP_HEADERS.search(sentence)) and not self._has_objectives()
+            self.top_kind = None
             announces = self.top_list or bool(OBJECTIVE_HEADERS.search(sentence) or ANNOUNCING.search(sentence)) or (
                 self.mode == "lists" and not self.started)
             self.list_ok = self.list_ok or announces
