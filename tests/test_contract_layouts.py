@@ -2734,3 +2734,34 @@ def test_a_tree_pasted_in_an_e_mail_under_a_wrapped_sentence_naming_the_themes()
         ("Renforcer le Programme de réussite éducative", "Éducation"),
         ("Développer les actions de la Cité éducative autour du collège Marie-Curie", "Éducation"),
         ("Prévenir le décrochage scolaire", "Éducation")]
+
+
+def test_a_diagnostic_part_with_its_own_letters_does_not_take_the_tree_s_levels():
+    """« DEUXIÈME PARTIE – DIAGNOSTIC PARTAGÉ » with « A. », « B. » sub-parts and « a) » paragraphs, then « TROISIÈME
+    PARTIE – LES ORIENTATIONS » with « I. » / « A. » / « a) »: the tree is the third part's, by its own levels (the
+    diagnostic's letters came first and the orientations fell under its last paragraph)."""
+    text = "\n".join([
+        "DEUXIÈME PARTIE – DIAGNOSTIC PARTAGÉ", "",
+        "A. Un territoire contrasté", "",
+        "Quatre quartiers prioritaires y ont été identifiés :",
+        "– le Val-Joli, à Hautmoncel (6 820 habitants) ;", "– les Terres-Rouges (4 150 habitants).", "",
+        "B. Des fragilités persistantes", "",
+        "a) L'éducation. Tous les établissements relèvent de l'éducation prioritaire.", "",
+        "b) Le cadre de vie. Le Val-Joli fait l'objet d'un projet de renouvellement urbain.", "",
+        "C. Des ressources à mobiliser", "",
+        "Les quartiers disposent de quatre centres sociaux et de trois France Services.", "", "",
+        "TROISIÈME PARTIE – LES ORIENTATIONS DU CONTRAT", "",
+        "I. Réussir sa scolarité et construire son avenir", "",
+        "Cette première orientation vise à réduire les écarts de réussite éducative.", "",
+        "A. Favoriser la réussite éducative", "",
+        "a) Développer l'accueil et l'éveil des tout-petits", "b) Prévenir le décrochage scolaire", "",
+        "B. Accompagner les jeunes vers l'autonomie", "",
+        "a) Améliorer l'orientation et l'accès aux stages", "", "",
+        "II. Accéder à l'emploi et développer l'activité", "",
+        "A. Rapprocher les habitants de l'emploi", "",
+        "a) Renforcer l'action de la Cité de l'emploi", "b) Lever les freins liés à la mobilité", "", "",
+        "QUATRIÈME PARTIE – GOUVERNANCE", "", "Le comité de pilotage se réunit chaque année."])
+    tree = best_parse(text)[1]
+    assert [(o.id, o.parent) for o in tree] == [
+        ("I", None), ("I-A", "I"), ("I-A-a", "I-A"), ("I-A-b", "I-A"), ("I-B", "I"), ("I-B-a", "I-B"),
+        ("II", None), ("II-A", "II"), ("II-A-a", "II-A"), ("II-A-b", "II-A")]

@@ -440,7 +440,7 @@ class Builder:
                 (".", ":", ";")) and classify(self.lines[i - 1]) is None:
             item = None  # a sentence going on (« … la coordination des » / « objectifs 2.2.1 et »), not a heading
         if self.preface and item is not None and (item.kind[0] in ("dotted", "kw") or (item.kind[0] == "num" and (
-                looks_like_objective(item.label) or self._heads_list(i, item)))):
+                looks_like_objective(item.label) or (self._heads_list(i, item) and self._objectives_follow(i))))):
             self.preface = False  # the tree starts (« I – Cohésion sociale » over « A. »), not a list of places
         if self.preface and item is not None and item.kind[0] == "num":
             return  # « 1. Le Bourg-Neuf », « 2. La Cité des Forges » under « Les quartiers concernés »
@@ -578,10 +578,10 @@ class Builder:
             self.read_list_item(Item(("bullet", "none", line.indent // 3), None, text, line))
             return
         section = bool(SECTION.match(text)) or (text.isupper() and len(text.split()) <= 12) or bool(
-            NUMBERED.match(text) or DOTTED.match(text)) or bool(PREFACE.match(folded))
+            NUMBERED.match(text) or DOTTED.match(text)) or bool(PREFACE.match(_part_title(folded)))
         heading = is_heading(self.lines, i, self.width)
         if section or heading:
-            self.preface = bool(PREFACE.match(folded))
+            self.preface = bool(PREFACE.match(_part_title(folded)))  # « DEUXIÈME PARTIE – DIAGNOSTIC » too
         if (section or heading) and any(w in folded for w in STOP_WORDS) and self._has_objectives():
             self.stopped, self.stack, self.last = True, [], None
         if TRANSVERSAL.search(folded) and (section or heading or self._announces(i)) and self._list_follows(i):
@@ -748,8 +748,13 @@ class Builder:
         """Whether one of the first items of the list after a line is worded as an objective (« Développer … »), not
         a place, a figure or a partner."""
         labels: list[str] = []
+        own = classify(self.lines[i])
         for line in self.lines[i + 1:i + 30]:
             item = classify(line) if line.text else None
+            if item is not None and own is not None and item.kind == own.kind:
+                break  # the line's next sibling (« C. » after « B. »): its list is over
+            if item is None and line.text and (SECTION.match(line.text) or line.text.isupper()):
+                break  # the next part of the document (« TROISIÈME PARTIE – … »)
             if item is not None and item.kind[0] in ("bullet", "num", "dotted"):
                 labels.append(item.label)
             elif labels and line.text and item is not None:
@@ -875,6 +880,16 @@ def _capital_top(builder: Builder) -> tuple[tuple, list[str]] | None:
         if len(items) >= 2 and in_sequence and heads_restarts and items[0].line.number < coded[0].line:
             return kind, [item.code for item in items]
     return None
+
+
+PART = re.compile(r"^(?:(?:premiere|deuxieme|troisieme|quatrieme|cinquieme|sixieme|seconde)\s+partie"
+                  r"|(?:partie|chapitre|titre)\s+\w+)\s*[-–—:.]?\s*")
+
+
+def _part_title(folded: str) -> str:
+    """A folded heading without its part's number (« deuxieme partie – diagnostic partage » → « diagnostic
+    partage »)."""
+    return PART.sub("", folded)
 
 
 def _enumerated(text: str) -> list[str]:
