@@ -2765,3 +2765,63 @@ def test_a_diagnostic_part_with_its_own_letters_does_not_take_the_tree_s_levels(
     assert [(o.id, o.parent) for o in tree] == [
         ("I", None), ("I-A", "I"), ("I-A-a", "I-A"), ("I-A-b", "I-A"), ("I-B", "I"), ("I-B-a", "I-B"),
         ("II", None), ("II-A", "II"), ("II-A-a", "II-A"), ("II-A-b", "II-A")]
+
+
+def test_a_web_page_copied_without_bullets_with_its_links_and_a_nominal_objective():
+    """A collectivity's web page copied as text: each thématique a title, a paragraph and « Lire la suite » over its
+    objectives without bullets, one of them nominal (« Accès aux droits et aux soins »), then « trois priorités
+    transversales : » over three lines: the themes over their objectives and the transversal concerns (the first
+    theme, the theme with a nominal objective and the priorities were lost, « Lire la suite » was an objective)."""
+    text = "\n".join([
+        "Accueil > Politique de la ville > Contrat de ville", "", "Nos engagements pour 2030",
+        "Le contrat s'articule autour de trois thématiques, définies avec les habitants.", "",
+        "Réussite éducative et jeunesse",
+        "Accompagner chaque enfant, de la crèche au lycée : c'est la première attente des familles. La Cité "
+        "éducative sera au cœur de cette thématique.", "Lire la suite",
+        "Favoriser le développement du langage des tout-petits",
+        "Renforcer le Programme de réussite éducative", "Prévenir le décrochage scolaire au collège", "",
+        "Santé et accès aux droits",
+        "Les habitants des quartiers renoncent plus souvent aux soins.", "Lire la suite",
+        "Développer la prévention et la promotion de la santé", "Accès aux droits et aux soins",
+        "Renforcer la médiation sociale avec les adultes-relais", "",
+        "Participation et citoyenneté", "Lire la suite",
+        "Soutenir les conseils citoyens", "Favoriser l'engagement des jeunes dans la vie associative",
+        "Retour en haut de page", "",
+        "Des priorités pour toutes les thématiques",
+        "Quelle que soit la thématique, chaque action financée devra prendre en compte trois priorités transversales :",
+        "L'égalité entre les femmes et les hommes", "La lutte contre les discriminations", "La jeunesse",
+        "Retour en haut de page", "", "Qui pilote le contrat ?",
+        "Le contrat est piloté par un comité de pilotage coprésidé par le préfet."])
+    tree = best_parse(text)[1]
+    assert {o.label: [c.label for c in tree.children(o.id)] for o in tree.roots()} == {
+        "Réussite éducative et jeunesse": ["Favoriser le développement du langage des tout-petits",
+                                           "Renforcer le Programme de réussite éducative",
+                                           "Prévenir le décrochage scolaire au collège"],
+        "Santé et accès aux droits": ["Développer la prévention et la promotion de la santé",
+                                      "Accès aux droits et aux soins",
+                                      "Renforcer la médiation sociale avec les adultes-relais"],
+        "Participation et citoyenneté": ["Soutenir les conseils citoyens",
+                                         "Favoriser l'engagement des jeunes dans la vie associative"]}
+    assert [o.label for o in tree.transversal] == [
+        "L'égalité entre les femmes et les hommes", "La lutte contre les discriminations", "La jeunesse"]
+
+
+def test_commitments_written_as_sentences_in_the_signatories_voice_are_objectives():
+    """« Grandir et apprendre » over « – Nous développerons l'accueil des tout-petits. »: objectives, as the
+    commitments of a contract written for the inhabitants (no tree was found)."""
+    text = "\n".join([
+        "Nos engagements", "", "Nous avons choisi deux grandes thématiques.", "",
+        "Grandir et apprendre", "– Nous développerons l'accueil des tout-petits.",
+        "– Nous aiderons les parents à suivre la scolarité de leurs enfants.", "",
+        "Travailler et se former", "– Nous accompagnerons chaque demandeur d'emploi vers un emploi.",
+        "– Nous soutiendrons les habitants qui souhaitent créer leur activité.", "",
+        "Avec quels moyens ?", "", "En 2024, les crédits représentent :", "– 760 000 euros de l'État ;",
+        "– 350 000 euros de la communauté d'agglomération."])
+    tree = best_parse(text)[1]
+    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == [
+        ("Grandir et apprendre", None),
+        ("Nous développerons l'accueil des tout-petits", "Grandir et apprendre"),
+        ("Nous aiderons les parents à suivre la scolarité de leurs enfants", "Grandir et apprendre"),
+        ("Travailler et se former", None),
+        ("Nous accompagnerons chaque demandeur d'emploi vers un emploi", "Travailler et se former"),
+        ("Nous soutiendrons les habitants qui souhaitent créer leur activité", "Travailler et se former")]

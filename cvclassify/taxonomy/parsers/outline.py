@@ -269,10 +269,14 @@ NOT_VERBS = {"quartier", "dossier", "premier", "dernier", "metier", "chantier", 
 
 
 def looks_like_objective(label: str) -> bool:
-    """Whether a label starts with an infinitive verb."""
+    """Whether a label starts with an infinitive verb, or with a commitment in the signatories' voice (« Nous
+    développerons l'accueil des tout-petits »)."""
     words = re.findall(r"[a-zœæ'’\-]+", fold(label))
     if not words:
         return False
+    if len(words) >= 3 and words[0] == "nous" and words[1].endswith("ons") and words[1] not in (
+            "avons", "sommes", "pouvons", "devons", "savons", "faisons", "allons", "etions", "avions"):
+        return True
     word = words[0].split("'")[-1].split("’")[-1]
     noun = word.endswith("ure") and not word.endswith("clure")  # « ouverture », « signature »; « conclure » is a verb
     return len(word) >= 4 and word not in NOT_VERBS and word.endswith(("er", "ir", "re", "oir")) and not noun

@@ -25,6 +25,12 @@ PAGE_NUMBER_END = re.compile(r"(?:page|p\.)\s*\d+\s*(?:/|sur|de)\s*\d+\s*$", re.
 TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\s?\.){4,})\s*\d+\s*$|\t\s*\d{1,3}\s*$|\s\.\s+\d{1,3}\s*$")
 """A table of contents' line: its dot leader (cut to « . » when the title is long) or a tab, then its page."""
 SUPERSCRIPT_NOTE = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*\S")
+WEB_FURNITURE = re.compile(
+    r"^\s*(?:lire la suite|en savoir plus|voir (?:plus|la carte\b.*)|retour en haut(?: de (?:la )?page)?"
+    r"|imprimer(?: la page)?|partager sur \w+|envoyer par (?:courriel|e-mail|mail)"
+    r"|aller (?:au contenu|à la recherche|au pied de page)|haut de page|fermer|menu|rechercher)\s*[.…›>]*\s*$",
+    re.IGNORECASE)
+"""A web page's links and buttons, copied with its text (« Lire la suite », « Retour en haut de page »)."""
 STAR_NOTE = re.compile(r"^\s*\*{1,3}\s*[A-ZÉÈÀ]")
 STAR_MARK = re.compile(r"\w\*{1,3}(?=[\s.,;:)]|$)")
 DIGIT_NOTE = re.compile(r"^\s*(\d{1,2})\s+[A-ZÉÈÀÂÎÔ]")
@@ -113,6 +119,8 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
         furniture |= _running_lines(raw)
     for i, line in enumerate(raw):
         if PAGE_NUMBER.match(line.replace("\f", "")) or PAGE_NUMBER_END.search(line):
+            furniture.add(i)
+        elif WEB_FURNITURE.match(line.replace("\f", "")):
             furniture.add(i)
         elif TOC_LINE.search(original[i].rstrip()):
             furniture.add(i)
