@@ -2825,3 +2825,43 @@ def test_commitments_written_as_sentences_in_the_signatories_voice_are_objective
         ("Travailler et se former", None),
         ("Nous accompagnerons chaque demandeur d'emploi vers un emploi", "Travailler et se former"),
         ("Nous soutiendrons les habitants qui souhaitent créer leur activité", "Travailler et se former")]
+
+
+def test_a_laid_out_table_of_themes_over_a_page_number_with_transversal_priorities_in_a_sentence():
+    """A pdftotext -layout table « Thématique   Objectifs », the theme centred beside its bulleted objectives, the
+    page's number alone between two pages of it, then a sentence naming three transversal priorities: the themes
+    over their objectives and the priorities (the header named no layout the tables parser was tried for, the page
+    number became an objective, and the tables parser read no transversal concern)."""
+    text = "\n".join([
+        "      2. LES ORIENTATIONS", "",
+        "    Thématique                    Objectifs", "",
+        "                                  • Renforcer l'accompagnement éducatif des enfants de",
+        "    Éducation, jeunesse et          2 à 16 ans",
+        "    parentalité                   • Lutter contre le décrochage scolaire",
+        "                                  • Soutenir les parents dans leur rôle éducatif", "",
+        "                                  • Favoriser l'accès à l'emploi des jeunes",
+        "    Emploi et insertion           • Développer les clauses sociales d'insertion",
+        "                                  • Accompagner les femmes éloignées de l'emploi", "", "",
+        "                                                  3", "", "",
+        "    Thématique                    Objectifs", "",
+        "    Santé et accès aux            • Développer la prévention et la promotion de la santé",
+        "    droits                        • Renforcer l'accompagnement en santé mentale", "",
+        "      Trois  priorités transversales s'appliquent à l'ensemble des thématiques : l'égalité entre",
+        "      les  femmes et les hommes, la lutte contre les discriminations et la place des jeunes dans",
+        "      les projets.", "",
+        "      3. LA GOUVERNANCE", "",
+        "      Le  comité  de  pilotage  se réunit au  moins une fois par an."])
+    layout, tree = best_parse(text)
+    assert layout == "tables"
+    assert {o.label: [c.label for c in tree.children(o.id)] for o in tree.roots() if not o.transversal} == {
+        "Éducation, jeunesse et parentalité": ["Renforcer l'accompagnement éducatif des enfants de 2 à 16 ans",
+                                               "Lutter contre le décrochage scolaire",
+                                               "Soutenir les parents dans leur rôle éducatif"],
+        "Emploi et insertion": ["Favoriser l'accès à l'emploi des jeunes",
+                                "Développer les clauses sociales d'insertion",
+                                "Accompagner les femmes éloignées de l'emploi"],
+        "Santé et accès aux droits": ["Développer la prévention et la promotion de la santé",
+                                      "Renforcer l'accompagnement en santé mentale"]}
+    assert [o.label for o in tree.transversal] == [
+        "l'égalité entre les femmes et les hommes", "la lutte contre les discriminations",
+        "la place des jeunes dans les projets"]

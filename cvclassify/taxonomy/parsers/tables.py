@@ -33,15 +33,17 @@ from cvclassify.taxonomy.parsers.outline import (
     SYMBOL_BULLETS,
     Node,
     Outline,
+    build,
     clean_label,
     fold,
     printed_code,
     to_taxonomy,
 )
-from cvclassify.taxonomy.parsers.pages import Line, clean
+from cvclassify.taxonomy.parsers.pages import PAGE_NUMBER, Line, clean
 
 LAYOUT_HINT = (r"^\s*\|[^|\n]*\|[^|\n]*\||\S\t+\S"
-               r"|^\s*(?:objectifs?|sous-objectifs?|orientations?|axes?)\b(?:[^\n]*\S)? {2,}\S")
+               r"|^\s*(?:objectifs?|sous-objectifs?|orientations?|axes?|th[ée]matiques?|th[èe]mes?|piliers?|enjeux?"
+               r"|priorit[ée]s?|ambitions?|engagements?)\b(?:[^\n]*\S)? {2,}\S")
 """A line that is a table row with at least two cells, between pipes or tabs, or a header row of columns."""
 SEGMENT = re.compile(r"\S+(?: \S+)*")
 """A cell of a table laid out in columns: text whose words are one space apart, two or more from the next cell."""
@@ -86,6 +88,7 @@ def parse(text: str, name: str = "contract", source: str = ""):
         raise TaxonomyError("Aucun tableau d'objectifs trouvé (colonnes « Objectif … » ou cellules codées "
                             "« 1.1 Libellé »).")
     outline.roots = [root for root in outline.roots if root.children or not reader.axes]
+    outline.transversal = build(clean(text), "lists").transversal  # listed or named in the text around the tables
     return to_taxonomy(outline, name, source, text, "tables")
 
 
@@ -150,6 +153,9 @@ def _columns_as_pipes(text: str) -> str:
             lines[i] = _pipe_line(line, header)
             continue
         if columns is None:
+            continue
+        if PAGE_NUMBER.match(body):
+            lines[i] = None  # a page's number (« 3 » alone at its foot): the table goes on over the page
             continue
         if not cells and _row_follows(lines, i, columns):
             lines[i] = None  # a gap between two rows (the cells' padding), not the table's end
