@@ -2865,3 +2865,55 @@ def test_a_laid_out_table_of_themes_over_a_page_number_with_transversal_prioriti
     assert [o.label for o in tree.transversal] == [
         "l'égalité entre les femmes et les hommes", "la lutte contre les discriminations",
         "la place des jeunes dans les projets"]
+
+
+def test_a_contents_list_without_page_numbers_is_not_the_tree():
+    """« SOMMAIRE » over « 1. Préambule », « 1.1 Le cadre national », … « 4. Les engagements des signataires »
+    without page numbers, each entry printed again as a heading further down: the entries are page furniture (they
+    were read as a tree that stopped at « engagements des signataires », and nothing after was read)."""
+    text = "\n".join([
+        "SOMMAIRE", "", "1. Le cadre du contrat", "   1.1 Le cadre national", "   1.2 La démarche d'élaboration",
+        "2. Le projet stratégique", "   2.1 Les orientations, objectifs et sous-objectifs",
+        "3. Les engagements des signataires", "", "",
+        "1. LE CADRE DU CONTRAT", "", "1.1 Le cadre national", "", "La loi du 21 février 2014 fixe le cadre.", "",
+        "1.2 La démarche d'élaboration", "", "Six ateliers ont réuni les habitants.", "",
+        "2. LE PROJET STRATÉGIQUE", "", "2.1 Les orientations, objectifs et sous-objectifs", "",
+        "A – Réussir à l'école et s'insérer", "",
+        "   A.1 Agir pour la réussite éducative",
+        "      A.1.a Étendre la scolarisation précoce", "      A.1.b Prévenir le décrochage scolaire", "",
+        "B – Travailler et entreprendre", "",
+        "   B.1 Renforcer l'accès à l'emploi",
+        "      B.1.a Développer l'offre d'insertion par l'activité économique", "", "",
+        "3. LES ENGAGEMENTS DES SIGNATAIRES", "", "L'État mobilise ses crédits."])
+    tree = best_parse(text)[1]
+    assert [(o.id, o.parent) for o in tree] == [
+        ("A", None), ("A.1", "A"), ("A.1.a", "A.1"), ("A.1.b", "A.1"), ("B", None), ("B.1", "B"),
+        ("B.1.a", "B.1")]
+
+
+def test_consultant_numbering_with_steps_before_and_a_recap_after():
+    """« 1) » priorities over « 1a) », « 1b) » objectives, after a method whose steps are also « 1) », « 2) » under
+    another numbered part, and repeated in an annex; transversal principles named in the sentence under their
+    heading, separated by « ; »: the priorities over their objectives, once, codes « 1a », and the principles
+    (« 1a) » was not an item, and the parts in capitals headed the tree)."""
+    tree_lines = ["1) Favoriser la réussite éducative des jeunes",
+                  "   1a) Renforcer le repérage des enfants en fragilité",
+                  "   1b) Développer une offre périscolaire accessible à tous", "",
+                  "2) Rapprocher les habitants de l'emploi",
+                  "   2a) Aller vers les jeunes sans solution", "   2b) Développer l'alternance", ""]
+    text = "\n".join([
+        "1. CONTEXTE ET MÉTHODOLOGIE", "", "La mission s'est déroulée en trois phases :",
+        "   1) Bilan et diagnostic (octobre – décembre 2023) : analyse documentaire ;",
+        "   2) Concertation (novembre 2023 – janvier 2024) : cinq ateliers habitants ;", "",
+        "2. STRATÉGIE : PRIORITÉS ET OBJECTIFS", "",
+        "La stratégie est présentée sous la forme d'une arborescence à deux niveaux.", "", *tree_lines,
+        "Principes transversaux", "",
+        "Trois principes transversaux s'appliquent à l'ensemble des priorités : la jeunesse ; l'égalité",
+        "entre les femmes et les hommes ; la lutte contre les discriminations. Ils constituent des",
+        "critères d'analyse de tous les projets.", "", "",
+        "3. ANNEXES", "", "Annexe A – Récapitulatif des objectifs", "", *tree_lines])
+    tree = best_parse(text)[1]
+    assert [(o.code, o.parent) for o in tree if not o.transversal] == [
+        ("1", None), ("1a", "1"), ("1b", "1"), ("2", None), ("2a", "2"), ("2b", "2")]
+    assert [o.label for o in tree.transversal] == [
+        "la jeunesse", "l'égalité entre les femmes et les hommes", "la lutte contre les discriminations"]

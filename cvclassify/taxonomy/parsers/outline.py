@@ -48,7 +48,8 @@ KEYWORD_LINE = re.compile(
     r"\s*(?:n[°o]\s*)?"
     r"(?P<code>\d+(?:\.\d+)*|(?:[ivxlc]{1,5}|[a-h])(?:\.\d+)+|[ivxlc]{1,5}|[a-h])?(?![\w'])\.?\s*"
     r"(?P<sep>[:.\-–—)])?\s*(?P<label>.*)$")
-NUMBERED = re.compile(r"^(?P<code>\d{1,2}|[A-H]|[a-h]|[IVX]{1,5})(?P<sep>[.)°/]|\s?[-–—])\s+(?P<label>\S.*)$")
+NUMBERED = re.compile(r"^(?P<code>\d{1,2}[a-h](?=\))|\d{1,2}|[A-H]|[a-h]|[IVX]{1,5})(?P<sep>[.)°/]|\s?[-–—])\s+"
+                      r"(?P<label>\S.*)$")
 """« 1. », « 2) », « A. », « IV. », « 1° », « 1/ », « 1 - »: a numbered item."""
 DOTTED = re.compile(r"^(?P<code>(?:\d{1,2}|[A-Za-z]|[IVX]{2,4})(?:\.(?:\d{1,2}|[A-Za-z])){1,3})\.?\s*[-–—:]?\s+"
                     r"(?P<label>\S.*)$")
@@ -202,8 +203,8 @@ def classify(line: Line) -> Item | None:
     numbered = NUMBERED.match(text)
     if numbered:
         code = numbered.group("code")
-        style = "arabic" if code.isdigit() else "lower" if code.islower() else "roman" if (
-            set(code) <= set("IVX") and code != "I") or code in ("I", "II", "III", "IV") else "letter"
+        style = "arabic" if code.isdigit() else "sub" if code[:1].isdigit() else "lower" if code.islower() else (
+            "roman" if (set(code) <= set("IVX") and code != "I") or code in ("I", "II", "III", "IV") else "letter")
         sep = numbered.group("sep").strip().replace("–", "-").replace("—", "-")
         return Item(("num", style, sep, line.indent // 3), code, numbered.group("label"), line)
     return None
@@ -301,8 +302,8 @@ LEVEL_NAMES = {"axe": "axe", "pilier": "pilier", "enjeu": "enjeu", "ambition": "
 
 def _joined(parent: Node | None, local: str) -> str:
     """A node's full code: a dotted code as printed; a rank (« A », « 2 ») after its parent's code."""
-    if "." in local or parent is None or not parent.code or PREFIXED.match(local):
-        return local
+    if "." in local or parent is None or not parent.code or PREFIXED.match(local) or local[:-1] == parent.code:
+        return local  # « 1a) » under « 1) »: its code holds its parent's
     joiner = "." if re.fullmatch(r"[\d.]+", parent.code) and local.isdigit() else "-"
     return f"{parent.code}{joiner}{local}"
 
@@ -349,6 +350,8 @@ class Builder:
         self.list_ok = mode == "lists"
         self.top_kind: tuple | None = None
         """The kind of the items of a list of the tree's top nodes (« cinq thématiques : »)."""
+        self.announcing = ""
+        """The heading and sentence that announce the transversal list being read."""
         self.transversal_kind: tuple | None = None
         """The kind of the items of the transversal list being read."""
         self.consumed: set[int] = set()
@@ -493,14 +496,18 @@ class Builder:
         """Read a line of a list announced as transversal; False when the list is over."""
         if not self.transversal_started and not self.blank and line.text[:1].islower() and (
                 line.indent <= self.transversal_indent):
+            self.announcing += " " + line.text
             return True  # the announcing sentence goes on (« … de l'ensemble des » / « objectifs : »)
         listed = item is not None and item.kind[0] == "num" and not item.label.isupper() and (
             not self.transversal_started or item.kind == self.transversal_kind)  # « 1. L'égalité … », « 2. … »
         if (item is not None and item.kind[0] == "kw") or (SECTION.match(line.text) and not listed) or (
                 self.blank and item is None and line.indent <= self.transversal_indent and self.transversal_started):
             self.transversal_indent = None
+            if not self.transversal:  # no list: the sentence named them (« … : la jeunesse ; l'égalité … »)
+                self.transversal += _enumerated(self.announcing)
             return False
         if item is None and not self.transversal_started and line.indent <= self.transversal_indent:
+            self.announcing += " " + line.text
             return True  # the announcing sentence goes on
         self.transversal_started = True
         self.transversal_kind = item.kind if item is not None else self.transversal_kind
@@ -589,7 +596,7 @@ class Builder:
         if (section or heading) and any(w in folded for w in STOP_WORDS) and self._has_objectives():
             self.stopped, self.stack, self.last = True, [], None
         if TRANSVERSAL.search(folded) and (section or heading or self._announces(i)) and self._list_follows(i):
-            self.transversal_indent, self.transversal_started = line.indent, False
+            self.transversal_indent, self.transversal_started, self.announcing = line.indent, False, text
             self.last = None
             return
         if TRANSVERSAL.search(folded) and not self.transversal and (named := _enumerated(self._paragraph_from(i))):
@@ -874,6 +881,9 @@ def _capital_top(builder: Builder) -> tuple[tuple, list[str]] | None:
     if len(coded) == len({root.code for root in coded}):
         return None
     restarts = [root.line for root in coded if root.code == coded[0].code][1:]
+    if any(looks_like_objective(root.label) for root in coded) and not any(
+            looks_like_objective(root.label) for root in coded if restarts and root.line < restarts[0]):
+        return None  # only the list before the first restart is the tree (« 1) Bilan », « 2) Concertation »: steps)
     by_kind: dict[tuple, list[Item]] = {}
     for item in builder.capital_headings:
         by_kind.setdefault(item.kind, []).append(item)
@@ -900,11 +910,14 @@ def _enumerated(text: str) -> list[str]:
     """The concerns a sentence names after announcing them as transversal and a colon (« Les orientations intègrent
     trois priorités transversales : l'égalité entre les femmes et les hommes, la lutte contre les discriminations et
     la transition écologique. »), or nothing."""
-    match = re.search(r"(?:transvers|pr[ée]occupation)[^:;.]*:\s*([^:;]+?)\.?$", text, re.IGNORECASE)
+    match = re.search(r"(?:transvers|pr[ée]occupation)[^:;.]*:\s*([^:]+?)(?:\.(?:\s|$)|$)", text, re.IGNORECASE)
     if not match:
         return []
-    parts = [part.strip() for part in re.split(r",\s+", match.group(1))]
-    parts[-1:] = [part.strip() for part in re.split(r"\s+et\s+(?=(?:la|le|les|l'|l’|des|du|une?)\b)", parts[-1])]
+    if ";" in match.group(1):  # « … : la jeunesse ; l'égalité entre les femmes et les hommes ; la lutte … »
+        parts = [part.strip() for part in match.group(1).split(";")]
+    else:
+        parts = [part.strip() for part in re.split(r",\s+", match.group(1))]
+        parts[-1:] = [part.strip() for part in re.split(r"\s+et\s+(?=(?:la|le|les|l'|l’|des|du|une?)\b)", parts[-1])]
     if len(parts) < 2 or not all(1 <= len(part.split()) <= 12 for part in parts):
         return []
     return parts

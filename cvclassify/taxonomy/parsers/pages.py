@@ -129,6 +129,7 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
                     original[j - 1].rstrip()):
                 j -= 1
                 furniture.add(j)
+    furniture |= _contents(raw)
     breaks = set(furniture)  # running headers, footers and page numbers: a page turns there, form feed or not
     _drop_footnotes(raw, furniture)
     lines: list[Line] = []
@@ -146,6 +147,37 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
         if stripped:
             pending_break = False
     return lines
+
+
+CONTENTS = re.compile(r"^\s*(?:sommaire|table des mati[eè]res|plan du document|au sommaire)\s*:?\s*$", re.IGNORECASE)
+ENTRY_NUMBER = re.compile(r"^\s*(?:(?:\d{1,2}|[ivx]{1,5}|[a-h])(?:\.\d{1,2})*[.)]?|partie \w+)\s*[-–—:.]?\s*",
+                          re.IGNORECASE)
+
+
+def _contents(raw: list[str]) -> set[int]:
+    """The entries of a table of contents printed without page numbers (« SOMMAIRE » over « 1. Préambule », « 1.1 Le
+    cadre national », …): the lines after its title whose text, numbers aside, stands again further down the document
+    as a heading; the first line that does not ends it."""
+    found: set[int] = set()
+    for start, line in enumerate(raw):
+        if not CONTENTS.match(line.replace("\f", "")):
+            continue
+        keys = Counter(_key(ENTRY_NUMBER.sub("", other.replace("\f", ""))) for other in raw[start + 1:])
+        blanks = 0
+        for i in range(start + 1, min(len(raw), start + 80)):
+            text = raw[i].replace("\f", "").strip()
+            if not text:
+                blanks += 1
+                if blanks > 1 and found:
+                    break
+                continue
+            blanks = 0
+            key = _key(ENTRY_NUMBER.sub("", text))
+            if not key or keys[key] < 2:  # printed here and again as a heading
+                break
+            found.add(i)
+        break
+    return found
 
 
 RUNNING_GAP = 20
