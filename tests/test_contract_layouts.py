@@ -2917,3 +2917,25 @@ def test_consultant_numbering_with_steps_before_and_a_recap_after():
         ("1", None), ("1a", "1"), ("1b", "1"), ("2", None), ("2a", "2"), ("2b", "2")]
     assert [o.label for o in tree.transversal] == [
         "la jeunesse", "l'égalité entre les femmes et les hommes", "la lutte contre les discriminations"]
+
+
+@pytest.mark.parametrize("orientation", ["Comment mieux accompagner les familles ?", "Le soutien aux familles"])
+def test_a_plain_heading_over_a_list_under_a_keyword_axis_is_a_level(orientation):
+    """« AXE 1 – GRANDIR » over plain headings (a question, or a title) each over its « - » list: the headings are a
+    level under the axis (their lists went to the axis); « QUI FAIT QUOI ? » after the tree ends it (the
+    signatories' commitments were read as objectives)."""
+    text = "\n".join([
+        "AXE 1 – GRANDIR ET S'ÉPANOUIR", "", orientation, "",
+        "- Renforcer les lieux d'accueil parents-enfants", "- Soutenir les parents dans le suivi de la scolarité", "",
+        "Comment éviter qu'un jeune décroche ?", "",
+        "- Repérer plus tôt les signes de décrochage", "- Proposer une prise en charge aux élèves exclus", "", "",
+        "AXE 2 – TRAVAILLER", "", "Comment lever les freins à la mobilité ?", "",
+        "- Développer l'auto-école sociale", "- Proposer des vélos en location solidaire", "", "",
+        "QUI FAIT QUOI ?", "", "L'État s'engage à :", "- financer l'appel à projets annuel ;",
+        "- maintenir le poste de délégué du préfet."])
+    tree = best_parse(text)[1]
+    assert [(o.label, tree[o.parent].label[:20] if o.parent else None) for o in tree if not tree.is_leaf(o.id)] == [
+        ("GRANDIR ET S'ÉPANOUIR", None), (orientation, "GRANDIR ET S'ÉPANOUI"),
+        ("Comment éviter qu'un jeune décroche ?", "GRANDIR ET S'ÉPANOUI"), ("TRAVAILLER", None),
+        ("Comment lever les freins à la mobilité ?", "TRAVAILLER")]
+    assert len(tree.leaves) == 6

@@ -78,7 +78,7 @@ PREFACE = re.compile(r"^(?:preambule|introduction|avant-propos|contexte|presenta
 """A heading of the document's opening parts: a section, never a node of the tree."""
 STOP_WORDS = ("gouvernance", "pilotage", "signataire", "annexe", "evaluation", "suivi et", "moyens", "engagements des",
               "mise en oeuvre", "modalites", "financement", "calendrier", "glossaire", "sommaire", "par quartier",
-              "declinaison territoriale", "fiches quartiers")
+              "declinaison territoriale", "fiches quartiers", "qui fait quoi")
 OBJECTIVE_HEADERS = re.compile(r"\bobjectifs?\b|\borientations?\b|\benjeux\b|\bpriorites\b")
 ANNOUNCING = re.compile(r"\bnous (?:nous )?(?:engageons|voulons|souhaitons|allons|proposons)\b"
                         r"|^(?:pour (?:cela|ce faire|y parvenir)|a cette fin|dans ce cadre)\b")
@@ -655,6 +655,11 @@ class Builder:
                 and (self._list_follows(i) or self._keyword_below(i, line.heading))):
             self._push_heading(line, text, line.heading)  # « ### Réussite éducative » under « ## Pilier 1 : … »
             return
+        if (self.mode == "keywords" and not line.heading and heading and not section
+                and self.started and not self.stopped and not any(w in folded for w in STOP_WORDS)
+                and any(node.kind[0] == "kw" for _, node in self.stack) and self._items_below(i)):
+            self._push_heading(line, text, 0)  # « Comment accompagner les familles ? » over its list, under « AXE 1 »
+            return
         numbered = NUMBERED_SECTION.match(text)
         if (self.mode == "lists" and numbered and not text.isupper() and not PREFACE.match(fold(numbered.group(2)))
                 and not QUARTER.match(fold(numbered.group(2)))
@@ -721,6 +726,12 @@ class Builder:
         start = self.last_line.indent + bullet.start("label") if bullet else -1
         return (bullet is not None and start - 1 <= line.indent <= start + 1 and line.indent > self.last_line.indent
                 and len(line.text.split()) <= HANGING_WORDS and not line.text.endswith((".", ":", ";")))
+
+    def _items_below(self, i: int) -> bool:
+        """Whether the next line with text is an item of a list (« - Renforcer … »)."""
+        following = next((line for line in self.lines[i + 1:] if line.text), None)
+        item = classify(following) if following is not None else None
+        return item is not None and item.kind[0] in ("bullet", "num")
 
     def _paragraph_from(self, i: int) -> str:
         """The text of the paragraph that line ``i`` starts, wrapped over up to three more lines (« Les signataires
