@@ -2939,3 +2939,34 @@ def test_a_plain_heading_over_a_list_under_a_keyword_axis_is_a_level(orientation
         ("Comment éviter qu'un jeune décroche ?", "GRANDIR ET S'ÉPANOUI"), ("TRAVAILLER", None),
         ("Comment lever les freins à la mobilité ?", "TRAVAILLER")]
     assert len(tree.leaves) == 6
+
+
+def test_objectives_listed_on_one_line_after_objectifs_and_a_section_after_the_transversal_sentence():
+    """« **Orientation 1 : …** », a sentence, then « Objectifs : a ; b ; c. » on one line: one objective per part
+    (the line was one objective, or a sentence when it ended with a full stop); « **Priorités transversales** » and
+    its sentence, then « ## Les engagements des signataires » and their lists: the sentence's two priorities, and
+    the commitments are neither transversal concerns nor nodes."""
+    text = "\n".join([
+        "## Nos orientations", "",
+        "**Orientation 1 : Donner à chaque enfant les moyens de réussir**",
+        "Les écarts de réussite se creusent dès la maternelle.",
+        "Objectifs : Développer l'accueil des tout-petits ; Renforcer le lien entre les familles et l'école ; Lutter "
+        "contre le décrochage scolaire.", "",
+        "**Orientation 2 : Ouvrir les horizons des jeunes**",
+        "Objectifs : Favoriser la mobilité internationale des jeunes ; Accompagner le service civique", "",
+        "**Priorités transversales**", "",
+        "Deux priorités s'appliquent à l'ensemble des orientations et seront examinées pour chaque",
+        "projet : l'égalité entre les femmes et les hommes ; la lutte contre les discriminations.", "",
+        "---", "", "## Les engagements des signataires", "", "### L'État", "",
+        "- Crédits du programme 147", "- Trois postes d'adultes-relais"])
+    tree = best_parse(text)[1]
+    assert [(o.label, tree[o.parent].label[:12] if o.parent else None) for o in tree if not o.transversal] == [
+        ("Donner à chaque enfant les moyens de réussir", None),
+        ("Développer l'accueil des tout-petits", "Donner à cha"),
+        ("Renforcer le lien entre les familles et l'école", "Donner à cha"),
+        ("Lutter contre le décrochage scolaire", "Donner à cha"),
+        ("Ouvrir les horizons des jeunes", None),
+        ("Favoriser la mobilité internationale des jeunes", "Ouvrir les h"),
+        ("Accompagner le service civique", "Ouvrir les h")]
+    assert [o.label for o in tree.transversal] == [
+        "l'égalité entre les femmes et les hommes", "la lutte contre les discriminations"]

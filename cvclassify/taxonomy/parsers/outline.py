@@ -13,6 +13,7 @@ family.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -190,7 +191,8 @@ def classify(line: Line) -> Item | None:
         if not code and ordinal and not keyword.group("sep") and (
                 body[:1].islower() or label.rstrip().endswith(".") or "," in label):
             return None  # « Première priorité des signataires, la réussite éducative concerne… »: a sentence
-        if not code and not ordinal and (label[:1].islower() or (label.endswith(".") and len(label.split()) > 10)):
+        if not code and not ordinal and (label[:1].islower() or (label.endswith(".") and len(label.split()) > 10
+                                                                  and ";" not in label)):
             return None  # « Enjeu : les enfants des quartiers réussissent moins bien… »: a sentence, not a node
         return Item(("kw", kw), code, label, line, keyword=kw, ordinal=ordinal,
                     header=not label.strip() and not code and not ordinal)
@@ -472,6 +474,12 @@ class Builder:
             return
         if item.kind[0] == "kw":
             self._join_wrapped(i, item)
+            if re.match(r"objectifs\b", folded) and item.label.count(";") >= 1 and not item.code:
+                self.read_keyword(dataclasses.replace(item, label="", header=True))  # « Objectifs : a ; b ; c. »
+                for part in (part.strip(" .") for part in item.label.split(";")):
+                    if part:
+                        self.read_list_item(Item(("bullet", "semicolon", 9), None, part, line))
+                return
             self.read_keyword(item)
             return
         if self.mode == "lists" and not self.started and item.kind[0] == "num" and (
@@ -500,7 +508,8 @@ class Builder:
             return True  # the announcing sentence goes on (« … de l'ensemble des » / « objectifs : »)
         listed = item is not None and item.kind[0] == "num" and not item.label.isupper() and (
             not self.transversal_started or item.kind == self.transversal_kind)  # « 1. L'égalité … », « 2. … »
-        if (item is not None and item.kind[0] == "kw") or (SECTION.match(line.text) and not listed) or (
+        heading = item is None and (line.heading or any(w in fold(line.text) for w in STOP_WORDS))  # a section
+        if (item is not None and item.kind[0] == "kw") or (SECTION.match(line.text) and not listed) or heading or (
                 self.blank and item is None and line.indent <= self.transversal_indent and self.transversal_started):
             self.transversal_indent = None
             if not self.transversal:  # no list: the sentence named them (« … : la jeunesse ; l'égalité … »)
