@@ -2970,3 +2970,49 @@ def test_objectives_listed_on_one_line_after_objectifs_and_a_section_after_the_t
         ("Accompagner le service civique", "Ouvrir les h")]
     assert [o.label for o in tree.transversal] == [
         "l'égalité entre les femmes et les hommes", "la lutte contre les discriminations"]
+
+
+def test_headings_numbered_by_an_outline_style_with_a_space_after_the_number(tmp_path):
+    """LibreOffice's default outline numbering: « 1 », « 1.1 », « 1.1.1 » then a space (no full stop), on three
+    heading levels, the numbers only in the style; in the ODT and as its PDF shows it (« 1   Cohésion sociale »
+    over « 1.1   … » over « 1.1.1   … »): the tree of the numbers (« 1 Cohésion sociale » was read as a word
+    and nothing was found)."""
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Style
+    from odf.text import H, OutlineLevelStyle, OutlineStyle, P
+
+    from tests.pdf_support import Sized, pages_pdf
+
+    tree_spec = [("Cohésion sociale", [("Accompagner la réussite éducative",
+                                         ["Renforcer le Programme de réussite éducative",
+                                          "Développer les actions de soutien à la parentalité"]),
+                                        ("Améliorer l'accès à la santé", ["Créer un centre de santé"])]),
+                 ("Emploi", [("Accompagner les habitants vers l'emploi",
+                              ["Consolider la Cité de l'emploi", "Développer l'offre de formation linguistique"])])]
+    odt = OpenDocumentText()
+    outline = OutlineStyle(name="Outline")
+    for level in (1, 2, 3):
+        outline.addElement(OutlineLevelStyle(level=level, numformat="1", displaylevels=level, numsuffix=" "))
+    odt.styles.addElement(outline)
+    for level in (1, 2, 3):
+        odt.styles.addElement(Style(name=f"Heading_20_{level}", family="paragraph"))
+    odt.text.addElement(P(text="Le contrat est structuré en deux axes, déclinés en orientations puis en objectifs."))
+    pdf_page: list = ["Le contrat est structuré en deux axes, déclinés en orientations puis en objectifs.", ""]
+    for a, (axis, orientations) in enumerate(tree_spec, start=1):
+        odt.text.addElement(H(outlinelevel=1, stylename="Heading_20_1", text=axis))
+        pdf_page += [Sized(14, f"{a}   {axis}", True), ""]
+        for o, (orientation, objectives) in enumerate(orientations, start=1):
+            odt.text.addElement(H(outlinelevel=2, stylename="Heading_20_2", text=orientation))
+            pdf_page += [Sized(12, f"{a}.{o}   {orientation}", True), ""]
+            for k, objective in enumerate(objectives, start=1):
+                odt.text.addElement(H(outlinelevel=3, stylename="Heading_20_3", text=objective))
+                odt.text.addElement(P(text="Cet objectif sera suivi chaque année par le comité technique."))
+                pdf_page += [f"{a}.{o}.{k}      {objective}", "Cet objectif sera suivi chaque année.", ""]
+    odt.save(str(tmp_path / "moncery.odt"))
+    (tmp_path / "moncery.pdf").write_bytes(pages_pdf([pdf_page], objects="run"))
+    for path in (tmp_path / "moncery.odt", tmp_path / "moncery.pdf"):
+        tree = best_parse(contract_text(path))[1]
+        assert [(o.code, o.parent) for o in tree] == [
+            ("1", None), ("1.1", "1"), ("1.1.1", "1.1"), ("1.1.2", "1.1"), ("1.2", "1"), ("1.2.1", "1.2"),
+            ("2", None), ("2.1", "2"), ("2.1.1", "2.1"), ("2.1.2", "2.1")], path.suffix
+        assert tree["1.1.1"].label == "Renforcer le Programme de réussite éducative"

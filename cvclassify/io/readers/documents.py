@@ -497,6 +497,10 @@ def _mark_headings(pages: list[str], sizes: list[list[tuple[float, str, bool]]])
             if after[:1].islower() and look.get(key) is not None and look.get(after) == look.get(key):
                 # « … épanouissement et » / « de la jeunesse », in the heading's type
                 key, j = f"{key} {after}", j + 1  # the heading wrapped: its end starts in lower case
+            number = re.match(r"(\d{1,2})\s+(?=[A-ZÉÈÀÂÎÔ])", key)
+            if number and any(re.search(rf"^\s*#*\s*{number.group(1)}\.\d{{1,2}}\.?\s+[A-ZÉÈÀÂÎÔ]", other, re.MULTILINE)
+                              for other in pages):  # « 1 Cohésion sociale » over « 1.1 … »: an outline style's number
+                key = f"{number.group(1)}. {key[number.end():]}"
             lines += ["", "#" * level + " " + key, ""]
             j += 1
         out.append("\n".join(lines))
@@ -691,6 +695,13 @@ def _indent_by_margin(parts: list[str], margins: list[tuple[int, float]]) -> Non
             parts[i] = "    " * steps.index(round(margin, 1)) + parts[i].lstrip()
 
 
+def _separated(number: str) -> str:
+    """A top heading's number as the outline style shows it, with a full stop when the style puts only a space after
+    it (« 1 » → « 1. »), so that the contract parsers read « 1. Cohésion sociale » as a numbered heading (« 1.2 »
+    is read as a code already)."""
+    return f"{number}." if re.fullmatch(r"\d{1,2}", number) else number
+
+
 def _docx_style_look(style: Any, default: float) -> tuple[float, bool]:
     """A paragraph style's type size (else the document's) and whether it is bold."""
     size = style.font.size.pt if style is not None and style.font.size is not None else default
@@ -808,7 +819,8 @@ def _odt_text(data: bytes, enough: int | None = None, pipes: bool = False) -> st
                 level = int(node.getAttrNS(TEXTNS, "outline-level") or 1)
                 parts += ["", "#" * min(level, 6) + " " + " ".join(text.split()), ""]
             elif qname == (TEXTNS, "h"):
-                parts += ["", f"{label.text} {text}" if label is not None and not label.bullet else text, ""]
+                numbered = label is not None and not label.bullet
+                parts += ["", f"{_separated(label.text) if pipes else label.text} {text}" if numbered else text, ""]
             else:
                 if pipes:
                     looks.append((len(parts), *_odt_look(node, styles, body_size)))
