@@ -3016,3 +3016,20 @@ def test_headings_numbered_by_an_outline_style_with_a_space_after_the_number(tmp
             ("1", None), ("1.1", "1"), ("1.1.1", "1.1"), ("1.1.2", "1.1"), ("1.2", "1"), ("1.2.1", "1.2"),
             ("2", None), ("2.1", "2"), ("2.1.1", "2.1"), ("2.1.2", "2.1")], path.suffix
         assert tree["1.1.1"].label == "Renforcer le Programme de réussite éducative"
+
+
+def test_a_pictogram_letter_before_a_keyword_heading_is_left_out():
+    """« E   Engagement n°1 : … » (an icon font's glyph, or a coloured letter, printed before the heading): the
+    heading is read (the engagement and its objectives were lost)."""
+    text = "\n".join([
+        "Pontarnaud – Engagements Quartiers 2030", "",
+        "\f E   Engagement n°1 : Permettre à chacun d'accéder à l'emploi",
+        "L'accès à l'emploi est la première attente des habitants.",
+        "     1)    Aller vers les habitants les plus éloignés de l'emploi",
+        "     2)    Développer l'insertion par l'activité économique", "",
+        " R   Engagement n°2 : Réussir à l'école et s'émanciper",
+        "     1)    Consolider la Cité éducative", "     2)    Poursuivre le Programme de réussite éducative"])
+    tree = best_parse(text)[1]
+    assert [(o.code, o.parent) for o in tree] == [("1", None), ("1.1", "1"), ("1.2", "1"), ("2", None), ("2.1", "2"),
+                                                  ("2.2", "2")]
+    assert tree["1"].label == "Permettre à chacun d'accéder à l'emploi"

@@ -16,6 +16,9 @@ from itertools import pairwise
 
 from cvclassify.io.laid_out import SYMBOL_FONT_BULLETS, page_columns
 
+PICTOGRAM = re.compile(r"^(\f?\s*)[A-Za-z]\s{2,}(?=(?:axe|pilier|enjeu|engagement|orientation|objectif|th[ée]matique"
+                       r"|priorit[ée]|ambition|fiche)s?\b)", re.IGNORECASE)
+"""A letter printed apart before a heading's keyword (« E   Engagement n°1 : … »): a pictogram font's glyph."""
 SPACES = re.compile(r"[\u00a0\u202f\u2007\u2009\u200a]")
 PRIVATE_BULLETS = re.compile(f"[{SYMBOL_FONT_BULLETS}]")
 PAGE_NUMBER = re.compile(
@@ -68,9 +71,10 @@ class Line:
 
 
 def normalise(line: str) -> str:
-    """Spaces of every kind as plain spaces, private-use font bullets as « • », tabs expanded."""
+    """Spaces of every kind as plain spaces, private-use font bullets as « • », tabs expanded, a pictogram's letter
+    before a level's keyword left out."""
     line = SPACES.sub(" ", line.replace("\r", ""))
-    return PRIVATE_BULLETS.sub("•", line).expandtabs(4).rstrip()
+    return PICTOGRAM.sub(r"\1", PRIVATE_BULLETS.sub("•", line).expandtabs(4).rstrip())
 
 
 def _key(line: str) -> str:
