@@ -3033,3 +3033,28 @@ def test_a_pictogram_letter_before_a_keyword_heading_is_left_out():
     assert [(o.code, o.parent) for o in tree] == [("1", None), ("1.1", "1"), ("1.2", "1"), ("2", None), ("2.1", "2"),
                                                   ("2.2", "2")]
     assert tree["1"].label == "Permettre à chacun d'accéder à l'emploi"
+
+
+def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet():
+    """« Quatre thématiques : » over « •⇥Éducation … », then each thématique again as a plain heading over its
+    « •⇥ » orientations and « ⇥–⇥ » objectives (Word's glyphs pasted into text), then « ENGAGEMENTS DES
+    PARTENAIRES » in capitals: the themes over their orientations (the orientations were themes of their own, the
+    first list's bullet being theirs, and « ENGAGEMENTS DES PARTENAIRES » was an engagement)."""
+    text = "\n".join([
+        "Le projet retient deux thématiques :", "•\tÉducation et parentalité", "•\tEmploi et insertion", "",
+        "Éducation et parentalité", "",
+        "•\tFavoriser la réussite scolaire des enfants", "\t–\tRenforcer l'accompagnement à la scolarité",
+        "\t–\tSoutenir les parents dans leur rôle éducatif", "•\tAccompagner les jeunes vers l'autonomie",
+        "\t–\tPrévenir les conduites à risque", "", "",
+        "Emploi et insertion", "",
+        "•\tLever les freins à l'emploi", "\t–\tFaciliter la mobilité des demandeurs d'emploi", "", "",
+        "ENGAGEMENTS DES PARTENAIRES", "", "L'État", "•\tCrédits du programme 147 : 198 000 € en 2024"])
+    tree = best_parse(text)[1]
+    assert [(o.label, tree[o.parent].label[:12] if o.parent else None) for o in tree] == [
+        ("Éducation et parentalité", None), ("Favoriser la réussite scolaire des enfants", "Éducation et"),
+        ("Renforcer l'accompagnement à la scolarité", "Favoriser la"),
+        ("Soutenir les parents dans leur rôle éducatif", "Favoriser la"),
+        ("Accompagner les jeunes vers l'autonomie", "Éducation et"),
+        ("Prévenir les conduites à risque", "Accompagner "),
+        ("Emploi et insertion", None), ("Lever les freins à l'emploi", "Emploi et in"),
+        ("Faciliter la mobilité des demandeurs d'emploi", "Lever les fr")]

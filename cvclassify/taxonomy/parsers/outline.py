@@ -178,7 +178,7 @@ def classify(line: Line) -> Item | None:
     bullet = BULLET.match(text)
     body = bullet.group("label") if bullet else text
     keyword = KEYWORD_LINE.match(fold(body))
-    titled = (bool(keyword) and body[keyword.end("kw"):keyword.end("kw") + 1] != "s"  # « Engagements … »: a name
+    titled = (bool(keyword) and body[keyword.end("kw"):keyword.end("kw") + 1].lower() != "s"  # « Engagements … »
               and _titled(body[keyword.start("label"):]))
     if keyword and (keyword.group("ord") or keyword.group("code") or keyword.group("sep") or titled):
         kw = KEYWORDS[re.sub(r"s?\s+", " ", keyword.group("kw").rstrip("s") if keyword.group("kw").endswith(
@@ -408,15 +408,20 @@ class Builder:
         self.last, self.last_line = node, line
         return node
 
-    def reuse(self, line: Line) -> bool:
-        """A plain heading that repeats a node of the first pass: go back to it."""
+    def reuse(self, line: Line, i: int | None = None) -> bool:
+        """A plain heading that repeats a node of the first pass: go back to it. When the list below it is of the
+        node's own kind (« • Éducation » listed first, then « Éducation » over « • Favoriser … »), the node stands
+        above that list."""
         key = Node(clean_label(line.text), None, (), 0).key()
         for rank, node in self._all_ranked():
             if node.key() == key:
+                below = next((classify(other) for other in self.lines[i + 1:] if other.text), None) if i else None
+                if below is not None and below.kind == node.kind and not node.children:
+                    rank = -1  # its list's items are its children, not its siblings
                 while self.stack and self.stack[-1][0] >= rank:
                     self.stack.pop()
                 self.stack.append((rank, node))
-                self.last, self.list_ok, self.skip_indent = node, True, None
+                self.last, self.list_ok, self.skip_indent, self.top_list = node, True, None, False
                 return True
         return False
 
@@ -645,7 +650,7 @@ class Builder:
             if self.top_list:
                 self.started = True
             return
-        if (heading or section) and self.started and self.reuse(line):
+        if (heading or section) and self.started and self.reuse(line, i):
             return
         capitals = self.mode == "lists" and (heading or section) and text.isupper() and not SECTION.match(text) and (
             not any(w in folded for w in STOP_WORDS)) and self._list_follows(i)
