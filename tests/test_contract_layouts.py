@@ -3058,3 +3058,22 @@ def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet(
         ("Prévenir les conduites à risque", "Accompagner "),
         ("Emploi et insertion", None), ("Lever les freins à l'emploi", "Emploi et in"),
         ("Faciliter la mobilité des demandeurs d'emploi", "Lever les fr")]
+
+
+def test_transversal_priorities_named_in_the_preamble_and_listed_again_are_read_once():
+    """« … trois priorités transversales : la jeunesse, l'égalité entre les femmes et les hommes et la lutte contre
+    les discriminations. » in the preamble, then the same three listed « a) », « b) », « c) »: three concerns, the
+    second whole (it was cut at « femmes et les hommes », and each concern came twice)."""
+    text = "\n".join([
+        "Le contrat intègre trois priorités transversales : la jeunesse,",
+        "l'égalité entre les femmes et les hommes et la lutte contre les discriminations.", "",
+        "AXE 1 : COHÉSION SOCIALE", "",
+        "Objectif opérationnel 1.1 : Développer l'accompagnement à la scolarité",
+        "Objectif opérationnel 1.2 : Renforcer la prévention en santé", "",
+        "TITRE IV – LES AXES TRANSVERSAUX", "",
+        "Les trois priorités transversales suivantes irriguent l'ensemble des axes :", "",
+        "   a) la jeunesse ;", "   b) l'égalité entre les femmes et les hommes ;",
+        "   c) la lutte contre les discriminations.", "", "TITRE V – LA GOUVERNANCE", "", "Le comité se réunit."])
+    tree = best_parse(text)[1]
+    assert [o.label.casefold() for o in tree.transversal] == [
+        "la jeunesse", "l'égalité entre les femmes et les hommes", "la lutte contre les discriminations"]

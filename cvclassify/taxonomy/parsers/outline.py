@@ -443,7 +443,10 @@ class Builder:
             if i not in self.consumed:
                 self.read(i, line)
             self.blank = False
-        return Outline(self.roots, self.transversal, self.notes)
+        kept: dict[str, str] = {}  # a concern named in the preamble's sentence and listed again later: once
+        for label in self.transversal:
+            kept.setdefault(fold(label).strip(" .;"), label)
+        return Outline(self.roots, list(kept.values()), self.notes)
 
     def read(self, i: int, line: Line) -> None:
         """Read one line of the document."""
@@ -942,7 +945,9 @@ def _enumerated(text: str) -> list[str]:
         parts = [part.strip() for part in match.group(1).split(";")]
     else:
         parts = [part.strip() for part in re.split(r",\s+", match.group(1))]
-        parts[-1:] = [part.strip() for part in re.split(r"\s+et\s+(?=(?:la|le|les|l'|l’|des|du|une?)\b)", parts[-1])]
+        last = list(re.finditer(r"\s+et\s+(?=(?:la|le|les|l'|l’|des|du|une?)\b)", parts[-1]))
+        if last:  # « … entre les femmes et les hommes et la lutte … »: the enumeration's last « et »
+            parts[-1:] = [parts[-1][:last[-1].start()].strip(), parts[-1][last[-1].end():].strip()]
     if len(parts) < 2 or not all(1 <= len(part.split()) <= 12 for part in parts):
         return []
     return parts
