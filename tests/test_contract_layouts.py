@@ -3077,3 +3077,18 @@ def test_transversal_priorities_named_in_the_preamble_and_listed_again_are_read_
     tree = best_parse(text)[1]
     assert [o.label.casefold() for o in tree.transversal] == [
         "la jeunesse", "l'égalité entre les femmes et les hommes", "la lutte contre les discriminations"]
+
+
+def test_a_pdf_heading_wrapped_before_a_word_carrying_a_note_mark_is_joined():
+    """« Orientation stratégique 1.1 – Faire de la Cité éducative le cadre commun de l'action » over « éducative² »
+    (its end, with a footnote's mark glued to it), both in the heading's type: one heading (its end was left as a
+    line of text, the label cut)."""
+    from cvclassify.io.readers.documents import _mark_headings
+
+    heading = "Orientation stratégique 1.1 – Faire de la Cité éducative le cadre commun de l'action"
+    body = "Le label obtenu en 2022 offre un cadre de coopération éprouvé entre les acteurs éducatifs."
+    page = "\n".join([heading, "éducative2", body, body, "Axe 2 – Emploi et insertion", body, body])
+    sizes = [[(11.5, heading, True), (11.5, "éducative", True), (7.0, "2", False), (9.0, body, False),
+              (9.0, body, False), (11.5, "Axe 2 – Emploi et insertion", True), (9.0, body, False), (9.0, body, False)]]
+    marked = _mark_headings([page], sizes)[0]
+    assert f"# {heading} éducative2" in marked

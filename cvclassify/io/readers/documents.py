@@ -494,7 +494,8 @@ def _mark_headings(pages: list[str], sizes: list[list[tuple[float, str, bool]]])
                 continue
             level = marked[key]
             after = " ".join(rows[j + 1].split()) if j + 1 < len(rows) else ""
-            if after[:1].islower() and look.get(key) is not None and look.get(after) == look.get(key):
+            after_look = look.get(after) or look.get(re.sub(r"(?<=[^\W\d])\d{1,2}$", "", after))  # a note's mark
+            if after[:1].islower() and look.get(key) is not None and after_look == look.get(key):
                 # « … épanouissement et » / « de la jeunesse », in the heading's type
                 key, j = f"{key} {after}", j + 1  # the heading wrapped: its end starts in lower case
             number = re.match(r"(\d{1,2})\s+(?=[A-ZÉÈÀÂÎÔ])", key)
