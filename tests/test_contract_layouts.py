@@ -3092,3 +3092,57 @@ def test_a_pdf_heading_wrapped_before_a_word_carrying_a_note_mark_is_joined():
               (9.0, body, False), (11.5, "Axe 2 – Emploi et insertion", True), (9.0, body, False), (9.0, body, False)]]
     marked = _mark_headings([page], sizes)[0]
     assert f"# {heading} éducative2" in marked
+
+
+def test_a_contents_list_whose_pages_stand_apart_without_leaders_is_not_the_tree():
+    """LibreOffice's table of contents in a PDF: « ENJEU 1 : … » then spaces and the page, no dot leader: not
+    nodes (each enjeu was read twice, « … DES JEUNES 4 » then the enjeu itself as « 1-bis »)."""
+    text = "\n".join([
+        "SOMMAIRE",
+        "1. LE CONTEXTE            3",
+        "   ENJEU 1 : RÉUSSITE ÉDUCATIVE ET ÉMANCIPATION DES JEUNES                 4",
+        "   ENJEU 2 : EMPLOI ET FORMATION                                           5",
+        "2. LA GOUVERNANCE                      6", "",
+        "## 1. LE CONTEXTE", "", "Le territoire compte sept quartiers prioritaires.", "",
+        "ENJEU 1 : RÉUSSITE ÉDUCATIVE ET ÉMANCIPATION DES JEUNES", "",
+        "Orientation 1.1 – Agir dès la petite enfance",
+        "Objectif opérationnel 1.1.1 – Développer les modes d'accueil du jeune enfant", "",
+        "ENJEU 2", "EMPLOI ET FORMATION", "",
+        "Orientation 2.1 – Lever les freins à l'emploi",
+        "Objectif opérationnel 2.1.1 – Faciliter la mobilité des demandeurs d'emploi", "",
+        "## 2. LA GOUVERNANCE", "", "Le comité de pilotage se réunit chaque année."])
+    tree = best_parse(text)[1]
+    assert [(o.id, o.label) for o in tree if not o.parent] == [
+        ("1", "RÉUSSITE ÉDUCATIVE ET ÉMANCIPATION DES JEUNES"), ("2", "EMPLOI ET FORMATION")]
+    assert len(tree) == 6
+
+
+def test_a_banner_table_and_an_axis_titled_below_its_number_in_a_word_contract(tmp_path):
+    """« AXE 1 » as a heading, its title as the next heading, and each orientation framed in a one-cell table
+    (a shaded banner) over its bulleted objectives: the axis with its title over its orientations (the banner was
+    a table of one column, and the axis took a sentence of its paragraph as its title)."""
+    import docx
+
+    document = docx.Document()
+    for number, title, orientations in (
+            ("AXE 1", "Vivre ensemble et accès aux droits",
+             [("Orientation 1.1 – Renforcer l'accès aux droits", ["Développer le réseau France Services",
+                                                                  "Lutter contre le non-recours"])]),
+            ("AXE 2", "Éducation et jeunesse",
+             [("Orientation 2.1 – Assurer la réussite éducative", ["Poursuivre le Programme de réussite éducative",
+                                                                   "Prévenir les conduites à risque"])])):
+        document.add_heading(number, level=1)
+        document.add_heading(title, level=3)
+        document.add_paragraph("Le non-recours aux droits et l'isolement d'une partie des habitants appellent une "
+                               "présence renforcée des services publics.")
+        for orientation, objectives in orientations:
+            document.add_table(rows=1, cols=1).cell(0, 0).text = orientation
+            for objective in objectives:
+                document.add_paragraph(objective, style="List Bullet")
+    path = tmp_path / "rivelande.docx"
+    document.save(path)
+    tree = best_parse(contract_text(path))[1]
+    assert [(o.code, o.label, o.parent) for o in tree if not tree.is_leaf(o.id)] == [
+        ("1", "Vivre ensemble et accès aux droits", None), ("1.1", "Renforcer l'accès aux droits", "1"),
+        ("2", "Éducation et jeunesse", None), ("2.1", "Assurer la réussite éducative", "2")]
+    assert len(tree.leaves) == 4

@@ -543,6 +543,14 @@ def _list_level(style: str) -> int | None:
     return int(match.group(1) or 1) if match else None
 
 
+def _unframed(rows: list[str]) -> list[str]:
+    """A table of one column (a banner, a framed title « Orientation 1.1 – … » or an encadré) as its cells' text,
+    one paragraph each; a table of several columns as its pipe rows."""
+    if rows and all(row.count(" | ") == 0 for row in rows):
+        return [row[2:-2].strip() for row in rows if row[2:-2].strip()]
+    return rows
+
+
 def _pipe_row(cells: list[str]) -> str:
     """A table row as one line, « | a | b | c | », each cell's text on one line."""
     return "| " + " | ".join(" ".join(cell.replace("|", "/").split()) for cell in cells) + " |"
@@ -612,7 +620,7 @@ def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> s
         if enough is not None and kept > enough:
             break
         if isinstance(block, DocxTable) and pipes:
-            parts += ["", *_docx_pipe_rows(block, numbering), ""]
+            parts += ["", *_unframed(_docx_pipe_rows(block, numbering)), ""]
             continue
         if isinstance(block, DocxTable):
             for row in block.rows:
@@ -805,7 +813,7 @@ def _odt_text(data: bytes, enough: int | None = None, pipes: bool = False) -> st
         node, depth, within, label = stack.pop()
         qname = getattr(node, "qname", None)
         if pipes and qname == (TABLENS, "table"):
-            parts += ["", *_odt_pipe_rows(node), ""]
+            parts += ["", *_unframed(_odt_pipe_rows(node)), ""]
         elif qname in blocks:
             if qname == (TEXTNS, "h") and not depth and node.getAttrNS(TEXTNS, "is-list-header") != "true":
                 label = numbering.heading(int(node.getAttrNS(TEXTNS, "outline-level") or 1))  # (a list header: none)

@@ -727,6 +727,8 @@ class Builder:
     def continues(self, line: Line) -> bool:
         """Whether a plain line continues the label of the last node (wrapped, or cut by a page break)."""
         last = self.last
+        if last is not None and not last.label.strip() and line.heading:
+            return True  # « # AXE 1 » then its title as a heading of its own (« ## Vivre ensemble … »)
         if last is None or (self.blank and not line.after_break):
             return False
         if not last.label.strip():

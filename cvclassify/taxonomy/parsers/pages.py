@@ -154,8 +154,10 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
 
 
 CONTENTS = re.compile(r"^\s*(?:sommaire|table des mati[eè]res|plan du document|au sommaire)\s*:?\s*$", re.IGNORECASE)
-ENTRY_NUMBER = re.compile(r"^\s*(?:(?:\d{1,2}|[ivx]{1,5}|[a-h])(?:\.\d{1,2})*[.)]?|partie \w+)\s*[-–—:.]?\s*",
-                          re.IGNORECASE)
+ENTRY_NUMBER = re.compile(r"^\s*#*\s*(?:(?:\d{1,2}|[ivx]{1,5}|[a-h])(?:\.\d{1,2})*[.)]?|partie \w+)?\s*[-–—:.]?\s*"
+                          r"|\s{2,}\d{1,3}\s*$", re.IGNORECASE)
+"""What an entry of a table of contents and its heading may not share: the heading's marks and number, the entry's
+page."""
 
 
 def _contents(raw: list[str]) -> set[int]:
@@ -177,8 +179,8 @@ def _contents(raw: list[str]) -> set[int]:
                 continue
             blanks = 0
             key = _key(ENTRY_NUMBER.sub("", text))
-            if not key or keys[key] < 2:  # printed here and again as a heading
-                break
+            if not key or (keys[key] < 2 and not re.search(r"\S\s{2,}\d{1,3}$", text)):  # printed again as a
+                break  # heading, or ending with its page's number
             found.add(i)
         break
     return found
