@@ -166,8 +166,7 @@ class Node:
 
     def key(self) -> str:
         """The label compared between the two passes of a contract (case, accents, quotes, articles)."""
-        text = re.sub(r"[’']", "'", fold(self.label))
-        return re.sub(r"^(?:l'|la |le |les )", "", re.sub(r"\s+", " ", text)).strip()
+        return _label_key(self.label)
 
 
 def classify(line: Line) -> Item | None:
@@ -269,6 +268,13 @@ NOT_VERBS = {"quartier", "dossier", "premier", "dernier", "metier", "chantier", 
              "hiver", "janvier", "fevrier", "particulier", "entier", "chiffre", "public", "espace", "pilier",
              "collectivite", "comite", "conseil", "service", "registre", "filiere", "matiere", "frontiere",
              "maire", "prefet", "directeur", "president", "partenaire", "secretaire", "bailleur"}
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _label_key(label: str) -> str:
+    """A label folded for comparison (``Node.key``), cached: each node is compared with its siblings."""
+    text = re.sub(r"[’']", "'", fold(label))
+    return re.sub(r"^(?:l'|la |le |les )", "", re.sub(r"\s+", " ", text)).strip()
 
 
 def looks_like_objective(label: str) -> bool:
@@ -388,8 +394,8 @@ class Builder:
             self.stack.pop()
         parent = self.stack[-1][1] if self.stack else None
         if local is None:  # a node printed again without number (the detail pass of a two-pass contract)
-            node = Node(clean_label(label), None, kind, line.number, level_name)
-            same = [n for n in (parent.children if parent else self.roots) if n.kind == kind and n.key() == node.key()]
+            key = Node(clean_label(label), None, kind, line.number, level_name).key()
+            same = [n for n in (parent.children if parent else self.roots) if n.kind == kind and n.key() == key]
             if same:
                 self.stack.append((rank, same[0]))
                 self.last = same[0]

@@ -8,6 +8,7 @@ drops them and returns the lines that remain, each with its indentation and whet
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -77,8 +78,10 @@ def normalise(line: str) -> str:
     return PICTOGRAM.sub(r"\1", PRIVATE_BULLETS.sub("•", line).expandtabs(4).rstrip())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _key(line: str) -> str:
-    """A line reduced for comparison between pages: digits and spaces blurred, case and accents folded."""
+    """A line reduced for comparison between pages: digits and spaces blurred, case and accents folded (each layout
+    parser cleans the same lines: cached)."""
     text = unicodedata.normalize("NFKD", line.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", re.sub(r"\d+", "0", text)).strip()
@@ -161,9 +164,9 @@ page."""
 
 
 def _contents(raw: list[str]) -> set[int]:
-    """The entries of a table of contents printed without page numbers (« SOMMAIRE » over « 1. Préambule », « 1.1 Le
+    """The entries of a table of contents printed without dot leaders (« SOMMAIRE » over « 1. Préambule », « 1.1 Le
     cadre national », …): the lines after its title whose text, numbers aside, stands again further down the document
-    as a heading; the first line that does not ends it."""
+    as a heading, or that end with their page's number set apart; the first line that does neither ends it."""
     found: set[int] = set()
     for start, line in enumerate(raw):
         if not CONTENTS.match(line.replace("\f", "")):
