@@ -131,7 +131,8 @@ def _sheet_per_axis(sheets: list[tuple[str, Any]]):
     if len(group) < 2:
         return None
     first_words = {name.split()[0] for name, _ in group if name.split()}
-    level = first_words.pop() if len(first_words) == 1 and tables.level_named(next(iter(first_words))) else "Axe"
+    word = next(iter(first_words)) if len(first_words) == 1 else ""
+    level = word if tables.level_named(word) else "Axe"  # « Axe 1 - Éducation », « Pilier 2 - … »
     columns = list(group[0][1].columns)
     if level in columns:
         return None
