@@ -859,6 +859,21 @@ def test_a_keyword_heading_keeps_the_plain_headings_below_it():
     assert [tree[tree[o.parent].parent].label for o in tree.leaves] == ["Émancipation"] * 2 + ["Emploi"] * 2
 
 
+@pytest.mark.parametrize("heading", ["Leviers mobilisés", "Dispositifs mobilisés", "Moyens mobilisés"])
+def test_a_heading_over_the_means_of_an_axis_is_not_one_of_its_themes(heading):
+    """« ### Leviers mobilisés » over a paragraph naming the schemes an axis relies on sits among the axis's themes:
+    it heads no objective and is not a node."""
+    text = ("# Contrat de ville 2024-2030 de Villeneuve\n\n## Pilier 1 : Emploi\n\n"
+            f"### {heading}\n\nCe pilier mobilise en priorité le droit commun : France Travail, la Mission locale.\n\n"
+            "### Accompagner vers l'emploi\n- Renforcer le repérage des jeunes\n"
+            "- Développer les clauses d'insertion\n\n### Soutenir l'entrepreneuriat\n- Accompagner les créateurs\n"
+            "- Maintenir les commerces de proximité\n")
+    tree = parse_contract(text, name="villeneuve")
+    assert [o.label for o in tree.children(tree.roots()[0].id)] == ["Accompagner vers l'emploi",
+                                                                    "Soutenir l'entrepreneuriat"]
+    assert len(tree.leaves) == 4
+
+
 def test_a_keyword_followed_by_a_sentence_is_a_description_and_one_followed_by_a_title_is_a_heading():
     """« Enjeu : les enfants … réussissent moins bien » describes the orientation above; « Pilier Cohésion
     sociale », with no number or colon, is a level of the tree."""

@@ -104,7 +104,8 @@ NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|typ
                             r"|pistes?\s+d.actions?|ce que nous ferons|resultats?\s+attendus?|pourquoi\b"
                             r"|indicateurs?|partenaires?|pilotes?"
                             r"|publics?|financeurs?|constats?|encadre|les signataires|le contrat (?:est|soutient)"
-                            r"|chiffres?\s+cles|source|moyens|territoire|calendrier|beneficiaires"
+                            r"|chiffres?\s+cles|source|moyens|leviers?\b|dispositifs mobilises|territoire|calendrier"
+                            r"|beneficiaires"
                             r"|(?:les )?enjeux (?:du|de ce|de chaque) (?:quartier|qpv)|code qpv|population\s*:"
                             r"|revenu median|nombre d.habitants\s*:)")
 """Lines that announce lists of something else than objectives (actions, indicators, a neighbourhood's stakes,
