@@ -3050,6 +3050,38 @@ def test_a_pictogram_letter_before_a_keyword_heading_is_left_out():
     assert tree["1"].label == "Permettre à chacun d'accéder à l'emploi"
 
 
+def test_a_word_heading_with_a_pictogram_letter_and_an_indicator_table_naming_its_engagements(tmp_path):
+    """A Word heading « ⎵E⎵⎵⎵Engagement n°1 : … » (its spaces collapse to « # E Engagement n°1 ») over numbered
+    objectives, and an annex table of indicators whose first column says only « Engagement n°1 »: the headings'
+    titles head the tree (the table's bare « Engagement n°1 » cells were the top nodes)."""
+    import docx
+
+    from cvclassify.taxonomy.importing import import_tree
+
+    document = docx.Document()
+    engagements = {"Permettre à chacun d'accéder à l'emploi": ["Aller vers les habitants éloignés de l'emploi",
+                                                               "Développer l'insertion par l'activité économique"],
+                   "Réussir à l'école et s'émanciper": ["Consolider la Cité éducative",
+                                                        "Poursuivre le Programme de réussite éducative"]}
+    for number, (title, objectives) in enumerate(engagements.items(), 1):
+        document.add_paragraph(f" {'ER'[number - 1]}   Engagement n°{number} : {title}", style="Heading 1")
+        document.add_paragraph("Les partenaires s'engagent à rapprocher les services publics des habitants.")
+        for objective in objectives:
+            document.add_paragraph(objective, style="List Number")
+    document.add_paragraph("Annexe – Tableau des indicateurs", style="Heading 1")
+    table = document.add_table(rows=1, cols=3)
+    for cell, text in zip(table.rows[0].cells, ("Engagement", "Objectif", "Indicateur")):
+        cell.text = text
+    for number, objectives in enumerate(engagements.values(), 1):
+        for objective in objectives:
+            for cell, text in zip(table.add_row().cells, (f"Engagement n°{number}", objective, "Nombre de personnes")):
+                cell.text = text
+    document.save(tmp_path / "pontarnaud.docx")
+    tree = import_tree(tmp_path / "pontarnaud.docx")[1]
+    assert [o.label for o in tree.roots()] == list(engagements)
+    assert [[o.label for o in tree.children(root.id)] for root in tree.roots()] == list(engagements.values())
+
+
 def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet():
     """« Quatre thématiques : » over « •⇥Éducation … », then each thématique again as a plain heading over its
     « •⇥ » orientations and « ⇥–⇥ » objectives (Word's glyphs pasted into text), then « ENGAGEMENTS DES

@@ -22,7 +22,7 @@ PARSERS: dict[str, str] = {
 }
 """Layout name → module implementing it, most specific first (it wins a tie)."""
 MIN_LEAVES = 2
-BARE = re.compile(r"(?:\w+\s+)?(?:\d+(?:\.\d+)*|[IVX]+|[A-H])")
+BARE = re.compile(r"(?:\w+\s+)?(?:n[°o]\s*)?(?:\d+(?:\.\d+)*|[IVX]+|[A-H])")
 """A label that is only a level's name and number (« Axe 1 »): a node without a label of its own."""
 MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
 

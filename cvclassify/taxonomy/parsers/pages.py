@@ -17,9 +17,10 @@ from itertools import pairwise
 
 from cvclassify.io.laid_out import SYMBOL_FONT_BULLETS, page_columns
 
-PICTOGRAM = re.compile(r"^(\f?\s*)[A-Za-z]\s{2,}(?=(?:axe|pilier|enjeu|engagement|orientation|objectif|th[ée]matique"
-                       r"|priorit[ée]|ambition|fiche)s?\b)", re.IGNORECASE)
-"""A letter printed apart before a heading's keyword (« E   Engagement n°1 : … »): a pictogram font's glyph."""
+PICTOGRAM = re.compile(r"^(\f?\s*(?:#{1,6} +)?)(?:[A-Za-z]\s{2,}|(?<=# )[A-Z] )(?=(?:axe|pilier|enjeu|engagement"
+                       r"|orientation|objectif|th[ée]matique|priorit[ée]|ambition|fiche)s?\b)", re.IGNORECASE)
+"""A letter printed apart before a heading's keyword (« E   Engagement n°1 : … », or « # E Engagement n°1 : … » from a
+Word heading whose spaces were collapsed): a pictogram font's glyph."""
 SPACES = re.compile(r"[\u00a0\u202f\u2007\u2009\u200a]")
 PRIVATE_BULLETS = re.compile(f"[{SYMBOL_FONT_BULLETS}]")
 PAGE_NUMBER = re.compile(
