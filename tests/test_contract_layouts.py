@@ -3082,6 +3082,34 @@ def test_a_word_heading_with_a_pictogram_letter_and_an_indicator_table_naming_it
     assert [[o.label for o in tree.children(root.id)] for root in tree.roots()] == list(engagements.values())
 
 
+def test_a_synthesis_table_read_across_its_columns_does_not_double_the_axes():
+    """A PDF's synthesis table without rules (« Axe 1 ⎵⎵⎵ Accompagner chaque enfant … » on one line, the axis's
+    title on the next) before the detail « Axe 1 – … » over « Objectif stratégique 1.1 : … »: each axis once, over
+    its objectives (each axis was also a childless node labelled with its first objective, the detail « 1-bis »)."""
+    from cvclassify.taxonomy.parsers import keyword_outline
+
+    text = "\n".join([
+        "Le contrat en un coup d'œil", "",
+        "Axes                         Objectifs stratégiques",
+        "Axe 1                        Accompagner chaque enfant dans son parcours éducatif",
+        "Éducation et jeunesse        Soutenir les parents dans leur rôle éducatif",
+        "Axe 2                        Rapprocher les demandeurs d'emploi des entreprises",
+        "Emploi                       Lever les freins périphériques à l'emploi", "",
+        "Axe 1 – Éducation et jeunesse", "",
+        "Objectif stratégique 1.1 : Accompagner chaque enfant dans son parcours éducatif",
+        "Les écarts de réussite apparaissent dès l'école maternelle.",
+        "Objectif stratégique 1.2 : Soutenir les parents dans leur rôle éducatif", "",
+        "Axe 2 – Emploi", "",
+        "Objectif stratégique 2.1 : Rapprocher les demandeurs d'emploi des entreprises",
+        "Objectif stratégique 2.2 : Lever les freins périphériques à l'emploi"])
+    want = [("1", None, "Éducation et jeunesse"), ("1.1", "1", "Accompagner chaque enfant dans son parcours éducatif"),
+            ("1.2", "1", "Soutenir les parents dans leur rôle éducatif"), ("2", None, "Emploi"),
+            ("2.1", "2", "Rapprocher les demandeurs d'emploi des entreprises"),
+            ("2.2", "2", "Lever les freins périphériques à l'emploi")]
+    assert [(o.id, o.parent, o.label) for o in keyword_outline.parse(text)] == want
+    assert [(o.label, o.parent) for o in best_parse(text)[1]] == [(label, parent) for _, parent, label in want]
+
+
 def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet():
     """« Quatre thématiques : » over « •⇥Éducation … », then each thématique again as a plain heading over its
     « •⇥ » orientations and « ⇥–⇥ » objectives (Word's glyphs pasted into text), then « ENGAGEMENTS DES

@@ -880,6 +880,7 @@ def build(lines: list[Line], mode: str) -> Outline:
 def _finished(outline: Outline, mode: str) -> Outline:
     """An outline's labels cleaned, its title and its nodes that are not objectives left out."""
     _drop_title(outline)
+    _drop_rows_read_across(outline.roots)
     for root in outline.roots:
         _finish(root, top=True, mode=mode)
     outline.roots = [r for r in outline.roots if r.label and (r.children or mode == "keywords")]
@@ -888,6 +889,25 @@ def _finished(outline: Outline, mode: str) -> Outline:
         _drop_title(outline)  # « Les orientations du contrat » left alone once the diagnostic's lists are out
     outline.transversal = [transversal_label(t) for t in outline.transversal if clean_label(t)]
     return outline
+
+
+def _drop_rows_read_across(siblings: list[Node]) -> None:
+    """A synthesis table without rules, read across its columns (« Axe 1      Accompagner chaque enfant … »), gives
+    a childless node whose code the detail prints again over children, one of them with the node's label: that row
+    is not a node, the detail is."""
+    for node in list(siblings):
+        twin = next((other for other in siblings if other is not node and other.children and node.code
+                     and other.code == node.code), None)
+        if not node.children and twin is not None and any(d.key() == node.key() for d in _descendants(twin)):
+            siblings.remove(node)
+    for node in siblings:
+        _drop_rows_read_across(node.children)
+
+
+def _descendants(node: Node) -> Iterator[Node]:
+    for child in node.children:
+        yield child
+        yield from _descendants(child)
 
 
 def _drop_title(outline: Outline) -> None:
