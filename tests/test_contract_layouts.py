@@ -2455,9 +2455,7 @@ def test_a_contract_copied_from_a_narrow_pdf_page_gives_its_tree():
         ("objectif", "Développer les actions de soutien à la parentalité", "Soutenir les parents"),
     ]
     assert [o.label for o in tree.transversal] == [
-        "l'égalité entre les femmes et les hommes, notamment dans l'accès à l'emploi, à l'espace public et aux "
-        "pratiques sportives", "la lutte contre les discriminations, en particulier celles liées à l'origine et à "
-        "l'adresse"]
+        "l'égalité entre les femmes et les hommes", "la lutte contre les discriminations"]
 
 
 def test_a_plain_heading_over_a_long_wrapped_paragraph_still_heads_its_list():
@@ -3070,11 +3068,12 @@ def test_a_word_heading_with_a_pictogram_letter_and_an_indicator_table_naming_it
             document.add_paragraph(objective, style="List Number")
     document.add_paragraph("Annexe – Tableau des indicateurs", style="Heading 1")
     table = document.add_table(rows=1, cols=3)
-    for cell, text in zip(table.rows[0].cells, ("Engagement", "Objectif", "Indicateur")):
+    for cell, text in zip(table.rows[0].cells, ("Engagement", "Objectif", "Indicateur"), strict=True):
         cell.text = text
     for number, objectives in enumerate(engagements.values(), 1):
         for objective in objectives:
-            for cell, text in zip(table.add_row().cells, (f"Engagement n°{number}", objective, "Nombre de personnes")):
+            row = (f"Engagement n°{number}", objective, "Nombre de personnes")
+            for cell, text in zip(table.add_row().cells, row, strict=True):
                 cell.text = text
     document.save(tmp_path / "pontarnaud.docx")
     tree = import_tree(tmp_path / "pontarnaud.docx")[1]
@@ -3108,6 +3107,25 @@ def test_a_synthesis_table_read_across_its_columns_does_not_double_the_axes():
             ("2.2", "2", "Lever les freins périphériques à l'emploi")]
     assert [(o.id, o.parent, o.label) for o in keyword_outline.parse(text)] == want
     assert [(o.label, o.parent) for o in best_parse(text)[1]] == [(label, parent) for _, parent, label in want]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ces engagements prennent en compte, de manière transversale, la jeunesse, l'égalité entre les femmes et les "
+    "hommes et la lutte contre toutes les formes de discriminations, conformément aux priorités nationales.",
+    "Trois priorités transversales s'appliquent à l'ensemble des piliers :\n• la jeunesse, qui représente un "
+    "habitant sur trois ;\n• l'égalité entre les femmes et les hommes ;\n• la lutte contre toutes les formes de "
+    "discriminations, avec une attention particulière à l'adresse."])
+def test_transversal_concerns_named_without_a_colon_or_followed_by_their_explanation(sentence):
+    """Concerns named in a sentence « de manière transversale, a, b et c, conformément … » (no colon: nothing was
+    read), or listed each with its explanation after a comma (« …, avec une attention particulière à … »): the
+    concerns alone."""
+    text = ("Pilier 1 – Cohésion sociale\n\n• Renforcer l'accompagnement à la scolarité\n• Prévenir le décrochage "
+            "scolaire\n\nPilier 2 – Emploi\n\n• Développer les clauses d'insertion\n• Accompagner les créateurs "
+            f"d'entreprise\n\n{sentence}\n\nGouvernance\n\nLe comité de pilotage se réunit deux fois par an.\n")
+    tree = best_parse(text)[1]
+    assert [o.label for o in tree.transversal] == ["la jeunesse", "l'égalité entre les femmes et les hommes",
+                                                   "la lutte contre toutes les formes de discriminations"]
+    assert len(tree.leaves) == 4
 
 
 def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet():

@@ -13,8 +13,9 @@ import re
 from cvclassify.taxonomy.parsers.outline import build, to_taxonomy
 from cvclassify.taxonomy.parsers.pages import clean
 
-LAYOUT_HINT = (r"^\s*(?:[•\-–]\s*|[A-Z]\s+)?(?:(?:premi[eè]re?|deuxi[eè]me|second|troisi[eè]me)\s+)?(?:axe|pilier|enjeu|ambition"
-               r"|engagement|th[eè]me|priorit[ée]|orientation|objectif|fiche\s+th[ée]matique)s?\b[^\n]{0,40}(?:\d|\b[IVX]+\b|:|–)")
+LAYOUT_HINT = (r"^\s*(?:[•\-–]\s*|[A-Z]\s+)?(?:(?:premi[eè]re?|deuxi[eè]me|second|troisi[eè]me)\s+)?"
+               r"(?:axe|pilier|enjeu|ambition|engagement|th[eè]me|priorit[ée]|orientation|objectif"
+               r"|fiche\s+th[ée]matique)s?\b[^\n]{0,40}(?:\d|\b[IVX]+\b|:|–)")
 """A line that opens with a keyword naming a level (after a bullet, or a pictogram's letter: « E Engagement n°1 »)."""
 
 

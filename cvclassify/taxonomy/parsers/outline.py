@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -963,17 +964,28 @@ def _part_title(folded: str) -> str:
     return PART.sub("", folded)
 
 
+ARTICLE = re.compile(r"(?:la|le|les|des|du|une?|leurs?|nos|notre)\s|l['’]", re.IGNORECASE)
+
+
 def _enumerated(text: str) -> list[str]:
     """The concerns a sentence names after announcing them as transversal and a colon (« Les orientations intègrent
     trois priorités transversales : l'égalité entre les femmes et les hommes, la lutte contre les discriminations et
-    la transition écologique. »), or nothing."""
+    la transition écologique. ») or after « de manière transversale » (each concern opening with an article), or
+    nothing."""
     match = re.search(r"(?:transvers|pr[ée]occupation)[^:;.]*:\s*([^:]+?)(?:\.(?:\s|$)|$)", text, re.IGNORECASE)
-    if not match:
+    inline = None if match else re.search(r"(?:de (?:mani[eè]re|fa[cç]on) transversale|transversalement"
+                                          r"|[àa] titre transversal),?\s+([^:;]+?)(?:\.(?:\s|$)|$)", text,
+                                          re.IGNORECASE)
+    if not match and not inline:
         return []
-    if ";" in match.group(1):  # « … : la jeunesse ; l'égalité entre les femmes et les hommes ; la lutte … »
+    if match and ";" in match.group(1):  # « … : la jeunesse ; l'égalité entre les femmes et les hommes ; la lutte … »
         parts = [part.strip() for part in match.group(1).split(";")]
     else:
-        parts = [part.strip() for part in re.split(r",\s+", match.group(1))]
+        parts = [part.strip() for part in re.split(r",\s+", (match or inline).group(1))]
+        if inline:  # « … prennent en compte, de manière transversale, la jeunesse, … et la lutte …, conformément »
+            parts = list(itertools.takewhile(lambda part: ARTICLE.match(part), parts))
+            if not parts:
+                return []
         last = list(re.finditer(r"\s+et\s+(?=(?:la|le|les|l'|l’|des|du|une?)\b)", parts[-1]))
         if last:  # « … entre les femmes et les hommes et la lutte … »: the enumeration's last « et »
             parts[-1:] = [parts[-1][:last[-1].start()].strip(), parts[-1][last[-1].end():].strip()]
@@ -1013,8 +1025,10 @@ def _capital_parents(builder: Builder) -> tuple[tuple, list[str]] | None:
 
 
 def transversal_label(text: str) -> str:
-    """A transversal concern without the explanation that may follow it (« La jeunesse, qui représente… »)."""
-    cut = re.search(r",\s+(?:qui|dont|afin)\b|\s:\s|\s[–—]\s", text)
+    """A transversal concern without the explanation that may follow it (« La jeunesse, qui représente… », « La
+    transition écologique, avec une attention particulière à … »)."""
+    cut = re.search(r",\s+(?:qui|dont|afin|avec|notamment|en particulier|y compris|[àa] travers|au travers|en lien"
+                    r"|pour|par|car|c.est-[àa]-dire)\b|\s:\s|\s[–—]\s", text)
     return clean_label(text[:cut.start()] if cut else text)
 
 
