@@ -3128,6 +3128,78 @@ def test_transversal_concerns_named_without_a_colon_or_followed_by_their_explana
     assert len(tree.leaves) == 4
 
 
+CODE_TABLE_TREE = [("1", None, "Emploi, insertion et activité économique"),
+                   ("1.1", "1", "Favoriser l'accès à l'emploi des habitants"),
+                   ("1.1.1", "1.1", "Renforcer la présence de France Travail dans les quartiers"),
+                   ("1.1.2", "1.1", "Accompagner vers l'emploi les jeunes suivis par la Mission locale"),
+                   ("1.2", "1", "Soutenir l'entrepreneuriat"),
+                   ("1.2.1", "1.2", "Implanter un tiers-lieu économique au Mail"),
+                   ("2", None, "Éducation"), ("2.1", "2", "Favoriser la réussite éducative"),
+                   ("2.1.1", "2.1", "Étendre la Cité éducative au collège Louise-Michel"),
+                   ("2.1.2", "2.1", "Lutter contre l'absentéisme scolaire")]
+CODE_TABLES = [("Emploi, insertion et activité économique", [
+    ("Objectif stratégique 1.1 – Favoriser l'accès à l'emploi des habitants",),
+    ("1.1.1", "Renforcer la présence de France Travail dans les quartiers", "Nombre de demandeurs d'emploi"),
+    ("1.1.2", "Accompagner vers l'emploi les jeunes suivis par la Mission locale", "Nombre de CEJ signés"),
+    ("Objectif stratégique 1.2 – Soutenir l'entrepreneuriat",),
+    ("1.2.1", "Implanter un tiers-lieu économique au Mail", "Taux d'occupation")]),
+    ("Éducation", [("Objectif stratégique 2.1 – Favoriser la réussite éducative",),
+                   ("2.1.1", "Étendre la Cité éducative au collège Louise-Michel", "Nombre d'élèves"),
+                   ("2.1.2", "Lutter contre l'absentéisme scolaire", "Taux d'absentéisme")])]
+
+
+def test_a_word_table_of_coded_objectives_with_strategic_objectives_on_rows_across(tmp_path):
+    """Under each « Axe 1 : … », a Word table « N° | Objectif opérationnel | Indicateur » whose strategic objectives
+    are rows across (« Objectif stratégique 1.1 – … », cells merged) over rows « 1.1.1 | … | … »: the axes over
+    their strategic objectives over the coded objectives, indicators left out (only the axes were read)."""
+    import docx
+
+    from cvclassify.taxonomy.importing import import_tree
+
+    document = docx.Document()
+    for number, (axis, rows) in enumerate(CODE_TABLES, 1):
+        document.add_paragraph(f"Axe {number} : {axis}", style="Heading 1")
+        table = document.add_table(rows=1, cols=3)
+        for cell, text in zip(table.rows[0].cells, ("N°", "Objectif opérationnel", "Indicateur"), strict=True):
+            cell.text = text
+        for row in rows:
+            cells = table.add_row().cells
+            if len(row) == 1:
+                cells[0].merge(cells[2]).text = row[0]
+            else:
+                for cell, text in zip(cells, row, strict=True):
+                    cell.text = text
+    document.save(tmp_path / "orbelac.docx")
+    tree = import_tree(tmp_path / "orbelac.docx")[1]
+    assert [(o.id, o.parent, o.label) for o in tree] == CODE_TABLE_TREE
+
+
+def test_a_pdf_table_of_coded_objectives_with_wrapped_cells_and_strategic_objectives_across():
+    """The same tables in a PDF's laid-out text: a header « N°  Objectif opérationnel  Indicateur » naming one level
+    beside a code column, rows across, and cells wrapped on lines whose code cell is blank: one node per code, its
+    wrapped end joined (« Louise- » / « Michel » keeps its hyphen), the indicator left out (the labels ran into the
+    indicators' words)."""
+    header = "N°         Objectif opérationnel                                  Indicateur"
+    text = "\n".join([
+        "## Axe 1 : Emploi, insertion et activité économique", "", header,
+        "Objectif stratégique 1.1 – Favoriser l'accès à l'emploi des habitants",
+        "1.1.1      Renforcer la présence de France Travail dans les       Nombre de demandeurs d'emploi résidant",
+        "           quartiers                                              en QPV accompagnés",
+        "1.1.2      Accompagner vers l'emploi les jeunes suivis par        Nombre de contrats d'engagement jeune",
+        "           la Mission locale                                      signés par des résidents des QPV",
+        "Objectif stratégique 1.2 – Soutenir l'entrepreneuriat",
+        "1.2.1      Implanter un tiers-lieu économique au Mail             Taux d'occupation", "",
+        "## Axe 2 : Éducation", "", header,
+        "Objectif stratégique 2.1 – Favoriser la réussite éducative",
+        "2.1.1      Étendre la Cité éducative au collège Louise-           Nombre d'élèves",
+        "           Michel",
+        "2.1.2      Lutter contre l'absentéisme scolaire                   Taux d'absentéisme dans les collèges",
+        "                                                                  REP et REP+", "",
+        "## Gouvernance", "", "Le comité de pilotage se réunit deux fois par an."])
+    tree = best_parse(text)[1]
+    assert [(o.id, o.parent, o.label) for o in tree] == CODE_TABLE_TREE
+
+
 def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet():
     """« Quatre thématiques : » over « •⇥Éducation … », then each thématique again as a plain heading over its
     « •⇥ » orientations and « ⇥–⇥ » objectives (Word's glyphs pasted into text), then « ENGAGEMENTS DES

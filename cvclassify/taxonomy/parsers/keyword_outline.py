@@ -12,6 +12,7 @@ import re
 
 from cvclassify.taxonomy.parsers.outline import build, to_taxonomy
 from cvclassify.taxonomy.parsers.pages import clean
+from cvclassify.taxonomy.parsers.tables import columns_as_pipes
 
 LAYOUT_HINT = (r"^\s*(?:[•\-–]\s*|[A-Z]\s+)?(?:(?:premi[eè]re?|deuxi[eè]me|second|troisi[eè]me)\s+)?"
                r"(?:axe|pilier|enjeu|ambition|engagement|th[eè]me|priorit[ée]|orientation|objectif"
@@ -20,17 +21,24 @@ LAYOUT_HINT = (r"^\s*(?:[•\-–]\s*|[A-Z]\s+)?(?:(?:premi[eè]re?|deuxi[eè]me
 
 
 CODE_ROW = re.compile(r"^\f?\|\s*(?P<code>(?:axe|pilier|enjeu|orientation|objectif|os|oo|og)\s*[\dIVX]+(?:\.\d+)*"
-                      r"|\d+(?:\.\d+)+)\s*\|\s*(?P<label>[^|]*[^|\s])\s*\|?\s*$", re.IGNORECASE)
-"""A row of a two-column table « Code | Intitulé » whose code names its level (« AXE 1 », « OS1.1 », « OO1.1.1 »)."""
+                      r"|\d+(?:\.\d+)+)\s*\|\s*(?P<label>[^|]*[^|\s])\s*(?:\|[^|]*)*\|?\s*$", re.IGNORECASE)
+"""A row of a table « Code | Intitulé » (other columns, an indicator, may follow) whose code names its level
+(« AXE 1 », « OS1.1 », « OO1.1.1 ») or is dotted (« 1.1.1 »)."""
+ACROSS_ROW = re.compile(r"^\f?\|\s*(?P<label>(?:axe|pilier|enjeu|orientation|objectif|engagement|priorit[ée]"
+                        r"|ambition)s?\b[^|]*?\d[^|]*[^|\s])\s*(?:\|\s*)+$", re.IGNORECASE)
+"""A row across such a table naming a level with its number (« | Objectif stratégique 1.1 – Favoriser … | | | »)."""
 
 
 def parse(text: str, name: str = "contract", source: str = ""):
     """Parse the objectives of a contract whose levels are named by keywords."""
-    return to_taxonomy(build(clean(_code_rows(text)), "keywords"), name, source, text, "keyword-outline")
+    return to_taxonomy(build(clean(_code_rows(columns_as_pipes(text))), "keywords"), name, source, text,
+                       "keyword-outline")
 
 
 def _code_rows(text: str) -> str:
     """A Word or ODT table « Code | Intitulé » holding every level, told apart by the code's prefix (« AXE 1 »,
-    « OS1.1 », « OO1.1.1 »), as the lines the keyword outline reads (« OS1.1 – Agir dès la petite enfance »)."""
-    return "\n".join(CODE_ROW.sub(lambda m: f"{m.group('code')} – {m.group('label')}", line)
+    « OS1.1 », « OO1.1.1 ») or by rows across naming a level, as the lines the keyword outline reads (« OS1.1 – Agir
+    dès la petite enfance »)."""
+    return "\n".join(ACROSS_ROW.sub(r"\g<label>", CODE_ROW.sub(lambda m: f"{m.group('code')} – {m.group('label')}",
+                                                                line))
                      for line in text.split("\n"))

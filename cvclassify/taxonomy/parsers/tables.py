@@ -75,7 +75,7 @@ def parse(text: str, name: str = "contract", source: str = ""):
     outline = Outline(roots=[], transversal=[])
     reader = _Reader(outline)
     block: list[Line] = []
-    for line in [*clean(_fiches_as_pipes(_columns_as_pipes(_tabs_as_pipes(text))), keep=ROW), Line(0, 0, "")]:
+    for line in [*clean(_fiches_as_pipes(columns_as_pipes(_tabs_as_pipes(text))), keep=ROW), Line(0, 0, "")]:
         if line.text.startswith("|"):
             block.append(line)
             continue
@@ -115,7 +115,7 @@ def _tabs_as_pipes(text: str) -> str:
     return "\n".join(line for i, line in enumerate(lines) if i not in wrapped)
 
 
-def _columns_as_pipes(text: str) -> str:
+def columns_as_pipes(text: str) -> str:
     """Tables laid out in columns of text (a PDF read with its layout) as pipe rows: from a header row whose
     cells all name levels (« Objectif stratégique   Objectif opérationnel   Sous-objectif », its words wrapped
     on a second line or not) to the next blank line or page, each line's cells go to the column whose header starts
@@ -135,6 +135,8 @@ def _columns_as_pipes(text: str) -> str:
 
     def flush() -> None:
         nonlocal ended
+        for i in _coded_rows_joined(table, header):
+            lines[i] = None
         for i, row in _centred_up(table, continued, centred):
             lines[i] = _pipe_line(lines[i] or "", row)
         if table:
@@ -182,6 +184,29 @@ def _columns_as_pipes(text: str) -> str:
     return "\n".join(line for line in lines if line is not None)
 
 
+def _coded_rows_joined(table: list[tuple[int, list[str]]], header: list[str]) -> list[int]:
+    """In a column table whose first column holds each row's code (« N° »), a line with that cell blank is the
+    wrapped end of the row above (« 1.1.1   Renforcer la présence de … dans les » / « quartiers »): its cells are
+    joined to that row's, when each label it goes on starts in lower case or ends a cut word or phrase. The lines
+    joined are taken out of ``table`` and returned."""
+    if not header or not CODE_HEADER.match(header[0]):
+        return []
+    joined, kept = [], []
+    for i, row in table:
+        above = kept[-1][1] if kept else None
+        goes_on = above is not None and above[0] and not row[0] and NUMERIC_CODE.fullmatch(above[0]) and all(
+            not cell or side_column(title) or cell[:1].islower() or DANGLING.search(above[c])
+            for c, (title, cell) in enumerate(zip(header, row, strict=False)))
+        if goes_on:
+            for c, cell in enumerate(row):
+                above[c] = f"{above[c]} {cell}".strip() if not above[c].endswith("-") else above[c] + cell
+            joined.append(i)
+        else:
+            kept.append((i, row))
+    table[:] = kept
+    return joined
+
+
 def _goes_on(cells: list[tuple[int, str]], columns: list[int]) -> bool:
     """Whether the first line of a page is a row of the table above, its header not printed again: each cell
     starts where a column does, and the first column is left blank (a merged cell going on over the break)."""
@@ -191,11 +216,13 @@ def _goes_on(cells: list[tuple[int, str]], columns: list[int]) -> bool:
 
 
 def _header_row(cells: list[str]) -> bool:
-    """Whether a line laid out in columns is a table's header row: two cells or more naming levels, the others
-    columns of their codes (« N° ») or columns that hold no objective (« Orientation   Objectifs opérationnels
-    Partenaires   Indicateurs »)."""
+    """Whether a line laid out in columns is a table's header row: two cells or more naming levels (or one beside a
+    column of codes), the others columns of their codes (« N° ») or columns that hold no objective (« Orientation
+    Objectifs opérationnels   Partenaires   Indicateurs »)."""
     named = sum(level_named(cell) for cell in cells)
-    return named >= 2 and all(level_named(cell) or side_column(cell) or CODE_HEADER.match(cell) for cell in cells)
+    coded = any(CODE_HEADER.match(cell) for cell in cells)  # « N°   Objectif opérationnel   Indicateur »
+    return (named >= 2 or (named == 1 and coded and len(cells) >= 2)) and all(
+        level_named(cell) or side_column(cell) or CODE_HEADER.match(cell) for cell in cells)
 
 
 SIDE_COLUMN = re.compile(r"^(?:actions?|moyens|pilotes?|partenaires?|indicateurs?|financeurs?|calendrier|echeances?"
@@ -321,9 +348,11 @@ def _row_follows(lines: list[str | None], i: int, columns: list[int]) -> bool:
     return False
 
 
-AXIS_ROW = re.compile(r"^(?:#{1,6}\s+)?(?:axe|pilier|enjeu|ambition|priorit[eé])s?\s+(?:\d+|[IVX]+|[A-H])\s*[:.–—-]\s+"
-                      r"\S[^|]*$", re.IGNORECASE)
-"""A line across a column table that opens an axis (« ##### AXE 1 – Réussir à l'école »): a row of the table."""
+AXIS_ROW = re.compile(r"^(?:#{1,6}\s+)?(?:(?:axe|pilier|enjeu|ambition|priorit[eé])s?\s+(?:\d+|[IVX]+|[A-H])"
+                      r"|(?:orientation|objectif)s?(?:\s+(?:strat[ée]gique|op[ée]rationnel|g[ée]n[ée]ral)e?s?)?"
+                      r"\s+\d{1,2}(?:\.\d{1,2}){0,2})\s*[:.–—-]\s+\S[^|]*$", re.IGNORECASE)
+"""A line across a column table that opens an axis or an objective above the rows (« ##### AXE 1 – Réussir à
+l'école », « Objectif stratégique 1.1 – Favoriser l'accès à l'emploi »): a row of the table."""
 FOOT_NUMBER = re.compile(r"(?:^|\s{3,})(?:page\s*|p\.\s*)?\d{1,3}(?:\s*(?:/|sur)\s*\d{1,3})?\s*$", re.IGNORECASE)
 
 
