@@ -3200,6 +3200,41 @@ def test_a_pdf_table_of_coded_objectives_with_wrapped_cells_and_strategic_object
     assert [(o.id, o.parent, o.label) for o in tree] == CODE_TABLE_TREE
 
 
+def test_a_google_docs_markdown_export_gives_its_tree():
+    """Google Docs' Markdown: headings with identifiers (« {#axe-1---grandir} »), bold escaped numbers
+    (« **1\\.2\\.1\\.** »), a contents list of links ending with their page, italics, images and their base64
+    definitions, transversal concerns named « une attention transversale à la jeunesse, à l'égalité … et à la … »
+    (the labels kept their identifiers, the contents entries were axes of their own, the concerns were missed)."""
+    text = "\n".join([
+        "![][image1]", "", "# **CONTRAT DE VILLE 2024 – 2030 DU BASSIN DE CALVÉRAN**", "", "**Sommaire**", "",
+        "[Préambule\t3](#heading=h.gjdgxs)", "", "[Axe 1 \\- Grandir et apprendre\t8](#heading=h.3znysh7)", "",
+        "[Axe 2 \\- Travailler et entreprendre\t9](#heading=h.2et92p0)", "",
+        "# **Préambule** {#préambule}", "",
+        "Le contrat porte une attention transversale à la jeunesse, à l’égalité entre les femmes et les hommes et à la "
+        "transition écologique, conformément à la circulaire du 31 août 2023[^2].", "",
+        "## **Axe 1 \\- Grandir et apprendre** {#axe-1---grandir-et-apprendre}", "",
+        "**1\\.1\\.** Accompagner les familles dès la naissance", "",
+        "Soutien à la parentalité, accès aux modes d’accueil, avec la CAF.", "",
+        "**1\\.2\\.** Faire réussir tous les élèves", "",
+        "**1\\.2\\.1\\.** Renforcer la maîtrise des savoirs fondamentaux", "",
+        "**1\\.2\\.2\\.** Lutter contre l’absentéisme au collège", "", "*Exemples d’actions :*", "",
+        "* coup de pouce CLÉ ;", "* dispositif « Devoirs faits ».", "",
+        "## **Axe 2 \\- Travailler et entreprendre** {#axe-2---travailler-et-entreprendre}", "",
+        "**2\\.1\\.** Aller vers les publics invisibles", "", "**2\\.2\\.** Lever les freins à l’emploi des femmes",
+        "", "# **Gouvernance et suivi** {#gouvernance-et-suivi}", "",
+        "Le comité de pilotage se réunit deux fois par an.", "",
+        "[image1]: <data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAMgAAAAy>"])
+    tree = best_parse(text)[1]
+    assert [(o.id, o.parent, o.label) for o in tree if not o.transversal] == [
+        ("1", None, "Grandir et apprendre"), ("1.1", "1", "Accompagner les familles dès la naissance"),
+        ("1.2", "1", "Faire réussir tous les élèves"),
+        ("1.2.1", "1.2", "Renforcer la maîtrise des savoirs fondamentaux"),
+        ("1.2.2", "1.2", "Lutter contre l’absentéisme au collège"), ("2", None, "Travailler et entreprendre"),
+        ("2.1", "2", "Aller vers les publics invisibles"), ("2.2", "2", "Lever les freins à l’emploi des femmes")]
+    assert [o.label for o in tree.transversal] == ["la jeunesse", "l’égalité entre les femmes et les hommes",
+                                                   "la transition écologique"]
+
+
 def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet():
     """« Quatre thématiques : » over « •⇥Éducation … », then each thématique again as a plain heading over its
     « •⇥ » orientations and « ⇥–⇥ » objectives (Word's glyphs pasted into text), then « ENGAGEMENTS DES

@@ -25,6 +25,8 @@ MIN_LEAVES = 2
 BARE = re.compile(r"(?:\w+\s+)?(?:n[°o]\s*)?(?:\d+(?:\.\d+)*|[IVX]+|[A-H])")
 """A label that is only a level's name and number (« Axe 1 »): a node without a label of its own."""
 MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
+MARKDOWN_MARKS = re.compile(r"\*\*|__|\\(?=[-.*_#\\])")
+"""Bold stars and escapes a Markdown converter writes (« ## **Axe 1 \\- Grandir** »), set aside to match hints."""
 
 
 def _module(layout: str):
@@ -34,8 +36,9 @@ def _module(layout: str):
 
 
 def candidate_layouts(text: str) -> list[str]:
-    """The registered layouts whose hint matches the text (Markdown heading marks aside), most specific first."""
-    text = MARKDOWN_HEADING.sub("", text)
+    """The registered layouts whose hint matches the text (Markdown heading marks, bold and escapes aside), most
+    specific first."""
+    text = MARKDOWN_MARKS.sub("", MARKDOWN_HEADING.sub("", text))
     return [layout for layout in PARSERS
             if re.search(_module(layout).LAYOUT_HINT, text, re.IGNORECASE | re.MULTILINE)]
 

@@ -964,7 +964,23 @@ def _part_title(folded: str) -> str:
     return PART.sub("", folded)
 
 
+INLINE_TRANSVERSAL = re.compile(r"(?:de (?:mani[eè]re|fa[cç]on) transversale|transversalement|[àa] titre transversal"
+                                r"|(?:attention|approche|vigilance|regard) transversale?),?\s+([^:;]+?)"
+                                r"(?:\.(?:\s|$)|$)", re.IGNORECASE)
+"""Concerns named in a sentence without a colon (« … prennent en compte, de manière transversale, la jeunesse, … »,
+« Le contrat porte une attention transversale à la jeunesse, à l'égalité … »)."""
 ARTICLE = re.compile(r"(?:la|le|les|des|du|une?|leurs?|nos|notre)\s|l['’]", re.IGNORECASE)
+
+
+def _without_preposition(part: str) -> str:
+    """A concern named after « à » as its noun phrase (« à la jeunesse » → « la jeunesse », « aux familles » → « les
+    familles »)."""
+    part = part.strip()
+    if re.match(r"aux\s", part):
+        return "les " + part[4:]
+    if re.match(r"au\s", part):
+        return "le " + part[3:]
+    return re.sub(r"^[àa]\s+(?=(?:la|le|les|l'|l’)\b)", "", part)
 
 
 def _enumerated(text: str) -> list[str]:
@@ -973,9 +989,7 @@ def _enumerated(text: str) -> list[str]:
     la transition écologique. ») or after « de manière transversale » (each concern opening with an article), or
     nothing."""
     match = re.search(r"(?:transvers|pr[ée]occupation)[^:;.]*:\s*([^:]+?)(?:\.(?:\s|$)|$)", text, re.IGNORECASE)
-    inline = None if match else re.search(r"(?:de (?:mani[eè]re|fa[cç]on) transversale|transversalement"
-                                          r"|[àa] titre transversal),?\s+([^:;]+?)(?:\.(?:\s|$)|$)", text,
-                                          re.IGNORECASE)
+    inline = None if match else INLINE_TRANSVERSAL.search(text)
     if not match and not inline:
         return []
     if match and ";" in match.group(1):  # « … : la jeunesse ; l'égalité entre les femmes et les hommes ; la lutte … »
@@ -983,12 +997,14 @@ def _enumerated(text: str) -> list[str]:
     else:
         parts = [part.strip() for part in re.split(r",\s+", (match or inline).group(1))]
         if inline:  # « … prennent en compte, de manière transversale, la jeunesse, … et la lutte …, conformément »
+            parts = [_without_preposition(part) for part in parts]
             parts = list(itertools.takewhile(lambda part: ARTICLE.match(part), parts))
             if not parts:
                 return []
-        last = list(re.finditer(r"\s+et\s+(?=(?:la|le|les|l'|l’|des|du|une?)\b)", parts[-1]))
+        last = list(re.finditer(r"\s+et\s+(?:[àa]\s+|(?=au\b|aux\b))?(?=(?:la|le|les|l'|l’|des|du|une?|au|aux)\b)",
+                                parts[-1]))
         if last:  # « … entre les femmes et les hommes et la lutte … »: the enumeration's last « et »
-            parts[-1:] = [parts[-1][:last[-1].start()].strip(), parts[-1][last[-1].end():].strip()]
+            parts[-1:] = [parts[-1][:last[-1].start()].strip(), _without_preposition(parts[-1][last[-1].end():])]
     if len(parts) < 2 or not all(1 <= len(part.split()) <= 12 for part in parts):
         return []
     return parts

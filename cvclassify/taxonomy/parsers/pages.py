@@ -55,6 +55,18 @@ MD_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S) ?\*\*|__(?=\S)(.+?)(?<=\S)__")
 MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 """A character a Markdown converter escaped (« 1\\. L'égalité », « \\* »): the character itself."""
 MD_BULLET = re.compile(r"^(\f?)( +)(?=[-*+•]\s+\S)")
+MD_ITALIC = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*\\])\*(?![\w*])")
+"""Italic text in Markdown (« *Exemples d'actions :* »); a bullet's star is followed by a space."""
+MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*\)|!\[[^\]]*\]\[[^\]]*\]")
+"""A Markdown link or image (« [Axe 1 – Grandir⇥8](#heading=h.3znysh7) », « ![][image1] »): its text, an image's
+alternative text."""
+MD_CONTENTS_ENTRY = re.compile(r"(?:[-*+]\s+|\d{1,2}\.\s+)?\[[^\]]*\]\(#[^()\s]*\)")
+"""A line that is only a link to a heading of the document (« [Axe 1 – Grandir⇥8](#heading=h.3znysh7) »,
+« - [Pilier 1 : Cohésion sociale](#pilier-1) »): an entry of its contents."""
+MD_ATTRIBUTES = re.compile(r"\s*\{#[^{}]*\}\s*$")
+"""A heading's identifier as Google Docs or pandoc writes it (« ## Axe 1 {#axe-1---grandir} »)."""
+MD_DEFINITION = re.compile(r"^\s*\[[^\]]+\]:\s*<?(?:data:|https?:|#)")
+"""A link or image reference's definition (« [image1]: <data:image/png;base64,…> »): not text."""
 
 
 @dataclass
@@ -358,9 +370,10 @@ def _unquoted(lines: list[str]) -> list[str]:
 
 def _plain_markdown(lines: list[str]) -> tuple[list[str], list[int]]:
     """The lines of a Markdown export (a PDF or word processor converted to Markdown) as the parsers read text:
-    « ## Axe 1 : … » without its hashes, « **bold** » without its stars, and two-space list nesting widened to
-    four spaces (a level of indentation is three spaces or more); and each line's heading level (« ## » → 2,
-    else 0). Other texts are returned as they are."""
+    « ## Axe 1 : … » without its hashes and identifier, « **bold** » and « *italic* » without their stars, links as
+    their text, images and their definitions left out, and two-space list nesting widened to four spaces (a level
+    of indentation is three spaces or more); and each line's heading level (« ## » → 2, else 0). Other texts are
+    returned as they are."""
     if sum(bool(MD_HEADING.match(line)) for line in lines) < 2 and sum("**" in line for line in lines) < 2:
         return lines, [0] * len(lines)
     nested = [len(m.group(2)) for line in lines if (m := MD_BULLET.match(line))]
@@ -369,8 +382,11 @@ def _plain_markdown(lines: list[str]) -> tuple[list[str], list[int]]:
     for line in lines:
         heading = MD_HEADING.match(line)
         depths.append(len(heading.group("hashes")) if heading else 0)
-        line = MD_HEADING.sub(r"\1\3", line)
-        line = MD_ESCAPE.sub(r"\1", MD_BOLD.sub(lambda m: m.group(1) or m.group(2), line))
+        line = "" if MD_DEFINITION.match(line) else MD_ATTRIBUTES.sub("", MD_HEADING.sub(r"\1\3", line))
+        if MD_CONTENTS_ENTRY.fullmatch(line.strip()):
+            line = ""  # « [Axe 1 – Grandir⇥8](#heading=h.3znysh7) »: an entry of the contents, linked to its heading
+        line = MD_ITALIC.sub(r"\1", MD_BOLD.sub(lambda m: m.group(1) or m.group(2), MD_LINK.sub(r"\1", line)))
+        line = MD_ESCAPE.sub(r"\1", line)
         if widen:
             line = MD_BULLET.sub(lambda m: m.group(1) + m.group(2) * 2, line)
         out.append(line)
