@@ -533,3 +533,33 @@ def test_a_total_row_under_a_wide_tree_is_not_an_axis(tmp_path):
     book.save(tmp_path / "arbre.xlsx")
     tree = read_tree(tmp_path / "arbre.xlsx", "lorvanne")
     assert [o.label for o in tree.roots()] == ["Réussite éducative", "Emploi"]
+
+
+def test_a_programming_sheet_whose_parents_are_spelled_differently_from_row_to_row(tmp_path):
+    """An « appel à projets » sheet, one row per action: the pillar typed « Emploi et insertion », « Emploi et
+    Insertion », « emploi et insertion » or with a double space is one pillar, each objective once (the lower-case
+    spelling was taken for the end of the cell above: « Cadre de vie emploi et insertion »)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    rows = [("N° DOSSIER", "PORTEUR", "PILIER", "OBJECTIF STRATEGIQUE", "OBJECTIF OPERATIONNEL", "MONTANT"),
+            ("2025-001", "Mission locale", "Emploi et insertion", "Favoriser l'accès à l'emploi",
+             "Accompagner les jeunes NEET", 8000),
+            ("2025-002", "Médiaterre", "Cadre de vie", "Améliorer la tranquillité", "Développer la médiation", 12000),
+            ("2025-003", "Mobil'Emploi", "emploi et insertion", "Lever les freins à l'emploi",
+             "Développer la mobilité", 5000),
+            ("2025-004", "Mission locale", "Emploi et Insertion", "Favoriser l'accès à l'emploi",
+             "Accompagner les jeunes NEET", 9000),
+            ("2025-005", "Régie de quartier", "Cadre de vie", "Améliorer  la tranquillité", "Embellir les espaces",
+             3000)]
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / "programmation.xlsx")
+    tree = read_tree(tmp_path / "programmation.xlsx", "breval")
+    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == [
+        ("Emploi et insertion", None), ("Favoriser l'accès à l'emploi", "Emploi et insertion"),
+        ("Accompagner les jeunes NEET", "Favoriser l'accès à l'emploi"),
+        ("Lever les freins à l'emploi", "Emploi et insertion"),
+        ("Développer la mobilité", "Lever les freins à l'emploi"),
+        ("Cadre de vie", None), ("Améliorer la tranquillité", "Cadre de vie"),
+        ("Développer la médiation", "Améliorer la tranquillité"), ("Embellir les espaces", "Améliorer la tranquillité")]

@@ -452,8 +452,15 @@ def _wide_tree(path: Path, name: str) -> Taxonomy | None:
     cells = [[r.get(c) or "" for c in names] for r in rows]
     codes = {names[level]: names[code] for level, code in tables.code_columns(names, cells).items()}
 
+    spelling: dict[tuple[str, str], str] = {}
+
     def cell(values: Mapping[str, str], level: str) -> str:
-        return tables.with_code(values.get(codes.get(level, "")) or "", values.get(level) or "")
+        """A level's cell as first spelled in its column (« Emploi et Insertion », « emploi et insertion » further
+        down are the same parent), starting with a capital: a row of a sheet is a record, never the wrapped end of
+        the cell above."""
+        label = " ".join((values.get(level) or "").split())
+        label = spelling.setdefault((level, _key(label)), label)
+        return tables.with_code(values.get(codes.get(level, "")) or "", label[:1].upper() + label[1:])
 
     text = "\n".join([row(levels), row("---" for _ in levels), *(row(cell(r, c) for c in levels) for r in rows)])
     tree = tables.parse(text + "\n", name=name, source=path.name)
