@@ -563,3 +563,28 @@ def test_a_programming_sheet_whose_parents_are_spelled_differently_from_row_to_r
         ("Développer la mobilité", "Lever les freins à l'emploi"),
         ("Cadre de vie", None), ("Améliorer la tranquillité", "Cadre de vie"),
         ("Développer la médiation", "Améliorer la tranquillité"), ("Embellir les espaces", "Améliorer la tranquillité")]
+
+
+def test_footnote_marks_and_notes_under_a_wide_tree_are_left_out(tmp_path):
+    """Labels ending with « (1) », « ² », « * » or « [à valider en COPIL] », and the footnotes under the table: the
+    labels without their marks, the footnotes no nodes (they were axes of their own)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in [("Thématique", "Objectif", "Objectif opérationnel"),
+                ("Emploi et insertion", "Favoriser l'accès à l'emploi des femmes (1)", "Développer les modes de garde"),
+                ("Emploi et insertion", "Favoriser l'accès à l'emploi des femmes (1)", "Accompagner vers les métiers²"),
+                ("Sécurité et tranquillité*", "Prévenir les conduites à risque",
+                 "Créer un conseil citoyen jeunesse [à valider en COPIL]"),
+                ("", "", ""), ("(1) Objectif issu de la concertation avec les habitants", "", ""),
+                ("² Sous réserve du cofinancement de l'Agence régionale de santé", "", ""),
+                ("* Objectif partagé avec le Conseil local de sécurité", "", "")]:
+        book.active.append(row)
+    book.save(tmp_path / "arbre.xlsx")
+    tree = read_tree(tmp_path / "arbre.xlsx", "lorvanne")
+    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == [
+        ("Emploi et insertion", None), ("Favoriser l'accès à l'emploi des femmes", "Emploi et insertion"),
+        ("Développer les modes de garde", "Favoriser l'accès à l'emploi des femmes"),
+        ("Accompagner vers les métiers", "Favoriser l'accès à l'emploi des femmes"),
+        ("Sécurité et tranquillité", None), ("Prévenir les conduites à risque", "Sécurité et tranquillité"),
+        ("Créer un conseil citoyen jeunesse", "Prévenir les conduites à risque")]

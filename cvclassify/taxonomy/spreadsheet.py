@@ -421,9 +421,17 @@ TOTAL = re.compile(r"^(?:sous-)?total\b", re.IGNORECASE)
 
 
 def _total(values: Mapping[str, str], levels: list[str]) -> bool:
-    """A row that counts the rows above (« Total : 24 objectifs » in its last filled level), not a node."""
+    """A row that counts the rows above (« Total : 24 objectifs » in its last filled level) or a footnote under
+    the table (« (1) Objectif issu de la concertation », « ² Sous réserve … » alone in its row), not a node."""
     filled = [values[c].strip() for c in levels if (values.get(c) or "").strip()]
-    return bool(filled) and bool(TOTAL.match(filled[-1]))
+    return bool(filled) and (bool(TOTAL.match(filled[-1])) or (len(filled) == 1 and bool(NOTE.match(filled[0]))))
+
+
+NOTE = re.compile(r"^(?:\(\d{1,2}\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3})\s*\S")
+"""A footnote's mark opening a cell."""
+NOTE_MARKS = re.compile(r"(?:\s*(?:\(\d{1,2}\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3}|\[[^\[\]]{1,60}\]))+\s*$")
+"""Marks of footnotes and editorial notes ending a label (« … des femmes (1) », « … tranquillité* », « … jeunesse
+[à valider en COPIL] »): not the label's."""
 
 
 LEAF_COLUMNS = ("description", "mots-clés", "ANCT 2015-2023", "ANCT 2024-2030")
@@ -456,9 +464,9 @@ def _wide_tree(path: Path, name: str) -> Taxonomy | None:
 
     def cell(values: Mapping[str, str], level: str) -> str:
         """A level's cell as first spelled in its column (« Emploi et Insertion », « emploi et insertion » further
-        down are the same parent), starting with a capital: a row of a sheet is a record, never the wrapped end of
-        the cell above."""
-        label = " ".join((values.get(level) or "").split())
+        down are the same parent), starting with a capital (a row of a sheet is a record, never the wrapped end of
+        the cell above), without its notes' marks."""
+        label = NOTE_MARKS.sub("", " ".join((values.get(level) or "").split()))
         label = spelling.setdefault((level, _key(label)), label)
         return tables.with_code(values.get(codes.get(level, "")) or "", label[:1].upper() + label[1:])
 
