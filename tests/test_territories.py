@@ -588,3 +588,31 @@ def test_footnote_marks_and_notes_under_a_wide_tree_are_left_out(tmp_path):
         ("Accompagner vers les métiers", "Favoriser l'accès à l'emploi des femmes"),
         ("Sécurité et tranquillité", None), ("Prévenir les conduites à risque", "Sécurité et tranquillité"),
         ("Créer un conseil citoyen jeunesse", "Prévenir les conduites à risque")]
+
+
+def test_a_header_on_two_rows_names_each_level_column(tmp_path):
+    """« Axe » merged over two rows, « Objectifs » merged over « stratégiques | opérationnels », « Pilotage » over
+    « Pilote | Partenaires »: the columns « Objectifs stratégiques » and « Objectifs opérationnels » are levels
+    (only the axes were read, « stratégiques » among them)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [("Axe", "Objectifs", None, "Pilotage", None),
+                (None, "stratégiques", "opérationnels", "Pilote", "Partenaires"),
+                ("Santé", "Améliorer l'accès aux soins", "Installer une maison de santé", "Ville", "CPAM"),
+                (None, None, "Développer la télémédecine", "ARS", "France Services"),
+                ("Tranquillité", "Prévenir l'entrée dans la délinquance", "Renforcer la prévention spécialisée",
+                 "Ville", "Conseil citoyen")]:
+        sheet.append(row)
+    sheet.merge_cells("A1:A2")
+    sheet.merge_cells("B1:C1")
+    sheet.merge_cells("D1:E1")
+    book.save(tmp_path / "arbre.xlsx")
+    tree = read_tree(tmp_path / "arbre.xlsx", "vaulmont")
+    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == [
+        ("Santé", None), ("Améliorer l'accès aux soins", "Santé"),
+        ("Installer une maison de santé", "Améliorer l'accès aux soins"),
+        ("Développer la télémédecine", "Améliorer l'accès aux soins"),
+        ("Tranquillité", None), ("Prévenir l'entrée dans la délinquance", "Tranquillité"),
+        ("Renforcer la prévention spécialisée", "Prévenir l'entrée dans la délinquance")]

@@ -10,6 +10,7 @@ as it is. Every problem is reported with its line, in French, and nothing is bui
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -155,7 +156,7 @@ def _headed(table):
     from cvclassify.io.readers.base import Table
 
     if _names_columns(table.columns):
-        return table, []
+        return _two_row_header(table), []
     rows = list(table.rows)
     extra = {c for r in rows for c in r.values if c not in table.columns}
     if not all(re.fullmatch(r"colonne \d+", c) for c in extra):  # cells not placed by their column (JSON Lines)
@@ -178,6 +179,32 @@ def _headed(table):
                     for r in rows[at + 1:]]
             return Table(list(named.values()), iter(kept), [*table.notes, f"En-tête lu en {row.where}."]), rows
     return None, rows
+
+
+def _two_row_header(table):
+    """A header on two rows (« Objectifs » merged over « stratégiques | opérationnels »): each column named by the
+    title above it, carried over the merged cells, and its own word below (« Objectifs opérationnels »); the table
+    as it is when its first row holds data."""
+    from dataclasses import replace
+
+    from cvclassify.io.readers.base import Table
+    from cvclassify.taxonomy.parsers import tables
+
+    rows = iter(table.rows)
+    first = next(rows, None)
+    if first is None:
+        return Table(table.columns, iter([]), table.notes)
+    below = {c: (v or "").strip() for c, v in first.values.items()}
+    merged = [c for c in below if re.fullmatch(r"colonne \d+", c)]
+    short = all(len(v.split()) <= 3 and not re.search(r"\d", v) for v in below.values())
+    names, top = {}, ""
+    for column, word in below.items():
+        top = top if column in merged else column
+        names[column] = f"{top} {word}".strip() if word and not tables.level_named(word) else (word or top)
+    if not (short and any(below[c] for c in merged)) or sum(map(tables.level_named, names.values())) < 2:
+        return Table(table.columns, itertools.chain([first], rows), table.notes)
+    renamed = (replace(r, values={names.get(c, c): v for c, v in r.values.items()}) for r in rows)
+    return Table(list(names.values()), renamed, [*table.notes, "En-tête lu sur deux lignes."])
 
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
