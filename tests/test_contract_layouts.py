@@ -3235,6 +3235,85 @@ def test_a_google_docs_markdown_export_gives_its_tree():
                                                    "la transition écologique"]
 
 
+def _word_xml(document, xml: str) -> None:
+    """Append raw WordprocessingML paragraphs to a python-docx document's body (before its section settings)."""
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    body = document.element.body
+    for element in parse_xml(f"<w:body {w}>{xml}</w:body>"):
+        body.insert(len(body) - 1, element)
+
+
+def test_a_word_draft_with_tracked_changes_content_controls_and_text_boxes(tmp_path):
+    """What Word shows is read, not what python-docx's ``text`` holds: a tracked insertion in a label and a whole
+    objective inserted in bold (lost: only the direct runs were read), deleted text and a deleted objective (left
+    out), objectives inside a content control (lost: the body's controls were skipped), a control still showing
+    its placeholder (left out), an axis title in a text box (lost), transversal concerns as ticked boxes, the
+    unticked one left out."""
+    import docx
+
+    from cvclassify.taxonomy.importing import import_tree
+
+    def run(text: str, bold: bool = False) -> str:
+        return f'<w:r>{"<w:rPr><w:b/></w:rPr>" if bold else ""}<w:t xml:space="preserve">{text}</w:t></w:r>'
+
+    def para(inner: str) -> str:
+        return f"<w:p>{inner}</w:p>"
+
+    def box(text: str) -> str:  # a text box as Word writes it, with the fallback copy for older readers
+        frame = f"<w:txbxContent>{para(run(text, True))}</w:txbxContent>"
+        return ('<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+                f'<mc:Choice Requires="wps"><w:drawing><wps:txbx xmlns:wps="http://schemas.microsoft.com/office/'
+                f'word/2010/wordprocessingShape">{frame}</wps:txbx></w:drawing></mc:Choice>'
+                f'<mc:Fallback><w:pict><v:textbox xmlns:v="urn:schemas-microsoft-com:vml">{frame}</v:textbox>'
+                "</w:pict></mc:Fallback></mc:AlternateContent></w:r>")
+
+    ins = '<w:ins w:id="1" w:author="SPV" w:date="2024-04-18T09:30:00Z">{}</w:ins>'
+    delete = '<w:del w:id="2" w:author="SPV" w:date="2024-04-18T09:30:00Z"><w:r><w:delText>{}</w:delText></w:r></w:del>'
+    placeholder = ('<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>{}</w:sdtContent></w:sdt>')
+    document = docx.Document()
+    document.add_paragraph("Priorités transversales", style="Heading 1")
+    document.add_paragraph("Cocher les priorités transversales retenues par les signataires :")
+    for mark, concern in (("☒", "La jeunesse"), ("☐", "Le numérique"), ("☒", "La transition écologique")):
+        document.add_paragraph(f"{mark}  {concern}")
+    _word_xml(document, "".join([
+        para(box("AXE 1 – Cohésion sociale")),
+        para(run("Objectif 1.1 – Renforcer ", True) + ins.format(run("durablement ", True))
+             + run("la prévention en santé", True) + delete.format(" et la santé mentale")),
+        para(run("Les habitants ont exprimé de fortes attentes.")),
+        para(delete.format("Objectif 1.2 – Créer un observatoire local de la jeunesse")),
+        para(ins.format(run("Objectif 1.2 – Soutenir les associations de proximité", True))),
+        para(box("AXE 2 – Emploi")),
+        "<w:sdt><w:sdtPr><w:alias w:val=\"Objectifs\"/></w:sdtPr><w:sdtContent>"
+        + para(run("Objectif 2.1 – Lever les freins périphériques à l’emploi", True))
+        + para(run("Objectif 2.2 – Rapprocher les habitants des entreprises", True)) + "</w:sdtContent></w:sdt>",
+        placeholder.format(para(run("Objectif 2.3 – Cliquez ou appuyez ici pour entrer du texte.", True)))]))
+    document.add_paragraph("Gouvernance", style="Heading 1")
+    document.add_paragraph("Le comité de pilotage se réunit deux fois par an.")
+    document.save(tmp_path / "brouillon.docx")
+    tree = import_tree(tmp_path / "brouillon.docx")[1]
+    assert [(o.id, o.parent, o.label) for o in tree if not o.transversal] == [
+        ("1", None, "Cohésion sociale"), ("1.1", "1", "Renforcer durablement la prévention en santé"),
+        ("1.2", "1", "Soutenir les associations de proximité"), ("2", None, "Emploi"),
+        ("2.1", "2", "Lever les freins périphériques à l’emploi"),
+        ("2.2", "2", "Rapprocher les habitants des entreprises")]
+    assert [o.label for o in tree.transversal] == ["La jeunesse", "La transition écologique"]
+
+
+def test_a_level_word_before_a_curly_apostrophe_is_a_noun_not_a_lettered_heading():
+    """« • Chantiers d’insertion dans les métiers du bâtiment » among examples: « Chantiers d » was a level
+    « chantier » coded « D » (the curly apostrophe did not end the code), a node over the examples that followed."""
+    text = "\n".join([
+        "Axe 2 – Emploi", "", "Objectif 2.1 – Soutenir la création d’activité dans les quartiers",
+        "Exemples d’actions :", "• Clauses d’insertion dans les marchés publics",
+        "• Chantiers d’insertion dans les métiers du bâtiment", "• Places de crèche pour les parents en insertion", "",
+        "Objectif 2.2 – Rapprocher les habitants des entreprises", "", "Gouvernance", "",
+        "Le comité de pilotage se réunit deux fois par an."])
+    tree = best_parse(text)[1]
+    assert [(o.id, o.parent) for o in tree] == [("2", None), ("2.1", "2"), ("2.2", "2")]
+
+
 def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet():
     """« Quatre thématiques : » over « •⇥Éducation … », then each thématique again as a plain heading over its
     « •⇥ » orientations and « ⇥–⇥ » objectives (Word's glyphs pasted into text), then « ENGAGEMENTS DES

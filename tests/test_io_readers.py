@@ -367,3 +367,30 @@ def test_missing_pdf_library_is_raised_before_reading_a_folder(tmp_path, monkeyp
 
 def test_readers_cover_the_announced_extensions():
     assert {".csv", ".tsv", ".jsonl", ".ndjson", ".xlsx", ".xlsm", ".ods", ".zip", "folder"} <= set(READERS)
+
+
+def test_a_word_application_filled_in_content_controls_with_tracked_changes_is_read_as_shown(tmp_path):
+    """A CERFA-like Word form whose answers sit in content controls (skipped by python-docx's body), one still
+    showing its placeholder, and a tracked insertion and deletion in an answer: the text Word shows."""
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    document.add_paragraph("Intitulé de l'action :")
+    body = document.element.body
+    for xml in [
+        f'<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>Atelier de français pour les parents</w:t></w:r></w:p>'
+        '</w:sdtContent></w:sdt>',
+        f'<w:p {w}><w:r><w:t xml:space="preserve">Public : </w:t></w:r><w:ins w:id="1" w:author="A" '
+        'w:date="2024-01-01T00:00:00Z"><w:r><w:t xml:space="preserve">mères </w:t></w:r></w:ins><w:del w:id="2" '
+        'w:author="A" w:date="2024-01-01T00:00:00Z"><w:r><w:delText>pères </w:delText></w:r></w:del>'
+        '<w:r><w:t>du quartier</w:t></w:r></w:p>',
+        f'<w:sdt {w}><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>Cliquez ou appuyez ici pour '
+        'entrer du texte.</w:t></w:r></w:p></w:sdtContent></w:sdt>']:
+        body.insert(len(body) - 1, parse_xml(xml))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    _, rows, _ = read(write(tmp_path / "demande.docx", buffer.getvalue()))
+    assert rows[0].values["texte"].strip() == ("Intitulé de l'action :\nAtelier de français pour les parents\n"
+                                               "Public : mères du quartier")

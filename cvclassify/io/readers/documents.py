@@ -32,6 +32,7 @@ from cvclassify.io.encoding import decode_bytes
 from cvclassify.io.laid_out import page_columns
 from cvclassify.io.limits import size_text
 from cvclassify.io.readers.base import Reader, Row, Table, plural, require
+from cvclassify.io.readers.wordml import body_blocks, paragraph_text, visible_runs
 
 DOCUMENTS = (".pdf", ".docx", ".odt", ".txt", ".md")
 _DOCUMENT_LIBRARIES = {".pdf": ("pypdf", "PDF"), ".docx": ("docx", "DOCX"), ".odt": ("odf", "ODT")}
@@ -584,8 +585,8 @@ def _docx_pipe_rows(table: Any, numbering: Any = None) -> list[str]:
         lines = []
         for paragraph in cell.paragraphs:
             label = numbering.label(paragraph) if numbering is not None else None
-            lines.append(f"{label.text} {paragraph.text}" if label is not None and paragraph.text.strip()
-                         else paragraph.text)
+            text = paragraph_text(paragraph._p)
+            lines.append(f"{label.text} {text}" if label is not None and text.strip() else text)
         return _cell_paragraphs(lines)
 
     rows = []
@@ -616,7 +617,7 @@ def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> s
     style_looks: dict[str | None, tuple[float, bool]] = {}  # per style id, read once (see ``styles``)
     normal = document.styles["Normal"] if pipes and "Normal" in document.styles else None
     body_size = normal.font.size.pt if normal is not None and normal.font.size is not None else 11.0
-    for block in document.iter_inner_content():
+    for block in body_blocks(document):
         if enough is not None and kept > enough:
             break
         if isinstance(block, DocxTable) and pipes:
@@ -628,10 +629,10 @@ def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> s
                 for cell in row.cells:
                     if cell._tc not in seen:  # a merged cell is listed once per grid column
                         seen.append(cell._tc)
-                        parts.append(cell.text)
+                        parts.append("\n".join(paragraph_text(p._p) for p in cell.paragraphs))
                         kept += _visible(parts[-1])
             continue
-        text = block.text
+        text = paragraph_text(block._p)
         style_id = block._p.style
         if style_id not in styles:
             styles[style_id] = block.style.name if block.style is not None else ""
@@ -720,7 +721,7 @@ def _docx_style_look(style: Any, default: float) -> tuple[float, bool]:
 def _docx_look(paragraph: Any, style_size: float, style_bold: bool) -> tuple[float, bool]:
     """A paragraph's type size (its largest run; a run without one has its style's) and whether all of it is
     bold."""
-    runs = [run for run in paragraph.runs if run.text.strip()]
+    runs = [run for run in visible_runs(paragraph) if run.text.strip()]
     size = max((run.font.size.pt if run.font.size is not None else style_size for run in runs), default=style_size)
     bold = bool(runs) and all(run.bold if run.bold is not None else style_bold for run in runs)
     return size, bold

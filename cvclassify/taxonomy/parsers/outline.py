@@ -46,9 +46,9 @@ QUALIFIERS = r"strategique|prioritaire|operationnel(?:le)?|generale?|specifique|
 """Words that may qualify a level's keyword without naming another level (« Priorité stratégique 1 »,
 « Objectif prioritaire 1.2 »): the level is the keyword's."""
 KEYWORD_LINE = re.compile(
-    rf"^(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<kw>{_KW})s?(?![^\W\d_]|')(?:\s+(?:{QUALIFIERS})s?(?![\w']))?"
+    rf"^(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<kw>{_KW})s?(?![^\W\d_]|['’])(?:\s+(?:{QUALIFIERS})s?(?![\w'’]))?"
     r"\s*(?:n[°o]\s*)?"
-    r"(?P<code>\d+(?:\.\d+)*|(?:[ivxlc]{1,5}|[a-h])(?:\.\d+)+|[ivxlc]{1,5}|[a-h])?(?![\w'])\.?\s*"
+    r"(?P<code>\d+(?:\.\d+)*|(?:[ivxlc]{1,5}|[a-h])(?:\.\d+)+|[ivxlc]{1,5}|[a-h])?(?![\w'’])\.?\s*"
     r"(?P<sep>[:.\-–—)])?\s*(?P<label>.*)$")
 NUMBERED = re.compile(r"^(?P<code>\d{1,2}[a-h](?=\))|\d{1,2}|[A-H]|[a-h]|[IVX]{1,5})(?P<sep>[.)°/]|\s?[-–—])\s+"
                       r"(?P<label>\S.*)$")

@@ -23,6 +23,15 @@ PICTOGRAM = re.compile(r"^(\f?\s*(?:#{1,6} +)?)(?:[A-Za-z]\s{2,}|(?<=# )[A-Z] )(
 Word heading whose spaces were collapsed): a pictogram font's glyph."""
 SPACES = re.compile(r"[\u00a0\u202f\u2007\u2009\u200a]")
 PRIVATE_BULLETS = re.compile(f"[{SYMBOL_FONT_BULLETS}]")
+PLACEHOLDER = re.compile(r"(?:cliquez|appuyez) (?:ou appuyez )?ici pour (?:entrer|taper|saisir)"
+                         r"|click or tap here to enter|choisissez un [ée]l[ée]ment\.?\s*$|tapez le texte ici",
+                         re.IGNORECASE)
+"""The placeholder of a template's field left empty (« Objectif 2.4 : Cliquez ou appuyez ici pour entrer du
+texte. »): the line is not the document's."""
+TICKED = re.compile(r"^(\f?\s*)[☒☑🗹]")
+"""A ticked box before an option a form retained (« ☒ La jeunesse »): a bullet."""
+UNTICKED = re.compile(r"^\f?\s*[☐□]\s")
+"""An empty box before an option a form did not retain (« ☐ Le numérique »): not the document's."""
 PAGE_NUMBER = re.compile(
     r"^\s*(?:(?:page|p\.)\s*\d+(?:\s*(?:/|sur|de)\s*\d+)?|[-–—]?\s*\d{1,3}\s*[-–—]?|\d{1,3}\s*/\s*\d{1,3})\s*$",
     re.IGNORECASE)
@@ -85,9 +94,9 @@ class Line:
 
 
 def normalise(line: str) -> str:
-    """Spaces of every kind as plain spaces, private-use font bullets as « • », tabs expanded, a pictogram's letter
-    before a level's keyword left out."""
-    line = SPACES.sub(" ", line.replace("\r", ""))
+    """Spaces of every kind as plain spaces, private-use font bullets and ticked boxes as « • », tabs expanded, a
+    pictogram's letter before a level's keyword left out."""
+    line = TICKED.sub(r"\1•", SPACES.sub(" ", line.replace("\r", "")))
     return PICTOGRAM.sub(r"\1", PRIVATE_BULLETS.sub("•", line).expandtabs(4).rstrip())
 
 
@@ -140,7 +149,7 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
     for i, line in enumerate(raw):
         if PAGE_NUMBER.match(line.replace("\f", "")) or PAGE_NUMBER_END.search(line):
             furniture.add(i)
-        elif WEB_FURNITURE.match(line.replace("\f", "")):
+        elif WEB_FURNITURE.match(line.replace("\f", "")) or UNTICKED.match(line) or PLACEHOLDER.search(line):
             furniture.add(i)
         elif TOC_LINE.search(original[i].rstrip()):
             furniture.add(i)
