@@ -3314,6 +3314,26 @@ def test_a_level_word_before_a_curly_apostrophe_is_a_noun_not_a_lettered_heading
     assert [(o.id, o.parent) for o in tree] == [("2", None), ("2.1", "2"), ("2.2", "2")]
 
 
+def test_a_dotted_objective_after_a_list_of_actions_at_its_own_indentation_goes_on_with_the_tree():
+    """« Pistes d'action : » indented as the objectives « 1.1. », « 1.2. » of a Word multi-level list, its bullets
+    further in: « 1.2. » after it is the next objective (it and its children were skipped with the actions)."""
+    text = "\n".join([
+        "Orientation 1 – Éducation, jeunesse et parentalité",
+        "    1.1. Sécuriser les parcours éducatifs de 0 à 25 ans",
+        "        1.1.1. Développer l'accueil des enfants de moins de trois ans",
+        "    Pistes d'action :", "            • Cafés des parents dans les écoles maternelles",
+        "    1.2. Accompagner les parents dans leur rôle éducatif",
+        "        1.2.1. Déployer des lieux d'accueil enfants-parents",
+        "    Pistes d'action :", "            • Séances de sport-santé sur ordonnance",
+        "Orientation 2 – Emploi et insertion professionnelle",
+        "    2.1. Améliorer le repérage des publics invisibles",
+        "        2.1.1. Mobiliser les adultes-relais et les médiateurs sociaux", "", "Gouvernance", "",
+        "Le comité de pilotage se réunit deux fois par an."])
+    tree = best_parse(text)[1]
+    assert [(o.id, o.parent) for o in tree] == [("1", None), ("1.1", "1"), ("1.1.1", "1.1"), ("1.2", "1"),
+                                               ("1.2.1", "1.2"), ("2", None), ("2.1", "2"), ("2.1.1", "2.1")]
+
+
 def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet():
     """« Quatre thématiques : » over « •⇥Éducation … », then each thématique again as a plain heading over its
     « •⇥ » orientations and « ⇥–⇥ » objectives (Word's glyphs pasted into text), then « ENGAGEMENTS DES

@@ -598,8 +598,12 @@ class Builder:
         self.push(item.kind, label, local, item.line, "thème" if top else "objectif")
 
     def _next_sibling(self, item: Item) -> bool:
-        """A numbered item that follows an open node of its kind (« C. » after « B. »): the tree goes on, whatever
-        list (examples, encadré) came between; a PDF's text has no blank line to close that list."""
+        """A numbered item that follows an open node of its kind (« C. » after « B. »), or a dotted one whose code
+        extends an open node's (« 1.2. » under « 1 »): the tree goes on, whatever list (examples, encadré) came
+        between; a PDF's text has no blank line to close that list."""
+        if item.kind[0] == "dotted" and item.code:  # « 1.2. » after « Pistes d'action : » under « 1.1. »
+            return any(node.code and item.code.startswith(node.code + ".") and item.code.count(".") == (
+                node.code.count(".") + 1) for _, node in self.stack)
         if item.kind[0] != "num" or not item.code:
             return False
         return any(node.kind == item.kind and node.local and _successor(node.local) == item.code
