@@ -3334,6 +3334,25 @@ def test_a_dotted_objective_after_a_list_of_actions_at_its_own_indentation_goes_
                                                ("1.2.1", "1.2"), ("2", None), ("2.1", "2"), ("2.1.1", "2.1")]
 
 
+@pytest.mark.parametrize("shape", ["word", "pdf"])
+def test_codes_typed_with_a_tab_before_their_title(shape):
+    """« I⇥Cohésion sociale », « I.1⇥Favoriser … », « I.1.a⇥Attirer … » typed with tabs: as Word's text (headings
+    marked) and as a PDF's (a tab's width of spaces): the roman numeral heads its dotted codes (nothing was read)."""
+    lines = [("I", "Cohésion sociale et santé"), ("I.1", "Favoriser l'accès aux soins et à la prévention"),
+             ("I.1.a", "Attirer de nouveaux professionnels de santé"), ("I.1.b", "Développer la prévention"),
+             ("II", "Emploi et insertion"), ("II.1", "Accompagner les publics éloignés de l'emploi"),
+             ("II.1.a", "Renforcer la présence de la Mission locale"), ("II.1.b", "Développer les clauses sociales")]
+    if shape == "word":
+        text = "\n".join(f"\n#### {code} {label}\n" if "." not in code else f"\n##### {code} {label}\n"
+                         if code.count(".") == 1 else f"    {code}\t{label}" for code, label in lines)
+    else:
+        text = "\n".join(f"{' ' * 9 * code.count('.')}{code}{' ' * (9 - len(code))}{label}" for code, label in lines)
+    text = "Les orientations du contrat\n\n" + text + "\n\nGouvernance\n\nLe comité se réunit deux fois par an.\n"
+    tree = best_parse(text)[1]
+    assert [(o.code, o.parent, o.label) for o in tree] == [
+        (code, code.rsplit(".", 1)[0] if "." in code else None, label) for code, label in lines]
+
+
 def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet():
     """« Quatre thématiques : » over « •⇥Éducation … », then each thématique again as a plain heading over its
     « •⇥ » orientations and « ⇥–⇥ » objectives (Word's glyphs pasted into text), then « ENGAGEMENTS DES

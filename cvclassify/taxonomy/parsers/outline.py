@@ -53,6 +53,8 @@ KEYWORD_LINE = re.compile(
 NUMBERED = re.compile(r"^(?P<code>\d{1,2}[a-h](?=\))|\d{1,2}|[A-H]|[a-h]|[IVX]{1,5})(?P<sep>[.)°/]|\s?[-–—])\s+"
                       r"(?P<label>\S.*)$")
 """« 1. », « 2) », « A. », « IV. », « 1° », « 1/ », « 1 - »: a numbered item."""
+SPACED_HEADING = re.compile(r"^(?P<code>[IVX]{1,5}|\d{1,2})(?P<sep>\s)\s*(?P<label>[A-ZÉÈÀÂÎÔ][^\W\d_].*)$")
+"""A heading numbered with only a space or a tab before its title (« I⇥Cohésion sociale », « 2 Emploi »)."""
 DOTTED = re.compile(r"^(?P<code>(?:\d{1,2}|[A-Za-z]|[IVX]{2,4})(?:\.(?:\d{1,2}|[A-Za-z])){1,3})\.?\s*[-–—:]?\s+"
                     r"(?P<label>\S.*)$")
 """« 1.2 », « 1.2.3 », « 1.a », « A.1 », « II.3 »: an item whose code holds its parents' codes."""
@@ -203,7 +205,7 @@ def classify(line: Line) -> Item | None:
     dotted = DOTTED.match(text)
     if dotted:
         return Item(("dotted", dotted.group("code").count(".")), dotted.group("code"), dotted.group("label"), line)
-    numbered = NUMBERED.match(text)
+    numbered = NUMBERED.match(text) or _spaced_heading(line)
     if numbered:
         code = numbered.group("code")
         style = "arabic" if code.isdigit() else "sub" if code[:1].isdigit() else "lower" if code.islower() else (
@@ -211,6 +213,17 @@ def classify(line: Line) -> Item | None:
         sep = numbered.group("sep").strip().replace("–", "-").replace("—", "-")
         return Item(("num", style, sep, line.indent // 3), code, numbered.group("label"), line)
     return None
+
+
+def _spaced_heading(line: Line) -> re.Match | None:
+    """A heading numbered with only a space before its title: one marked as a heading, or a short title without
+    figures set apart from its number by a tab's width (« I        Cohésion sociale et santé », a PDF's text)."""
+    match = SPACED_HEADING.match(line.text)
+    if match is None or line.heading:
+        return match
+    label = match.group("label")
+    wide = re.match(r"\S+\s{3,}\S", line.text) is not None
+    return match if wide and len(label.split()) <= 12 and not any(c.isdigit() for c in label) else None
 
 
 def _titled(label: str) -> bool:
