@@ -216,11 +216,12 @@ def classify(line: Line) -> Item | None:
 
 
 def _spaced_heading(line: Line) -> re.Match | None:
-    """A heading numbered with only a space before its title: one marked as a heading, or a short title without
-    figures set apart from its number by a tab's width (« I        Cohésion sociale et santé », a PDF's text)."""
+    """A heading numbered with only a space before its title: one marked as a heading and numbered in roman
+    numerals, or a short title without figures set apart from its number by a tab's width (« I        Cohésion
+    sociale et santé », a PDF's text)."""
     match = SPACED_HEADING.match(line.text)
-    if match is None or line.heading:
-        return match
+    if match is None or (line.heading and not match.group("code").isdigit()):
+        return match  # « # 1 Réussite éducative », a number set by hand in large type, stays a plain heading
     label = match.group("label")
     wide = re.match(r"\S+\s{3,}\S", line.text) is not None
     return match if wide and len(label.split()) <= 12 and not any(c.isdigit() for c in label) else None
