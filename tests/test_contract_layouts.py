@@ -3353,6 +3353,31 @@ def test_codes_typed_with_a_tab_before_their_title(shape):
         (code, code.rsplit(".", 1)[0] if "." in code else None, label) for code, label in lines]
 
 
+def test_headings_naming_a_level_alone_or_a_list_of_actions_over_bullets():
+    """Word headings « Objectifs opérationnels » and « Actions envisagées » over bullet lists under each strategic
+    objective: the first list is the objective's children (« Objectifs opérationnels » was a node of its own), the
+    second is left out (after a blank line, the actions were objectives)."""
+    text = "\n".join([
+        "### AXE 1", "", "##### Grandir et s’émanciper dans les quartiers", "", "###### Constats", "",
+        "Une attention particulière sera portée aux familles monoparentales.", "",
+        "## 1.1 – Garantir à chaque enfant un parcours éducatif sans rupture", "", "###### Objectifs opérationnels", "",
+        "• Généraliser l’accompagnement à la scolarité", "• Réduire l’absentéisme au collège", "",
+        "###### Actions envisagées", "", "• Séances de sport-santé sur ordonnance", "• Cafés des parents", "",
+        "## 1.2 – Accompagner les jeunes vers l’autonomie", "", "###### Objectifs opérationnels", "",
+        "• Faciliter l’accès au permis de conduire", "• Développer l’information jeunesse", "",
+        "###### Actions envisagées", "", "• Lieu d’accueil enfants-parents itinérant", "", "# Gouvernance", "",
+        "Le comité de pilotage se réunit deux fois par an."])
+    tree = best_parse(text)[1]
+    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == [
+        ("Grandir et s’émanciper dans les quartiers", None),
+        ("Garantir à chaque enfant un parcours éducatif sans rupture", "Grandir et s’émanciper dans les quartiers"),
+        ("Généraliser l’accompagnement à la scolarité", "Garantir à chaque enfant un parcours éducatif sans rupture"),
+        ("Réduire l’absentéisme au collège", "Garantir à chaque enfant un parcours éducatif sans rupture"),
+        ("Accompagner les jeunes vers l’autonomie", "Grandir et s’émanciper dans les quartiers"),
+        ("Faciliter l’accès au permis de conduire", "Accompagner les jeunes vers l’autonomie"),
+        ("Développer l’information jeunesse", "Accompagner les jeunes vers l’autonomie")]
+
+
 def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet():
     """« Quatre thématiques : » over « •⇥Éducation … », then each thématique again as a plain heading over its
     « •⇥ » orientations and « ⇥–⇥ » objectives (Word's glyphs pasted into text), then « ENGAGEMENTS DES

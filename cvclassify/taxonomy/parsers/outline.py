@@ -183,14 +183,16 @@ def classify(line: Line) -> Item | None:
     keyword = KEYWORD_LINE.match(fold(body))
     titled = (bool(keyword) and body[keyword.end("kw"):keyword.end("kw") + 1].lower() != "s"  # « Engagements … »
               and _titled(body[keyword.start("label"):]))
-    if keyword and (keyword.group("ord") or keyword.group("code") or keyword.group("sep") or titled):
+    alone = bool(keyword) and bool(line.heading) and not keyword.group("label").strip()
+    if keyword and (keyword.group("ord") or keyword.group("code") or keyword.group("sep") or titled or alone):
         kw = KEYWORDS[re.sub(r"s?\s+", " ", keyword.group("kw").rstrip("s") if keyword.group("kw").endswith(
             ("ifs", "els")) else keyword.group("kw"))]
         code = printed_code(keyword)
         label = body[keyword.start("label"):]
         ordinal = ORDINALS[keyword.group("ord")] if keyword.group("ord") else None
-        if not code and not ordinal and keyword.group("sep") not in (":", "–", "—", "-") and not titled:
-            return None
+        if not code and not ordinal and keyword.group("sep") not in (":", "–", "—", "-") and not titled and (
+                not alone):
+            return None  # but « ###### Objectifs opérationnels » alone, a heading over a list, heads that list
         if not code and ordinal and not keyword.group("sep") and (
                 body[:1].islower() or label.rstrip().endswith(".") or "," in label):
             return None  # « Première priorité des signataires, la réussite éducative concerne… »: a sentence
@@ -656,7 +658,8 @@ class Builder:
             if examples:
                 self.last.description.append(text.split(":", 1)[-1].strip())
             self.skip_indent, self.last = line.indent, None
-            self.skipped = not text.endswith(":")  # « Indicateur associé : … » announces no list after a blank line
+            self.skipped = not text.endswith(":") and not line.heading  # « Indicateur associé : … » announces no list
+            # after a blank line; a heading (« ###### Actions envisagées ») does
             return
         if self.examples_of is not None and self.skip_indent is not None and line.indent >= self.skip_indent and (
                 not self.blank):
