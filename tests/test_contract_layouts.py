@@ -3378,6 +3378,38 @@ def test_headings_naming_a_level_alone_or_a_list_of_actions_over_bullets():
         ("Développer l’information jeunesse", "Accompagner les jeunes vers l’autonomie")]
 
 
+def test_fiches_of_keys_and_values_naming_their_axis_and_coded_objective():
+    """« FICHE-OBJECTIF N° 1 » blocks: « Axe de rattachement : Axe 1 – … », « Objectif stratégique : 1.1 – … »,
+    « Objectifs opérationnels : » over bullets, then « Priorités transversales concernées : jeunesse, … » and
+    « Constats : » dashes: each axis once over its coded objectives (the objectives were roots labelled « 1.1 – … »,
+    the axes lost), the transversal concerns those the preamble lists (each fiche's attribute opened a list that took
+    the « Constats »)."""
+    def fiche(number: int, axis: str, code: str, objective: str, children: list[str], concerns: str) -> list[str]:
+        return [f"FICHE-OBJECTIF N° {number}", "═" * 40, "", f"Axe de rattachement : {axis}",
+                f"Objectif stratégique : {code} – {objective}", "", "Objectifs opérationnels :",
+                *[f"   • {child}" for child in children], "", "Pilote : Ville de Saint-Escaut – CCAS",
+                f"Priorités transversales concernées : {concerns}", "", "Constats :",
+                "   - Taux de non-recours au RSA estimé à 34 %.", "   - Fermeture du bureau de poste en 2022.", ""]
+
+    text = "\n".join([
+        "Quatre priorités transversales sont prises en compte :", "   • la jeunesse ;",
+        "   • la lutte contre les discriminations.", "",
+        *fiche(1, "Axe 1 – Cohésion sociale", "1.1", "Rapprocher les services publics des habitants",
+               ["Développer les permanences d'accès aux droits", "Accompagner les démarches numériques"],
+               "lutte contre les discriminations"),
+        *fiche(2, "Axe 1 – Cohésion sociale", "1.2", "Améliorer la santé des habitants",
+               ["Favoriser l'installation de professionnels de santé"], "jeunesse"),
+        *fiche(3, "Axe 2 – Emploi", "2.1", "Lever les freins à l'emploi", ["Développer la garde d'enfants"],
+               "jeunesse, lutte contre les discriminations")])
+    tree = best_parse(text)[1]
+    assert [(o.id, o.parent, o.label) for o in tree if not o.transversal and o.code] == [
+        ("1", None, "Cohésion sociale"), ("1.1", "1", "Rapprocher les services publics des habitants"),
+        ("1.2", "1", "Améliorer la santé des habitants"), ("2", None, "Emploi"),
+        ("2.1", "2", "Lever les freins à l'emploi")]
+    assert [tree[o.parent].code for o in tree.leaves if not o.transversal] == ["1.1", "1.1", "1.2", "2.1"]
+    assert [o.label for o in tree.transversal] == ["la jeunesse", "la lutte contre les discriminations"]
+
+
 def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet():
     """« Quatre thématiques : » over « •⇥Éducation … », then each thématique again as a plain heading over its
     « •⇥ » orientations and « ⇥–⇥ » objectives (Word's glyphs pasted into text), then « ENGAGEMENTS DES

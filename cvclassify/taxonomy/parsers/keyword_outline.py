@@ -31,8 +31,23 @@ ACROSS_ROW = re.compile(r"^\f?\|\s*(?P<label>(?:axe|pilier|enjeu|orientation|obj
 
 def parse(text: str, name: str = "contract", source: str = ""):
     """Parse the objectives of a contract whose levels are named by keywords."""
-    return to_taxonomy(build(clean(_code_rows(columns_as_pipes(text))), "keywords"), name, source, text,
-                       "keyword-outline")
+    return to_taxonomy(build(clean(_fiche_keys(_code_rows(columns_as_pipes(text)))), "keywords"), name, source,
+                       text, "keyword-outline")
+
+
+ATTACHED = re.compile(r"^(\s*)(?:axe|pilier|enjeu|orientation|th[ée]matique|engagement)s?\s+(?:de\s+rattachement"
+                      r"|concern[ée]e?|de\s+r[ée]f[ée]rence)\s*:\s*(?=\S)", re.IGNORECASE | re.MULTILINE)
+"""A fiche's key naming the axis it belongs to (« Axe de rattachement : Axe 1 – … »): its value is the heading."""
+KEYED = re.compile(r"^(\s*)(?P<kw>(?:objectif|orientation)(?:\s+(?:strat[ée]gique|op[ée]rationnel|g[ée]n[ée]ral"
+                   r"|sp[ée]cifique))?|axe|pilier|enjeu)\s*:\s*(?P<code>\d{1,2}(?:\.\d{1,2}){0,3})\s*[–—-]\s+",
+                   re.IGNORECASE | re.MULTILINE)
+"""A fiche's key naming a level before a coded value (« Objectif stratégique : 1.1 – Rapprocher … »)."""
+
+
+def _fiche_keys(text: str) -> str:
+    """Fiches written as keys and values (« Axe de rattachement : Axe 1 – … », « Objectif stratégique : 1.1 – … »)
+    as the keyword headings they stand for (« Axe 1 – … », « Objectif stratégique 1.1 – … »)."""
+    return KEYED.sub(r"\1\g<kw> \g<code> – ", ATTACHED.sub(r"\1", text))
 
 
 def _code_rows(text: str) -> str:

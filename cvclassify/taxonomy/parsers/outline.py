@@ -640,7 +640,8 @@ class Builder:
             self.preface = bool(PREFACE.match(_part_title(folded)))  # « DEUXIÈME PARTIE – DIAGNOSTIC » too
         if (section or heading) and any(w in folded for w in STOP_WORDS) and self._has_objectives():
             self.stopped, self.stack, self.last = True, [], None
-        if TRANSVERSAL.search(folded) and (section or heading or self._announces(i)) and self._list_follows(i):
+        if TRANSVERSAL.search(folded) and (section or heading or self._announces(i)) and self._list_follows(i) and (
+                not re.search(r":\s*\S", text)):  # « Priorités transversales concernées : jeunesse » opens no list
             self.transversal_indent, self.transversal_started, self.announcing = line.indent, False, text
             self.last = None
             return
