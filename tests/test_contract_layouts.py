@@ -3410,6 +3410,34 @@ def test_fiches_of_keys_and_values_naming_their_axis_and_coded_objective():
     assert [o.label for o in tree.transversal] == ["la jeunesse", "la lutte contre les discriminations"]
 
 
+def test_a_presentation_exported_as_text_gives_its_tree():
+    """A COPIL's slides as text: « ===== Diapositive 7 ===== » separators and a footer on each slide, « Axe 1 |
+    Réussite éducative » titles over « Nos objectifs » and « • 1.1 Développer … », an axis continued « (suite) » on
+    the next slide, an axis's « Chiffres repères » slide and a method slide counting meetings: the axes over their
+    coded objectives (nothing of it was read as the tree)."""
+    footer = "Val de Sorne Agglomération | COPIL 14/03/2024                                {}"
+    slides = [
+        ["La méthode d’élaboration", "• 6 ateliers thématiques (octobre – décembre 2023)",
+         "• 1 questionnaire en ligne : 412 réponses", "• 1 séminaire des partenaires (30 novembre 2023)"],
+        ["Axe 1 | Réussite éducative et petite enfance", "Nos objectifs",
+         "• 1.1 Développer l’accueil du jeune enfant dans les quartiers",
+         "• 1.2 Prévenir le décrochage scolaire dès le collège", "", "Pistes d’actions (exemples)",
+         "– Dispositif « Devoirs faits » élargi"],
+        ["Axe 1 | Chiffres repères", "• Retard à l’entrée en 6e : 18 %", "• 1 Cité éducative labellisée en 2021"],
+        ["Axe 2 | Emploi et insertion", "Nos objectifs", "• 2.1 Aller vers les habitants éloignés de l’emploi"],
+        ["Axe 2 | Emploi et insertion (suite)", "Nos objectifs", "• 2.2 Mobiliser les entreprises du territoire"],
+        ["Gouvernance", "• Un COPIL deux fois par an", "• Un comité technique chaque trimestre"]]
+    text = "\n".join(line for number, slide in enumerate(slides, 5) for line in [
+        f"==================== Diapositive {number} ====================", *slide, "", footer.format(number), ""])
+    tree = best_parse(text)[1]
+    assert [(o.id, o.parent, o.label) for o in tree] == [
+        ("1", None, "Réussite éducative et petite enfance"),
+        ("1.1", "1", "Développer l’accueil du jeune enfant dans les quartiers"),
+        ("1.2", "1", "Prévenir le décrochage scolaire dès le collège"), ("2", None, "Emploi et insertion"),
+        ("2.1", "2", "Aller vers les habitants éloignés de l’emploi"),
+        ("2.2", "2", "Mobiliser les entreprises du territoire")]
+
+
 def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet():
     """« Quatre thématiques : » over « •⇥Éducation … », then each thématique again as a plain heading over its
     « •⇥ » orientations and « ⇥–⇥ » objectives (Word's glyphs pasted into text), then « ENGAGEMENTS DES

@@ -49,10 +49,14 @@ KEYWORD_LINE = re.compile(
     rf"^(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<kw>{_KW})s?(?![^\W\d_]|['’])(?:\s+(?:{QUALIFIERS})s?(?![\w'’]))?"
     r"\s*(?:n[°o]\s*)?"
     r"(?P<code>\d+(?:\.\d+)*|(?:[ivxlc]{1,5}|[a-h])(?:\.\d+)+|[ivxlc]{1,5}|[a-h])?(?![\w'’])\.?\s*"
-    r"(?P<sep>[:.\-–—)])?\s*(?P<label>.*)$")
+    r"(?P<sep>[:.\-–—)|])?\s*(?P<label>.*)$")
+KEYWORD_PREFIX = re.compile(rf"^(?:{_KW})s?\s*(?:\d+(?:\.\d+)*|[ivx]{{1,5}})\s*[:|–—-]\s*")
+"""A level's keyword and number before a part's title (« axe 1 | chiffres reperes », folded)."""
 NUMBERED = re.compile(r"^(?P<code>\d{1,2}[a-h](?=\))|\d{1,2}|[A-H]|[a-h]|[IVX]{1,5})(?P<sep>[.)°/]|\s?[-–—])\s+"
                       r"(?P<label>\S.*)$")
 """« 1. », « 2) », « A. », « IV. », « 1° », « 1/ », « 1 - »: a numbered item."""
+CONTINUED = re.compile(r"\s*\((?:suite|fin|suite et fin)\)\s*$", re.IGNORECASE)
+"""A heading printed again over the rest of its content (« (suite) »), on a slide or after a page break."""
 SPACED_HEADING = re.compile(r"^(?P<code>[IVX]{1,5}|\d{1,2})(?P<sep>\s)\s*(?P<label>[A-ZÉÈÀÂÎÔ][^\W\d_].*)$")
 """A heading numbered with only a space or a tab before its title (« I⇥Cohésion sociale », « 2 Emploi »)."""
 DOTTED = re.compile(r"^(?P<code>(?:\d{1,2}|[A-Za-z]|[IVX]{2,4})(?:\.(?:\d{1,2}|[A-Za-z])){1,3})\.?\s*[-–—:]?\s+"
@@ -107,8 +111,8 @@ NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|typ
                             r"|pistes?\s+d.actions?|ce que nous ferons|resultats?\s+attendus?|pourquoi\b"
                             r"|indicateurs?|partenaires?|pilotes?"
                             r"|publics?|financeurs?|constats?|encadre|les signataires|le contrat (?:est|soutient)"
-                            r"|chiffres?\s+cles|source|moyens|leviers?\b|dispositifs mobilises|territoire|calendrier"
-                            r"|beneficiaires"
+                            r"|chiffres?\s+(?:cles|reperes)|source|moyens|leviers?\b|dispositifs mobilises|territoire"
+                            r"|calendrier|beneficiaires"
                             r"|(?:les )?enjeux (?:du|de ce|de chaque) (?:quartier|qpv)|code qpv|population\s*:"
                             r"|revenu median|nombre d.habitants\s*:)")
 """Lines that announce lists of something else than objectives (actions, indicators, a neighbourhood's stakes,
@@ -190,7 +194,7 @@ def classify(line: Line) -> Item | None:
         code = printed_code(keyword)
         label = body[keyword.start("label"):]
         ordinal = ORDINALS[keyword.group("ord")] if keyword.group("ord") else None
-        if not code and not ordinal and keyword.group("sep") not in (":", "–", "—", "-") and not titled and (
+        if not code and not ordinal and keyword.group("sep") not in (":", "–", "—", "-", "|") and not titled and (
                 not alone):
             return None  # but « ###### Objectifs opérationnels » alone, a heading over a list, heads that list
         if not code and ordinal and not keyword.group("sep") and (
@@ -199,8 +203,13 @@ def classify(line: Line) -> Item | None:
         if not code and not ordinal and (label[:1].islower() or (label.endswith(".") and len(label.split()) > 10
                                                                   and ";" not in label)):
             return None  # « Enjeu : les enfants des quartiers réussissent moins bien… »: a sentence, not a node
+        if code and NOT_OBJECTIVES.match(fold(label)):
+            return None  # « Axe 1 | Chiffres repères »: a part of the axis that lists no objective
+        label = CONTINUED.sub("", label)  # « Axe 2 | Emploi … (suite) » on a second slide: the same axis
         return Item(("kw", kw), code, label, line, keyword=kw, ordinal=ordinal,
                     header=not label.strip() and not code and not ordinal)
+    if bullet and (dotted := DOTTED.match(body)) and re.match(r"\d", body):  # « • 1.1 Développer … » (a slide's)
+        return Item(("dotted", dotted.group("code").count(".")), dotted.group("code"), dotted.group("label"), line)
     if bullet:
         glyph = GLYPHS.get(bullet.group("glyph"), "dot")
         return Item(("bullet", glyph, line.indent // 3), None, body, line)
@@ -299,7 +308,7 @@ def looks_like_objective(label: str) -> bool:
     """Whether a label starts with an infinitive verb, or with a commitment in the signatories' voice (« Nous
     développerons l'accueil des tout-petits »)."""
     words = re.findall(r"[a-zœæ'’\-]+", fold(label))
-    if not words:
+    if not words or re.match(r"\s*\d", label):  # « 1 questionnaire en ligne : 412 réponses »: a figure
         return False
     if len(words) >= 3 and words[0] == "nous" and words[1].endswith("ons") and words[1] not in (
             "avons", "sommes", "pouvons", "devons", "savons", "faisons", "allons", "etions", "avions"):
@@ -652,7 +661,8 @@ class Builder:
         if self.continues(line):
             self.last.label = f"{self.last.label} {text}".strip()
             return
-        if NOT_OBJECTIVES.match(folded.lstrip("- ")) and not _sentence(self._paragraph_from(i)) and not (
+        if NOT_OBJECTIVES.match(KEYWORD_PREFIX.sub("", folded.lstrip("- "))) and not _sentence(
+                self._paragraph_from(i)) and not (
                 text[:1].islower() and not self.blank):  # « publics, au plus près » ends a sentence: no header
             examples = EXAMPLES.match(folded.lstrip("- ")) and self.last is not None
             self.examples_of = self.last if examples else None

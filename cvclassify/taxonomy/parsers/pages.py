@@ -28,6 +28,9 @@ PLACEHOLDER = re.compile(r"(?:cliquez|appuyez) (?:ou appuyez )?ici pour (?:entre
                          re.IGNORECASE)
 """The placeholder of a template's field left empty (« Objectif 2.4 : Cliquez ou appuyez ici pour entrer du
 texte. »): the line is not the document's."""
+SLIDE_BREAK = re.compile(r"^\s*[=\-#*_]{2,}\s*(?:diapositive|slide|diapo)\s*(?:n[°o]\s*)?\d+\s*[=\-#*_]*\s*$",
+                         re.IGNORECASE)
+"""The separator a presentation's text export prints between slides (« ===== Diapositive 7 ===== »)."""
 TICKED = re.compile(r"^(\f?\s*)[☒☑🗹]")
 """A ticked box before an option a form retained (« ☒ La jeunesse »): a bullet."""
 UNTICKED = re.compile(r"^\f?\s*[☐□]\s")
@@ -95,8 +98,10 @@ class Line:
 
 def normalise(line: str) -> str:
     """Spaces of every kind as plain spaces, private-use font bullets and ticked boxes as « • », tabs expanded, a
-    pictogram's letter before a level's keyword left out."""
+    pictogram's letter before a level's keyword left out, a slide's separator a page break."""
     line = TICKED.sub(r"\1•", SPACES.sub(" ", line.replace("\r", "")))
+    if SLIDE_BREAK.match(line):
+        return "\f"  # a presentation's text: each slide a page, its footer running furniture
     return PICTOGRAM.sub(r"\1", PRIVATE_BULLETS.sub("•", line).expandtabs(4).rstrip())
 
 
