@@ -3112,6 +3112,8 @@ def test_a_synthesis_table_read_across_its_columns_does_not_double_the_axes():
 @pytest.mark.parametrize("sentence", [
     "Ces engagements prennent en compte, de manière transversale, la jeunesse, l'égalité entre les femmes et les "
     "hommes et la lutte contre toutes les formes de discriminations, conformément aux priorités nationales.",
+    "Considérant que le contrat retient en outre, comme priorités transversales\nà l'ensemble des axes, la "
+    "jeunesse, l'égalité entre les femmes et les\nhommes et la lutte contre toutes les formes de discriminations ;",
     "Trois priorités transversales s'appliquent à l'ensemble des piliers :\n• la jeunesse, qui représente un "
     "habitant sur trois ;\n• l'égalité entre les femmes et les hommes ;\n• la lutte contre toutes les formes de "
     "discriminations, avec une attention particulière à l'adresse."])

@@ -997,10 +997,13 @@ def _part_title(folded: str) -> str:
 
 
 INLINE_TRANSVERSAL = re.compile(r"(?:de (?:mani[eè]re|fa[cç]on) transversale|transversalement|[àa] titre transversal"
-                                r"|(?:attention|approche|vigilance|regard) transversale?),?\s+([^:;]+?)"
-                                r"(?:\.(?:\s|$)|$)", re.IGNORECASE)
+                                r"|(?:attention|approche|vigilance|regard) transversale?"
+                                r"|transversa(?:les?|ux)(?:\s+(?:[àa]|de|pour|dans)\s+l['’]ensemble\s+(?:des|du)"
+                                r"\s+[^\W\d_]+)?,)"
+                                r",?\s+([^:;]+?)(?:[.;](?:\s|$)|$)", re.IGNORECASE)
 """Concerns named in a sentence without a colon (« … prennent en compte, de manière transversale, la jeunesse, … »,
-« Le contrat porte une attention transversale à la jeunesse, à l'égalité … »)."""
+« Le contrat porte une attention transversale à la jeunesse, à l'égalité … », « … retient, comme priorités
+transversales à l'ensemble des axes, la jeunesse, … »)."""
 ARTICLE = re.compile(r"(?:la|le|les|des|du|une?|leurs?|nos|notre)\s|l['’]", re.IGNORECASE)
 
 
