@@ -3440,6 +3440,27 @@ def test_a_presentation_exported_as_text_gives_its_tree():
         ("2.2", "2", "Mobiliser les entreprises du territoire")]
 
 
+def test_a_web_page_of_ambitions_challenges_and_worksites_with_middle_dots():
+    """A web page in Markdown: « ### Ambition 1 — … », « #### Défi 1.1 · … » (a middle dot after the code),
+    « - **Chantier 1.1.1** — … », then « ## Comment nous travaillerons ensemble » over bullets: three levels, the
+    last part out of the tree (the défis were not read; the governance bullets were the last défi's children)."""
+    text = "\n".join([
+        "# Brennac, des quartiers qui comptent", "", "## Trois ambitions, huit défis", "",
+        "### Ambition 1 — Émanciper par l’éducation et l’emploi", "",
+        "#### Défi 1.1 · Donner à chaque enfant les moyens de réussir", "",
+        "- **Chantier 1.1.1** — Généraliser l’accueil des moins de trois ans",
+        "- **Chantier 1.1.2** — Faire de la Cité éducative un levier", "",
+        "#### Défi 1.2 · Ouvrir les portes de l’emploi", "",
+        "### Ambition 2 — Habiter une ville plus juste", "", "#### Défi 2.1 · Réussir le renouvellement urbain", "",
+        "- **Chantier 2.1.1** — Reloger dignement les ménages", "",
+        "## Comment nous travaillerons ensemble", "",
+        "- Le comité de pilotage se réunit deux fois par an.", "- Les conseils citoyens siègent dans les instances."])
+    tree = best_parse(text)[1]
+    assert [(o.id, o.parent, str(o.level)) for o in tree] == [
+        ("1", None, "ambition"), ("1.1", "1", "défi"), ("1.1.1", "1.1", "chantier"), ("1.1.2", "1.1", "chantier"),
+        ("1.2", "1", "défi"), ("2", None, "ambition"), ("2.1", "2", "défi"), ("2.1.1", "2.1", "chantier")]
+
+
 def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet():
     """« Quatre thématiques : » over « •⇥Éducation … », then each thématique again as a plain heading over its
     « •⇥ » orientations and « ⇥–⇥ » objectives (Word's glyphs pasted into text), then « ENGAGEMENTS DES

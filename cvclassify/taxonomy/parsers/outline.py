@@ -49,7 +49,7 @@ KEYWORD_LINE = re.compile(
     rf"^(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<kw>{_KW})s?(?![^\W\d_]|['’])(?:\s+(?:{QUALIFIERS})s?(?![\w'’]))?"
     r"\s*(?:n[°o]\s*)?"
     r"(?P<code>\d+(?:\.\d+)*|(?:[ivxlc]{1,5}|[a-h])(?:\.\d+)+|[ivxlc]{1,5}|[a-h])?(?![\w'’])\.?\s*"
-    r"(?P<sep>[:.\-–—)|])?\s*(?P<label>.*)$")
+    r"(?P<sep>[:.\-–—)|·•])?\s*(?P<label>.*)$")
 KEYWORD_PREFIX = re.compile(rf"^(?:{_KW})s?\s*(?:\d+(?:\.\d+)*|[ivx]{{1,5}})\s*[:|–—-]\s*")
 """A level's keyword and number before a part's title (« axe 1 | chiffres reperes », folded)."""
 NUMBERED = re.compile(r"^(?P<code>\d{1,2}[a-h](?=\))|\d{1,2}|[A-H]|[a-h]|[IVX]{1,5})(?P<sep>[.)°/]|\s?[-–—])\s+"
@@ -194,8 +194,8 @@ def classify(line: Line) -> Item | None:
         code = printed_code(keyword)
         label = body[keyword.start("label"):]
         ordinal = ORDINALS[keyword.group("ord")] if keyword.group("ord") else None
-        if not code and not ordinal and keyword.group("sep") not in (":", "–", "—", "-", "|") and not titled and (
-                not alone):
+        if not code and not ordinal and keyword.group("sep") not in (":", "–", "—", "-", "|", "·", "•") and (
+                not titled and not alone):
             return None  # but « ###### Objectifs opérationnels » alone, a heading over a list, heads that list
         if not code and ordinal and not keyword.group("sep") and (
                 body[:1].islower() or label.rstrip().endswith(".") or "," in label):
@@ -706,6 +706,10 @@ class Builder:
                 return
             self._push_heading(line, text, line.heading or (0 if not self.capital_titles else 1 if titled else 2))
             return
+        depths = [node.level_depth for _, node in self.stack if node.kind[0] == "kw" and node.level_depth]
+        if self.mode == "keywords" and depths and 0 < line.heading <= min(depths):
+            self.stack, self.last, self.list_ok, self.skip_indent = [], None, False, None
+            return  # « ## Comment nous travaillerons ensemble » after « ### Ambition 3 — … »: the tree's part is over
         if (self.mode == "keywords" and line.heading and not section and self.started and not self.stopped
                 and not any(w in folded for w in STOP_WORDS)
                 and any(node.kind[0] == "kw" and node.level_depth < line.heading for _, node in self.stack)
