@@ -3461,6 +3461,32 @@ def test_a_web_page_of_ambitions_challenges_and_worksites_with_middle_dots():
         ("1.2", "1", "défi"), ("2", None, "ambition"), ("2.1", "2", "défi"), ("2.1.1", "2.1", "chantier")]
 
 
+def test_a_logical_framework_with_activities_and_an_indicator_table_of_codes():
+    """A consultant's logical framework: « ## Objectif général 1 : … » over « ### Objectif spécifique 1.1 : … »,
+    each with « **Résultats attendus** » and « **Activités indicatives** » lists, then « | Code | Indicateur
+    principal | Cible 2030 | » rows « | OS 1.1 | Taux d'absentéisme | 7 % | »: the two levels only (the activities
+    were objectives, the indicators top nodes)."""
+    def specific(code: str, label: str) -> list[str]:
+        return [f"### Objectif spécifique {code} : {label}", "", "**Résultats attendus**",
+                "- R1 : les familles des élèves absentéistes sont contactées", "", "**Activités indicatives**",
+                "- Médiation scolaire par des adultes-relais", "- Forums de l'alternance dans les quartiers", ""]
+
+    text = "\n".join([
+        "# Contrat de ville 2024-2030 – Cadre logique", "",
+        "## Objectif général 1 : Améliorer la réussite éducative des jeunes", "",
+        *specific("1.1", "Réduire le décrochage scolaire des collégiens"),
+        *specific("1.2", "Augmenter le nombre de jeunes accompagnés vers l'emploi"),
+        "## Objectif général 2 : Améliorer le cadre de vie des habitants", "",
+        *specific("2.1", "Améliorer la qualité des logements"),
+        "## Tableau de suivi des cibles 2030", "", "| Code | Indicateur principal | Valeur de référence | Cible 2030 |",
+        "|---|---|---|---|", "| OS 1.1 | Taux d'absentéisme au collège | 11 % | 7 % |",
+        "| OS 1.2 | Jeunes en CEJ (résidents QPV) | 96 | 160 |", "| OS 2.1 | Logements réhabilités | 0 | 320 |"])
+    tree = best_parse(text)[1]
+    assert [(o.id, o.parent, str(o.level)) for o in tree] == [
+        ("1", None, "objectif général"), ("1.1", "1", "objectif spécifique"), ("1.2", "1", "objectif spécifique"),
+        ("2", None, "objectif général"), ("2.1", "2", "objectif spécifique")]
+
+
 def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet():
     """« Quatre thématiques : » over « •⇥Éducation … », then each thématique again as a plain heading over its
     « •⇥ » orientations and « ⇥–⇥ » objectives (Word's glyphs pasted into text), then « ENGAGEMENTS DES

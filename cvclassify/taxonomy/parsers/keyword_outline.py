@@ -12,7 +12,7 @@ import re
 
 from cvclassify.taxonomy.parsers.outline import build, to_taxonomy
 from cvclassify.taxonomy.parsers.pages import clean
-from cvclassify.taxonomy.parsers.tables import columns_as_pipes
+from cvclassify.taxonomy.parsers.tables import columns_as_pipes, side_column
 
 LAYOUT_HINT = (r"^\s*(?:[•\-–]\s*|[A-Z]\s+)?(?:(?:premi[eè]re?|deuxi[eè]me|second|troisi[eè]me)\s+)?"
                r"(?:axe|pilier|enjeu|ambition|engagement|th[eè]me|priorit[ée]|orientation|objectif"
@@ -53,7 +53,16 @@ def _fiche_keys(text: str) -> str:
 def _code_rows(text: str) -> str:
     """A Word or ODT table « Code | Intitulé » holding every level, told apart by the code's prefix (« AXE 1 »,
     « OS1.1 », « OO1.1.1 ») or by rows across naming a level, as the lines the keyword outline reads (« OS1.1 – Agir
-    dès la petite enfance »)."""
-    return "\n".join(ACROSS_ROW.sub(r"\g<label>", CODE_ROW.sub(lambda m: f"{m.group('code')} – {m.group('label')}",
-                                                                line))
-                     for line in text.split("\n"))
+    dès la petite enfance »); not a table whose header names something else beside the codes (« Code | Indicateur
+    principal | Cible 2030 »)."""
+    out, header = [], None
+    for line in text.split("\n"):
+        if not line.lstrip("\f").startswith("|"):
+            header = None
+        elif header is None and not CODE_ROW.match(line):
+            header = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        elif not (header and len(header) > 1 and side_column(header[1])):
+            line = ACROSS_ROW.sub(r"\g<label>", CODE_ROW.sub(lambda m: f"{m.group('code')} – {m.group('label')}",
+                                                            line))
+        out.append(line)
+    return "\n".join(out)

@@ -108,6 +108,7 @@ CROSS_REFERENCE = re.compile(r"\s*\((?:voir(?: aussi)?|cf\.?|v\.)\s[^()]*\d[^()]
 """A reference to another node in brackets (« (voir aussi OO 3.2.2) », « (cf. objectif 2.1) »): not the label's."""
 TRANSVERSAL = re.compile(r"transvers|preoccupation")
 NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type|prevue|a mener|proposee)"
+                            r"|activites?\s+(?:indicative|envisagee|prevue|proposee|type)"
                             r"|pistes?\s+d.actions?|ce que nous ferons|resultats?\s+attendus?|pourquoi\b"
                             r"|indicateurs?|partenaires?|pilotes?"
                             r"|publics?|financeurs?|constats?|encadre|les signataires|le contrat (?:est|soutient)"
@@ -118,6 +119,7 @@ NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|typ
 """Lines that announce lists of something else than objectives (actions, indicators, a neighbourhood's stakes,
 its figures): the list below them is skipped, and the line heads nothing."""
 EXAMPLES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type|prevue|a mener|proposee)"
+                      r"|activites?\s+(?:indicative|envisagee|prevue|proposee|type)"
                       r"|pistes?\s+d.actions?|ce que nous ferons)")
 DANGLING = re.compile(r"(?:\b(?:de|des|du|la|le|les|et|a|au|aux|en|pour|sur|dans|par|avec|ou|un|une|leur|leurs|ses"
                       r"|son|sa|que|qui)|[,'’\-])$")
