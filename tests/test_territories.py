@@ -616,3 +616,32 @@ def test_a_header_on_two_rows_names_each_level_column(tmp_path):
         ("Développer la télémédecine", "Améliorer l'accès aux soins"),
         ("Tranquillité", None), ("Prévenir l'entrée dans la délinquance", "Tranquillité"),
         ("Renforcer la prévention spécialisée", "Prévenir l'entrée dans la délinquance")]
+
+
+def test_a_sheet_with_one_column_per_axis_and_a_column_of_transversal_concerns(tmp_path):
+    """« Axes thématiques » merged over four axis names, each over its objectives (uneven lengths), and « Axes
+    transversaux » over the concerns: each axis over its objectives, the concerns transversal (the sheet was
+    refused for want of a « libellé » column)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [("Axes thématiques", None, None, "Axes transversaux"),
+                ("Cohésion sociale", "Emploi", "Habitat et cadre de vie", None),
+                ("Renforcer les centres sociaux", "Accompagner les demandeurs d'emploi", "Améliorer la GUSP",
+                 "Jeunesse"),
+                ("Développer l'accès à la culture", "Favoriser la création d'entreprise",
+                 "Accompagner les copropriétés", "Égalité entre les femmes et les hommes"),
+                ("Soutenir la vie associative", None, None, None)]:
+        sheet.append(row)
+    sheet.merge_cells("A1:C1")
+    sheet.merge_cells("D1:D2")
+    book.save(tmp_path / "axes.xlsx")
+    tree = read_tree(tmp_path / "axes.xlsx", "sorbiers")
+    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree if not o.transversal] == [
+        ("Cohésion sociale", None), ("Renforcer les centres sociaux", "Cohésion sociale"),
+        ("Développer l'accès à la culture", "Cohésion sociale"), ("Soutenir la vie associative", "Cohésion sociale"),
+        ("Emploi", None), ("Accompagner les demandeurs d'emploi", "Emploi"),
+        ("Favoriser la création d'entreprise", "Emploi"), ("Habitat et cadre de vie", None),
+        ("Améliorer la GUSP", "Habitat et cadre de vie"), ("Accompagner les copropriétés", "Habitat et cadre de vie")]
+    assert [o.label for o in tree.transversal] == ["Jeunesse", "Égalité entre les femmes et les hommes"]

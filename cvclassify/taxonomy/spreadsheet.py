@@ -421,7 +421,45 @@ def read_tree(path: Path, name: str) -> Taxonomy:
         if indented is None:
             raise
         return indented
+    except TaxonomyError:
+        by_column = _axis_columns_tree(path, name)
+        if by_column is None:
+            raise
+        return by_column
     return tree_from_rows(rows, name, source=path.name)
+
+
+def _axis_columns_tree(path: Path, name: str) -> Taxonomy | None:
+    """The tree of a sheet with one column per axis (« Cohésion sociale | Emploi | Habitat » over each axis's
+    objectives, of uneven lengths), read as a contract whose axes are headings over their lists; a column whose
+    title names transversal concerns lists them. None unless two columns or more hold a title over objectives."""
+    from dataclasses import replace
+
+    from cvclassify.io.readers import open_table
+    from cvclassify.taxonomy.parsers import best_parse
+    from cvclassify.taxonomy.parsers.outline import looks_like_objective
+
+    table = open_table(path)
+    rows, names = list(table.rows), list(table.columns)
+    names += [c for c in dict.fromkeys(c for r in rows for c in r.values) if c not in names]
+    grid = [names] + [[(r.values.get(c) or "").strip() for c in names] for r in rows]
+    grid = [["" if re.fullmatch(r"colonne \d+", cell) else cell for cell in row] for row in grid]  # unnamed
+    for top, row in enumerate(grid[:6]):
+        below = {c: [r[c] for r in grid[top + 1:] if r[c]] for c, title in enumerate(row) if title}
+        axes = [c for c, cells in below.items() if len(cells) >= 2 and not looks_like_objective(row[c])
+                and sum(map(looks_like_objective, cells)) * 2 > len(cells)]
+        if len(axes) < 2:
+            continue
+        concerns = [c for c in range(len(names)) if c not in axes and any(
+            "transvers" in r[c].casefold() for r in grid[:top + 1])]
+        text = [line for c in axes for line in (f"## {row[c]}", "", *(f"- {cell}" for cell in below[c]), "")]
+        for c in concerns:
+            text += ["Priorités transversales :", *(f"- {r[c]}" for r in grid[top + 1:] if r[c]), ""]
+        tree = best_parse("\n".join(text), name=name, source=path.name)[1]
+        layout = ("Tableur à une colonne par axe : le titre de chaque colonne est l'axe, les cellules en dessous ses "
+                  "objectifs.")
+        return replace(tree, warnings=[layout, *tree.warnings[1:]])
+    return None
 
 
 class OneColumnSheet(TaxonomyError):
