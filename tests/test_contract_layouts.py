@@ -3487,6 +3487,29 @@ def test_a_logical_framework_with_activities_and_an_indicator_table_of_codes():
         ("2", None, "objectif général"), ("2.1", "2", "objectif spécifique")]
 
 
+def test_a_scanned_contract_read_by_character_recognition_with_a_recapitulative_table():
+    """A scan's text: « 0bjectif 1.2 » and « Obiectif 2.2 » misread, then a recapitulative table « AXE 1   Vivre
+    dignement …   2 objectifs » and « Total : 4 objectifs »: each objective under its axis (the misread ones were
+    lost), the table adds nothing (its rows were axes of their own, « Total » an objective)."""
+    text = "\n".join([
+        "AXE 1 — Vivre dignement dans son quartier", "",
+        "Objectif 1.1 : Améliorer la qualité du cadre de vie", "",
+        "0bjectif 1.2 : Accompagner les habitants dans la transfor-", "mation des quartiers", "",
+        "AXE 2 — Réussir sa scolarité", "", "Objectif 2.1 : Soutenir les familles", "",
+        "Obiectif 2.2 : Rapprocher les demandeurs d'emploi des entreprises", "",
+        "           Tableau 2 - Récapitulatif des axes et objectifs", "",
+        "   AXE 1   Vivre dignement dans son quartier          2 objectifs",
+        "   AXE 2   Réussir sa scolarité                       2 objectifs",
+        "                     Total : 4 objectifs", "", "3. PILOTAGE, SUIVI ET ÉVALUATION", "",
+        "Le comité de pilotage se réunit deux fois par an."])
+    tree = best_parse(text)[1]
+    assert [(o.id, o.parent, o.label) for o in tree] == [
+        ("1", None, "Vivre dignement dans son quartier"), ("1.1", "1", "Améliorer la qualité du cadre de vie"),
+        ("1.2", "1", "Accompagner les habitants dans la transformation des quartiers"),
+        ("2", None, "Réussir sa scolarité"), ("2.1", "2", "Soutenir les familles"),
+        ("2.2", "2", "Rapprocher les demandeurs d'emploi des entreprises")]
+
+
 def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet():
     """« Quatre thématiques : » over « •⇥Éducation … », then each thématique again as a plain heading over its
     « •⇥ » orientations and « ⇥–⇥ » objectives (Word's glyphs pasted into text), then « ENGAGEMENTS DES

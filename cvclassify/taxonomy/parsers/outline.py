@@ -55,6 +55,8 @@ KEYWORD_PREFIX = re.compile(rf"^(?:{_KW})s?\s*(?:\d+(?:\.\d+)*|[ivx]{{1,5}})\s*[
 NUMBERED = re.compile(r"^(?P<code>\d{1,2}[a-h](?=\))|\d{1,2}|[A-H]|[a-h]|[IVX]{1,5})(?P<sep>[.)°/]|\s?[-–—])\s+"
                       r"(?P<label>\S.*)$")
 """« 1. », « 2) », « A. », « IV. », « 1° », « 1/ », « 1 - »: a numbered item."""
+COUNT_COLUMN = re.compile(r"\s{3,}\d{1,3}\s+[^\W\d_]+\s*$")
+"""A recapitulative table's count set apart after a heading's label (« AXE 1   Vivre dignement …   4 objectifs »)."""
 CONTINUED = re.compile(r"\s*\((?:suite|fin|suite et fin)\)\s*$", re.IGNORECASE)
 """A heading printed again over the rest of its content (« (suite) »), on a slide or after a page break."""
 SPACED_HEADING = re.compile(r"^(?P<code>[IVX]{1,5}|\d{1,2})(?P<sep>\s)\s*(?P<label>[A-ZÉÈÀÂÎÔ][^\W\d_].*)$")
@@ -113,7 +115,7 @@ NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|typ
                             r"|indicateurs?|partenaires?|pilotes?"
                             r"|publics?|financeurs?|constats?|encadre|les signataires|le contrat (?:est|soutient)"
                             r"|chiffres?\s+(?:cles|reperes)|source|moyens|leviers?\b|dispositifs mobilises|territoire"
-                            r"|calendrier|beneficiaires"
+                            r"|calendrier|beneficiaires|total\b"
                             r"|(?:les )?enjeux (?:du|de ce|de chaque) (?:quartier|qpv)|code qpv|population\s*:"
                             r"|revenu median|nombre d.habitants\s*:)")
 """Lines that announce lists of something else than objectives (actions, indicators, a neighbourhood's stakes,
@@ -207,7 +209,7 @@ def classify(line: Line) -> Item | None:
             return None  # « Enjeu : les enfants des quartiers réussissent moins bien… »: a sentence, not a node
         if code and NOT_OBJECTIVES.match(fold(label)):
             return None  # « Axe 1 | Chiffres repères »: a part of the axis that lists no objective
-        label = CONTINUED.sub("", label)  # « Axe 2 | Emploi … (suite) » on a second slide: the same axis
+        label = COUNT_COLUMN.sub("", CONTINUED.sub("", label))  # « Axe 2 | Emploi … (suite) »: the same axis
         return Item(("kw", kw), code, label, line, keyword=kw, ordinal=ordinal,
                     header=not label.strip() and not code and not ordinal)
     if bullet and (dotted := DOTTED.match(body)) and re.match(r"\d", body):  # « • 1.1 Développer … » (a slide's)

@@ -31,6 +31,8 @@ texte. »): the line is not the document's."""
 SLIDE_BREAK = re.compile(r"^\s*[=\-#*_]{2,}\s*(?:diapositive|slide|diapo)\s*(?:n[°o]\s*)?\d+\s*[=\-#*_]*\s*$",
                          re.IGNORECASE)
 """The separator a presentation's text export prints between slides (« ===== Diapositive 7 ===== »)."""
+OCR_KEYWORD = re.compile(r"^(\f?\s*)(?:0b[ij]ectif|Obiectif|0biectif)(?=s?\b)")
+"""« Objectif » as character recognition misreads it in a scanned contract (« 0bjectif », « Obiectif »)."""
 TICKED = re.compile(r"^(\f?\s*)[☒☑🗹]")
 """A ticked box before an option a form retained (« ☒ La jeunesse »): a bullet."""
 UNTICKED = re.compile(r"^\f?\s*[☐□]\s")
@@ -98,10 +100,12 @@ class Line:
 
 def normalise(line: str) -> str:
     """Spaces of every kind as plain spaces, private-use font bullets and ticked boxes as « • », tabs expanded, a
-    pictogram's letter before a level's keyword left out, a slide's separator a page break."""
+    pictogram's letter before a level's keyword left out, a slide's separator a page break, « Objectif » as
+    character recognition misreads it mended."""
     line = TICKED.sub(r"\1•", SPACES.sub(" ", line.replace("\r", "")))
     if SLIDE_BREAK.match(line):
         return "\f"  # a presentation's text: each slide a page, its footer running furniture
+    line = OCR_KEYWORD.sub(r"\1Objectif", line)
     return PICTOGRAM.sub(r"\1", PRIVATE_BULLETS.sub("•", line).expandtabs(4).rstrip())
 
 
