@@ -3510,6 +3510,27 @@ def test_a_scanned_contract_read_by_character_recognition_with_a_recapitulative_
         ("2.2", "2", "Rapprocher les demandeurs d'emploi des entreprises")]
 
 
+def test_a_wiki_page_with_emoji_headings_and_toggles():
+    """A note-taking tool's export: « ### 🏠 Axe 1 · Habiter … », objectives as toggles « ▸ Objectif 1.1 — … » over
+    indented notes and examples, « - 🔴 … » points in the diagnostic: the axes over their objectives (the axes were
+    lost and the objectives were roots)."""
+    text = "\n".join([
+        "# 🏙️ Contrat de ville Aurance Agglo 2024-2030", "", "## 📊 Diagnostic express", "",
+        "- 🔴 logements anciens, factures d'énergie très élevées", "- 🟢 tissu associatif dense et mobilisé", "",
+        "## 🎯 Axes et objectifs", "", "### 🏠 Axe 1 · Habiter et vivre ensemble", "",
+        "▸ Objectif 1.1 — Rendre les logements plus confortables", "    **Exemples d'actions :**",
+        "    - ambassadeurs de l'énergie", "    **Référent :** @Sophie L. (Aurance Habitat)", "",
+        "▸ Objectif 1.2 — Faire vivre les espaces publics au quotidien", "",
+        "### 💼 Axe 2 · Apprendre, se former, travailler", "",
+        "▸ Objectif 2.1 — Lutter contre le décrochage scolaire", "    **Exemples d'actions :**",
+        "    - tutorat étudiant", "", "## 🛠️ Gouvernance", "", "Un COPIL deux fois par an."])
+    tree = best_parse(text)[1]
+    assert [(o.id, o.parent, o.label) for o in tree] == [
+        ("1", None, "Habiter et vivre ensemble"), ("1.1", "1", "Rendre les logements plus confortables"),
+        ("1.2", "1", "Faire vivre les espaces publics au quotidien"), ("2", None, "Apprendre, se former, travailler"),
+        ("2.1", "2", "Lutter contre le décrochage scolaire")]
+
+
 def test_themes_listed_first_then_each_a_heading_over_a_list_of_the_same_bullet():
     """« Quatre thématiques : » over « •⇥Éducation … », then each thématique again as a plain heading over its
     « •⇥ » orientations and « ⇥–⇥ » objectives (Word's glyphs pasted into text), then « ENGAGEMENTS DES

@@ -36,8 +36,11 @@ def _module(layout: str):
 
 
 def candidate_layouts(text: str) -> list[str]:
-    """The registered layouts whose hint matches the text (Markdown heading marks, bold and escapes aside), most
-    specific first."""
+    """The registered layouts whose hint matches the text (Markdown heading marks, bold, escapes and emoji aside),
+    most specific first."""
+    from cvclassify.taxonomy.parsers.pages import PICTOGRAPHS
+
+    text = "\n".join(PICTOGRAPHS.sub(r"\1", line) for line in text.split("\n"))  # « ### 🏠 Axe 1 · … »
     text = MARKDOWN_MARKS.sub("", MARKDOWN_HEADING.sub("", text))
     return [layout for layout in PARSERS
             if re.search(_module(layout).LAYOUT_HINT, text, re.IGNORECASE | re.MULTILINE)]

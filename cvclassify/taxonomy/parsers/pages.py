@@ -31,6 +31,10 @@ texte. »): the line is not the document's."""
 SLIDE_BREAK = re.compile(r"^\s*[=\-#*_]{2,}\s*(?:diapositive|slide|diapo)\s*(?:n[°o]\s*)?\d+\s*[=\-#*_]*\s*$",
                          re.IGNORECASE)
 """The separator a presentation's text export prints between slides (« ===== Diapositive 7 ===== »)."""
+PICTOGRAPHS = re.compile(r"^(\f?\s*(?:#{1,6}\s+|[-*+•>]\s+)?)(?:[\U0001F000-\U0001FAFF\u2600-\u260F\u2613-\u26FF"
+                         r"\u2B00-\u2BFF\u2300-\u23FF\u25B8\u25B9\u25BE\u2139\u2705\u274C\u2757][\uFE0F\u200D]*\s*)+")
+"""Emoji and pictographs opening a line (« 🏠 Axe 1 · Habiter … », a toggle's « ▸ », « - 🔴 logements … »), as a
+wiki or a note-taking tool exports them: not the text's (bullet glyphs are kept)."""
 OCR_KEYWORD = re.compile(r"^(\f?\s*)(?:0b[ij]ectif|Obiectif|0biectif)(?=s?\b)")
 """« Objectif » as character recognition misreads it in a scanned contract (« 0bjectif », « Obiectif »)."""
 TICKED = re.compile(r"^(\f?\s*)[☒☑🗹]")
@@ -100,12 +104,12 @@ class Line:
 
 def normalise(line: str) -> str:
     """Spaces of every kind as plain spaces, private-use font bullets and ticked boxes as « • », tabs expanded, a
-    pictogram's letter before a level's keyword left out, a slide's separator a page break, « Objectif » as
-    character recognition misreads it mended."""
+    pictogram's letter before a level's keyword and emoji opening a line left out, a slide's separator a page
+    break, « Objectif » as character recognition misreads it mended."""
     line = TICKED.sub(r"\1•", SPACES.sub(" ", line.replace("\r", "")))
     if SLIDE_BREAK.match(line):
         return "\f"  # a presentation's text: each slide a page, its footer running furniture
-    line = OCR_KEYWORD.sub(r"\1Objectif", line)
+    line = PICTOGRAPHS.sub(r"\1", OCR_KEYWORD.sub(r"\1Objectif", line))
     return PICTOGRAM.sub(r"\1", PRIVATE_BULLETS.sub("•", line).expandtabs(4).rstrip())
 
 
