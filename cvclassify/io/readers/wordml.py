@@ -27,26 +27,29 @@ def _placeholder(sdt: Any) -> bool:
     return properties is not None and properties.find(f"{W}showingPlcHdr") is not None
 
 
+def _shown(element: Any, wanted: set[str]) -> Iterator[Any]:
+    """The elements of the ``wanted`` tags below ``element`` in document order, not entering what is not shown."""
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in HIDDEN or (tag == f"{W}sdt" and _placeholder(child)):
+            continue
+        if tag in wanted:
+            yield child
+        else:
+            yield from _shown(child, wanted)
+
+
 def paragraph_text(p: Any) -> str:
     """A paragraph's text as shown: runs anywhere below it (tracked insertions, hyperlinks, content controls)
     but not deleted text, placeholders or text boxes; tabs and line breaks as python-docx gives them."""
     out: list[str] = []
-
-    def walk(element: Any) -> None:
-        for child in element:
-            tag = child.tag
-            if not isinstance(tag, str) or tag in HIDDEN or (tag == f"{W}sdt" and _placeholder(child)):
-                continue
-            if tag == f"{W}t":
-                out.append(child.text or "")
-            elif tag == f"{W}br":
-                out.append("\n" if child.get(f"{W}type") in (None, "textWrapping") else "")
-            elif tag in CHARACTERS:
-                out.append(CHARACTERS[tag])
-            else:
-                walk(child)
-
-    walk(p)
+    for element in _shown(p, {f"{W}t", f"{W}br", *CHARACTERS}):
+        if element.tag == f"{W}t":
+            out.append(element.text or "")
+        elif element.tag == f"{W}br":
+            out.append("\n" if element.get(f"{W}type") in (None, "textWrapping") else "")
+        else:
+            out.append(CHARACTERS[element.tag])
     return "".join(out)
 
 
@@ -55,20 +58,7 @@ def visible_runs(paragraph: Any) -> list[Any]:
     included (python-docx's ``runs`` holds only the paragraph's direct runs)."""
     from docx.text.run import Run
 
-    runs: list[Any] = []
-
-    def walk(element: Any) -> None:
-        for child in element:
-            tag = child.tag
-            if not isinstance(tag, str) or tag in HIDDEN or (tag == f"{W}sdt" and _placeholder(child)):
-                continue
-            if tag == f"{W}r":
-                runs.append(Run(child, paragraph))
-            else:
-                walk(child)
-
-    walk(paragraph._p)
-    return runs
+    return [Run(run, paragraph) for run in _shown(paragraph._p, {f"{W}r"})]
 
 
 def body_blocks(document: Any) -> Iterator[Any]:
