@@ -14,6 +14,7 @@ import yaml
 from cvclassify import TaxonomyError
 from cvclassify.taxonomy.importing import contract_text
 from cvclassify.taxonomy.parsers import best_parse, parse_contract
+from tests.tree_support import label_edges
 
 CONTRACTS = Path(__file__).resolve().parent / "fixtures" / "contracts"
 
@@ -744,10 +745,6 @@ HEADED = [("Émancipation et réussite éducative",
                                                            "Développer les clauses sociales"])])]
 
 
-def _headed_tree(tree) -> list[tuple[str, str | None]]:
-    return [(o.label, tree[o.parent].label if o.parent else None) for o in tree]
-
-
 HEADED_TREE = [(label, parent) for top, middles in HEADED for label, parent in
                [(top, None)] + [node for middle, leaves in middles
                                 for node in [(middle, top)] + [(leaf, middle) for leaf in leaves]]]
@@ -845,7 +842,7 @@ def test_unnumbered_headings_nest_by_their_level(shape, tmp_path):
             f"## {top}\n\n{intro}\n\n" + "\n\n".join(f"### {middle}\n\n" + "\n".join(f"- {leaf}" for leaf in leaves)
                                                      for middle, leaves in middles) for top, middles in HEADED)
     tree = parse_contract(text, name="luneville")
-    assert _headed_tree(tree) == HEADED_TREE
+    assert label_edges(tree) == HEADED_TREE
 
 
 def test_a_keyword_heading_keeps_the_plain_headings_below_it():
@@ -934,7 +931,7 @@ def test_plain_headings_in_capitals_stand_over_the_other_headings(shape, tmp_pat
         path.write_bytes(pages_pdf([CAPITAL_TITLES.splitlines()]))
         text = contract_text(path)
     tree = parse_contract(text, name="luneville")
-    assert _headed_tree(tree) == [(label.upper() if parent is None else label, parent.upper() if parent in (
+    assert label_edges(tree) == [(label.upper() if parent is None else label, parent.upper() if parent in (
         "Émancipation et réussite éducative", "Emploi et insertion") else parent) for label, parent in HEADED_TREE]
 
 
@@ -2478,7 +2475,7 @@ def test_a_plain_heading_over_a_long_wrapped_paragraph_still_heads_its_list():
         "  • Renforcer la gestion urbaine et sociale de proximité",
         "  • Accompagner les habitants dans le renouvellement urbain"])
     tree = best_parse(text)[1]
-    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == [
+    assert label_edges(tree) == [
         ("Grandir et réussir dans les quartiers", None),
         ("Renforcer l'accompagnement des enfants dès la maternelle", "Grandir et réussir dans les quartiers"),
         ("Prévenir le décrochage scolaire au collège", "Grandir et réussir dans les quartiers"),
@@ -2577,7 +2574,7 @@ def test_pdf_fiches_whose_keys_have_no_colon_and_wrap_are_read(tmp_path):
     path = tmp_path / "olmene.pdf"
     path.write_bytes(pages_pdf([page], objects="run"))
     tree = best_parse(contract_text(path))[1]
-    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == [
+    assert label_edges(tree) == [
         ("Emploi et insertion", None), ("Lever les freins à l'emploi", "Emploi et insertion"),
         ("Développer l'offre de garde d'enfants à horaires atypiques", "Lever les freins à l'emploi"),
         ("Renforcer l'apprentissage du français à visée professionnelle", "Lever les freins à l'emploi"),
@@ -2831,7 +2828,7 @@ def test_commitments_written_as_sentences_in_the_signatories_voice_are_objective
         "Avec quels moyens ?", "", "En 2024, les crédits représentent :", "– 760 000 euros de l'État ;",
         "– 350 000 euros de la communauté d'agglomération."])
     tree = best_parse(text)[1]
-    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == [
+    assert label_edges(tree) == [
         ("Grandir et apprendre", None),
         ("Nous développerons l'accueil des tout-petits", "Grandir et apprendre"),
         ("Nous aiderons les parents à suivre la scolarité de leurs enfants", "Grandir et apprendre"),
@@ -3370,7 +3367,7 @@ def test_headings_naming_a_level_alone_or_a_list_of_actions_over_bullets():
         "###### Actions envisagées", "", "• Lieu d’accueil enfants-parents itinérant", "", "# Gouvernance", "",
         "Le comité de pilotage se réunit deux fois par an."])
     tree = best_parse(text)[1]
-    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == [
+    assert label_edges(tree) == [
         ("Grandir et s’émanciper dans les quartiers", None),
         ("Garantir à chaque enfant un parcours éducatif sans rupture", "Grandir et s’émanciper dans les quartiers"),
         ("Généraliser l’accompagnement à la scolarité", "Garantir à chaque enfant un parcours éducatif sans rupture"),

@@ -17,6 +17,7 @@ from cvclassify.cli import app
 from cvclassify.projects import CONFIG_FILE, Home
 from cvclassify.taxonomy.spreadsheet import read_tree, tree_from_rows, write_template
 from tests.conftest import ROOT
+from tests.tree_support import label_edges
 
 TERRITORIES = ROOT / "corpus" / "territories"
 
@@ -384,14 +385,14 @@ def test_a_one_column_tree_is_read_from_its_indentation_or_its_bold(tmp_path, ki
         path.write_text("\n".join(" " * (3 * indent) + label for label, indent, _ in ONE_COLUMN) + "\n",
                         encoding="utf-8")
     tree = read_tree(path, "ferrignac")
-    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == ONE_COLUMN_TREE
+    assert label_edges(tree) == ONE_COLUMN_TREE
     assert "retrait" in tree.warnings[0]
 
 
 def test_bold_alone_shows_the_top_level_of_a_one_column_tree(tmp_path):
     """Without indentation, bold rows are the level above the others."""
     tree = read_tree(one_column_xlsx(tmp_path / "gras.xlsx", indented=False), "ferrignac")
-    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree][:3] == [
+    assert label_edges(tree)[:3] == [
         ("Réussite éducative", None), ("Accompagner la scolarité", "Réussite éducative"),
         ("Développer l'aide aux devoirs", "Réussite éducative")]
 
@@ -514,7 +515,7 @@ def test_a_workbook_with_one_sheet_per_axis_gives_every_axis(tmp_path):
     indicators.append(["Axe 1", "Taux de réussite au brevet", "85 %"])
     book.save(tmp_path / "arbre.xlsx")
     tree = read_tree(tmp_path / "arbre.xlsx", "vauclerc")
-    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == [
+    assert label_edges(tree) == [
         ("Éducation", None), ("Favoriser la réussite éducative", "Éducation"),
         ("Développer l'aide aux devoirs", "Favoriser la réussite éducative"),
         ("Associer les parents à l'école", "Favoriser la réussite éducative"),
@@ -556,7 +557,7 @@ def test_a_programming_sheet_whose_parents_are_spelled_differently_from_row_to_r
         book.active.append(row)
     book.save(tmp_path / "programmation.xlsx")
     tree = read_tree(tmp_path / "programmation.xlsx", "breval")
-    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == [
+    assert label_edges(tree) == [
         ("Emploi et insertion", None), ("Favoriser l'accès à l'emploi", "Emploi et insertion"),
         ("Accompagner les jeunes NEET", "Favoriser l'accès à l'emploi"),
         ("Lever les freins à l'emploi", "Emploi et insertion"),
@@ -582,7 +583,7 @@ def test_footnote_marks_and_notes_under_a_wide_tree_are_left_out(tmp_path):
         book.active.append(row)
     book.save(tmp_path / "arbre.xlsx")
     tree = read_tree(tmp_path / "arbre.xlsx", "lorvanne")
-    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == [
+    assert label_edges(tree) == [
         ("Emploi et insertion", None), ("Favoriser l'accès à l'emploi des femmes", "Emploi et insertion"),
         ("Développer les modes de garde", "Favoriser l'accès à l'emploi des femmes"),
         ("Accompagner vers les métiers", "Favoriser l'accès à l'emploi des femmes"),
@@ -610,7 +611,7 @@ def test_a_header_on_two_rows_names_each_level_column(tmp_path):
     sheet.merge_cells("D1:E1")
     book.save(tmp_path / "arbre.xlsx")
     tree = read_tree(tmp_path / "arbre.xlsx", "vaulmont")
-    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree] == [
+    assert label_edges(tree) == [
         ("Santé", None), ("Améliorer l'accès aux soins", "Santé"),
         ("Installer une maison de santé", "Améliorer l'accès aux soins"),
         ("Développer la télémédecine", "Améliorer l'accès aux soins"),
