@@ -3639,3 +3639,49 @@ def test_a_banner_table_and_an_axis_titled_below_its_number_in_a_word_contract(t
         ("1", "Vivre ensemble et accès aux droits", None), ("1.1", "Renforcer l'accès aux droits", "1"),
         ("2", "Éducation et jeunesse", None), ("2.1", "Assurer la réussite éducative", "2")]
     assert len(tree.leaves) == 4
+
+
+def test_a_grid_table_drawn_in_text_with_wrapped_cells_and_lists_in_cells():
+    """A reStructuredText (or Pandoc) grid table, « +----+ » borders, indented under a directive: each cell's lines
+    wrapped inside its column, the objectives a dash list in the « Objectifs » cell, examples and indicators in
+    columns beside it, and a second grid table (governance) that is no tree. The concerns come in a sentence that
+    goes on after its colon on the next line."""
+    text = "\n".join([
+        "Orientations stratégiques", "=========================", "",
+        ".. table:: Cadre stratégique", "",
+        "   +------------------+--------------------------------+-------------------------+",
+        "   | Axe              | Objectifs                      | Exemples d'actions      |",
+        "   +==================+================================+=========================+",
+        "   | **Axe 1** –      | - 1.1 Garantir à chaque enfant | - Crèche AVIP au        |",
+        "   | Petite enfance   |   un mode d'accueil adapté     |   quartier des Forges   |",
+        "   | et parentalité   | - 1.2 Accompagner les parents  | - Ateliers parents-     |",
+        "   |                  |   dans leur rôle éducatif      |   enfants               |",
+        "   +------------------+--------------------------------+-------------------------+",
+        "   | **Axe 2** –      | - 2.1 Renforcer le repérage    | - Maraudes numériques   |",
+        "   | Emploi           |   des jeunes NEET              |                         |",
+        "   |                  | - 2.2 Développer               |                         |",
+        "   |                  |   l'entrepreneuriat            |                         |",
+        "   +------------------+--------------------------------+-------------------------+", "",
+        ".. important::", "",
+        "   Deux priorités transversales irriguent les axes :",
+        "   l'égalité entre les femmes et les hommes et l'inclusion numérique.", "",
+        "Gouvernance", "===========", "",
+        "+--------------------+------------------------------+",
+        "| Instance           | Rôle                         |",
+        "+====================+==============================+",
+        "| Comité de pilotage | Valide la programmation et   |",
+        "|                    | le bilan annuel              |",
+        "+--------------------+------------------------------+",
+    ])
+    layout, tree = best_parse(text)
+    assert layout == "tables"
+    assert label_edges(tree) == [
+        ("Petite enfance et parentalité", None),
+        ("Garantir à chaque enfant un mode d'accueil adapté", "Petite enfance et parentalité"),
+        ("Accompagner les parents dans leur rôle éducatif", "Petite enfance et parentalité"),
+        ("Emploi", None), ("Renforcer le repérage des jeunes NEET", "Emploi"),
+        ("Développer l'entrepreneuriat", "Emploi"),
+        ("l'égalité entre les femmes et les hommes", None), ("l'inclusion numérique", None)]
+    assert [o.code for o in tree if o.label[:1].isupper()] == ["1", "1.1", "1.2", "2", "2.1", "2.2"]
+    assert [o.label for o in tree.transversal] == ["l'égalité entre les femmes et les hommes",
+                                                    "l'inclusion numérique"]

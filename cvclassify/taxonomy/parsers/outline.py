@@ -802,10 +802,12 @@ class Builder:
 
     def _paragraph_from(self, i: int) -> str:
         """The text of the paragraph that line ``i`` starts, wrapped over up to three more lines (« Les signataires
-        s'engagent à faire des quartiers des lieux de rencontre et de » / « participation. »)."""
+        s'engagent à faire des quartiers des lieux de rencontre et de » / « participation. »), also past a colon when
+        the sentence goes on in lower case (« … irriguent les quatre axes : » / « l'égalité … »)."""
         text = self.lines[i].text
         for line in self.lines[i + 1:i + 4]:
-            if not line.text or text.endswith((".", ":", ";")) or classify(line) is not None or line.after_break:
+            if not line.text or text.endswith((".", ";")) or classify(line) is not None or line.after_break or (
+                    text.endswith(":") and not line.text[:1].islower()):  # « … axes : » / « l'égalité … » goes on
                 break
             text = f"{text} {line.text}"
         return text

@@ -1,7 +1,8 @@
 """Parser for contracts whose objectives are tables, one column per level of the tree, left to right, under
 axis headings (« ### Axe 1 – Éducation »): pipe rows as a Markdown-like export of a PDF writes them
 (``| Objectif stratégique | Objectif opérationnel | Sous-objectif |``), a DOCX or ODT contract's tables (read as
-pipe rows), or cells between tabs, as a word processor copies a table into a text file.
+pipe rows), cells between tabs, as a word processor copies a table into a text file, or grid tables drawn in text
+(reStructuredText, Pandoc: « +----+----+ » borders, each cell's lines wrapped inside its column).
 
 What such exports do to a table, and how it is read:
 
@@ -19,6 +20,7 @@ Codes are kept as printed; unnumbered nodes get generated ones.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -52,6 +54,10 @@ INNER_TAB = re.compile(r"\S[^\S\n]*\t\s*\S")
 """Two cells of a table copied from a word processor into a text file, between tabs."""
 TOC_ENTRY = re.compile(r"\t\s*\d{1,3}\s*$")
 MIN_TAB_ROWS = 3
+GRID_BORDER = re.compile(r"^[ \t]*\+(?:[-=:]{2,}\+)+[ \t]*$")
+"""A border line of a grid table drawn in text: « +------+------+ », « +======+ » under the header."""
+GRID_ITEM = re.compile(r"^(?:[-*+•]|\d{1,2}[.)])\s+(?=\S)")
+"""The start of a list item in a grid table's cell."""
 SEPARATOR = re.compile(r"^:?-{3,}:?$")
 CODED = re.compile(r"^(?P<code>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s*[-–—:)]?\s+(?P<label>\S.*)$")
 INNER_CODE = re.compile(r"(?<=\S\s)(?P<code>\d{1,2}(?:\.\d{1,2}){1,3})\s*[-–—:)]?\s+(?=[A-ZÉÈÀÂÎÔ])")
@@ -75,7 +81,8 @@ def parse(text: str, name: str = "contract", source: str = ""):
     outline = Outline(roots=[], transversal=[])
     reader = _Reader(outline)
     block: list[Line] = []
-    for line in [*clean(_fiches_as_pipes(columns_as_pipes(_tabs_as_pipes(text))), keep=ROW), Line(0, 0, "")]:
+    for line in [*clean(_fiches_as_pipes(columns_as_pipes(_tabs_as_pipes(grids_as_pipes(text)))), keep=ROW),
+                 Line(0, 0, "")]:
         if line.text.startswith("|"):
             block.append(line)
             continue
@@ -90,6 +97,80 @@ def parse(text: str, name: str = "contract", source: str = ""):
     outline.roots = [root for root in outline.roots if root.children or not reader.axes]
     outline.transversal = build(clean(text), "lists").transversal  # listed or named in the text around the tables
     return to_taxonomy(outline, name, source, text, "tables")
+
+
+def grids_as_pipes(text: str) -> str:
+    """Grid tables drawn in text (reStructuredText, Pandoc, a database console: « +-----+-----+ » borders and
+    « | … | … | » lines) as pipe rows, one per row between borders: each cell's wrapped lines joined, the items
+    of a list in a cell (« - 1.1 Garantir … » and its indented lines going on) kept apart as bullets, a cell
+    spanning columns followed by blank cells."""
+    if "+-" not in text and "+=" not in text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        border = GRID_BORDER.match(lines[i])
+        if border is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        bounds = [k for k, char in enumerate(lines[i]) if char == "+"]
+        left = bounds[0]
+        rows: list[list[str]] = []
+        current: list[str] = []
+        j = i + 1
+        while j < len(lines):
+            if GRID_BORDER.match(lines[j]):
+                if current:
+                    rows.append(current)
+                current = []
+            elif lines[j][left:left + 1] == "|" and not lines[j][:left].strip():
+                current.append(lines[j])
+            else:
+                break
+            j += 1
+        if current:
+            rows.append(current)
+        if not rows:
+            out.append(lines[i])
+            i += 1
+            continue
+        out += [_grid_row(row, bounds) for row in rows]
+        out.append("")
+        i = j
+    return "\n".join(out)
+
+
+def _grid_row(lines: list[str], bounds: list[int]) -> str:
+    """One row of a grid table (its text lines between two borders) as a pipe row."""
+    inner = [b for b in bounds[1:-1] if all(len(line) <= b or line[b] == "|" for line in lines)]
+    edges = [bounds[0], *inner, bounds[-1]]
+    cells: list[str] = []
+    for a, b in itertools.pairwise(edges):
+        cells.append(_grid_cell([line[a + 1:b] for line in lines]))
+        cells += [""] * sum(1 for k in bounds if a < k < b)  # a cell spanning columns
+    return "| " + " | ".join(cells) + " |"
+
+
+def _grid_cell(lines: list[str]) -> str:
+    """A grid table cell's lines as one line: a list's items as « • » bullets, wrapped lines joined."""
+    items: list[str] = []
+    fresh = True  # the next line starts a paragraph
+    for raw in lines:
+        text = raw.strip().replace("|", "/")
+        if not text:
+            fresh = True
+            continue
+        bullet = GRID_ITEM.match(text)
+        if bullet is not None:
+            items.append("• " + text[bullet.end():])
+        elif fresh or not items:
+            items.append(text)
+        else:
+            items[-1] += " " + text
+        fresh = False
+    return " ".join(items)
 
 
 def _tabs_as_pipes(text: str) -> str:
