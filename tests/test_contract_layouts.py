@@ -3685,3 +3685,39 @@ def test_a_grid_table_drawn_in_text_with_wrapped_cells_and_lists_in_cells():
     assert [o.code for o in tree if o.label[:1].isupper()] == ["1", "1.1", "1.2", "2", "2.1", "2.2"]
     assert [o.label for o in tree.transversal] == ["l'égalité entre les femmes et les hommes",
                                                     "l'inclusion numérique"]
+
+
+def test_a_spreadsheet_export_pasted_into_an_email_is_read_as_a_table():
+    """An e-mail with a « ; » export pasted into its body: every field quoted, axis and strategic objective repeated
+    on every row, a strategic objective with empty operational columns (a leaf), a label holding « ; », pilot,
+    indicator and neighbourhood columns beside the tree; then a second export of actions keyed by objective code,
+    which is no tree."""
+    header = ('"code_axe";"axe";"code_os";"objectif_strategique";"code_oo";"objectif_operationnel";"pilote";'
+              '"qpv_concernes"')
+    rows = [("1", "Éducation et parentalité", "1.1", "Favoriser la réussite scolaire", "1.1.1",
+             "Renforcer l'accompagnement à la scolarité"),
+            ("1", "Éducation et parentalité", "1.1", "Favoriser la réussite scolaire", "1.1.2",
+             "Prévenir le décrochage ; accueillir les élèves exclus"),
+            ("2", "Emploi et formation", "2.1", "Améliorer l'accès à l'emploi", "2.1.1",
+             "Mobiliser les clauses sociales des marchés publics"),
+            ("2", "Emploi et formation", "2.2", "Développer les compétences linguistiques", "", "")]
+    text = "\n".join([
+        "De : Élodie Garnier", "Objet : Contrat de ville - export du cadre stratégique (CSV)", "",
+        "Bonjour Madame,", "", "Je colle ci-dessous le contenu du fichier (séparateur point-virgule).", "",
+        "===== début du fichier cadre_strategique_v5.csv =====", header,
+        *(";".join(f'"{v}"' for v in row) + ';"Ville";"Les Dunes, Le Port-Neuf"' for row in rows),
+        "===== fin du fichier =====", "",
+        '"num_action";"code_objectif";"intitule_action";"porteur"',
+        '"A01";"1.1.1";"CLAS renforcé en collège";"Centre social des Dunes"',
+        '"A02";"2.1.1";"Job dating de quartier";"Mission locale"',
+        '"A03";"2.2";"Ateliers sociolinguistiques";"Centre social du Port-Neuf"', "",
+        "Bien cordialement,", "Élodie Garnier"])
+    layout, tree = best_parse(text)
+    assert layout == "tables"
+    assert [(o.code, o.label, tree[o.parent].code if o.parent else None) for o in tree] == [
+        ("1", "Éducation et parentalité", None), ("1.1", "Favoriser la réussite scolaire", "1"),
+        ("1.1.1", "Renforcer l'accompagnement à la scolarité", "1.1"),
+        ("1.1.2", "Prévenir le décrochage ; accueillir les élèves exclus", "1.1"),
+        ("2", "Emploi et formation", None), ("2.1", "Améliorer l'accès à l'emploi", "2"),
+        ("2.1.1", "Mobiliser les clauses sociales des marchés publics", "2.1"),
+        ("2.2", "Développer les compétences linguistiques", "2")]

@@ -19,6 +19,7 @@ Codes are kept as printed; unnumbered nodes get generated ones.
 
 from __future__ import annotations
 
+import csv
 import functools
 import itertools
 import re
@@ -81,8 +82,8 @@ def parse(text: str, name: str = "contract", source: str = ""):
     outline = Outline(roots=[], transversal=[])
     reader = _Reader(outline)
     block: list[Line] = []
-    for line in [*clean(_fiches_as_pipes(columns_as_pipes(_tabs_as_pipes(grids_as_pipes(text)))), keep=ROW),
-                 Line(0, 0, "")]:
+    piped = _fiches_as_pipes(columns_as_pipes(_tabs_as_pipes(grids_as_pipes(_delimited_as_pipes(text)))))
+    for line in [*clean(piped, keep=ROW), Line(0, 0, "")]:
         if line.text.startswith("|"):
             block.append(line)
             continue
@@ -97,6 +98,41 @@ def parse(text: str, name: str = "contract", source: str = ""):
     outline.roots = [root for root in outline.roots if root.children or not reader.axes]
     outline.transversal = build(clean(text), "lists").transversal  # listed or named in the text around the tables
     return to_taxonomy(outline, name, source, text, "tables")
+
+
+def _delimited_as_pipes(text: str) -> str:
+    """Lines of a spreadsheet export pasted into the text (an e-mail, a note: « "code_axe";"axe";"code_os";… »)
+    as pipe rows: a run of at least three lines that each split into the same number (three or more) of fields
+    between semicolons, or between commas when every field is quoted; a header's « objectif_strategique » read
+    « objectif strategique »."""
+    if text.count(";") < 2 * MIN_TAB_ROWS and text.count('","') < 2 * MIN_TAB_ROWS:
+        return text
+    lines = text.split("\n")
+    fields = [_delimited_fields(line) for line in lines]
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and fields[j] is not None and len(fields[j]) == len(fields[i] or ()):
+            j += 1
+        if j - i >= MIN_TAB_ROWS:
+            for k in range(i, j):
+                cells = [cell.replace("_", " ") if k == i else cell for cell in fields[k]]
+                lines[k] = _pipe_line("", cells)
+        i = max(j, i + 1)
+    return "\n".join(lines)
+
+
+def _delimited_fields(line: str) -> list[str] | None:
+    """A line's fields as a spreadsheet exports them, or None for a line of text."""
+    line = line.strip()
+    for delimiter in (";", ","):
+        if line.count(delimiter) < 2:
+            continue
+        fields = next(csv.reader([line], delimiter=delimiter))
+        quoted = line.startswith('"') and line.endswith('"')
+        if len(fields) >= 3 and (delimiter == ";" or (quoted and line.count('"') >= 2 * len(fields))):
+            return [" ".join(field.split()) for field in fields]
+    return None
 
 
 def grids_as_pipes(text: str) -> str:
@@ -307,8 +343,10 @@ def _header_row(cells: list[str]) -> bool:
 
 
 SIDE_COLUMN = re.compile(r"^(?:actions?|moyens|pilotes?|partenaires?|indicateurs?|financeurs?|calendrier|echeances?"
-                         r"|budget|cibles?|publics?|porteurs?|observations?|commentaires?)\b")
-"""Columns beside the levels that hold no objective (« Actions », « Partenaires », « Indicateurs de suivi »)."""
+                         r"|budget|cibles?|publics?|porteurs?|observations?|commentaires?|qpv|quartiers?|territoires?"
+                         r"|communes?|referents?|responsables?|montants?|statut|avancement)\b")
+"""Columns beside the levels that hold no objective (« Actions », « Partenaires », « Indicateurs de suivi », « QPV
+concernés »)."""
 
 
 def side_column(title: str) -> bool:
