@@ -3721,3 +3721,25 @@ def test_a_spreadsheet_export_pasted_into_an_email_is_read_as_a_table():
         ("2", "Emploi et formation", None), ("2.1", "Améliorer l'accès à l'emploi", "2"),
         ("2.1.1", "Mobiliser les clauses sociales des marchés publics", "2.1"),
         ("2.2", "Développer les compétences linguistiques", "2")]
+
+
+def test_a_notion_callout_listing_the_concerns_with_emoji_for_bullets():
+    """A note-taking tool's Markdown page: the transversal priorities announced in a callout (« > ») and listed one
+    per line, each opened by an emoji instead of a bullet; the axes are emoji headings over their objectives."""
+    text = "\n".join([
+        "# Contrat de ville d'Aurance", "",
+        "## 🔁 Priorités transversales", "",
+        "> 🔁 Trois priorités transversales s'appliquent à tous les axes :",
+        "> 🧒 Jeunesse", "> ⚖️ Égalité femmes-hommes", "> 🌱 Transition écologique", "",
+        "## 🎯 Axes et objectifs", "",
+        "### 🏠 Axe 1 · Habiter et vivre ensemble", "",
+        "- Objectif 1.1 — Rendre les logements plus confortables",
+        "- Objectif 1.2 — Apaiser les espaces publics", "",
+        "### 💼 Axe 2 · Travailler et se former", "",
+        "- Objectif 2.1 — Lever les freins à l'emploi",
+        "- Objectif 2.2 — Former aux métiers qui recrutent"])
+    tree = best_parse(text)[1]
+    assert [o.label for o in tree.transversal] == ["Jeunesse", "Égalité femmes-hommes", "Transition écologique"]
+    assert [(o.code, o.label) for o in tree.leaves] == [
+        ("1.1", "Rendre les logements plus confortables"), ("1.2", "Apaiser les espaces publics"),
+        ("2.1", "Lever les freins à l'emploi"), ("2.2", "Former aux métiers qui recrutent")]

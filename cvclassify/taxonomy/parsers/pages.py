@@ -35,6 +35,10 @@ PICTOGRAPHS = re.compile(r"^(\f?\s*(?:#{1,6}\s+|[-*+•>]\s+)?)(?:[\U0001F000-\U
                          r"\u2B00-\u2BFF\u2300-\u23FF\u25B8\u25B9\u25BE\u2139\u2705\u274C\u2757][\uFE0F\u200D]*\s*)+")
 """Emoji and pictographs opening a line (« 🏠 Axe 1 · Habiter … », a toggle's « ▸ », « - 🔴 logements … »), as a
 wiki or a note-taking tool exports them: not the text's (bullet glyphs are kept)."""
+EMOJI_ITEM = re.compile(r"^(\s*(?:>\s?)*)(?:[\U0001F000-\U0001FAFF\u2600-\u260F\u2613-\u26FF\u2B00-\u2BFF\u2705\u274C"
+                        r"\u2757][\uFE0F\u200D]*\s*)+(?=[^\W\d_«\"])(?P<label>[^:]{1,80})$")
+"""A short line opened by an emoji (« 🧒 Jeunesse »): an item when a few such lines follow one another, as a wiki or
+a note-taking tool writes a list with emoji for bullets."""
 OCR_KEYWORD = re.compile(r"^(\f?\s*)(?:0b[ij]ectif|Obiectif|0biectif)(?=s?\b)")
 """« Objectif » as character recognition misreads it in a scanned contract (« 0bjectif », « Obiectif »)."""
 TICKED = re.compile(r"^(\f?\s*)[☒☑🗹]")
@@ -72,6 +76,8 @@ MD_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S) ?\*\*|__(?=\S)(.+?)(?<=\S)__")
 """Bold text in Markdown, « **Axe 1 – Éducation **» too (a space before the closing stars, as converters leave it)."""
 MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 """A character a Markdown converter escaped (« 1\\. L'égalité », « \\* »): the character itself."""
+MD_QUOTE = re.compile(r"^\s*(?:>\s?)+")
+"""The marks of a Markdown quotation or callout (« > Trois priorités transversales … »)."""
 MD_BULLET = re.compile(r"^(\f?)( +)(?=[-*+•]\s+\S)")
 MD_ITALIC = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*\\])\*(?![\w*])")
 """Italic text in Markdown (« *Exemples d'actions :* »); a bullet's star is followed by a space."""
@@ -142,7 +148,8 @@ def _pages(raw: list[str]) -> list[list[int]]:
 def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
     """The lines of a contract without its page furniture (blank lines kept as empty texts); lines matching
     ``keep`` (table rows whose header repeats on every page) are never taken for a running header."""
-    original = _space_outline(_tab_outline(_bold_joined(_underlined(_unquoted(page_columns(text.split("\n")))))))
+    original = _emoji_bullets(_space_outline(_tab_outline(_bold_joined(_underlined(_unquoted(page_columns(
+        text.split("\n"))))))))
     raw, depths = _plain_markdown([normalise(line) for line in original])
     pages = _pages(raw)
     furniture: set[int] = set()
@@ -382,6 +389,17 @@ def _outline_block(block: list[tuple[int, str]], titled: bool) -> list[tuple[int
     return rewritten if items >= 2 and 2 * verbs >= items else []
 
 
+def _emoji_bullets(lines: list[str]) -> list[str]:
+    """Two or more lines in a row that an emoji opens (« > 🧒 Jeunesse » / « > ⚖️ Égalité femmes-hommes ») as a
+    list, the emoji a bullet; an emoji alone before a line is left out later (``PICTOGRAPHS``)."""
+    found = [EMOJI_ITEM.match(line) if len(line.split()) <= 12 else None for line in lines]
+    out = list(lines)
+    for i, match in enumerate(found):
+        if match and ((i > 0 and found[i - 1]) or (i + 1 < len(found) and found[i + 1])):
+            out[i] = f"{match.group(1)}• {match.group('label').strip()}"
+    return out
+
+
 def _unquoted(lines: list[str]) -> list[str]:
     """The lines of a text pasted in an e-mail as a quotation (« > » at the start of most lines) without the marks."""
     filled = [line for line in lines if line.strip()]
@@ -408,7 +426,7 @@ def _plain_markdown(lines: list[str]) -> tuple[list[str], list[int]]:
         if MD_CONTENTS_ENTRY.fullmatch(line.strip()):
             line = ""  # « [Axe 1 – Grandir⇥8](#heading=h.3znysh7) »: an entry of the contents, linked to its heading
         line = MD_ITALIC.sub(r"\1", MD_BOLD.sub(lambda m: m.group(1) or m.group(2), MD_LINK.sub(r"\1", line)))
-        line = MD_ESCAPE.sub(r"\1", line)
+        line = MD_QUOTE.sub("", MD_ESCAPE.sub(r"\1", line))  # a quotation or callout: its text
         if widen:
             line = MD_BULLET.sub(lambda m: m.group(1) + m.group(2) * 2, line)
         out.append(line)
