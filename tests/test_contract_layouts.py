@@ -3743,3 +3743,65 @@ def test_a_notion_callout_listing_the_concerns_with_emoji_for_bullets():
     assert [(o.code, o.label) for o in tree.leaves] == [
         ("1.1", "Rendre les logements plus confortables"), ("1.2", "Apaiser les espaces publics"),
         ("2.1", "Lever les freins à l'emploi"), ("2.2", "Former aux métiers qui recrutent")]
+
+
+def test_a_word_grid_of_boxes_one_axis_per_cell_with_letter_and_digit_codes(tmp_path):
+    """The tree as a 2 × 2 grid of boxes in a Word contract, under a heading of the document: each cell an axis's
+    title « A – … » over its objectives « A1 … », each followed by « Ex. : … » examples; a last row merged across
+    the grid names the concerns between « • ». Each box is read as lines (the grid was one pipe row per row of
+    boxes), « A1 » is coded under « A » as « A.1 » would be, and the document's heading is no level."""
+    import docx
+
+    boxes = [("A – Habiter un cadre de vie apaisé", ["A1 Poursuivre la rénovation thermique des logements",
+                                                     "A2 Requalifier les espaces publics de Penhoat"]),
+             ("B – Grandir et réussir à chaque âge", ["B1 Renforcer l'accueil du jeune enfant",
+                                                      "B2 Prévenir le décrochage scolaire au collège"]),
+             ("C – Travailler et entreprendre", ["C1 Lever les freins à l'emploi des femmes",
+                                                 "C2 Développer l'insertion par l'activité économique"]),
+             ("D – Prendre soin de soi et des autres", ["D1 Améliorer l'accès aux soins de premier recours",
+                                                        "D2 Rompre l'isolement des personnes âgées"])]
+    document = docx.Document()
+    document.add_heading("Le projet de territoire en un coup d'œil", level=1)
+    document.add_paragraph("Le contrat est organisé en quatre axes, présentés dans la grille ci-dessous.")
+    table = document.add_table(rows=3, cols=2)
+    for k, (title, objectives) in enumerate(boxes):
+        cell = table.cell(k // 2, k % 2)
+        cell.text = title
+        for objective in objectives:
+            cell.add_paragraph(objective)
+            cell.add_paragraph("Ex. : ateliers en pied d'immeuble ; permanences au centre social")
+    merged = table.cell(2, 0).merge(table.cell(2, 1))
+    merged.text = ("Fils rouges transversaux : la jeunesse • l'égalité entre les femmes et les hommes • la "
+                   "transition écologique")
+    document.add_heading("Mise en œuvre", level=1)
+    document.add_paragraph("Chaque axe est animé par un binôme de référents.")
+    path = tmp_path / "kerbreac.docx"
+    document.save(path)
+    tree = best_parse(contract_text(path))[1]
+    assert [(o.code, tree[o.parent].code if o.parent else None) for o in tree if o.label[:1].isupper()] == [
+        ("A", None), ("A1", "A"), ("A2", "A"), ("B", None), ("B1", "B"), ("B2", "B"),
+        ("C", None), ("C1", "C"), ("C2", "C"), ("D", None), ("D1", "D"), ("D2", "D")]
+    assert tree["A1"].label == "Poursuivre la rénovation thermique des logements"
+    assert [o.label for o in tree.transversal] == [
+        "la jeunesse", "l'égalité entre les femmes et les hommes", "la transition écologique"]
+
+
+def test_objectives_coded_by_their_axis_letter_and_rank():
+    """« Objectif A1 : … » under « Axe A – … », and « B1 … » alone under « B – … »: codes that hold their axis's
+    letter without a dot, each objective under its axis."""
+    keyword = "\n".join(["Axe A – Habiter un cadre de vie apaisé",
+                         "Objectif A1 : Poursuivre la rénovation thermique des logements",
+                         "Objectif A2 : Requalifier les espaces publics", "",
+                         "Axe B – Grandir et réussir à chaque âge",
+                         "Objectif B1 : Renforcer l'accueil du jeune enfant",
+                         "Objectif B2 : Prévenir le décrochage scolaire"])
+    bare = "\n".join(["Le contrat retient deux axes.", "",
+                      "A – Habiter un cadre de vie apaisé", "A1 Poursuivre la rénovation thermique des logements",
+                      "A2. Requalifier les espaces publics", "",
+                      "B – Grandir et réussir à chaque âge", "B1 – Renforcer l'accueil du jeune enfant",
+                      "B2 Prévenir le décrochage scolaire"])
+    for text in (keyword, bare):
+        tree = best_parse(text)[1]
+        assert [(o.code, tree[o.parent].code if o.parent else None) for o in tree] == [
+            ("A", None), ("A1", "A"), ("A2", "A"), ("B", None), ("B1", "B"), ("B2", "B")]
+        assert tree["B1"].label == "Renforcer l'accueil du jeune enfant"

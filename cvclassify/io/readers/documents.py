@@ -544,12 +544,29 @@ def _list_level(style: str) -> int | None:
     return int(match.group(1) or 1) if match else None
 
 
-def _unframed(rows: list[str]) -> list[str]:
-    """A table of one column (a banner, a framed title « Orientation 1.1 – … » or an encadré) as its cells' text,
-    one paragraph each; a table of several columns as its pipe rows."""
-    if rows and all(row.count(" | ") == 0 for row in rows):
-        return [row[2:-2].strip() for row in rows if row[2:-2].strip()]
-    return rows
+Cells = list[list[list[str]]]
+"""A table as its rows of cells, each cell its paragraphs (a merged cell empty below or beside its first place)."""
+BOX_PARAGRAPHS = 3
+"""Paragraphs from which a cell is a box of its own (a title over its items), as in a grid of one axis per cell."""
+
+
+def _table_lines(rows: Cells) -> list[str]:
+    """A contract's table as the lines the tree parsers read: a grid of boxes (every cell beside another one holds
+    a title over its items: « A – Habiter … », « A1 Poursuivre … », « Ex. : … ») as its cells' paragraphs, box after
+    box, row by row; a table of one column (a banner, a framed title « Orientation 1.1 – … » or an encadré) as its
+    cells' text, one paragraph each; any other table as pipe rows, one line per row."""
+    filled = [[cell for cell in row if any(p.strip() for p in cell)] for row in rows]
+    beside = [row for row in filled if len(row) >= 2]
+    if beside and all(sum(bool(p.strip()) for p in cell) >= BOX_PARAGRAPHS for row in beside for cell in row):
+        lines: list[str] = []
+        for row in filled:
+            for cell in row:
+                lines += [" ".join(p.split()) for p in cell if p.strip()] + [""]
+        return lines
+    piped = [_pipe_row([_cell_paragraphs(cell) for cell in row]) for row in rows]
+    if piped and all(row.count(" | ") == 0 for row in piped):
+        return [row[2:-2].strip() for row in piped if row[2:-2].strip()]
+    return piped
 
 
 def _pipe_row(cells: list[str]) -> str:
@@ -575,26 +592,26 @@ def _cell_paragraphs(paragraphs: list[str]) -> str:
     return "\n".join(merged)
 
 
-def _docx_pipe_rows(table: Any, numbering: Any = None) -> list[str]:
-    """A DOCX table as pipe rows: a vertically merged cell blank below its first row, a horizontally merged one
-    followed by blanks, so that each column stays one level of a contract's tree. A cell's list paragraphs keep
-    their bullet or number (« • Développer… • Renforcer… »: one objective each)."""
+def _docx_cells(table: Any, numbering: Any = None) -> Cells:
+    """A DOCX table's cells: a vertically merged cell empty below its first row, a horizontally merged one followed
+    by empty ones, so that each column stays one level of a contract's tree. A cell's list paragraphs keep their
+    bullet or number (« • Développer… • Renforcer… »: one objective each)."""
     from docx.table import _Cell
 
-    def text_of(cell: Any) -> str:
+    def paragraphs_of(cell: Any) -> list[str]:
         lines = []
         for paragraph in cell.paragraphs:
             label = numbering.label(paragraph) if numbering is not None else None
             text = paragraph_text(paragraph._p)
             lines.append(f"{label.text} {text}" if label is not None and text.strip() else text)
-        return _cell_paragraphs(lines)
+        return lines
 
     rows = []
     for tr in table._tbl.tr_lst:
-        cells: list[str] = []
+        cells: list[list[str]] = []
         for tc in tr.tc_lst:
-            cells += ["" if tc.vMerge == "continue" else text_of(_Cell(tc, table))] + [""] * (tc.grid_span - 1)
-        rows.append(_pipe_row(cells))
+            cells += [[] if tc.vMerge == "continue" else paragraphs_of(_Cell(tc, table))] + [[]] * (tc.grid_span - 1)
+        rows.append(cells)
     return rows
 
 
@@ -621,7 +638,7 @@ def _docx_text(data: bytes, enough: int | None = None, pipes: bool = False) -> s
         if enough is not None and kept > enough:
             break
         if isinstance(block, DocxTable) and pipes:
-            parts += ["", *_unframed(_docx_pipe_rows(block, numbering)), ""]
+            parts += ["", *_table_lines(_docx_cells(block, numbering)), ""]
             continue
         if isinstance(block, DocxTable):
             for row in block.rows:
@@ -749,31 +766,31 @@ def _mark_set_headings(parts: list[str], looks: list[tuple[int, float, bool]], b
         parts[i] = "\n" + "#" * below + " " + " ".join(parts[i].split()) + "\n"
 
 
-def _odt_pipe_rows(table: Any) -> list[str]:
-    """An ODT table as pipe rows: a covered (merged) cell blank, repeated cells repeated."""
+def _odt_cells(table: Any) -> Cells:
+    """An ODT table's cells: a covered (merged) cell empty, repeated cells repeated, each cell's paragraphs apart
+    (« 1.1.1 … » then « 1.1.2 … », not glued), a list item's with its bullet (one objective each)."""
     from odf import teletype
     from odf.namespaces import TABLENS, TEXTNS
 
-    def text_of(cell: Any) -> str:  # each paragraph on its own line: « 1.1.1 … » then « 1.1.2 … », not glued
+    def paragraphs_of(cell: Any) -> list[str]:
         paragraphs = [n for n in _descendants(cell) if getattr(n, "qname", None) in ((TEXTNS, "p"), (TEXTNS, "h"))]
         if not paragraphs:
-            return teletype.extractText(cell)
-        return _cell_paragraphs([("• " if getattr(p.parentNode, "qname", None) == (TEXTNS, "list-item") else "")
-                                 + teletype.extractText(p) for p in paragraphs])  # a list item: one objective
+            return [teletype.extractText(cell)]
+        return [("• " if getattr(p.parentNode, "qname", None) == (TEXTNS, "list-item") else "")
+                + teletype.extractText(p) for p in paragraphs]
 
     rows = []
     for row in (n for n in _descendants(table) if getattr(n, "qname", None) == (TABLENS, "table-row")):
-        cells: list[str] = []
+        cells: list[list[str]] = []
         for cell in row.childNodes:
             qname = getattr(cell, "qname", None)
             if qname not in ((TABLENS, "table-cell"), (TABLENS, "covered-table-cell")):
                 continue
             repeat = min(int(cell.getAttrNS(TABLENS, "number-columns-repeated") or 1), 50)
-            text = text_of(cell) if qname == (TABLENS, "table-cell") else ""
-            cells += [text] * repeat
-        while cells and not cells[-1]:
+            cells += [paragraphs_of(cell) if qname == (TABLENS, "table-cell") else []] * repeat
+        while cells and not any(p.strip() for p in cells[-1]):
             cells.pop()
-        rows.append(_pipe_row(cells))
+        rows.append(cells)
     return rows
 
 
@@ -814,7 +831,7 @@ def _odt_text(data: bytes, enough: int | None = None, pipes: bool = False) -> st
         node, depth, within, label = stack.pop()
         qname = getattr(node, "qname", None)
         if pipes and qname == (TABLENS, "table"):
-            parts += ["", *_unframed(_odt_pipe_rows(node)), ""]
+            parts += ["", *_table_lines(_odt_cells(node)), ""]
         elif qname in blocks:
             if qname == (TEXTNS, "h") and not depth and node.getAttrNS(TEXTNS, "is-list-header") != "true":
                 label = numbering.heading(int(node.getAttrNS(TEXTNS, "outline-level") or 1))  # (a list header: none)

@@ -48,7 +48,7 @@ QUALIFIERS = r"strategique|prioritaire|operationnel(?:le)?|generale?|specifique|
 KEYWORD_LINE = re.compile(
     rf"^(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<kw>{_KW})s?(?![^\W\d_]|['’])(?:\s+(?:{QUALIFIERS})s?(?![\w'’]))?"
     r"\s*(?:n[°o]\s*)?"
-    r"(?P<code>\d+(?:\.\d+)*|(?:[ivxlc]{1,5}|[a-h])(?:\.\d+)+|[ivxlc]{1,5}|[a-h])?(?![\w'’])\.?\s*"
+    r"(?P<code>\d+(?:\.\d+)*|(?:[ivxlc]{1,5}|[a-h])(?:\.\d+)+|[a-h]\d{1,2}|[ivxlc]{1,5}|[a-h])?(?![\w'’])\.?\s*"
     r"(?P<sep>[:.\-–—)|·•])?\s*(?P<label>.*)$")
 KEYWORD_PREFIX = re.compile(rf"^(?:{_KW})s?\s*(?:\d+(?:\.\d+)*|[ivx]{{1,5}})\s*[:|–—-]\s*")
 """A level's keyword and number before a part's title (« axe 1 | chiffres reperes », folded)."""
@@ -64,6 +64,8 @@ SPACED_HEADING = re.compile(r"^(?P<code>[IVX]{1,5}|\d{1,2})(?P<sep>\s)\s*(?P<lab
 DOTTED = re.compile(r"^(?P<code>(?:\d{1,2}|[A-Za-z]|[IVX]{2,4})(?:\.(?:\d{1,2}|[A-Za-z])){1,3})\.?\s*[-–—:]?\s+"
                     r"(?P<label>\S.*)$")
 """« 1.2 », « 1.2.3 », « 1.a », « A.1 », « II.3 »: an item whose code holds its parents' codes."""
+LETTER_CODED = re.compile(r"^(?P<code>[A-H]\d{1,2})\s*[-–—:.)]?\s+(?P<label>[A-ZÉÈÀÂÎÔ][^\W\d_].*)$")
+"""« A1 Poursuivre la rénovation … »: an objective coded by its axis's letter and its rank, « A.1 » without a dot."""
 GLYPHS = {"•": "dot", "●": "dot", "▪": "dot", "■": "dot", "◆": "dot", "♦": "dot", "➢": "dot", "►": "dot",
           "✓": "dot", "‣": "dot", "·": "dot", "❖": "dot", "⁃": "dash", "-": "dash", "–": "dash", "—": "dash",
           "o": "circle", "◦": "circle", "○": "circle", "*": "star", "+": "star", "➔": "arrow", "➜": "arrow",
@@ -109,7 +111,7 @@ REFERENCE = re.compile(r"\s*\((?:(?P<kw>OO|OS|OG|OSt|Obj\.?|Objectif|Orientation
 CROSS_REFERENCE = re.compile(r"\s*\((?:voir(?: aussi)?|cf\.?|v\.)\s[^()]*\d[^()]*\)", re.IGNORECASE)
 """A reference to another node in brackets (« (voir aussi OO 3.2.2) », « (cf. objectif 2.1) »): not the label's."""
 TRANSVERSAL = re.compile(r"transvers|preoccupation")
-NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type|prevue|a mener|proposee)"
+NOT_OBJECTIVES = re.compile(r"^(?:exemples?|ex\.(?=\s|:)|actions?\s+(?:envisagee|possible|type|prevue|a mener|proposee)"
                             r"|activites?\s+(?:indicative|envisagee|prevue|proposee|type)"
                             r"|pistes?\s+d.actions?|ce que nous ferons|resultats?\s+attendus?|pourquoi\b"
                             r"|indicateurs?|partenaires?|pilotes?"
@@ -120,7 +122,7 @@ NOT_OBJECTIVES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|typ
                             r"|revenu median|nombre d.habitants\s*:)")
 """Lines that announce lists of something else than objectives (actions, indicators, a neighbourhood's stakes,
 its figures): the list below them is skipped, and the line heads nothing."""
-EXAMPLES = re.compile(r"^(?:exemples?|actions?\s+(?:envisagee|possible|type|prevue|a mener|proposee)"
+EXAMPLES = re.compile(r"^(?:exemples?|ex\.(?=\s|:)|actions?\s+(?:envisagee|possible|type|prevue|a mener|proposee)"
                       r"|activites?\s+(?:indicative|envisagee|prevue|proposee|type)"
                       r"|pistes?\s+d.actions?|ce que nous ferons)")
 DANGLING = re.compile(r"(?:\b(?:de|des|du|la|le|les|et|a|au|aux|en|pour|sur|dans|par|avec|ou|un|une|leur|leurs|ses"
@@ -217,9 +219,9 @@ def classify(line: Line) -> Item | None:
     if bullet:
         glyph = GLYPHS.get(bullet.group("glyph"), "dot")
         return Item(("bullet", glyph, line.indent // 3), None, body, line)
-    dotted = DOTTED.match(text)
+    dotted = DOTTED.match(text) or LETTER_CODED.match(text)
     if dotted:
-        return Item(("dotted", dotted.group("code").count(".")), dotted.group("code"), dotted.group("label"), line)
+        return Item(("dotted", code_depth(dotted.group("code"))), dotted.group("code"), dotted.group("label"), line)
     numbered = NUMBERED.match(text) or _spaced_heading(line)
     if numbered:
         code = numbered.group("code")
@@ -228,6 +230,16 @@ def classify(line: Line) -> Item | None:
         sep = numbered.group("sep").strip().replace("–", "-").replace("—", "-")
         return Item(("num", style, sep, line.indent // 3), code, numbered.group("label"), line)
     return None
+
+
+def code_depth(code: str) -> int:
+    """How many codes above a dotted code holds (« 1.2.3 » → 2, « A1 » → 1, as « A.1 »)."""
+    return code.count(".") + bool(re.match(r"[A-H]\d", code))
+
+
+def extends(code: str, parent: str) -> bool:
+    """Whether a dotted code is below another one (« 1.2.3 » below « 1.2 » and « 1 », « A1 » below « A »)."""
+    return code.startswith(parent + ".") or (re.fullmatch(r"[A-H]\d{1,2}", code) is not None and code[0] == parent)
 
 
 def _spaced_heading(line: Line) -> re.Match | None:
@@ -514,7 +526,7 @@ class Builder:
             if self.collect_transversal(i, line, item):
                 return
         if item is None or (item.kind[0] == "dotted" and self.mode == "lists" and not any(
-                node.code and item.code.startswith(node.code + ".") for _, node in self.stack)):
+                node.code and extends(item.code, node.code) for _, node in self.stack)):
             self.read_plain(i, line, folded)  # in lists, « 2.1 Gouvernance » is a section unless « 2. » is open
             return
         if item.kind[0] == "kw":
@@ -618,7 +630,7 @@ class Builder:
             rank = self.ranks.get(item.kind)
             above = [node for r, node in self.stack if rank is None or r < rank]
             parent_code = above[-1].code if above else None
-            if not parent_code or not item.code.startswith(parent_code + "."):
+            if not parent_code or not extends(item.code, parent_code):
                 return
         local = item.code if item.kind[0] in ("num", "dotted") else None
         top = self.top_list and self.top_kind in (None, item.kind)  # a sub-list of the top list is not the top
@@ -631,8 +643,8 @@ class Builder:
         extends an open node's (« 1.2. » under « 1 »): the tree goes on, whatever list (examples, encadré) came
         between; a PDF's text has no blank line to close that list."""
         if item.kind[0] == "dotted" and item.code:  # « 1.2. » after « Pistes d'action : » under « 1.1. »
-            return any(node.code and item.code.startswith(node.code + ".") and item.code.count(".") == (
-                node.code.count(".") + 1) for _, node in self.stack)
+            return any(node.code and extends(item.code, node.code) and code_depth(item.code) == (
+                code_depth(node.code) + 1) for _, node in self.stack)
         if item.kind[0] != "num" or not item.code:
             return False
         return any(node.kind == item.kind and node.local and _successor(node.local) == item.code
@@ -955,14 +967,18 @@ def _descendants(node: Node) -> Iterator[Node]:
 
 def _drop_title(outline: Outline) -> None:
     """A single top heading that names the document (« # Contrat de ville … »), its part that holds the whole tree
-    (« Les orientations du contrat de ville », « Nos priorités ») or that stands over a single heading (a title
-    page's lines in large type) is not a level: its children are the roots."""
+    (« Les orientations du contrat de ville », « Nos priorités »), that stands over a single heading (a title
+    page's lines in large type) or over numbered nodes that number their own children (« Le projet en un coup
+    d'œil » over « A – Habiter … » over « A1 … ») is not a level: its children are the roots."""
     while len(outline.roots) == 1 and outline.roots[0].children:
         root = outline.roots[0]
         single = len(root.children) == 1 and root.children[0].kind[0] == "heading"
         if root.kind[0] != "heading" and not (root.kind[0] == "num" and TREE_PART.match(fold(root.label))):
             return  # « III. LES ORIENTATIONS DU CONTRAT », the document's part, is not a level either
-        if not (single or DOCUMENT_TITLE.search(fold(root.label)) or TREE_PART.match(fold(root.label))):
+        numbered = len(root.children) >= 2 and all(  # « Le projet en un coup d'œil » over « A – … » over « A1 … »
+            child.code and child.children and all(grandchild.code for grandchild in child.children)
+            for child in root.children)
+        if not (single or numbered or DOCUMENT_TITLE.search(fold(root.label)) or TREE_PART.match(fold(root.label))):
             return
         outline.roots = root.children
         for child in outline.roots:
@@ -1037,8 +1053,9 @@ def _enumerated(text: str) -> list[str]:
     inline = None if match else INLINE_TRANSVERSAL.search(text)
     if not match and not inline:
         return []
-    if match and ";" in match.group(1):  # « … : la jeunesse ; l'égalité entre les femmes et les hommes ; la lutte … »
-        parts = [part.strip() for part in match.group(1).split(";")]
+    separator = next((sep for sep in (";", " • ", " · ") if match and sep in match.group(1)), None)
+    if separator:  # « … : la jeunesse ; l'égalité entre les femmes et les hommes ; la lutte … » (or « • »)
+        parts = [part.strip() for part in match.group(1).split(separator)]
     else:
         parts = [part.strip() for part in re.split(r",\s+", (match or inline).group(1))]
         if inline:  # « … prennent en compte, de manière transversale, la jeunesse, … et la lutte …, conformément »
