@@ -3805,3 +3805,43 @@ def test_objectives_coded_by_their_axis_letter_and_rank():
         assert [(o.code, tree[o.parent].code if o.parent else None) for o in tree] == [
             ("A", None), ("A1", "A"), ("A2", "A"), ("B", None), ("B1", "B"), ("B2", "B")]
         assert tree["B1"].label == "Renforcer l'accueil du jeune enfant"
+
+
+def test_a_word_table_of_objectives_under_pillar_rows_with_a_column_of_ticked_boxes(tmp_path):
+    """One table: « Prioritaire 2024-2026 | Objectif | Pilote(s) et partenaires », each pillar a row merged across
+    the table, its objectives the rows below with a box ticked or not and their pilots, and a last row across naming
+    the concerns between « ; ». The header names one level only: the pillars' rows make it the table's header."""
+    import docx
+
+    pillars = [("Pilier 1 – Cohésion sociale", [("☒", "Développer une offre de soins de premier recours", "ARS"),
+                                                  ("☐", "Renforcer l'accompagnement des familles", "CAF")]),
+               ("Pilier 2 – Emploi et développement économique",
+                [("☒", "Accompagner vers l'emploi les publics éloignés", "France Travail"),
+                 ("☐", "Maintenir les commerces de proximité", "CCI, EPARECA")])]
+    document = docx.Document()
+    document.add_heading("Tableau des engagements", level=1)
+    table = document.add_table(rows=1, cols=3)
+    for cell, title in zip(table.rows[0].cells, ("Prioritaire 2024-2026", "Objectif", "Pilote(s) et partenaires"),
+                           strict=True):
+        cell.text = title
+    for pillar, objectives in pillars:
+        row = table.add_row()
+        row.cells[0].merge(row.cells[2]).text = pillar
+        for values in objectives:
+            for cell, value in zip(table.add_row().cells, values, strict=True):
+                cell.text = value
+    row = table.add_row()
+    row.cells[0].merge(row.cells[2]).text = ("Priorités transversales, communes aux piliers : la jeunesse ; "
+                                             "l'égalité femmes-hommes ; la lutte contre les discriminations")
+    path = tmp_path / "castelvieil.docx"
+    document.save(path)
+    layout, tree = best_parse(contract_text(path))
+    assert layout == "tables"
+    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree if not o.transversal] == [
+        ("Cohésion sociale", None), ("Développer une offre de soins de premier recours", "Cohésion sociale"),
+        ("Renforcer l'accompagnement des familles", "Cohésion sociale"),
+        ("Emploi et développement économique", None),
+        ("Accompagner vers l'emploi les publics éloignés", "Emploi et développement économique"),
+        ("Maintenir les commerces de proximité", "Emploi et développement économique")]
+    assert [o.label for o in tree.transversal] == [
+        "la jeunesse", "l'égalité femmes-hommes", "la lutte contre les discriminations"]

@@ -1049,6 +1049,7 @@ def _enumerated(text: str) -> list[str]:
     trois priorités transversales : l'égalité entre les femmes et les hommes, la lutte contre les discriminations et
     la transition écologique. ») or after « de manière transversale » (each concern opening with an article), or
     nothing."""
+    text = re.sub(r"^\|\s*|(?:\s*\|)+\s*$", "", text)  # a table's row across (« | Priorités … : … |  |  | »)
     match = re.search(r"(?:transvers|pr[ée]occupation)[^:;.]*:\s*([^:]+?)(?:\.(?:\s|$)|$)", text, re.IGNORECASE)
     inline = None if match else INLINE_TRANSVERSAL.search(text)
     if not match and not inline:

@@ -344,9 +344,9 @@ def _header_row(cells: list[str]) -> bool:
 
 SIDE_COLUMN = re.compile(r"^(?:actions?|moyens|pilotes?|partenaires?|indicateurs?|financeurs?|calendrier|echeances?"
                          r"|budget|cibles?|publics?|porteurs?|observations?|commentaires?|qpv|quartiers?|territoires?"
-                         r"|communes?|referents?|responsables?|montants?|statut|avancement)\b")
+                         r"|communes?|referents?|responsables?|montants?|statut|avancement|prioritaires?|retenue?s?)\b")
 """Columns beside the levels that hold no objective (« Actions », « Partenaires », « Indicateurs de suivi », « QPV
-concernés »)."""
+concernés », a column of boxes ticked for the « Prioritaire 2024-2026 » objectives)."""
 
 
 def side_column(title: str) -> bool:
@@ -636,6 +636,18 @@ def cell_label(cell: str) -> str:
     return _code_and_label(cell)[1]
 
 
+def _header_over_axes(rows: list[list[str]]) -> bool:
+    """Whether a table's first row names one level beside columns that hold no objective (« Prioritaire
+    2024-2026 | Objectif | Pilote(s) »), over rows across the table that name axes (« Pilier 1 – Cohésion sociale »
+    alone in its row): the header of a table of objectives grouped by axis."""
+    first = [cell for cell in rows[0] if cell]
+    if sum(level_named(cell) for cell in first) != 1 or not all(
+            level_named(cell) or side_column(cell) or CODE_HEADER.match(cell) for cell in first):
+        return False
+    across = [cells[0] for cells in rows[1:] if cells and cells[0] and not any(cells[1:])]
+    return sum(_keyword(cell)[0] in TOP_KEYWORDS for cell in across) >= 2
+
+
 def _is_header(cells: list[str]) -> bool:
     """A row whose cells name levels (« Objectif stratégique | Sous-objectif »), two at least, a column of their
     codes (« N° ») or a column that holds no objective (« Partenaires », « Indicateurs »)."""
@@ -742,6 +754,8 @@ class _Reader:
             rows = rows[2:]
         rows = [(line, cells) for line, cells in rows if not all(SEPARATOR.match(c) or not c for c in cells)]
         titles = [cells for _, cells in rows if _is_header(cells)]  # a header row without its separator
+        if not header and not titles and rows and _header_over_axes([cells for _, cells in rows]):
+            header, rows = rows[0][1], rows[1:]  # « Prioritaire | Objectif | Pilotes » over « Pilier 1 – … » rows
         header = header or (titles[0] if titles else [])
         rows = [(line, cells) for line, cells in rows if not _is_header(cells)]
         rows = [(line, part) for line, cells in rows for part in _split_items(cells)]
