@@ -3845,3 +3845,23 @@ def test_a_word_table_of_objectives_under_pillar_rows_with_a_column_of_ticked_bo
         ("Maintenir les commerces de proximité", "Emploi et développement économique")]
     assert [o.label for o in tree.transversal] == [
         "la jeunesse", "l'égalité femmes-hommes", "la lutte contre les discriminations"]
+
+
+def test_a_heading_repeated_in_every_axis_is_no_running_header():
+    """« ###### Constats » atop each axis of a Word contract (one section per axis), three times far apart: a heading
+    of the document, not a running header left out — which made the paragraph below it run on the axis's title."""
+    parts = []
+    for n, axis, objective in ((1, "Grandir et s'émanciper dans les quartiers", "Favoriser la réussite éducative"),
+                               (2, "Travailler et entreprendre", "Mobiliser les entreprises du territoire"),
+                               (3, "Habiter un quartier agréable et sûr", "Poursuivre la transformation urbaine")):
+        parts += [f"### AXE {n}", "", f"##### {axis}", "", "###### Constats", "",
+                  "Les habitants rencontrés lors des ateliers de concertation ont exprimé de fortes attentes en la "
+                  "matière. Cet objectif s'appuie sur les dispositifs existants.", "",
+                  f"## {n}.1 – {objective}", "", "###### Objectifs opérationnels", "",
+                  "• Renforcer la coordination des acteurs", "• Associer les habitants au suivi", "",
+                  "###### Actions envisagées", "", "• Forums de recrutement en pied d'immeuble",
+                  "• Diagnostics en marchant", "• Ateliers de quartier", ""]
+    tree = best_parse("\n".join(parts))[1]
+    assert [o.label for o in tree if not o.parent and not o.transversal] == [
+        "Grandir et s'émanciper dans les quartiers", "Travailler et entreprendre",
+        "Habiter un quartier agréable et sûr"]

@@ -162,10 +162,10 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
     for zone in zones:
         for i in zone:
             if (len(pages) > 2 and seen[_key(raw[i].replace("\f", ""))] >= threshold and not HEADING.match(raw[i])
-                    and not (keep and keep.match(raw[i].replace("\f", "")))):
-                furniture.add(i)
+                    and not depths[i] and not (keep and keep.match(raw[i].replace("\f", "")))):
+                furniture.add(i)  # a document's heading (« ###### Constats » atop each axis's section) is not
     if len(pages) <= 2:
-        furniture |= _running_lines(raw)
+        furniture |= _running_lines(raw, depths)
     for i, line in enumerate(raw):
         if PAGE_NUMBER.match(line.replace("\f", "")) or PAGE_NUMBER_END.search(line):
             furniture.add(i)
@@ -235,14 +235,15 @@ RUNNING_GAP = 20
 """Lines between two prints of a running header or footer, at least, in a text without page breaks."""
 
 
-def _running_lines(raw: list[str]) -> set[int]:
+def _running_lines(raw: list[str], depths: list[int]) -> set[int]:
     """The running headers and footers of a text copied without its page breaks (a PDF viewer's copy): short lines
-    printed three times or more, at least ``RUNNING_GAP`` lines apart, that are neither headings, list items nor
-    lines announcing a list (« Actions envisagées : » repeats too)."""
+    printed three times or more, at least ``RUNNING_GAP`` lines apart, that are neither headings (Markdown's, whose
+    level ``depths`` gives, included: « ###### Constats » atop each axis), list items nor lines announcing a list
+    (« Actions envisagées : » repeats too)."""
     seen: dict[str, list[int]] = {}
     for i, line in enumerate(raw):
         text = line.replace("\f", "").strip()
-        if (not text or len(text.split()) > 12 or text.endswith(":") or HEADING.match(text)
+        if (not text or len(text.split()) > 12 or text.endswith(":") or HEADING.match(text) or depths[i]
                 or re.match(r"^(?:[-–—•*▪◦]|\d{1,2}[.)]|[A-Za-z][.)])\s", text)):
             continue
         seen.setdefault(_key(text), []).append(i)
