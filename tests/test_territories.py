@@ -646,3 +646,80 @@ def test_a_sheet_with_one_column_per_axis_and_a_column_of_transversal_concerns(t
         ("Favoriser la création d'entreprise", "Emploi"), ("Habitat et cadre de vie", None),
         ("Améliorer la GUSP", "Habitat et cadre de vie"), ("Accompagner les copropriétés", "Habitat et cadre de vie")]
     assert [o.label for o in tree.transversal] == ["Jeunesse", "Égalité entre les femmes et les hommes"]
+
+
+FILLED = [("Orientations et objectifs du contrat", "D9D9D9", True, "Pilote(s)"),
+          ("Faire des quartiers des lieux d'emploi", "1F4E79", True, ""),
+          ("Accompagner vers l'emploi les publics éloignés", "DDEBF7", True, ""),
+          ("Déployer un accompagnement renforcé des allocataires du RSA", "", False, "France Travail"),
+          ("Développer les chantiers d'insertion", "", False, "Ville"),
+          ("Garantir l'égalité des chances des enfants", "1F4E79", True, ""),
+          ("Agir dès la petite enfance", "DDEBF7", True, ""),
+          ("Augmenter le nombre de places en crèche", "", False, "CAF"),
+          ("Prévenir le décrochage scolaire", "DDEBF7", True, "Ville"),
+          ("Ouvrir un accueil des collégiens exclus", "", False, "Éducation nationale")]
+"""A tree whose levels only the label cells' fill colour (and weight) show: the label, its fill, bold, its pilot."""
+FILLED_TREE = [("Faire des quartiers des lieux d'emploi", None),
+               ("Accompagner vers l'emploi les publics éloignés", "Faire des quartiers des lieux d'emploi"),
+               ("Déployer un accompagnement renforcé des allocataires du RSA",
+                "Accompagner vers l'emploi les publics éloignés"),
+               ("Développer les chantiers d'insertion", "Accompagner vers l'emploi les publics éloignés"),
+               ("Garantir l'égalité des chances des enfants", None),
+               ("Agir dès la petite enfance", "Garantir l'égalité des chances des enfants"),
+               ("Augmenter le nombre de places en crèche", "Agir dès la petite enfance"),
+               ("Prévenir le décrochage scolaire", "Garantir l'égalité des chances des enfants"),
+               ("Ouvrir un accueil des collégiens exclus", "Prévenir le décrochage scolaire")]
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "ods"])
+def test_levels_shown_by_the_fill_colour_of_the_label_column_beside_a_pilots_column(tmp_path, suffix):
+    """No « libellé » or level column: the labels in column A, each level a fill colour (dark over light over none),
+    a pilots column beside them and a legend of the colours further right. The label column's looks give the
+    levels; its title row is not a node."""
+    path = tmp_path / f"couleurs.{suffix}"
+    legend = ["Légende", "Orientation", "Objectif stratégique", "Objectif opérationnel"]
+    if suffix == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.styles import Font, PatternFill
+
+        book = Workbook()
+        for row, (label, fill, bold, pilot) in enumerate(FILLED, start=1):
+            cell = book.active.cell(row=row, column=1, value=label)
+            cell.font = Font(bold=bold)
+            if fill:
+                cell.fill = PatternFill("solid", fgColor=fill)
+            if pilot:
+                book.active.cell(row=row, column=2, value=pilot)
+            if row <= len(legend):
+                book.active.cell(row=row, column=5, value=legend[row - 1])
+        book.save(path)
+    else:
+        from odf.opendocument import OpenDocumentSpreadsheet
+        from odf.style import Style, TableCellProperties, TextProperties
+        from odf.table import Table, TableCell, TableRow
+        from odf.text import P
+
+        document = OpenDocumentSpreadsheet()
+        styles = {}
+        for fill, bold in {(fill, bold) for _, fill, bold, _ in FILLED}:
+            style = Style(name=f"ce{len(styles)}", family="table-cell")
+            style.addElement(TableCellProperties(backgroundcolor=f"#{fill.lower()}" if fill else "transparent"))
+            style.addElement(TextProperties(fontweight="bold" if bold else "normal"))
+            document.automaticstyles.addElement(style)
+            styles[fill, bold] = style
+        sheet = Table(name="Arbre")
+        for k, (label, fill, bold, pilot) in enumerate(FILLED):
+            row = TableRow()
+            for value, style in ((label, styles[fill, bold]), (pilot, None), ("", None), ("", None),
+                                 (legend[k] if k < len(legend) else "", None)):
+                cell = TableCell(valuetype="string", **({"stylename": style} if style else {})) if value else (
+                    TableCell())
+                if value:
+                    cell.addElement(P(text=value))
+                row.addElement(cell)
+            sheet.addElement(row)
+        document.spreadsheet.addElement(sheet)
+        document.save(str(path))
+    tree = read_tree(path, "moulinet")
+    assert label_edges(tree) == FILLED_TREE
+    assert "couleur de fond" in tree.warnings[0]

@@ -15,8 +15,9 @@ from xml.etree import ElementTree
 
 from cvclassify.io import limits
 
-Cell = tuple[str, float, bool]
-"""A filled cell: its text, its indentation (in the workbook's units, spaces typed before it added), whether bold."""
+Cell = tuple[str, float, bool, str]
+"""A filled cell: its text, its indentation (in the workbook's units, spaces typed before it added), whether bold,
+its fill colour (« » for none)."""
 
 ODS = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
        "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
@@ -27,25 +28,31 @@ TYPED_INDENT = 0.5
 """The indentation of one space typed before a label, in Excel's indent steps (two spaces make one step)."""
 
 
-def outline_text(path: Path) -> str | None:
+def outline_text(path: Path, wide: bool = False) -> str | None:
     """The one-column sheet of a workbook as an outline text (Markdown headings over list items), when its
-    cells show at least two levels by their indentation or their weight; None otherwise (or for other files)."""
+    cells show at least two levels by their indentation, their fill colour or their weight; None otherwise (or for
+    other files). ``wide``: the label column of the first visible sheet of several columns (pilots, dates or a
+    legend beside it) when no sheet has a single column."""
     suffix = path.suffix.lower()
     readers = {".xlsx": _xlsx_cells, ".xlsm": _xlsx_cells, ".ods": _ods_cells, ".csv": _text_cells,
                ".tsv": _text_cells, ".txt": _text_cells}
-    cells = readers[suffix](path) if suffix in readers else []
+    cells = readers[suffix](path, wide) if suffix in readers else []
     if not cells:
         return None
-    depth = _depths(sorted({indent for _, indent, _ in cells}))
+    depth = _depths(sorted({indent for _, indent, _, _ in cells}))
+    looks = list(dict.fromkeys((fill, bold) for _, _, bold, fill in cells if fill or bold))
     if len(set(depth.values())) >= 2:
-        levels = [depth[indent] for _, indent, _ in cells]
-    elif len({bold for _, _, bold in cells}) == 2:
-        levels = [0 if bold else 1 for _, _, bold in cells]
+        levels = [depth[indent] for _, indent, _, _ in cells]
+    elif len({fill for _, _, _, fill in cells}) >= 2 and len(looks) >= 2:
+        # filled cells, a colour (and weight) per level, in the order the levels first appear; plain cells deepest
+        levels = [looks.index((fill, bold)) if fill or bold else len(looks) for _, _, bold, fill in cells]
+    elif len({bold for _, _, bold, _ in cells}) == 2:
+        levels = [0 if bold else 1 for _, _, bold, _ in cells]
     else:
         return None
     deepest = max(levels)
     lines = []
-    for (text, _, _), level in zip(cells, levels, strict=True):
+    for (text, _, _, _), level in zip(cells, levels, strict=True):
         lines += [f"{'#' * (level + 1)} {text}", ""] if level < deepest else [f"- {text}"]
     return "\n".join(lines) + "\n"
 
@@ -68,7 +75,7 @@ def _typed(text: str) -> tuple[str, float]:
     return " ".join(label.split()), spaces * TYPED_INDENT
 
 
-def _text_cells(path: Path) -> list[Cell]:
+def _text_cells(path: Path, wide: bool = False) -> list[Cell]:
     """The lines of a one-column CSV or text file, indented by the spaces typed before them (a quoted cell's
     quotes taken off)."""
     from cvclassify.io.encoding import decode_bytes
@@ -80,12 +87,13 @@ def _text_cells(path: Path) -> list[Cell]:
         if len(inner) >= 2 and inner[0] == inner[-1] == '"':
             label = label[:len(label) - len(inner)] + inner[1:-1].replace('""', '"')
         if label.strip():
-            cells.append((*_typed(label.replace("\t", "    ")), False))
+            cells.append((*_typed(label.replace("\t", "    ")), False, ""))
     return cells
 
 
-def _xlsx_cells(path: Path) -> list[Cell]:
-    """The filled cells of the first visible sheet whose values stand in a single column, with their look."""
+def _xlsx_cells(path: Path, wide: bool = False) -> list[Cell]:
+    """The filled cells of the first visible sheet whose values stand in a single column, with their look (with
+    ``wide``, those of the first visible sheet's label column)."""
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -94,24 +102,31 @@ def _xlsx_cells(path: Path) -> list[Cell]:
             if getattr(sheet, "sheet_state", "visible") != "visible" or not hasattr(sheet, "iter_rows"):
                 continue
             sheet.reset_dimensions()
-            cells, columns = [], set()
+            by_column: dict[int, list[Cell]] = {}
             for row in sheet.iter_rows():
                 for cell in row:
                     if cell.value is None or not str(cell.value).strip():
                         continue
-                    columns.add(cell.column)
                     label, typed = _typed(str(cell.value))
-                    cells.append((label, float(cell.alignment.indent or 0) + typed, bool(cell.font.b)))
-            if len(columns) == 1 and cells:
-                return cells
+                    fill = cell.fill.fgColor.rgb if cell.fill is not None and cell.fill.fill_type == "solid" else ""
+                    by_column.setdefault(cell.column, []).append((label, float(cell.alignment.indent or 0) + typed,
+                                                                  bool(cell.font.b), str(fill or "")))
+            if len(by_column) == 1 or (wide and by_column):
+                return _label_column(by_column)
         return []
     finally:
         book.close()
 
 
-def _ods_cells(path: Path) -> list[Cell]:
+def _label_column(by_column: dict[int, list[Cell]]) -> list[Cell]:
+    """The cells of the column that holds the labels: the one with the most filled cells (the leftmost of equals)."""
+    return by_column[max(sorted(by_column), key=lambda c: len(by_column[c]))]
+
+
+def _ods_cells(path: Path, wide: bool = False) -> list[Cell]:
     """The filled cells of the first sheet of an ODS workbook whose values stand in a single column, with their
-    look (the cell style's left margin and font weight)."""
+    look (the cell style's left margin, font weight and background colour; with ``wide``, those of the first
+    sheet's label column)."""
     limits.check_archive(path, limits.MAX_ENTRY_BYTES, "classeur")
     with zipfile.ZipFile(path) as archive:
         content = archive.read("content.xml")
@@ -120,7 +135,7 @@ def _ods_cells(path: Path) -> list[Cell]:
     root = ElementTree.fromstring(content)
     looks = _ods_styles(root)
     for table in root.iter(f"{{{ODS['table']}}}table"):
-        cells, columns = [], set()
+        by_column: dict[int, list[Cell]] = {}
         for row in table.iter(f"{{{ODS['table']}}}table-row"):
             column = 0
             for cell in row:
@@ -128,13 +143,12 @@ def _ods_cells(path: Path) -> list[Cell]:
                     continue
                 text = "\n".join(_ods_text(p) for p in cell.iter(f"{{{ODS['text']}}}p"))
                 if text.strip():
-                    columns.add(column)
                     label, typed = _typed(text)
-                    margin, bold = looks.get(cell.get(f"{{{ODS['table']}}}style-name", ""), (0.0, False))
-                    cells.append((label, margin + typed, bold))
+                    margin, bold, fill = looks.get(cell.get(f"{{{ODS['table']}}}style-name", ""), (0.0, False, ""))
+                    by_column.setdefault(column, []).append((label, margin + typed, bold, fill))
                 column += int(cell.get(f"{{{ODS['table']}}}number-columns-repeated", "1"))
-        if len(columns) == 1 and cells:
-            return cells
+        if len(by_column) == 1 or (wide and by_column):
+            return _label_column(by_column)
     return []
 
 
@@ -150,17 +164,21 @@ def _ods_text(paragraph: ElementTree.Element) -> str:
     return "".join(parts)
 
 
-def _ods_styles(root: ElementTree.Element) -> dict[str, tuple[float, bool]]:
-    """Each automatic cell style's left margin (in Excel's indent steps: about 0.35 cm, 10 pt) and weight."""
+def _ods_styles(root: ElementTree.Element) -> dict[str, tuple[float, bool, str]]:
+    """Each automatic cell style's left margin (in Excel's indent steps: about 0.35 cm, 10 pt), weight and
+    background colour."""
     looks = {}
     for style in root.iter(f"{{{ODS['style']}}}style"):
-        margin, bold = 0.0, False
+        margin, bold, fill = 0.0, False, ""
         for part in style:
             if part.tag.endswith("paragraph-properties"):
                 margin = _steps(part.get(f"{{{ODS['fo']}}}margin-left", ""))
             if part.tag.endswith("text-properties"):
                 bold = part.get(f"{{{ODS['fo']}}}font-weight", "") in ("bold", "600", "700", "800", "900")
-        looks[style.get(f"{{{ODS['style']}}}name", "")] = (margin, bold)
+            if part.tag.endswith("table-cell-properties"):
+                background = part.get(f"{{{ODS['fo']}}}background-color", "")
+                fill = "" if background in ("", "transparent", "#ffffff") else background
+        looks[style.get(f"{{{ODS['style']}}}name", "")] = (margin, bold, fill)
     return looks
 
 

@@ -422,7 +422,7 @@ def read_tree(path: Path, name: str) -> Taxonomy:
             raise
         return indented
     except TaxonomyError:
-        by_column = _axis_columns_tree(path, name)
+        by_column = _axis_columns_tree(path, name) or _indented_tree(path, name, wide=True)
         if by_column is None:
             raise
         return by_column
@@ -466,19 +466,26 @@ class OneColumnSheet(TaxonomyError):
     """A tree spreadsheet of a single column, without « libellé » and « niveau »."""
 
 
-def _indented_tree(path: Path, name: str) -> Taxonomy | None:
-    """The tree of a one-column workbook whose levels are shown by indentation or bold (``indented``), read as a
-    contract's outline; None when its cells all look alike."""
+def _indented_tree(path: Path, name: str, wide: bool = False) -> Taxonomy | None:
+    """The tree of a one-column workbook whose levels are shown by indentation, fill colour or bold (``indented``),
+    read as a contract's outline; None when its cells all look alike. ``wide``: the label column of a sheet of
+    several columns (pilots, dates beside it)."""
     from dataclasses import replace
 
     from cvclassify.taxonomy.indented import outline_text
     from cvclassify.taxonomy.parsers import best_parse
 
-    text = outline_text(path)
+    text = outline_text(path, wide)
     if text is None:
         return None
-    tree = best_parse(text, name=name, source=path.name)[1]
-    layout = "Tableur à une colonne : les niveaux sont lus d'après le retrait (ou le gras) des cellules."
+    try:
+        tree = best_parse(text, name=name, source=path.name)[1]
+    except TaxonomyError:
+        if wide:
+            return None  # the original message says what the sheet lacks
+        raise
+    layout = ("Tableur : les niveaux sont lus d'après le retrait, la couleur de fond ou le gras des cellules de la "
+              "colonne des libellés.")
     return replace(tree, warnings=[layout, *tree.warnings[1:]])
 
 
