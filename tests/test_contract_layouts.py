@@ -3865,3 +3865,21 @@ def test_a_heading_repeated_in_every_axis_is_no_running_header():
     assert [o.label for o in tree if not o.parent and not o.transversal] == [
         "Grandir et s'émanciper dans les quartiers", "Travailler et entreprendre",
         "Habiter un quartier agréable et sûr"]
+
+
+def test_objectives_abbreviated_obj_in_typed_notes():
+    """Notes typed in haste: « obj 1.1 : … », « Obj. 2.1 : … » under « AXE 1 - … », without accents; each « obj » is
+    an objective (they ran on the axis's title)."""
+    text = "\n".join(["AXE 1 - Education, jeunesse et parentalite",
+                      "  obj 1.1 : Soutenir la parentalite des la petite enfance",
+                      "  obj 1.2 : Prevenir le decrochage scolaire", "",
+                      "AXE 2 - Emploi et insertion",
+                      "  Obj. 2.1 : Accompagner les demandeurs d'emploi au plus pres des quartiers",
+                      "  Obj. 2.2 : Developper l'economie sociale et solidaire"])
+    tree = best_parse(text)[1]
+    assert [(o.code, o.label, o.parent) for o in tree] == [
+        ("1", "Education, jeunesse et parentalite", None),
+        ("1.1", "Soutenir la parentalite des la petite enfance", "1"),
+        ("1.2", "Prevenir le decrochage scolaire", "1"), ("2", "Emploi et insertion", None),
+        ("2.1", "Accompagner les demandeurs d'emploi au plus pres des quartiers", "2"),
+        ("2.2", "Developper l'economie sociale et solidaire", "2")]

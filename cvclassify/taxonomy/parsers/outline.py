@@ -35,7 +35,7 @@ KEYWORDS = {
     "orientation": "orientation", "objectif strategique": "objectif strategique",
     "objectif operationnel": "objectif operationnel", "objectif general": "objectif general",
     "objectif specifique": "objectif specifique", "objectif": "objectif", "sous-objectif": "sous-objectif",
-    "os": "objectif strategique", "oo": "objectif operationnel", "og": "objectif general",
+    "os": "objectif strategique", "oo": "objectif operationnel", "og": "objectif general", "obj": "objectif",
 }
 """Keywords that name a level of the tree (folded) → the level they stand for."""
 ABBREVIATIONS = ("os", "oo", "og")
@@ -46,7 +46,7 @@ QUALIFIERS = r"strategique|prioritaire|operationnel(?:le)?|generale?|specifique|
 """Words that may qualify a level's keyword without naming another level (« Priorité stratégique 1 »,
 « Objectif prioritaire 1.2 »): the level is the keyword's."""
 KEYWORD_LINE = re.compile(
-    rf"^(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<kw>{_KW})s?(?![^\W\d_]|['’])(?:\s+(?:{QUALIFIERS})s?(?![\w'’]))?"
+    rf"^(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<kw>{_KW})s?(?:(?<=obj)\.)?(?![^\W\d_]|['’])(?:\s+(?:{QUALIFIERS})s?(?![\w'’]))?"
     r"\s*(?:n[°o]\s*)?"
     r"(?P<code>\d+(?:\.\d+)*|(?:[ivxlc]{1,5}|[a-h])(?:\.\d+)+|[a-h]\d{1,2}|[ivxlc]{1,5}|[a-h])?(?![\w'’])\.?\s*"
     r"(?P<sep>[:.\-–—)|·•])?\s*(?P<label>.*)$")
