@@ -3883,3 +3883,59 @@ def test_objectives_abbreviated_obj_in_typed_notes():
         ("1.2", "Prevenir le decrochage scolaire", "1"), ("2", "Emploi et insertion", None),
         ("2.1", "Accompagner les demandeurs d'emploi au plus pres des quartiers", "2"),
         ("2.2", "Developper l'economie sociale et solidaire", "2")]
+
+
+def test_sections_numbered_like_the_axes_but_heading_no_objective_are_not_the_tree():
+    """Chapters « 1. », « 2. », « 3. », each with sections in capitals « 1.1. LE CONTEXTE », « 2.1. LES QUARTIERS »,
+    « 3.1. VIVRE MIEUX … »; only chapter 3's sections stand over objectives « 3.1.1. » (headings set in bold): they
+    are the axes, the others the document's sections (no tree was read)."""
+    lines = ["## 1. Le cadre du contrat", "", "1.1. LE CONTEXTE", "",
+             "Le présent contrat succède au contrat de ville 2015-2023 et couvre la période 2024-2030.", "",
+             "1.2. LES PRIORITÉS TRANSVERSALES", "",
+             "Les signataires retiennent deux priorités transversales : la participation citoyenne et la lutte "
+             "contre les discriminations.", "",
+             "## 2. Le diagnostic partagé", "", "2.1. LES QUARTIERS CONCERNÉS", "",
+             "• Les Acacias (QN99401L) – 3 870 habitants", "• Rive-Haute (QN99402L) – 2 950 habitants", "",
+             "2.2. LES ENJEUX", "", "Le diagnostic fait ressortir un sentiment d'insécurité.", "",
+             "## 3. Les engagements du contrat", ""]
+    for code, axis, objectives in (("3.1", "VIVRE MIEUX DANS SON QUARTIER",
+                                    ["Améliorer l'habitat de la résidence des Acacias",
+                                     "Garantir la tranquillité résidentielle"]),
+                                   ("3.2", "RÉUSSIR À TOUT ÂGE", ["Renforcer la continuité éducative",
+                                                                  "Favoriser l'accès des jeunes aux loisirs"])):
+        lines += [f"{code}. {axis}", "", "Les bailleurs sociaux seront étroitement associés.", ""]
+        for k, objective in enumerate(objectives, start=1):
+            lines += [f"##### {code}.{k}. {objective}", "", "L'enjeu est de garantir une meilleure lisibilité.",
+                      "Actions envisagées :", "   • Ateliers de sensibilisation aux éco-gestes",
+                      "   • Diagnostics en marchant", ""]
+    lines += ["## 4. La gouvernance", "", "4.1. LE COMITÉ DE PILOTAGE", "", "Il se réunit deux fois par an."]
+    tree = best_parse("\n".join(lines))[1]
+    assert [(o.code, o.label, o.parent) for o in tree if not o.transversal] == [
+        ("3.1", "VIVRE MIEUX DANS SON QUARTIER", None),
+        ("3.1.1", "Améliorer l'habitat de la résidence des Acacias", "3.1"),
+        ("3.1.2", "Garantir la tranquillité résidentielle", "3.1"), ("3.2", "RÉUSSIR À TOUT ÂGE", None),
+        ("3.2.1", "Renforcer la continuité éducative", "3.2"),
+        ("3.2.2", "Favoriser l'accès des jeunes aux loisirs", "3.2")]
+
+
+def test_a_line_announcing_a_list_at_every_page_foot_is_no_running_footer():
+    """« Actions envisagées : » over its bullets near the foot of every page of a PDF: repeated where running
+    footers stand, it still announces a list of examples (left out as furniture, its examples became objectives);
+    « Paraphes : » over the running footer is furniture."""
+    pages = []
+    for n, (code, objective, actions) in enumerate((
+            ("1.1", "Améliorer l'habitat des Acacias", ["Ateliers éco-gestes", "Diagnostics en marchant"]),
+            ("1.2", "Garantir la tranquillité résidentielle", ["Éclairage public à LED", "Médiation de soirée"]),
+            ("2.1", "Renforcer la continuité éducative", ["Ateliers sociolinguistiques", "Accueil parents"]),
+            ("2.2", "Favoriser l'accès des jeunes aux loisirs", ["Pass'Sport", "Sorties culturelles"])), start=1):
+        axis = (["AXE 1 – VIVRE MIEUX DANS SON QUARTIER", ""] if code == "1.1" else
+                ["AXE 2 – RÉUSSIR À TOUT ÂGE", ""] if code == "2.1" else [])
+        pages.append("\n".join(["Contrat de ville de Lunéac 2024-2030", "", *axis,
+                                f"Objectif {code} – {objective}", "",
+                                "L'enjeu est de garantir une meilleure lisibilité de l'offre pour les habitants.", "",
+                                "Actions envisagées :", *(f"   • {a}" for a in actions), "",
+                                "Paraphes :", f"Contrat de ville de Lunéac – page {n} / 4"]))
+    tree = best_parse("\f".join(pages))[1]
+    assert [(o.code, o.parent) for o in tree if not o.transversal] == [
+        ("1", None), ("1.1", "1"), ("1.2", "1"), ("2", None), ("2.1", "2"), ("2.2", "2")]
+    assert "Paraphes" not in " ".join(o.label + o.description for o in tree)

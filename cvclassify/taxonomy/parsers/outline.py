@@ -363,7 +363,11 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
 
 
 def _successor(code: str) -> str | None:
-    """The code printed after ``code`` in its numbering: 2 → 3, B → C, II → III."""
+    """The code printed after ``code`` in its numbering: 2 → 3, B → C, II → III, 3.1 → 3.2."""
+    if "." in code:
+        head, _, last = code.rpartition(".")
+        following = _successor(last)
+        return f"{head}.{following}" if following else None
     if code.isdigit():
         return str(int(code) + 1)
     if code in ROMAN[:-1]:
@@ -525,8 +529,8 @@ class Builder:
         if self.transversal_indent is not None:
             if self.collect_transversal(i, line, item):
                 return
-        if item is None or (item.kind[0] == "dotted" and self.mode == "lists" and not any(
-                node.code and extends(item.code, node.code) for _, node in self.stack)):
+        if item is None or (item.kind[0] == "dotted" and self.mode == "lists" and item.kind != self.capital_kind
+                            and not any(node.code and extends(item.code, node.code) for _, node in self.stack)):
             self.read_plain(i, line, folded)  # in lists, « 2.1 Gouvernance » is a section unless « 2. » is open
             return
         if item.kind[0] == "kw":
@@ -626,7 +630,7 @@ class Builder:
             if item.kind[0] == "dotted" or not looks_like_objective(label):
                 return  # a lower-case list item is the end of a sentence (« - le contrat d'engagement jeune ; »)
             label = label[:1].upper() + label[1:]  # « - garantir à chaque enfant … ; »: an objective, as French lists
-        if item.kind[0] == "dotted":  # its parent: the open node above its level (« 1.1 » for « 1.1.2 »)
+        if item.kind[0] == "dotted" and item.kind != self.capital_kind:  # its parent: the open node above its level
             rank = self.ranks.get(item.kind)
             above = [node for r, node in self.stack if rank is None or r < rank]
             parent_code = above[-1].code if above else None
@@ -1086,20 +1090,23 @@ def _sentence(text: str) -> bool:
 
 def _capital_parents(builder: Builder) -> tuple[tuple, list[str]] | None:
     """The kind of the numbered headings in capitals that head the tree, and their codes, when at least two of
-    them, numbered in sequence, each stand over dotted codes that extend theirs (« 1. ÉDUCATION » over « 1.1. »,
-    « 1.1.1. »); else None."""
+    them, numbered in sequence one after the other, each stand over dotted codes that extend theirs (« 1. ÉDUCATION »
+    over « 1.1. », « 1.1.1. »; « 3.1. VIVRE MIEUX » over « 3.1.1. » after sections « 1.1. », « 2.1. » that head
+    none); else None."""
     by_kind: dict[tuple, list[Item]] = {}
     for item in builder.capital_headings:
         by_kind.setdefault(item.kind, []).append(item)
+    dotted = [(line.number, found.code) for line in builder.lines
+              if (found := classify(line)) is not None and found.kind[0] == "dotted" and found.code]
     for kind, items in by_kind.items():
-        if len(items) < 2 or not all(_successor(a.code) == b.code for a, b in pairwise(items)):
-            continue
         bounds = [item.line.number for item in items] + [len(builder.lines) + 1]
-        dotted = [(line.number, found.code) for line in builder.lines
-                  if (found := classify(line)) is not None and found.kind[0] == "dotted" and found.code]
-        if all(any(a < number < b and code.startswith(item.code + ".") for number, code in dotted)
-               for item, (a, b) in zip(items, pairwise(bounds), strict=False)):
-            return kind, [item.code for item in items]
+        heading = [item for item, (a, b) in zip(items, pairwise(bounds), strict=False)
+                   if any(a < number < b and code.startswith(item.code + ".") for number, code in dotted)]
+        # the document's other sections numbered alike (« 1.1. LE CONTEXTE », « 2.1. LES QUARTIERS ») head no code:
+        # the run of those that do (« 3.1. VIVRE MIEUX … », « 3.2. … ») is the top of the tree
+        if len(heading) >= 2 and all(_successor(a.code) == b.code for a, b in pairwise(heading)) and (
+                len(heading) == len(items) or heading == items[items.index(heading[0]):][:len(heading)]):
+            return kind, [item.code for item in heading]
     return None
 
 

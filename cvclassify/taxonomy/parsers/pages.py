@@ -39,6 +39,8 @@ EMOJI_ITEM = re.compile(r"^(\s*(?:>\s?)*)(?:[\U0001F000-\U0001FAFF\u2600-\u260F\
                         r"\u2757][\uFE0F\u200D]*\s*)+(?=[^\W\d_«\"])(?P<label>[^:]{1,80})$")
 """A short line opened by an emoji (« 🧒 Jeunesse »): an item when a few such lines follow one another, as a wiki or
 a note-taking tool writes a list with emoji for bullets."""
+LIST_ITEM = re.compile(r"[•●▪■◆♦➢►✓‣·❖⁃◦○➔➜→\-–—*+]\s")
+"""A bulleted line (private-use font bullets are « • » once ``normalise`` has run)."""
 OCR_KEYWORD = re.compile(r"^(\f?\s*)(?:0b[ij]ectif|Obiectif|0biectif)(?=s?\b)")
 """« Objectif » as character recognition misreads it in a scanned contract (« 0bjectif », « Obiectif »)."""
 TICKED = re.compile(r"^(\f?\s*)[☒☑🗹]")
@@ -162,8 +164,10 @@ def clean(text: str, keep: re.Pattern | None = None) -> list[Line]:
     for zone in zones:
         for i in zone:
             if (len(pages) > 2 and seen[_key(raw[i].replace("\f", ""))] >= threshold and not HEADING.match(raw[i])
-                    and not depths[i] and not (keep and keep.match(raw[i].replace("\f", "")))):
-                furniture.add(i)  # a document's heading (« ###### Constats » atop each axis's section) is not
+                    and not depths[i] and not _announces_list(raw, i)
+                    and not (keep and keep.match(raw[i].replace("\f", "")))):
+                furniture.add(i)  # a document's heading (« ###### Constats » atop each axis's section) is not, nor a
+                # line announcing a list (« Actions envisagées : » at a page's foot under each objective)
     if len(pages) <= 2:
         furniture |= _running_lines(raw, depths)
     for i, line in enumerate(raw):
@@ -233,6 +237,14 @@ def _contents(raw: list[str]) -> set[int]:
 
 RUNNING_GAP = 20
 """Lines between two prints of a running header or footer, at least, in a text without page breaks."""
+
+
+def _announces_list(raw: list[str], i: int) -> bool:
+    """Whether line ``i`` ends with a colon over a bulleted list (« Actions envisagées : » over « • … »)."""
+    if not raw[i].rstrip().endswith(":"):
+        return False
+    following = next((line.replace("\f", "").strip() for line in raw[i + 1:i + 4] if line.strip()), "")
+    return LIST_ITEM.match(following) is not None
 
 
 def _running_lines(raw: list[str], depths: list[int]) -> set[int]:
