@@ -3939,3 +3939,32 @@ def test_a_line_announcing_a_list_at_every_page_foot_is_no_running_footer():
     assert [(o.code, o.parent) for o in tree if not o.transversal] == [
         ("1", None), ("1.1", "1"), ("1.2", "1"), ("2", None), ("2.1", "2"), ("2.2", "2")]
     assert "Paraphes" not in " ".join(o.label + o.description for o in tree)
+
+
+def test_a_pdf_table_under_a_header_naming_one_level_with_pillar_rows_across():
+    """The PDF of a Word table « Prioritaire 2024-2026 | Objectif | Pilote(s) et partenaires » laid out in columns:
+    the header names one level (its first cell wrapped), each pillar a line across the table, each objective a row
+    with a ticked box and its pilots, labels wrapped in their column."""
+    rows = [
+        "    Prioritaire       Objectif                                                 Pilote(s) et partenaires",
+        "    2024-2026", "", "#### Pilier 1 – Cohésion sociale", "",
+        "        ☒             Développer une offre de soins de premier recours dans    ARS, Ville, CPAM",
+        "                      le quartier du Faubourg-Est",
+        "        ☐             Renforcer l’accompagnement des familles                  CAF, Département, centres",
+        "                      monoparentales                                           sociaux", "",
+        "#### Pilier 2 – Emploi et développement économique", "",
+        "        ☒             Accompagner vers l’emploi les publics les plus éloignés  France Travail,",
+        "                      avec France Travail                                      Mission locale",
+        "        ☐             Maintenir les commerces de proximité                     CCI, EPARECA", "",
+        " Priorités transversales, communes aux deux piliers : la jeunesse ; l’égalité femmes-hommes ; la lutte contre",
+        " les discriminations", "", "## Gouvernance", "", "Le comité de pilotage se réunit deux fois par an."]
+    layout, tree = best_parse("\n".join(["## Tableau des engagements", "", *rows]))
+    assert layout == "tables"
+    assert [(o.label, tree[o.parent].label if o.parent else None) for o in tree if not o.transversal] == [
+        ("Cohésion sociale", None),
+        ("Développer une offre de soins de premier recours dans le quartier du Faubourg-Est", "Cohésion sociale"),
+        ("Renforcer l’accompagnement des familles monoparentales", "Cohésion sociale"),
+        ("Emploi et développement économique", None),
+        ("Accompagner vers l’emploi les publics les plus éloignés avec France Travail",
+         "Emploi et développement économique"),
+        ("Maintenir les commerces de proximité", "Emploi et développement économique")]

@@ -46,8 +46,10 @@ from cvclassify.taxonomy.parsers.pages import PAGE_NUMBER, Line, clean
 
 LAYOUT_HINT = (r"^\s*\|[^|\n]*\|[^|\n]*\||\S\t+\S"
                r"|^\s*(?:objectifs?|sous-objectifs?|orientations?|axes?|th[ée]matiques?|th[èe]mes?|piliers?|enjeux?"
-               r"|priorit[ée]s?|ambitions?|engagements?)\b(?:[^\n]*\S)? {2,}\S")
-"""A line that is a table row with at least two cells, between pipes or tabs, or a header row of columns."""
+               r"|priorit[ée]s?|ambitions?|engagements?)\b(?:[^\n]*\S)? {2,}\S"
+               r"|^[ \t]*\S[^\n]*? {2,}(?:objectifs?|orientations?|axes?|piliers?)\b[^\n]*? {2,}\S")
+"""A line that is a table row with at least two cells, between pipes or tabs, or a header row of columns (a level's
+column first, or after another one: « Prioritaire   Objectif   Pilote(s) »)."""
 SEGMENT = re.compile(r"\S+(?: \S+)*")
 """A cell of a table laid out in columns: text whose words are one space apart, two or more from the next cell."""
 ROW = re.compile(r"\s*\|")
@@ -263,7 +265,8 @@ def columns_as_pipes(text: str) -> str:
     for i, line in enumerate(lines):
         body = line.lstrip("\f")
         cells = [(m.start(), m.group()) for m in SEGMENT.finditer(body)]
-        if _header_row([cell for _, cell in cells]):
+        if _header_row([cell for _, cell in cells]) or (
+                _header_over_axes([[cell for _, cell in cells]]) and _axis_row_below(lines, i)):
             flush()
             columns, header = [start for start, _ in cells], [cell for _, cell in cells]
             printed = header
@@ -639,13 +642,23 @@ def cell_label(cell: str) -> str:
 def _header_over_axes(rows: list[list[str]]) -> bool:
     """Whether a table's first row names one level beside columns that hold no objective (« Prioritaire
     2024-2026 | Objectif | Pilote(s) »), over rows across the table that name axes (« Pilier 1 – Cohésion sociale »
-    alone in its row): the header of a table of objectives grouped by axis."""
+    alone in its row): the header of a table of objectives grouped by axis. With the first row alone, whether it
+    names one level beside such columns."""
     first = [cell for cell in rows[0] if cell]
-    if sum(level_named(cell) for cell in first) != 1 or not all(
+    if len(first) < 2 or sum(level_named(cell) for cell in first) != 1 or not all(
             level_named(cell) or side_column(cell) or CODE_HEADER.match(cell) for cell in first):
         return False
+    if len(rows) == 1:
+        return True
     across = [cells[0] for cells in rows[1:] if cells and cells[0] and not any(cells[1:])]
     return sum(_keyword(cell)[0] in TOP_KEYWORDS for cell in across) >= 2
+
+
+def _axis_row_below(lines: list[str | None], i: int) -> bool:
+    """Whether a line across the table naming an axis (« #### Pilier 1 – Cohésion sociale ») comes within the few
+    lines below line ``i`` (a header row's words wrapped on a second line come between)."""
+    below = [line.strip() for line in lines[i + 1:i + 6] if line is not None and line.strip()]
+    return any(len(SEGMENT.findall(line)) == 1 and AXIS_ROW.match(line) for line in below[:3])
 
 
 def _is_header(cells: list[str]) -> bool:
