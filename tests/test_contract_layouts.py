@@ -3968,3 +3968,31 @@ def test_a_pdf_table_under_a_header_naming_one_level_with_pillar_rows_across():
         ("Accompagner vers l’emploi les publics les plus éloignés avec France Travail",
          "Emploi et développement économique"),
         ("Maintenir les commerces de proximité", "Emploi et développement économique")]
+
+
+def test_an_objective_and_its_explanation_in_one_paragraph_and_concerns_in_a_key_table():
+    """« Objectif 2.2 : Encourager l'esprit d'entreprendre. Un accompagnement … » — a short label, then its
+    explanation in the same paragraph — is the label and a description, the label however short; the
+    concerns come from a row of a « Cadre du contrat » table of keys (« | Priorités transversales | a – b – c | »)."""
+    text = "\n".join([
+        "| Cadre du contrat |  |", "| Territoire | Communauté d'agglomération de Castelmoran |",
+        "| Priorités transversales | Jeunesse – Égalité femmes-hommes – Lutte contre les discriminations |",
+        "| Pilotage | État et Communauté d'agglomération |", "",
+        "## AXE 1 : EMPLOI ET DÉVELOPPEMENT ÉCONOMIQUE", "",
+        "Objectif 1.1 : Rapprocher les demandeurs d'emploi des entreprises du territoire. Des rencontres entre "
+        "employeurs et habitants seront organisées avec France Travail.",
+        "Objectif 1.2 : Encourager l'esprit d'entreprendre. Un accompagnement renforcé sera proposé aux porteurs de "
+        "projets, depuis l'idée jusqu'aux premières années.", "",
+        "## AXE 2 : CADRE DE VIE ET TRANQUILLITÉ PUBLIQUE", "",
+        "Objectif 2.1 : Prévenir la délinquance et apaiser les relations. La présence d'adultes-relais sera "
+        "renforcée aux Terrasses, en soirée et pendant les vacances.",
+        "Objectif 2.2 : Améliorer la qualité des espaces publics. Les habitants seront associés aux diagnostics en "
+        "marchant de chaque quartier."])
+    tree = best_parse(text)[1]
+    assert [(o.code, o.label) for o in tree.leaves] == [
+        ("1.1", "Rapprocher les demandeurs d'emploi des entreprises du territoire"),
+        ("1.2", "Encourager l'esprit d'entreprendre"), ("2.1", "Prévenir la délinquance et apaiser les relations"),
+        ("2.2", "Améliorer la qualité des espaces publics")]
+    assert tree["1.2"].description.startswith("Un accompagnement renforcé")
+    assert [o.label for o in tree.transversal] == ["Jeunesse", "Égalité femmes-hommes",
+                                                    "Lutte contre les discriminations"]

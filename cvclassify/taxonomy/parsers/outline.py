@@ -670,7 +670,8 @@ class Builder:
         if (section or heading) and any(w in folded for w in STOP_WORDS) and self._has_objectives():
             self.stopped, self.stack, self.last = True, [], None
         if TRANSVERSAL.search(folded) and (section or heading or self._announces(i)) and self._list_follows(i) and (
-                not re.search(r":\s*\S", text)):  # « Priorités transversales concernées : jeunesse » opens no list
+                not re.search(r":\s*\S", text)) and not _enumerated(text):
+            # « Priorités transversales concernées : jeunesse » opens no list, nor « | Priorités … | a – b | »
             self.transversal_indent, self.transversal_started, self.announcing = line.indent, False, text
             self.last = None
             return
@@ -823,8 +824,8 @@ class Builder:
         text = self.lines[i].text
         for line in self.lines[i + 1:i + 4]:
             if not line.text or text.endswith((".", ";")) or classify(line) is not None or line.after_break or (
-                    text.endswith(":") and not line.text[:1].islower()):  # « … axes : » / « l'égalité … » goes on
-                break
+                    text.endswith(":") and not line.text[:1].islower()) or "|" in (text[:1], line.text[:1]):
+                break  # « … axes : » / « l'égalité … » goes on; a table's row is one
             text = f"{text} {line.text}"
         return text
 
@@ -1054,11 +1055,15 @@ def _enumerated(text: str) -> list[str]:
     la transition écologique. ») or after « de manière transversale » (each concern opening with an article), or
     nothing."""
     text = re.sub(r"^\|\s*|(?:\s*\|)+\s*$", "", text)  # a table's row across (« | Priorités … : … |  |  | »)
+    text = re.sub(r"^([^|:]*transvers[^|:]*?)\s+\|\s+", r"\1 : ", text, flags=re.IGNORECASE)  # « | … | a – b | »
     match = re.search(r"(?:transvers|pr[ée]occupation)[^:;.]*:\s*([^:]+?)(?:\.(?:\s|$)|$)", text, re.IGNORECASE)
     inline = None if match else INLINE_TRANSVERSAL.search(text)
     if not match and not inline:
         return []
     separator = next((sep for sep in (";", " • ", " · ") if match and sep in match.group(1)), None)
+    if match and not separator and "," not in match.group(1) and match.group(1).count(" – ") >= 1 and all(
+            len(part.split()) <= 6 for part in match.group(1).split(" – ")):
+        separator = " – "  # « Jeunesse – Égalité femmes-hommes – Lutte contre les discriminations »
     if separator:  # « … : la jeunesse ; l'égalité entre les femmes et les hommes ; la lutte … » (or « • »)
         parts = [part.strip() for part in match.group(1).split(separator)]
     else:
@@ -1253,7 +1258,7 @@ def to_taxonomy(outline: Outline, name: str, source: str, text: str, layout: str
 
 HANGING_WORDS = 3
 """Words, at most, of an item's wrapped end that starts with a capital (a proper noun: « France Services »)."""
-LONG_LABEL = 25
+LONG_LABEL = 15
 """Words beyond which an item that holds several sentences is an objective and its explanation."""
 SENTENCE_END = re.compile(r"(?<=[a-zà-ÿ)»\d])\.\s+(?=[A-ZÉÈÀÂÎÔ«])")
 
@@ -1265,7 +1270,7 @@ def _first_sentence(label: str) -> tuple[str, str]:
         return label, ""
     for end in SENTENCE_END.finditer(label):
         first = label[:end.start()]
-        if len(first.split()) >= 4:
+        if len(first.split()) >= 3:  # « Encourager l'esprit d'entreprendre. Un accompagnement … »
             return clean_label(first), label[end.end():].strip()
     return label, ""
 
