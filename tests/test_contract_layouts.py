@@ -3996,3 +3996,35 @@ def test_an_objective_and_its_explanation_in_one_paragraph_and_concerns_in_a_key
     assert tree["1.2"].description.startswith("Un accompagnement renforcé")
     assert [o.label for o in tree.transversal] == ["Jeunesse", "Égalité femmes-hommes",
                                                     "Lutte contre les discriminations"]
+
+
+def test_a_table_whose_last_row_names_the_concerns_and_fiches_restating_their_axis():
+    """« | Priorités transversales : la jeunesse, … |  |  | » across the last row of an « Axe | N° | Objectif » table
+    is no axis; a fiche's « Axe de rattachement | Axe 1 – … » under the heading « Axe 1 – … » is that axis, not a
+    level below it."""
+    table = "\n".join([
+        "| Axe | N° | Objectif | Indicateur |",
+        "| Axe 1 – Emploi et insertion | 1.1 | Augmenter le taux d'emploi des habitants | Taux d'emploi |",
+        "|  | 1.2 | Développer l'apprentissage et l'alternance | Contrats signés |",
+        "| Axe 2 – Habitat et cadre de vie | 2.1 | Améliorer l'état du parc social | Logements réhabilités |",
+        "| Priorités transversales : la jeunesse, l'égalité entre les femmes et les hommes et la transition "
+        "écologique. |  |  |  |"])
+    tree = best_parse(table)[1]
+    assert [(o.code, o.parent) for o in tree if not o.transversal] == [
+        ("1", None), ("1.1", "1"), ("1.2", "1"), ("2", None), ("2.1", "2")]
+    assert [o.label for o in tree.transversal] == [
+        "la jeunesse", "l'égalité entre les femmes et les hommes", "la transition écologique"]
+    fiches = []
+    for axis, objectives in (("Axe 1 – Emploi et formation", ["1.1 Améliorer l'accès à l'emploi des habitants",
+                                                             "1.2 Développer les compétences et la formation"]),
+                             ("Axe 2 – Santé et accès aux droits", ["2.1 Réduire les inégalités d'accès aux soins"])):
+        fiches += [f"## {axis}", ""]
+        for objective in objectives:
+            fiches += [f"| Axe de rattachement | {axis} |", f"| Objectif | {objective} |",
+                       "| Objectifs opérationnels | • Organiser des forums de recrutement • Mobiliser les employeurs |",
+                       "| Pilote | France Travail |", ""]
+    tree = best_parse("\n".join(fiches))[1]
+    assert [(o.code, o.label, tree[o.parent].code if o.parent else None) for o in tree if o.code] == [
+        ("1", "Emploi et formation", None), ("1.1", "Améliorer l'accès à l'emploi des habitants", "1"),
+        ("1.2", "Développer les compétences et la formation", "1"), ("2", "Santé et accès aux droits", None),
+        ("2.1", "Réduire les inégalités d'accès aux soins", "2")]

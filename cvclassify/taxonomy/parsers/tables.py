@@ -796,6 +796,9 @@ class _Reader:
                 self.dashed.add(c)
         for line, cells in rows:
             filled = [cell for cell in cells if cell]
+            if len(filled) == 1 and re.match(r"(?:priorit|preoccupation|enjeux?|axes?|thematiques?)[^:]*transvers",
+                                             fold(filled[0])):
+                continue  # « Priorités transversales : la jeunesse, … » across the table: concerns, read around it
             if (len(filled) == 1 and cells[0] and _keyword(cells[0])[0] != _title_level(header[0] if header else "")
                     and self._axis(line, cells[0])):  # an axis as a row across the table (« AXE 2 – EMPLOI »)
                 self.open, self.printed = [None] * width, [""] * width
@@ -858,6 +861,11 @@ class _Reader:
         self.noted.discard(k)
         code, label = _code_and_label(cell)
         parent = next((node for node in reversed(self.open[:k]) if node is not None), self.axis)
+        if parent is not None and parent is self.axis and fold(label) == fold(parent.label) and code in (
+                None, parent.code):  # « Axe de rattachement | Axe 1 – … » under the heading « Axe 1 – … »: the same
+            self.open[k], self.printed[k] = parent, cell
+            self.open[k + 1:] = [None] * (len(self.open) - k - 1)
+            return
         siblings = parent.children if parent is not None else self.outline.roots
         same = [n for n in siblings if n.kind == ("table", k) and n.label == label and n.code == code]
         if same:  # the axis of two « fiches » in a row, printed in each
