@@ -4028,3 +4028,19 @@ def test_a_table_whose_last_row_names_the_concerns_and_fiches_restating_their_ax
         ("1", "Emploi et formation", None), ("1.1", "Améliorer l'accès à l'emploi des habitants", "1"),
         ("1.2", "Développer les compétences et la formation", "1"), ("2", "Santé et accès aux droits", None),
         ("2.1", "Réduire les inégalités d'accès aux soins", "2")]
+
+
+@pytest.mark.parametrize("named", [
+    "Priorités transversales : la jeunesse et l'égalité entre les femmes et les hommes.",
+    "Deux priorités transversales s'appliquent à chacun des axes du contrat :\n\n| La jeunesse | L'égalité entre "
+    "les femmes et les hommes |"])
+def test_two_concerns_joined_by_et_or_set_in_the_cells_of_a_row(named):
+    """« la jeunesse et l'égalité entre les femmes et les hommes »: the « et » of « entre les femmes et les hommes »
+    splits nothing (it gave « les hommes » as a concern); concerns in the cells of a row under the sentence."""
+    text = "\n".join(["# Priorités transversales", "", named, "", "# Axes et objectifs", "",
+                      "## Habiter un quartier agréable et durable", "",
+                      "• Améliorer le logement et les espaces extérieurs", "• Apaiser la vie quotidienne", "",
+                      "## Apprendre, se former et travailler", "", "• Réussir à l'école", "• Accéder à l'emploi"])
+    tree = best_parse(text)[1]
+    assert [o.label.casefold() for o in tree.transversal] == [
+        "la jeunesse", "l'égalité entre les femmes et les hommes"]

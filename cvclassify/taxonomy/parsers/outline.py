@@ -1049,6 +1049,10 @@ def _without_preposition(part: str) -> str:
     return re.sub(r"^[àa]\s+(?=(?:la|le|les|l'|l’)\b)", "", part)
 
 
+LAST_AND = re.compile(r"\s+et\s+(?:[àa]\s+|(?=au\b|aux\b))?(?=(?:la|le|les|l'|l’|des|du|une?|au|aux)\b)")
+"""An « et » before the last concern of an enumeration (« … et la lutte contre … », « … et à la jeunesse »)."""
+
+
 def _enumerated(text: str) -> list[str]:
     """The concerns a sentence names after announcing them as transversal and a colon (« Les orientations intègrent
     trois priorités transversales : l'égalité entre les femmes et les hommes, la lutte contre les discriminations et
@@ -1060,12 +1064,13 @@ def _enumerated(text: str) -> list[str]:
     inline = None if match else INLINE_TRANSVERSAL.search(text)
     if not match and not inline:
         return []
-    separator = next((sep for sep in (";", " • ", " · ") if match and sep in match.group(1)), None)
-    if match and not separator and "," not in match.group(1) and match.group(1).count(" – ") >= 1 and all(
-            len(part.split()) <= 6 for part in match.group(1).split(" – ")):
+    named = match.group(1).strip().strip("|").strip() if match else ""  # « … : | La jeunesse | L'égalité … | »
+    separator = next((sep for sep in (";", " • ", " · ", " | ") if sep in named), None)
+    if named and not separator and "," not in named and named.count(" – ") >= 1 and all(
+            len(part.split()) <= 6 for part in named.split(" – ")):
         separator = " – "  # « Jeunesse – Égalité femmes-hommes – Lutte contre les discriminations »
     if separator:  # « … : la jeunesse ; l'égalité entre les femmes et les hommes ; la lutte … » (or « • »)
-        parts = [part.strip() for part in match.group(1).split(separator)]
+        parts = [part.strip() for part in named.split(separator)]
     else:
         parts = [part.strip() for part in re.split(r",\s+", (match or inline).group(1))]
         if inline:  # « … prennent en compte, de manière transversale, la jeunesse, … et la lutte …, conformément »
@@ -1073,8 +1078,8 @@ def _enumerated(text: str) -> list[str]:
             parts = list(itertools.takewhile(lambda part: ARTICLE.match(part), parts))
             if not parts:
                 return []
-        last = list(re.finditer(r"\s+et\s+(?:[àa]\s+|(?=au\b|aux\b))?(?=(?:la|le|les|l'|l’|des|du|une?|au|aux)\b)",
-                                parts[-1]))
+        last = [m for m in LAST_AND.finditer(parts[-1])  # not the « et » of « entre les femmes et les hommes »
+                if not re.search(r"\bentre\s+(?:les\s+)?\w+$", parts[-1][:m.start()])]
         if last:  # « … entre les femmes et les hommes et la lutte … »: the enumeration's last « et »
             parts[-1:] = [parts[-1][:last[-1].start()].strip(), _without_preposition(parts[-1][last[-1].end():])]
     if len(parts) < 2 or not all(1 <= len(part.split()) <= 12 for part in parts):
