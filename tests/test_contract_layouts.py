@@ -4044,3 +4044,23 @@ def test_two_concerns_joined_by_et_or_set_in_the_cells_of_a_row(named):
     tree = best_parse(text)[1]
     assert [o.label.casefold() for o in tree.transversal] == [
         "la jeunesse", "l'égalité entre les femmes et les hommes"]
+
+
+def test_a_part_of_the_document_ranks_its_own_lists():
+    """The bullets of « Ce que nous ont dit les habitants » come first; under the next part « # Nos orientations »,
+    « ## A. … » still heads its bullets (the earlier bullets had ranked over the lettered axes: each objective a root
+    and « B. » under the last one)."""
+    text = "\n".join([
+        "## Ce que nous ont dit les habitants", "",
+        "• Des logements mieux isolés et des charges maîtrisées ;",
+        "• Des activités pour les adolescents le soir et pendant les vacances.", "",
+        "# Nos orientations pour 2030", "", "Trois axes structurent le contrat.", "",
+        "## A. Un habitat digne et un cadre de vie apaisé", "",
+        "• Poursuivre la réhabilitation thermique du parc social",
+        "• Accompagner les copropriétés dégradées du Moulin-Neuf", "",
+        "## B. Des parcours éducatifs et professionnels réussis", "",
+        "• Consolider la Cité éducative des Cèdres", "• Lutter contre le décrochage scolaire", "",
+        "# Gouvernance", "", "Le comité se réunit deux fois par an."])
+    tree = best_parse(text)[1]
+    assert [(o.code, tree[o.parent].code if o.parent else None) for o in tree] == [
+        ("A", None), ("", "A"), ("", "A"), ("B", None), ("", "B"), ("", "B")]

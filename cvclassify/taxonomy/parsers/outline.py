@@ -509,6 +509,10 @@ class Builder:
         if item is not None and item.kind[0] == "kw" and line.text[:1].islower() and above and not above.endswith(
                 (".", ":", ";")) and classify(self.lines[i - 1]) is None:
             item = None  # a sentence going on (« … la coordination des » / « objectifs 2.2.1 et »), not a heading
+        if line.heading == 1 and item is None and not any(node.kind[0] == "kw" for _, node in self.stack):
+            # a part of the document (« # Nos orientations pour 2030 ») ranks its own lists: the bullets of « Ce que
+            # nous ont dit les habitants » above do not rank over its « A. », « B. »
+            self.ranks = {self.capital_kind: 0} if self.capital_kind else {}
         if self.preface and item is not None and (item.kind[0] in ("dotted", "kw") or (item.kind[0] == "num" and (
                 looks_like_objective(item.label) or (self._heads_list(i, item) and self._objectives_follow(i))))):
             self.preface = False  # the tree starts (« I – Cohésion sociale » over « A. »), not a list of places
