@@ -4064,3 +4064,29 @@ def test_a_part_of_the_document_ranks_its_own_lists():
     tree = best_parse(text)[1]
     assert [(o.code, tree[o.parent].code if o.parent else None) for o in tree] == [
         ("A", None), ("", "A"), ("", "A"), ("B", None), ("", "B"), ("", "B")]
+
+
+def test_a_pdf_table_whose_titles_are_centred_over_their_columns():
+    """A PDF's table « Axe | N° | Objectif | Indicateur » laid out in columns: the titles centred over their columns,
+    so « Objectif » stands far right of where its cells start, nearer to « N° »; the axis cells centred in the height
+    of their rows. Each line's second cell nearest « N° » starts the « Objectif » column (the label had joined the
+    codes' column and no objective was read)."""
+    lines = [
+        "         Axe                N°                       Objectif                               Indicateur",
+        "                            1.1     Augmenter le taux d’emploi des                Taux d’emploi des 15-64",
+        "                                    habitants des quartiers                       ans",
+        "Axe 1 – Emploi et           1.2     Développer l’apprentissage et                 Nombre de contrats",
+        "insertion                           l’alternance                                  d’apprentissage signés",
+        "                            1.3     Favoriser la création d’activité              Nombre de créations",
+        "                            2.1     Renforcer l’accueil des enfants de            Taux de scolarisation à",
+        "Axe 2 – Éducation                   moins de trois ans                            deux ans",
+        "et parentalité              2.2     Réduire l’absentéisme au collège              Taux d’absentéisme des",
+        "                                                                                  collégiens", "",
+        "La gouvernance du contrat est décrite ci-après."]
+    layout, tree = best_parse("\n".join(["## Axes et objectifs du contrat", "", *lines]))
+    assert layout == "tables"
+    assert [(o.code, o.label, o.parent) for o in tree] == [
+        ("1", "Emploi et insertion", None), ("1.1", "Augmenter le taux d’emploi des habitants des quartiers", "1"),
+        ("1.2", "Développer l’apprentissage et l’alternance", "1"), ("1.3", "Favoriser la création d’activité", "1"),
+        ("2", "Éducation et parentalité", None), ("2.1", "Renforcer l’accueil des enfants de moins de trois ans", "2"),
+        ("2.2", "Réduire l’absentéisme au collège", "2")]

@@ -244,6 +244,7 @@ def columns_as_pipes(text: str) -> str:
     first rows then belong to the groups above the page break)."""
     lines: list[str | None] = list(text.split("\n"))
     columns: list[int] | None = None
+    starts: list[list[int]] = []
     header: list[str] = []
     table: list[tuple[int, list[str]]] = []
     ended: tuple[int, list[str]] = (0, [])  # where the last table ended, and its header row as printed
@@ -269,6 +270,7 @@ def columns_as_pipes(text: str) -> str:
                 _header_over_axes([[cell for _, cell in cells]]) and _axis_row_below(lines, i)):
             flush()
             columns, header = [start for start, _ in cells], [cell for _, cell in cells]
+            starts = [[start] for start in columns]  # where each column's cells were seen to start
             printed = header
             between = [other for other in lines[ended[0] + 1:i] if other and other.strip()]
             continued = header == ended[1] and ("\f" in "".join(between) + line[:1]) and len(between) <= 4
@@ -291,8 +293,15 @@ def columns_as_pipes(text: str) -> str:
             columns = None
             continue
         row = [""] * len(columns)
+        taken: set[int] = set()
         for start, cell in cells:
-            j = min(range(len(columns)), key=lambda c: abs(columns[c] - start))
+            j = min(range(len(columns)), key=lambda c: min(abs(seen - start) for seen in starts[c]))
+            if j in taken and j + 1 < len(columns) and not row[j + 1] and start < columns[j + 1]:
+                # two cells of one line nearest the same header: the second starts the next column, whose title is
+                # centred over it (« N°   Objectif » over « 1.1   Augmenter … »); lines wrapped there go to it too
+                j += 1
+                starts[j].append(start)
+            taken.add(j)
             row[j] = f"{row[j]} {cell}".strip()
         if header and not table and lines[i - 1] is not None and header == _cells(
                 Line(0, 0, lines[i - 1].lstrip("\f"))) and all(cell[:1].islower() for _, cell in cells):
