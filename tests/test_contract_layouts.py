@@ -4090,3 +4090,29 @@ def test_a_pdf_table_whose_titles_are_centred_over_their_columns():
         ("1.2", "Développer l’apprentissage et l’alternance", "1"), ("1.3", "Favoriser la création d’activité", "1"),
         ("2", "Éducation et parentalité", None), ("2.1", "Renforcer l’accueil des enfants de moins de trois ans", "2"),
         ("2.2", "Réduire l’absentéisme au collège", "2")]
+
+
+def test_a_pdf_table_whose_second_title_is_centred_and_whose_lines_hold_one_cell():
+    """« Objectif stratégique   Objectifs opérationnels » laid out from a PDF, the second title centred: most lines
+    hold one operational objective alone, starting left of its centred title and running across it; they are cells,
+    not prose ending the table (a line from the left margin would be)."""
+    lines = [
+        "### Axe 1 – Cohésion sociale et accès aux droits", "", "",
+        "       Objectif stratégique                                     Objectifs opérationnels", "",
+        "                                            Implanter un espace France Services dans chaque",
+        "                                            quartier prioritaire", "",
+        "1.1 Garantir l’accès aux droits             Accompagner les habitants dans leurs démarches",
+        "et aux services publics                     dématérialisées", "",
+        "                                            Lutter contre le non-recours aux prestations", "",
+        "1.2 Soutenir la vie associative             Conforter les centres sociaux comme lieux ressources",
+        "et le lien social                           Pérenniser les postes d’adultes-relais", "",
+        "Partenaires mobilisés : CAF, CPAM, ARS, centres sociaux, communes, associations de médiation."]
+    layout, tree = best_parse("\n".join(lines))
+    assert layout == "tables"
+    assert [(o.label, tree[o.parent].code if o.parent else None) for o in tree] == [
+        ("Cohésion sociale et accès aux droits", None), ("Garantir l’accès aux droits et aux services publics", "1"),
+        ("Implanter un espace France Services dans chaque quartier prioritaire", "1.1"),
+        ("Accompagner les habitants dans leurs démarches dématérialisées", "1.1"),
+        ("Lutter contre le non-recours aux prestations", "1.1"), ("Soutenir la vie associative et le lien social", "1"),
+        ("Conforter les centres sociaux comme lieux ressources", "1.2"),
+        ("Pérenniser les postes d’adultes-relais", "1.2")]

@@ -288,7 +288,10 @@ def columns_as_pipes(text: str) -> str:
             table.append((i, [HEADING.sub("", body.strip()), *[""] * (len(columns) - 1)]))
             continue
         if not cells or (body != line and not _goes_on(cells, columns)) or (
-                len(cells) == 1 and cells[0][0] < columns[1] - 2 and cells[0][0] + len(cells[0][1]) > columns[1] + 2):
+                len(cells) == 1 and cells[0][0] <= min(columns[0], min(starts[0])) + 4
+                and cells[0][0] < columns[1] - 2 and cells[0][0] + len(cells[0][1]) > columns[1] + 2):
+            # a line from the left margin across the next column is prose (one starting further right is a cell of
+            # a column whose title is centred over it)
             flush()
             columns = None
             continue
