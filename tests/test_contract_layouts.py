@@ -4116,3 +4116,47 @@ def test_a_pdf_table_whose_second_title_is_centred_and_whose_lines_hold_one_cell
         ("Lutter contre le non-recours aux prestations", "1.1"), ("Soutenir la vie associative et le lien social", "1"),
         ("Conforter les centres sociaux comme lieux ressources", "1.2"),
         ("Pérenniser les postes d’adultes-relais", "1.2")]
+
+
+MARKUP_SOURCES = {
+    "asciidoc": ["= Contrat de ville de Valbrune", ":toc:", "", "== Préambule", "", "Le contrat est signé.", "",
+                 "== Axe 1 : Favoriser l'accès à l'emploi", "", "=== Objectif 1.1 : Lever les freins à l'emploi", "",
+                 ". Développer des solutions de garde d'enfants", ". Faciliter la mobilité vers les zones d'activité",
+                 "", "== Axe 2 : Réussir à l'école", "", "=== Objectif 2.1 : Prévenir le décrochage scolaire", "",
+                 ". Renforcer le programme de réussite éducative", ". Ouvrir les collèges aux parents"],
+    "mediawiki": ["{{Infobox contrat|territoire=Port-Brial}}", "== Préambule ==", "Le contrat est signé.", "",
+                  "== Axe 1 : Favoriser l'accès à l'emploi ==",
+                  "=== Objectif 1.1 : Lever les freins à l'emploi ===",
+                  "# Développer des solutions de garde d'enfants<ref>Voir le schéma\ndépartemental.</ref>",
+                  "# Faciliter la mobilité vers les zones d'[[activité]]",
+                  "== Axe 2 : Réussir à l'école ==", "=== Objectif 2.1 : Prévenir le décrochage scolaire ===",
+                  "# Renforcer le programme de [[PRE|réussite éducative]]", "# Ouvrir les collèges aux parents"],
+    "latex": ["\\documentclass{article}", "\\begin{document}", "\\tableofcontents", "\\section{Préambule}",
+              "Le contrat est signé.", "\\section{Axe 1 -- Favoriser l'accès à l'emploi}",
+              "\\subsection{Objectif 1.1 -- Lever les freins à l'emploi}", "\\begin{enumerate}",
+              "  \\item Développer des solutions de garde d'enfants\\footnote{Avec la CAF.}",
+              "  \\item Faciliter la mobilité vers les zones d'activité", "\\end{enumerate}",
+              "\\section{Axe 2 -- Réussir à l'école}", "\\subsection{Objectif 2.1 -- Prévenir le décrochage scolaire}",
+              "\\begin{itemize}", "  \\item Renforcer le programme de \\textbf{réussite éducative}",
+              "  \\item Ouvrir les collèges aux parents", "\\end{itemize}", "\\end{document}"],
+    "org": ["#+TITLE: Contrat de ville de Lagrave", "#+TODO: TODO EN-COURS | DONE", "",
+            "* Notes de réunion :noexport:", "** Idées non retenues", "   - Créer une monnaie locale de quartier",
+            "* Axe 1 : Favoriser l'accès à l'emploi                 :emploi:", "  :PROPERTIES:",
+            "  :PILOTE:   Préfecture", "  :END:", "** Objectif 1.1 : Lever les freins à l'emploi",
+            "*** TODO Développer des solutions de garde d'enfants", "    DEADLINE: <2025-01-31 ven.>",
+            "*** EN-COURS Faciliter la mobilité vers les zones d'activité",
+            "* Axe 2 : Réussir à l'école", "** Objectif 2.1 : Prévenir le décrochage scolaire",
+            "*** Renforcer le programme de réussite éducative", "*** DONE Ouvrir les collèges aux parents"]}
+
+
+@pytest.mark.parametrize("markup", list(MARKUP_SOURCES))
+def test_contracts_kept_as_asciidoc_mediawiki_latex_or_org_sources(markup):
+    """An intranet's AsciiDoc, a wiki's MediaWiki source, a LaTeX report or an Org file: their headings and lists
+    read as Markdown's, their markup (links, notes, commands, drawers, task keywords, unexported notes) left out."""
+    tree = best_parse("\n".join(MARKUP_SOURCES[markup]))[1]
+    assert [(o.code or None, o.label, tree[o.parent].code if o.parent else None) for o in tree] == [
+        ("1", "Favoriser l'accès à l'emploi", None), ("1.1", "Lever les freins à l'emploi", "1"),
+        (None, "Développer des solutions de garde d'enfants", "1.1"),
+        (None, "Faciliter la mobilité vers les zones d'activité", "1.1"),
+        ("2", "Réussir à l'école", None), ("2.1", "Prévenir le décrochage scolaire", "2"),
+        (None, "Renforcer le programme de réussite éducative", "2.1"), (None, "Ouvrir les collèges aux parents", "2.1")]

@@ -65,6 +65,9 @@ def score(tree: Taxonomy) -> float:
 def best_parse(text: str, name: str = "contract", source: str = "") -> tuple[str, Taxonomy]:
     """The layout and tree of the best parse among the layouts that match; a French error naming the layouts
     tried when none finds objectives."""
+    from cvclassify.taxonomy.parsers.markup import as_markdown
+
+    text = as_markdown(text)  # AsciiDoc, MediaWiki, LaTeX or Org headings and lists as Markdown
     tried, best = [], None
     candidates = candidate_layouts(text)
     for layout in [*candidates, *(layout for layout in PARSERS if layout not in candidates)]:
