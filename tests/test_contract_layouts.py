@@ -4160,3 +4160,19 @@ def test_contracts_kept_as_asciidoc_mediawiki_latex_or_org_sources(markup):
         (None, "Faciliter la mobilité vers les zones d'activité", "1.1"),
         ("2", "Réussir à l'école", None), ("2.1", "Prévenir le décrochage scolaire", "2"),
         (None, "Renforcer le programme de réussite éducative", "2.1"), (None, "Ouvrir les collèges aux parents", "2.1")]
+
+
+def test_a_web_page_saved_by_a_text_browser_loses_its_link_numbers():
+    """lynx -dump writes each link's number before its text (« [28]Kervalan-les Dunes »): the labels keep the text
+    only."""
+    text = "\n".join(["Axe 1 - L'éducation et la jeunesse", "",
+                      "     * Renforcer la cité éducative de [28]Kervalan-les Dunes",
+                      "     * Prévenir le décrochage scolaire au collège", "",
+                      "Axe 2 - La santé et l'accès aux droits", "",
+                      "     * Garantir l'accès aux droits grâce au réseau [30]France Services",
+                      "     * Développer la médiation en santé", "", "References", "",
+                      "  28. https://www.bordemer.fr/quartiers/kervalan"])
+    tree = best_parse(text)[1]
+    assert [o.label for o in tree.leaves] == [
+        "Renforcer la cité éducative de Kervalan-les Dunes", "Prévenir le décrochage scolaire au collège",
+        "Garantir l'accès aux droits grâce au réseau France Services", "Développer la médiation en santé"]

@@ -90,7 +90,7 @@ PREFACE = re.compile(r"^(?:preambule|introduction|avant-propos|contexte|presenta
 """A heading of the document's opening parts: a section, never a node of the tree."""
 STOP_WORDS = ("gouvernance", "pilotage", "signataire", "annexe", "evaluation", "suivi et", "moyens", "engagements des",
               "mise en oeuvre", "modalites", "financement", "calendrier", "glossaire", "sommaire", "par quartier",
-              "declinaison territoriale", "fiches quartiers", "qui fait quoi")
+              "declinaison territoriale", "fiches quartiers", "qui fait quoi", "references")
 OBJECTIVE_HEADERS = re.compile(r"\bobjectifs?\b|\borientations?\b|\benjeux\b|\bpriorites\b")
 ANNOUNCING = re.compile(r"\bnous (?:nous )?(?:engageons|voulons|souhaitons|allons|proposons)\b"
                         r"|^(?:pour (?:cela|ce faire|y parvenir)|a cette fin|dans ce cadre)\b")

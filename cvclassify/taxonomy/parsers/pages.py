@@ -39,6 +39,8 @@ EMOJI_ITEM = re.compile(r"^(\s*(?:>\s?)*)(?:[\U0001F000-\U0001FAFF\u2600-\u260F\
                         r"\u2757][\uFE0F\u200D]*\s*)+(?=[^\W\d_«\"])(?P<label>[^:]{1,80})$")
 """A short line opened by an emoji (« 🧒 Jeunesse »): an item when a few such lines follow one another, as a wiki or
 a note-taking tool writes a list with emoji for bullets."""
+LINK_NUMBER = re.compile(r"\[\d{1,3}\](?=[^\W\d_])")
+"""A link's number before its text in a web page saved by a text browser (« [28]Kervalan-les Dunes », lynx -dump)."""
 LIST_ITEM = re.compile(r"[•●▪■◆♦➢►✓‣·❖⁃◦○➔➜→\-–—*+]\s")
 """A bulleted line (private-use font bullets are « • » once ``normalise`` has run)."""
 OCR_KEYWORD = re.compile(r"^(\f?\s*)(?:0b[ij]ectif|Obiectif|0biectif)(?=s?\b)")
@@ -112,12 +114,12 @@ class Line:
 
 def normalise(line: str) -> str:
     """Spaces of every kind as plain spaces, private-use font bullets and ticked boxes as « • », tabs expanded, a
-    pictogram's letter before a level's keyword and emoji opening a line left out, a slide's separator a page
-    break, « Objectif » as character recognition misreads it mended."""
+    pictogram's letter before a level's keyword, emoji opening a line and a text browser's link numbers left out, a
+    slide's separator a page break, « Objectif » as character recognition misreads it mended."""
     line = TICKED.sub(r"\1•", SPACES.sub(" ", line.replace("\r", "")))
     if SLIDE_BREAK.match(line):
         return "\f"  # a presentation's text: each slide a page, its footer running furniture
-    line = PICTOGRAPHS.sub(r"\1", OCR_KEYWORD.sub(r"\1Objectif", line))
+    line = PICTOGRAPHS.sub(r"\1", OCR_KEYWORD.sub(r"\1Objectif", LINK_NUMBER.sub("", line)))
     return PICTOGRAM.sub(r"\1", PRIVATE_BULLETS.sub("•", line).expandtabs(4).rstrip())
 
 
