@@ -671,23 +671,25 @@ FILLED_TREE = [("Faire des quartiers des lieux d'emploi", None),
                ("Ouvrir un accueil des collégiens exclus", "Prévenir le décrochage scolaire")]
 
 
-@pytest.mark.parametrize("suffix", ["xlsx", "ods"])
+@pytest.mark.parametrize("suffix", ["xlsx", "xlsx-theme", "ods"])
 def test_levels_shown_by_the_fill_colour_of_the_label_column_beside_a_pilots_column(tmp_path, suffix):
-    """No « libellé » or level column: the labels in column A, each level a fill colour (dark over light over none),
-    a pilots column beside them and a legend of the colours further right. The label column's looks give the
-    levels; its title row is not a node."""
-    path = tmp_path / f"couleurs.{suffix}"
+    """No « libellé » or level column: the labels in column A, each level a fill colour (dark over light over none;
+    in RGB, or a theme colour and tint from Excel's palette), a pilots column beside them and a legend of the colours
+    further right. The label column's looks give the levels; its title row is not a node."""
+    path = tmp_path / f"couleurs.{suffix.split('-')[0]}"
     legend = ["Légende", "Orientation", "Objectif stratégique", "Objectif opérationnel"]
-    if suffix == "xlsx":
+    themes = {"D9D9D9": (0, -0.15), "1F4E79": (4, -0.5), "DDEBF7": (4, 0.8)}  # Excel's palette: a theme and a tint
+    if suffix.startswith("xlsx"):
         from openpyxl import Workbook
-        from openpyxl.styles import Font, PatternFill
+        from openpyxl.styles import Color, Font, PatternFill
 
         book = Workbook()
         for row, (label, fill, bold, pilot) in enumerate(FILLED, start=1):
             cell = book.active.cell(row=row, column=1, value=label)
             cell.font = Font(bold=bold)
             if fill:
-                cell.fill = PatternFill("solid", fgColor=fill)
+                cell.fill = PatternFill("solid", fgColor=fill if suffix == "xlsx" else Color(
+                    theme=themes[fill][0], tint=themes[fill][1]))
             if pilot:
                 book.active.cell(row=row, column=2, value=pilot)
             if row <= len(legend):

@@ -108,14 +108,24 @@ def _xlsx_cells(path: Path, wide: bool = False) -> list[Cell]:
                     if cell.value is None or not str(cell.value).strip():
                         continue
                     label, typed = _typed(str(cell.value))
-                    fill = cell.fill.fgColor.rgb if cell.fill is not None and cell.fill.fill_type == "solid" else ""
                     by_column.setdefault(cell.column, []).append((label, float(cell.alignment.indent or 0) + typed,
-                                                                  bool(cell.font.b), str(fill or "")))
+                                                                  bool(cell.font.b), _xlsx_fill(cell)))
             if len(by_column) == 1 or (wide and by_column):
                 return _label_column(by_column)
         return []
     finally:
         book.close()
+
+
+def _xlsx_fill(cell) -> str:
+    """A cell's solid fill colour (« » for none): its RGB, or its theme colour and tint (Excel's palette), which
+    openpyxl does not give as RGB."""
+    if cell.fill is None or cell.fill.fill_type != "solid":
+        return ""
+    color = cell.fill.fgColor
+    if color.type == "rgb":
+        return str(color.rgb or "")
+    return f"{color.type}:{color.theme if color.type == 'theme' else color.indexed}:{color.tint}"
 
 
 def _label_column(by_column: dict[int, list[Cell]]) -> list[Cell]:
