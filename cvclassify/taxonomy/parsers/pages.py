@@ -53,8 +53,9 @@ PAGE_NUMBER = re.compile(
     r"^\s*(?:(?:page|p\.)\s*\d+(?:\s*(?:/|sur|de)\s*\d+)?|[-–—]?\s*\d{1,3}\s*[-–—]?|\d{1,3}\s*/\s*\d{1,3})\s*$",
     re.IGNORECASE)
 PAGE_NUMBER_END = re.compile(r"(?:page|p\.)\s*\d+\s*(?:/|sur|de)\s*\d+\s*$", re.IGNORECASE)
-TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\s?\.){4,})\s*\d+\s*$|\t\s*\d{1,3}\s*$|\s\.\s+\d{1,3}\s*$")
-"""A table of contents' line: its dot leader (cut to « . » when the title is long) or a tab, then its page."""
+TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\s?\.){4,})\s*\d+\s*$|\t\s*\d{1,3}\s*$|\s(?:\.{1,3}|…)\s+\d{1,3}\s*$")
+"""A table of contents' line: its dot leader (cut to « . » or « ... » when the title is long) or a tab, then its
+page."""
 SUPERSCRIPT_NOTE = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*\S")
 WEB_FURNITURE = re.compile(
     r"^\s*(?:lire la suite|en savoir plus|voir (?:plus|la carte\b.*)|retour en haut(?: de (?:la )?page)?"
