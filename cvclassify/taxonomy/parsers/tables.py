@@ -359,7 +359,7 @@ def _header_row(cells: list[str]) -> bool:
 
 SIDE_COLUMN = re.compile(r"^(?:actions?|moyens|pilotes?|partenaires?|indicateurs?|financeurs?|calendrier|echeances?"
                          r"|budget|cibles?|publics?|porteurs?|observations?|commentaires?|qpv|quartiers?|territoires?"
-                         r"|communes?|referents?|responsables?|montants?|statut|avancement|prioritaires?|retenue?s?)\b")
+                         r"|communes?|referents?|responsables?|montants?|statut|avancement|prioritaires?|retenue?s?|dates?|etapes?)\b")
 """Columns beside the levels that hold no objective (« Actions », « Partenaires », « Indicateurs de suivi », « QPV
 concernés », a column of boxes ticked for the « Prioritaire 2024-2026 » objectives)."""
 
@@ -794,7 +794,7 @@ class _Reader:
             rows = [(line, _coded(cells, codes)) for line, cells in rows]
             header = ["" if c in codes.values() else title for c, title in enumerate(header)]
         columns = self._columns(header, [cells for _, cells in rows])
-        if not columns:
+        if not columns or self._restated(rows, columns):
             return
         self.read_tables += 1
         self.prose = False
@@ -818,6 +818,19 @@ class _Reader:
             for c in columns:
                 if c < len(cells) and cells[c]:
                     self._cell(line, c, cells[c], header[c] if c < len(header) else "")
+
+    def _restated(self, rows: list[tuple[Line, list[str]]], columns: list[int]) -> bool:
+        """Whether every objective cell of a table names, code and label, a node read from an earlier table (an
+        indicators table listing « 1.1 – Accompagner … » beside its indicator): then the table adds nothing."""
+        known: set[tuple[str | None, str]] = set()
+        stack = list(self.outline.roots)
+        while stack:
+            node = stack.pop()
+            known.add((node.code, fold(node.label)))
+            stack.extend(node.children)
+        cells = [_code_and_label(cells[c]) for _, cells in rows for c in columns if c < len(cells) and cells[c]]
+        return bool(self.read_tables and cells) and all(
+            code is not None and (code, fold(label)) in known for code, label in cells)
 
     @staticmethod
     def _columns(header: list[str], rows: list[list[str]]) -> list[int]:
