@@ -52,9 +52,9 @@ KEYWORD_LINE = re.compile(
     r"(?P<sep>[:.\-–—)|·•])?\s*(?P<label>.*)$")
 KEYWORD_PREFIX = re.compile(rf"^(?:{_KW})s?\s*(?:\d+(?:\.\d+)*|[ivx]{{1,5}})\s*[:|–—-]\s*")
 """A level's keyword and number before a part's title (« axe 1 | chiffres reperes », folded)."""
-NUMBERED = re.compile(r"^(?P<code>\d{1,2}[a-h](?=\))|\d{1,2}|[A-H]|[a-h]|[IVX]{1,5})(?P<sep>[.)°/]|\s?[-–—])\s+"
-                      r"(?P<label>\S.*)$")
-"""« 1. », « 2) », « A. », « IV. », « 1° », « 1/ », « 1 - »: a numbered item."""
+NUMBERED = re.compile(r"^(?P<code>\d{1,2}[a-h](?=\))|\d{1,2}|[A-H]|[a-h]|[IVX]{1,5}|(?:i{1,3}|iv|vi{0,3}|ix|x)(?=[.)]))"
+                      r"(?P<sep>[.)°/]|\s?[-–—])\s+(?P<label>\S.*)$")
+"""« 1. », « 2) », « A. », « IV. », « 1° », « 1/ », « 1 - », « ii) »: a numbered item."""
 COUNT_COLUMN = re.compile(r"\s{3,}\d{1,3}\s+[^\W\d_]+\s*$")
 """A recapitulative table's count set apart after a heading's label (« AXE 1   Vivre dignement …   4 objectifs »)."""
 CONTINUED = re.compile(r"\s*\((?:suite|fin|suite et fin)\)\s*$", re.IGNORECASE)
@@ -225,7 +225,8 @@ def classify(line: Line) -> Item | None:
     numbered = NUMBERED.match(text) or _spaced_heading(line)
     if numbered:
         code = numbered.group("code")
-        style = "arabic" if code.isdigit() else "sub" if code[:1].isdigit() else "lower" if code.islower() else (
+        style = "arabic" if code.isdigit() else "sub" if code[:1].isdigit() else (
+            "lower_roman" if set(code) <= set("ivx") and code not in "vx" else "lower") if code.islower() else (
             "roman" if (set(code) <= set("IVX") and code != "I") or code in ("I", "II", "III", "IV") else "letter")
         sep = numbered.group("sep").strip().replace("–", "-").replace("—", "-")
         return Item(("num", style, sep, line.indent // 3), code, numbered.group("label"), line)
