@@ -16,7 +16,8 @@ PROBES = Path(__file__).resolve().parent / "fixtures" / "probes"
 FILES = sorted(p for p in PROBES.glob("*/*") if p.suffix != ".yaml" and p.name != "README.md")
 OTHER_CODES = {"04_cazelles_agglomeration.xlsx", "p03_grandvaux.md", "p10_hautmoncel.txt",
                "09_pontarnaud_eq2030.docx", "10_charnelieu_double_arbre.docx", "06_rivelande_objectif_no.txt",
-               "prefecture_varennac.txt", "03_castelmoran_liste_continue.docx", "paren_orbelin.txt"}
+               "prefecture_varennac.txt", "03_castelmoran_liste_continue.docx", "paren_orbelin.txt",
+               "cadre_logique_hautval.md"}
 """Files whose expected codes follow another convention than the tree's (« 1° » under « A/ » is « A.1 » here)."""
 
 

@@ -41,6 +41,7 @@ KEYWORDS = {
 ABBREVIATIONS = ("os", "oo", "og")
 """Keywords written as a code's prefix (« OS1 – … », « OO1.2 – … »): the code keeps them."""
 PREFIXED = re.compile(r"^(?:OS|OO|OG)\d")
+PREFIX_LETTERS = re.compile(r"^(?:OS|OO|OG)(?=\d)")
 _KW = "|".join(sorted((k.replace(" ", r"s?\s+") for k in KEYWORDS), key=len, reverse=True))
 QUALIFIERS = r"strategique|prioritaire|operationnel(?:le)?|generale?|specifique|thematique|majeure?|cle"
 """Words that may qualify a level's keyword without naming another level (« Priorité stratégique 1 »,
@@ -401,6 +402,8 @@ class Builder:
         self.stack: list[tuple[int, Node]] = []
         self.ranks: dict[tuple, int] = {capital_kind: 0} if capital_kind else {}
         self.started = self.stopped = False
+        self.part_over = False
+        """A Markdown heading as high as the keyword headings closed the tree's part of the document."""
         self.preface = False
         """Under a heading of the opening parts (« Diagnostic »): its bullet lists (figures, places) are not nodes."""
         self.list_ok = mode == "lists"
@@ -461,6 +464,16 @@ class Builder:
         self.stack.append((rank, node))
         self.last, self.last_line = node, line
         return node
+
+    def _printed(self, kind: tuple, local: str) -> bool:
+        """Whether a node of this keyword and number was read already (« OG 1 » is « Objectif général 1 »)."""
+        stack = list(self.roots)
+        while stack:
+            node = stack.pop()
+            if node.kind == kind and node.local and PREFIX_LETTERS.sub("", node.local) == PREFIX_LETTERS.sub("", local):
+                return True
+            stack.extend(node.children)
+        return False
 
     def reuse(self, line: Line, i: int | None = None) -> bool:
         """A plain heading that repeats a node of the first pass: go back to it. When the list below it is of the
@@ -531,6 +544,9 @@ class Builder:
                 self.started = self.list_ok = True
                 self.skip_indent = self.examples_of = None
                 self.ranks = {self.capital_kind: 0}  # each part ranks its own lists (the diagnostic's dashes first)
+        if item is not None and item.kind[0] == "num" and self.mode == "keywords" and line.heading and (
+                line.heading <= min(self._keyword_depths(), default=0)):
+            item = None  # « ## 3. Matrice du cadre logique » after « ### Objectif général 4 – … »: a document part
         if self.transversal_indent is not None:
             if self.collect_transversal(i, line, item):
                 return
@@ -608,6 +624,9 @@ class Builder:
             self.list_ok, self.implicit_indent = True, item.line.indent
             return
         local = str(item.ordinal) if item.ordinal else item.code
+        if self.part_over and local and self._printed(item.kind, local):
+            self.stack, self.last, self.list_ok = [], None, False
+            return  # « | OG 1 | Améliorer l'accès à l'emploi | Taux d'emploi | » in a matrix after the tree: a recap
         if local and self.ranks.get(item.kind) == 0 and item.ordinal is None and item.keyword in ("axe", "pilier"):
             pass
         node = self.push(item.kind, item.label, local, item.line, LEVEL_NAMES[item.keyword])
@@ -695,8 +714,9 @@ class Builder:
             if examples:
                 self.last.description.append(text.split(":", 1)[-1].strip())
             self.skip_indent, self.last = line.indent, None
-            self.skipped = not text.endswith(":") and not line.heading  # « Indicateur associé : … » announces no list
-            # after a blank line; a heading (« ###### Actions envisagées ») does
+            self.skipped = ":" in text and not text.endswith(":") and not line.heading  # « Indicateur associé : … »
+            # announces no list after a blank line; a heading (« ###### Actions envisagées ») or a title alone on its
+            # line (« **Résultats attendus** ») does
             return
         if self.examples_of is not None and self.skip_indent is not None and line.indent >= self.skip_indent and (
                 not self.blank):
@@ -732,9 +752,10 @@ class Builder:
                 return
             self._push_heading(line, text, line.heading or (0 if not self.capital_titles else 1 if titled else 2))
             return
-        depths = [node.level_depth for _, node in self.stack if node.kind[0] == "kw" and node.level_depth]
+        depths = self._keyword_depths()
         if self.mode == "keywords" and depths and 0 < line.heading <= min(depths):
             self.stack, self.last, self.list_ok, self.skip_indent = [], None, False, None
+            self.part_over = True
             return  # « ## Comment nous travaillerons ensemble » after « ### Ambition 3 — … »: the tree's part is over
         if (self.mode == "keywords" and line.heading and not section and self.started and not self.stopped
                 and not any(w in folded for w in STOP_WORDS)
@@ -762,6 +783,10 @@ class Builder:
             return
         if self.last is not None and self.started:
             self.last.description.append(text)
+
+    def _keyword_depths(self) -> list[int]:
+        """The Markdown heading levels of the keyword headings open on the stack."""
+        return [node.level_depth for _, node in self.stack if node.kind[0] == "kw" and node.level_depth]
 
     def _push_heading(self, line: Line, text: str, depth: int) -> None:
         """A plain heading over a list: a node under an open keyword heading (« Thématique 1 : Emploi ») or a
