@@ -686,7 +686,7 @@ class Builder:
         if self.implicit_indent is not None and line.indent > self.implicit_indent and text[:1].isupper():
             self.read_list_item(Item(("bullet", "none", line.indent // 3), None, text, line))
             return
-        section = bool(SECTION.match(text)) or (text.isupper() and len(text.split()) <= 12) or bool(
+        section = bool(SECTION.match(text)) or (text.isupper() and len(text.split()) <= 12 and text[0] != "(") or bool(
             NUMBERED.match(text) or DOTTED.match(text)) or bool(PREFACE.match(_part_title(folded)))
         heading = is_heading(self.lines, i, self.width)
         if section or heading:
@@ -833,10 +833,11 @@ class Builder:
         return line.text[:1].islower() or bool(DANGLING.search(fold(last.label.rstrip()))) or self._hanging(line)
 
     def _hanging(self, line: Line) -> bool:
-        """Whether a short line stands where the text of the bullet item just read starts: the item's last words,
-        however they start (« • Renforcer l'accueil de l'espace France » / «     Services »); a sentence there is
-        the item's description."""
-        bullet = BULLET.match(self.last_line.text) if self.last_line is not None and not line.after_break else None
+        """Whether a short line stands where the text of the bullet or numbered item just read starts: the item's
+        last words, however they start (« • Renforcer l'accueil de l'espace France » / «     Services », « 3.2
+        Améliorer la propreté » / «     (GUSP, TFPB) »); a sentence there is the item's description."""
+        last = self.last_line.text if self.last_line is not None and not line.after_break else None
+        bullet = (BULLET.match(last) or DOTTED.match(last) or NUMBERED.match(last)) if last is not None else None
         start = self.last_line.indent + bullet.start("label") if bullet else -1
         return (bullet is not None and start - 1 <= line.indent <= start + 1 and line.indent > self.last_line.indent
                 and len(line.text.split()) <= HANGING_WORDS and not line.text.endswith((".", ":", ";")))
@@ -1234,6 +1235,7 @@ def to_taxonomy(outline: Outline, name: str, source: str, text: str, layout: str
 
     from cvclassify.taxonomy.tree import Objective, Taxonomy
 
+    outline.roots = _without_stubs(outline.roots)
     objectives: list[Objective] = []
     taken: set[str] = set()
     warnings = list(outline.notes)
@@ -1289,6 +1291,16 @@ def to_taxonomy(outline: Outline, name: str, source: str, text: str, layout: str
     return Taxonomy(name=name, objectives=objectives, source=source,
                     source_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                     warnings=[f"Disposition lue : {layout}.", *warnings])
+
+
+def _without_stubs(nodes: list[Node]) -> list[Node]:
+    """Nodes without the childless ones whose code and kind a sibling with children holds too (« - Axe 1 : ok, rien
+    à signaler » in a reply above the quoted tree; an axis named in a summary, then detailed under a longer title)."""
+    full = {(node.kind, node.code) for node in nodes if node.children and node.code}
+    kept = [node for node in nodes if node.children or not node.code or (node.kind, node.code) not in full]
+    for node in kept:
+        node.children = _without_stubs(node.children)
+    return kept
 
 
 HANGING_WORDS = 3
