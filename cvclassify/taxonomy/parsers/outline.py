@@ -332,7 +332,8 @@ def looks_like_objective(label: str) -> bool:
             "avons", "sommes", "pouvons", "devons", "savons", "faisons", "allons", "etions", "avions"):
         return True
     word = words[0].split("'")[-1].split("’")[-1]
-    noun = word.endswith("ure") and not word.endswith("clure")  # « ouverture », « signature »; « conclure » is a verb
+    noun = (word.endswith("ure") and not word.endswith("clure")) or word.endswith("iere")  # « ouverture »,
+    # « signature », « pépinière », « filière »; « conclure » is a verb
     return len(word) >= 4 and word not in NOT_VERBS and word.endswith(("er", "ir", "re", "oir")) and not noun
 
 
@@ -403,6 +404,8 @@ class Builder:
         self.ranks: dict[tuple, int] = {capital_kind: 0} if capital_kind else {}
         self.started = self.stopped = False
         self.part_over = False
+        self.heading_keywords: dict[int, tuple[tuple, str]] = {}
+        """The kind and keyword of the first keyword heading read at each Markdown heading level."""
         """A Markdown heading as high as the keyword headings closed the tree's part of the document."""
         self.preface = False
         """Under a heading of the opening parts (« Diagnostic »): its bullet lists (figures, places) are not nodes."""
@@ -547,6 +550,10 @@ class Builder:
         if item is not None and item.kind[0] == "num" and self.mode == "keywords" and line.heading and (
                 line.heading <= min(self._keyword_depths(), default=0)):
             item = None  # « ## 3. Matrice du cadre logique » after « ### Objectif général 4 – … »: a document part
+        elif item is not None and item.kind[0] == "dotted" and line.heading in self.heading_keywords and any(
+                node.kind[0] == "kw" and 0 < node.level_depth < line.heading for _, node in self.stack):
+            kind, keyword = self.heading_keywords[line.heading]  # « ## 2.1 Accompagner … » where « ## Objectif 1.1 :
+            item = dataclasses.replace(item, kind=kind, keyword=keyword)  # … » stood: an objective of that level
         if self.transversal_indent is not None:
             if self.collect_transversal(i, line, item):
                 return
@@ -597,9 +604,10 @@ class Builder:
             if not self.transversal:  # no list: the sentence named them (« … : la jeunesse ; l'égalité … »)
                 self.transversal += _enumerated(self.announcing)
             return False
-        if item is None and not self.transversal_started and line.indent <= self.transversal_indent:
+        if item is None and not self.transversal_started and (line.indent <= self.transversal_indent or (
+                not self.transversal and self._announces(i))):
             self.announcing += " " + line.text
-            return True  # the announcing sentence goes on
+            return True  # the announcing sentence goes on (indented under its heading in an Org file)
         self.transversal_started = True
         self.transversal_kind = item.kind if item is not None else self.transversal_kind
         label = item.label if item is not None else line.text
@@ -631,6 +639,8 @@ class Builder:
             pass
         node = self.push(item.kind, item.label, local, item.line, LEVEL_NAMES[item.keyword])
         node.level_depth = item.line.heading  # « # Axe 3 » is not over « # Gouvernance »
+        if item.line.heading:
+            self.heading_keywords.setdefault(item.line.heading, (item.kind, item.keyword))
         self.list_ok = True
         if not node.label.strip():
             node.label = ""
