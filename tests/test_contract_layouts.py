@@ -4176,3 +4176,30 @@ def test_a_web_page_saved_by_a_text_browser_loses_its_link_numbers():
     assert [o.label for o in tree.leaves] == [
         "Renforcer la cité éducative de Kervalan-les Dunes", "Prévenir le décrochage scolaire au collège",
         "Garantir l'accès aux droits grâce au réseau France Services", "Développer la médiation en santé"]
+
+
+def test_a_heading_left_of_indented_axes_over_a_paragraph_ends_the_tree():
+    """A web page's text (lynx): axes indented under the page's own flush-left headings; « Qui finance ? » over a
+    paragraph and a list of amounts ends the tree, while the objectives under a flush-left heading over their list
+    stay in it, under that heading."""
+    text = "\n".join([
+        "Les axes du contrat", "",
+        "  Axe 1 - L'emploi et l'insertion", "",
+        "Aller vers les jeunes", "",
+        "     * Accompagner chaque jeune vers une formation ou un emploi",
+        "     * Lever les freins à la mobilité", "",
+        "  Axe 2 - L'éducation et la jeunesse", "",
+        "Réussir à l'école", "",
+        "     * Renforcer la Cité éducative",
+        "     * Soutenir la parentalité", "",
+        "Qui finance ?", "",
+        "   Les actions sont financées par l'État, l'agglomération et les communes.", "",
+        "     * État : 1,2 million d'euros par an",
+        "     * Communes : 350 000 euros par an"])
+    tree = best_parse(text)[1]
+    assert set(label_edges(tree)) == {
+        ("L'emploi et l'insertion", None), ("L'éducation et la jeunesse", None),
+        ("Aller vers les jeunes", "L'emploi et l'insertion"), ("Réussir à l'école", "L'éducation et la jeunesse"),
+        ("Accompagner chaque jeune vers une formation ou un emploi", "Aller vers les jeunes"),
+        ("Lever les freins à la mobilité", "Aller vers les jeunes"),
+        ("Renforcer la Cité éducative", "Réussir à l'école"), ("Soutenir la parentalité", "Réussir à l'école")}

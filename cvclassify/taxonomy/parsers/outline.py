@@ -404,6 +404,8 @@ class Builder:
         self.ranks: dict[tuple, int] = {capital_kind: 0} if capital_kind else {}
         self.started = self.stopped = False
         self.part_over = False
+        self.keyword_indents: set[int] = set()
+        """The indentations of the keyword headings read (a heading left of them all is a part of the document)."""
         self.heading_keywords: dict[int, tuple[tuple, str]] = {}
         """The kind and keyword of the first keyword heading read at each Markdown heading level."""
         """A Markdown heading as high as the keyword headings closed the tree's part of the document."""
@@ -641,6 +643,7 @@ class Builder:
         node.level_depth = item.line.heading  # « # Axe 3 » is not over « # Gouvernance »
         if item.line.heading:
             self.heading_keywords.setdefault(item.line.heading, (item.kind, item.keyword))
+        self.keyword_indents.add(item.line.indent)
         self.list_ok = True
         if not node.label.strip():
             node.label = ""
@@ -763,6 +766,13 @@ class Builder:
             self._push_heading(line, text, line.heading or (0 if not self.capital_titles else 1 if titled else 2))
             return
         depths = self._keyword_depths()
+        if (self.mode == "keywords" and heading and not section and not line.heading and self._has_objectives()
+                and self.keyword_indents and line.indent < min(self.keyword_indents)
+                and not any(node.level_depth for _, node in self.stack) and not self._items_below(i)):
+            self.stack, self.last, self.list_ok, self.skip_indent = [], None, False, None
+            self.part_over = True
+            return  # « Qui finance ? » flush left over a paragraph after « ··Axe 4 - … » (a web page's text): the
+            # tree's part is over; a heading left of the axes over a list may be their sub-heading
         if self.mode == "keywords" and depths and 0 < line.heading <= min(depths):
             self.stack, self.last, self.list_ok, self.skip_indent = [], None, False, None
             self.part_over = True
