@@ -322,6 +322,18 @@ def _label_key(label: str) -> str:
     return re.sub(r"^(?:l'|la |le |les )", "", re.sub(r"\s+", " ", text)).strip()
 
 
+def _aside(label: str) -> bool:
+    """Whether a bullet names a branch beside the objectives, its content below it (a mind map's « Actions »,
+    « Indicateurs », « Partenaires : France Travail, … »): a short title, or a short key before a colon."""
+    key = label.split(":", 1)[0].strip() if ":" in label else label.strip()
+    return len(key.split()) <= 3 and bool(ASIDE.match(fold(key)) or NOT_OBJECTIVES.match(fold(key))) and (
+        ":" in label or len(label.split()) <= 3)
+
+
+ASIDE = re.compile(r"^(?:actions?|indicateurs?|partenaires?|pilotes?|moyens|financeurs?|financements?|budget"
+                   r"|calendrier|publics?(?: cibles?)?|porteurs?|operateurs?|exemples?)$")
+
+
 def looks_like_objective(label: str) -> bool:
     """Whether a label starts with an infinitive verb, or with a commitment in the signatories' voice (« Nous
     développerons l'accueil des tout-petits »)."""
@@ -404,6 +416,14 @@ class Builder:
         self.ranks: dict[tuple, int] = {capital_kind: 0} if capital_kind else {}
         self.started = self.stopped = False
         self.part_over = False
+        self.aside_indent: int | None = None
+        """The indentation of the last bullet naming what is not an objective (« - Actions »): items below it are
+        its content."""
+        self.bulleted_keywords: list[tuple[int, Node]] = []
+        """The indentation and node of keyword headings written as bullets (« - Axe 1 - … » in a mind map): once one has items
+        below it, a bullet as far left is a branch of the document, not an objective."""
+        self.transversal_bullet = False
+        """The transversal concerns' list hangs under a bullet: an item as far left ends it."""
         self.keyword_indents: set[int] = set()
         """The indentations of the keyword headings read (a heading left of them all is a part of the document)."""
         self.heading_keywords: dict[int, tuple[tuple, str]] = {}
@@ -601,8 +621,9 @@ class Builder:
             not self.transversal_started or item.kind == self.transversal_kind)  # « 1. L'égalité … », « 2. … »
         heading = item is None and (line.heading or any(w in fold(line.text) for w in STOP_WORDS))  # a section
         if (item is not None and item.kind[0] == "kw") or (SECTION.match(line.text) and not listed) or heading or (
-                self.blank and item is None and line.indent <= self.transversal_indent and self.transversal_started):
-            self.transversal_indent = None
+                self.blank and item is None and line.indent <= self.transversal_indent and self.transversal_started) or (
+                self.transversal_bullet and line.indent <= self.transversal_indent):
+            self.transversal_indent, self.transversal_bullet = None, False
             if not self.transversal:  # no list: the sentence named them (« … : la jeunesse ; l'égalité … »)
                 self.transversal += _enumerated(self.announcing)
             return False
@@ -644,6 +665,8 @@ class Builder:
         if item.line.heading:
             self.heading_keywords.setdefault(item.line.heading, (item.kind, item.keyword))
         self.keyword_indents.add(item.line.indent)
+        if BULLET.match(item.line.text):
+            self.bulleted_keywords.append((item.line.indent, node))
         self.list_ok = True
         if not node.label.strip():
             node.label = ""
@@ -651,6 +674,22 @@ class Builder:
     def read_list_item(self, item: Item) -> None:
         """A bullet, dash or numbered item: a node when it stands in an objectives list."""
         if self.stopped or not self.started or not self.list_ok or (self.preface and item.kind[0] == "bullet"):
+            return
+        if self.aside_indent is not None:
+            if item.line.indent > self.aside_indent:
+                return  # under « - Actions » or « - Indicateurs » in a mind map
+            self.aside_indent = None
+        if item.kind[0] == "bullet" and _aside(item.label):
+            self.aside_indent, self.last = item.line.indent, None
+            return
+        if item.kind[0] == "bullet" and any(node.children for _, node in self.bulleted_keywords) and (
+                item.line.indent <= min(indent for indent, _ in self.bulleted_keywords)):
+            self.last = None  # « - Gouvernance » beside « - Axe 4 - … » in a mind map: a branch of the document
+            if TRANSVERSAL.search(fold(item.label)):
+                self.transversal_indent, self.transversal_started, self.announcing = item.line.indent, False, ""
+                self.transversal_bullet = True
+            else:
+                self.aside_indent = item.line.indent
             return
         if self.skip_indent is not None and self._next_sibling(item):
             self.skip_indent, self.examples_of = None, None
