@@ -43,6 +43,9 @@ ABBREVIATIONS = ("os", "oo", "og")
 PREFIXED = re.compile(r"^(?:OS|OO|OG)\d")
 PREFIX_LETTERS = re.compile(r"^(?:OS|OO|OG)(?=\d)")
 _KW = "|".join(sorted((k.replace(" ", r"s?\s+") for k in KEYWORDS), key=len, reverse=True))
+NODE_REFERENCE = re.compile(rf"^(?:pour|au titre de|concernant|s.agissant de|dans)\s+(?:l.|le |la )?(?:{_KW})s?\s+"
+                            r"(?:n[°o]\s*)?(?P<code>\d{1,2}(?:\.\d{1,2})*|[a-h]|[ivx]{1,4})\)?\s*:$")
+"""A line naming a node of the tree by its level and code, over its list (« Pour l'orientation a) : »), folded."""
 QUALIFIERS = r"strategique|prioritaire|operationnel(?:le)?|generale?|specifique|thematique|majeure?|cle"
 """Words that may qualify a level's keyword without naming another level (« Priorité stratégique 1 »,
 « Objectif prioritaire 1.2 »): the level is the keyword's."""
@@ -79,9 +82,9 @@ SYMBOL_BULLETS = "".join(glyph for glyph in GLYPHS if glyph not in "-–—*+o")
 """The glyphs that are bullets wherever they stand (a dash or a star may be text)."""
 BULLET = re.compile(rf"^(?P<glyph>[{SYMBOL_BULLETS}\-–—*+]|o(?=\s))\s+(?P<label>\S.*)$")
 SECTION = re.compile(r"^(?:(?:\d{1,2}(?:\.\d{1,2})?\.?|[IVX]{1,5}\.|[A-H]\.?)\s+[A-ZÉÈÀÂÎÔ]"
-                     r"|(?i:(?:partie|chapitre|titre)\s+\w+|(?:premi[eè]re|deuxi[eè]me|troisi[eè]me|quatri[eè]me"
+                     r"|(?i:(?:partie|chapitre|titre|article)\s+\w+|(?:premi[eè]re|deuxi[eè]me|troisi[eè]me|quatri[eè]me"
                      r"|cinqui[eè]me|sixi[eè]me|seconde)\s+partie\b|annexe\b))")
-"""A heading of the document itself (« 3.2 Gouvernance », « Chapitre 4 », « TROISIÈME PARTIE »)."""
+"""A heading of the document itself (« 3.2 Gouvernance », « Chapitre 4 », « Article 2 – … », « TROISIÈME PARTIE »)."""
 NUMBERED_SECTION = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+([A-ZÉÈÀÂÎÔ][^.;:]*)$")
 """A numbered section of the document (« 3.1 L'éducation »): the tree's heading when objectives are listed below."""
 QUARTER = re.compile(r"^(?:(?:le|les) )?(?:quartiers?|qpv)\b|^presentation des quartiers")
@@ -774,6 +777,8 @@ class Builder:
                 not self.blank):
             self.examples_of.description.append(text)  # an example going on over lines
             return
+        if text.endswith(":") and self._reopen(folded):
+            return  # « Pour l'orientation a) : » over the objectives of the orientation listed above as « a) »
         if text.endswith(":") and self._titled_list(i, text, folded):
             self._push_heading(line, text.rstrip(" :"), line.heading or (2 if self.capital_titles else 0))
             return
@@ -843,6 +848,28 @@ class Builder:
         if self.last is not None and self.started:
             self.last.description.append(text)
 
+    def _reopen(self, folded: str) -> bool:
+        """A line naming a node read above by its level and code (« Pour l'orientation a) : », « Au titre de l'axe
+        2 : »): that node is open again, the list below goes under it. Whether there was one."""
+        named = NODE_REFERENCE.match(folded)
+        if named is None:
+            return False
+        path: list[Node] = []
+
+        def find(nodes: list[Node]) -> bool:
+            for node in nodes:
+                path.append(node)
+                if (node.local or "").casefold() == named.group("code").casefold() or find(node.children):
+                    return True
+                path.pop()
+            return False
+
+        if not find(self.roots):
+            return False
+        self.stack = [(self.rank(node.kind), node) for node in path]
+        self.started, self.list_ok, self.skip_indent, self.last, self.top_list = True, True, None, None, False
+        return True
+
     def _keyword_depths(self) -> list[int]:
         """The Markdown heading levels of the keyword headings open on the stack."""
         return [node.level_depth for _, node in self.stack if node.kind[0] == "kw" and node.level_depth]
@@ -894,12 +921,14 @@ class Builder:
     def _hanging(self, line: Line) -> bool:
         """Whether a short line stands where the text of the bullet or numbered item just read starts: the item's
         last words, however they start (« • Renforcer l'accueil de l'espace France » / «     Services », « 3.2
-        Améliorer la propreté » / «     (GUSP, TFPB) »); a sentence there is the item's description."""
+        Améliorer la propreté » / «     (GUSP, TFPB) », « – lutter … par le réseau » / «   France Services ; »); a
+        sentence there, or a short one after an item that ended, is the item's description."""
         last = self.last_line.text if self.last_line is not None and not line.after_break else None
         bullet = (BULLET.match(last) or DOTTED.match(last) or NUMBERED.match(last)) if last is not None else None
         start = self.last_line.indent + bullet.start("label") if bullet else -1
         return (bullet is not None and start - 1 <= line.indent <= start + 1 and line.indent > self.last_line.indent
-                and len(line.text.split()) <= HANGING_WORDS and not line.text.endswith((".", ":", ";")))
+                and len(line.text.split()) <= HANGING_WORDS and not line.text.endswith(":") and not (
+                    line.text.endswith((".", ";")) and last.rstrip().endswith((".", ";", ":"))))
 
     def _items_below(self, i: int) -> bool:
         """Whether the next line with text is an item of a list (« - Renforcer … »)."""
