@@ -43,6 +43,8 @@ ABBREVIATIONS = ("os", "oo", "og")
 PREFIXED = re.compile(r"^(?:OS|OO|OG)\d")
 PREFIX_LETTERS = re.compile(r"^(?:OS|OO|OG)(?=\d)")
 _KW = "|".join(sorted((k.replace(" ", r"s?\s+") for k in KEYWORDS), key=len, reverse=True))
+KEY_VALUE_ROW = re.compile(r"^([^\s:|][^:|]{0,40}?\S)\s{5,}(?=\S)")
+"""A row of a two-column key/value table in a PDF's text: a short key, a wide gap, its value."""
 NODE_REFERENCE = re.compile(rf"^(?:pour|au titre de|concernant|s.agissant de|dans)\s+(?:l.|le |la )?(?:{_KW})s?\s+"
                             r"(?:n[°o]\s*)?(?P<code>\d{1,2}(?:\.\d{1,2})*|[a-h]|[ivx]{1,4})\)?\s*:$")
 """A line naming a node of the tree by its level and code, over its list (« Pour l'orientation a) : »), folded."""
@@ -941,11 +943,15 @@ class Builder:
         s'engagent à faire des quartiers des lieux de rencontre et de » / « participation. »), also past a colon when
         the sentence goes on in lower case (« … irriguent les quatre axes : » / « l'égalité … »)."""
         text = self.lines[i].text
+        keyed = KEY_VALUE_ROW.match(text) is not None
         for line in self.lines[i + 1:i + 4]:
             if not line.text or text.endswith((".", ";")) or classify(line) is not None or line.after_break or (
-                    text.endswith(":") and not line.text[:1].islower()) or "|" in (text[:1], line.text[:1]):
-                break  # « … axes : » / « l'égalité … » goes on; a table's row is one
+                    text.endswith(":") and not line.text[:1].islower()) or "|" in (text[:1], line.text[:1]) or (
+                    keyed and KEY_VALUE_ROW.match(line.text)):
+                break  # « … axes : » / « l'égalité … » goes on; a table's row is one, the next key its own row
             text = f"{text} {line.text}"
+        if keyed:  # « Priorités transversales      Jeunesse – … » (a key/value table in a PDF's text)
+            text = KEY_VALUE_ROW.sub(r"\1 : ", text, count=1)
         return text
 
     def _sentence_of(self, i: int) -> str:
