@@ -645,7 +645,8 @@ class Builder:
                                                      and not above.text.endswith((".", ";")))):
             self.transversal[-1] += " " + line.text  # a wrapped item (flush left in a PDF's text)
         elif label and (item is not None or line.indent > self.transversal_indent or line.text[0].islower()):
-            self.transversal.append(label)
+            cells = re.split(r"\s{5,}", label) if item is None else [label]  # « La jeunesse      L'égalité … »
+            self.transversal += cells if all(len(cell.split()) <= 12 for cell in cells) else [label]  # side by side
         else:
             self.transversal_indent = None
             return False
