@@ -35,6 +35,7 @@ KEYWORDS = {
     "orientation": "orientation", "objectif strategique": "objectif strategique",
     "objectif operationnel": "objectif operationnel", "objectif general": "objectif general",
     "objectif specifique": "objectif specifique", "objectif": "objectif", "sous-objectif": "sous-objectif",
+    "sous-theme": "sous-theme", "sous-thematique": "sous-theme",
     "os": "objectif strategique", "oo": "objectif operationnel", "og": "objectif general", "obj": "objectif",
 }
 """Keywords that name a level of the tree (folded) → the level they stand for."""
@@ -368,7 +369,8 @@ LEVEL_NAMES = {"axe": "axe", "pilier": "pilier", "enjeu": "enjeu", "ambition": "
                "chantier": "chantier", "engagement": "engagement", "theme": "thème", "orientation": "orientation",
                "objectif strategique": "objectif stratégique",
                "objectif operationnel": "objectif opérationnel", "objectif general": "objectif général",
-               "objectif specifique": "objectif spécifique", "objectif": "objectif", "sous-objectif": "sous-objectif"}
+               "objectif specifique": "objectif spécifique", "objectif": "objectif", "sous-objectif": "sous-objectif",
+               "sous-theme": "sous-thème"}
 
 
 def _joined(parent: Node | None, local: str) -> str:

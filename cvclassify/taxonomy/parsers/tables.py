@@ -523,9 +523,14 @@ def level_named(title: str) -> bool:
     return _title_level(title) is not None
 
 
+COLUMN_QUALIFIER = re.compile(r"\s+(?:du\s+(?:contrat(?:\s+de\s+ville)?|cv|cdv)|de\s+rattachement|concernee?s?|visee?s?"
+                              r"|principale?s?|cv|cdv|\([^()]*\))$")
+"""Words after a level's name in an export's column title (« Axe du contrat de ville », « Objectif visé »)."""
+
+
 def _title_level(title: str) -> str | None:
     """The level a column header names alone (« Objectifs opérationnels » → objectif operationnel)."""
-    match = KEYWORD_LINE.match(fold(title.strip()))
+    match = KEYWORD_LINE.match(COLUMN_QUALIFIER.sub("", fold(title.strip())))
     if not match or match.group("label").strip() or match.group("code"):
         return None
     return KEYWORDS[re.sub(r"s?\s+", " ", match.group("kw"))]
