@@ -427,8 +427,8 @@ class Builder:
         """The indentation of the last bullet naming what is not an objective (« - Actions »): items below it are
         its content."""
         self.bulleted_keywords: list[tuple[int, Node]] = []
-        """The indentation and node of keyword headings written as bullets (« - Axe 1 - … » in a mind map): once one has items
-        below it, a bullet as far left is a branch of the document, not an objective."""
+        """The indentation and node of keyword headings written as bullets (« - Axe 1 - … » in a mind map): once
+        one has items below it, a bullet as far left is a branch of the document, not an objective."""
         self.transversal_bullet = False
         """The transversal concerns' list hangs under a bullet: an item as far left ends it."""
         self.keyword_indents: set[int] = set()
@@ -628,8 +628,8 @@ class Builder:
             not self.transversal_started or item.kind == self.transversal_kind)  # « 1. L'égalité … », « 2. … »
         heading = item is None and (line.heading or any(w in fold(line.text) for w in STOP_WORDS))  # a section
         if (item is not None and item.kind[0] == "kw") or (SECTION.match(line.text) and not listed) or heading or (
-                self.blank and item is None and line.indent <= self.transversal_indent and self.transversal_started) or (
-                self.transversal_bullet and line.indent <= self.transversal_indent):
+                self.blank and item is None and line.indent <= self.transversal_indent
+                and self.transversal_started) or (self.transversal_bullet and line.indent <= self.transversal_indent):
             self.transversal_indent, self.transversal_bullet = None, False
             if not self.transversal:  # no list: the sentence named them (« … : la jeunesse ; l'égalité … »)
                 self.transversal += _enumerated(self.announcing)
