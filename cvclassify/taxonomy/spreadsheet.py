@@ -14,7 +14,7 @@ import itertools
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -462,48 +462,28 @@ def _axis_columns_tree(path: Path, name: str) -> Taxonomy | None:
     return None
 
 
-PATH_SEPARATORS = (r"\s*>\s*", r"\s*»\s*", r"\s*›\s*", r"\s*→\s*", r"\s+/\s+")
-"""What separates the levels of a path written in one cell (« Axe 1 - Emploi > 1.2 Lever les freins > … »)."""
-PATH_SHARE = 0.5
-
-
 def _path_tree(path: Path, name: str) -> Taxonomy | None:
     """The tree of a sheet whose column holds each objective's path (« Axe 1 - Emploi > 1.2 Lever les freins >
-    1.2.1 Développer la garde d'enfants », a grant platform's nomenclature), read as an outline of the paths'
-    levels (a level spelled twice, dashes or spaces aside, is one node); None when no column holds such paths."""
+    1.2.1 Développer la garde d'enfants », a grant platform's nomenclature), read as the outline of the paths'
+    levels; None when no column holds such paths."""
     from dataclasses import replace
 
     from cvclassify.io.readers import open_table
     from cvclassify.taxonomy.parsers import best_parse
+    from cvclassify.taxonomy.parsers.markup import paths_as_outline
 
     table = open_table(path)
     columns: dict[str, list[str]] = {}
     for row in table.rows:
         for column, value in row.values.items():
-            if (value or "").strip():
-                columns.setdefault(column, []).append(" ".join(str(value).split()))
+            columns.setdefault(column, []).append(str(value or ""))
     for cells in columns.values():
-        for separator in PATH_SEPARATORS:
-            paths = [[part for part in re.split(separator, cell) if part] for cell in cells]
-            if sum(len(parts) >= 2 for parts in paths) < max(3, PATH_SHARE * len(cells)):
-                continue
-            outline: dict[str, Any] = {}
-            spelled: dict[str, str] = {}
-            for parts in (parts for parts in paths if len(parts) >= 2):
-                level = outline
-                for part in parts:
-                    level = level.setdefault(spelled.setdefault(_key(part), part), {})
-            text = "\n".join(_outline_lines(outline, 0))
-            tree = best_parse(text, name=name, source=path.name)[1]
+        outline = paths_as_outline(cells)
+        if outline is not None:
+            tree = best_parse("\n".join(outline), name=name, source=path.name)[1]
             layout = "Tableur de chemins : chaque cellule donne les niveaux d'un objectif, séparés par « > »."
             return replace(tree, warnings=[layout, *tree.warnings[1:]])
     return None
-
-
-def _outline_lines(level: Mapping[str, Any], depth: int) -> Iterator[str]:
-    for label, below in level.items():
-        yield f"{'    ' * depth}- {label}"
-        yield from _outline_lines(below, depth + 1)
 
 
 class OneColumnSheet(TaxonomyError):

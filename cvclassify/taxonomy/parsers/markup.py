@@ -8,6 +8,8 @@ their depth; markup inside lines (links, bold, footnotes, commands) is left out.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 
 ASCIIDOC_HEADING = re.compile(r"^(={1,6})\s+(?=[^=\n]*[^\W\d_])(\S.*)$")
 WIKI_HEADING = re.compile(r"^(={1,6})\s*(?=[^=\n]*[^\W\d_])(\S.*?)\s*\1\s*$")
@@ -33,7 +35,44 @@ def as_markdown(text: str) -> str:
     if sum(bool(re.match(r"^\*{1,6}\s+\S", line)) for line in lines) >= 2 and re.search(
             r"^#\+(?:TITLE|AUTHOR|OPTIONS|STARTUP)|^\s*:PROPERTIES:", text, re.MULTILINE | re.IGNORECASE):
         return "\n".join(_org(lines))
-    return text
+    outline = paths_as_outline([line for line in lines if not line.startswith("#")])  # « # » opens a comment there
+    return "\n".join(outline) if outline is not None else text
+
+
+PATH_SEPARATORS = (r"\s*>\s*", r"\s*»\s*", r"\s*›\s*", r"\s*→\s*", r"\s+/\s+")
+"""What separates the levels of a path written on one line or in one cell (« Axe 1 - Emploi > 1.2 Lever … »)."""
+PATH_SHARE = 0.5
+"""Share of the lines (or cells) that must be paths."""
+INACTIVE = re.compile(r"[\[(](?:inactif|inactive|d[ée]sactiv[ée]e?|archiv[ée]e?|supprim[ée]e?)[\])]", re.IGNORECASE)
+
+
+def paths_as_outline(cells: list[str]) -> list[str] | None:
+    """Paths, one per line or cell (« Axe 1 - Emploi > 1.2 Lever les freins > 1.2.1 Développer la garde », a
+    grant platform's nomenclature), as a dash outline of their levels, each level once (spelled twice, dashes or
+    spaces aside, it is one node) and the paths marked inactive left out; None unless most lines are paths."""
+    cells = [" ".join(cell.split()) for cell in cells if cell.strip()]
+    for separator in PATH_SEPARATORS:
+        paths = [[part for part in re.split(separator, cell) if part] for cell in cells]
+        split = [parts for parts in paths if len(parts) >= 2]
+        if len(split) < max(3, PATH_SHARE * len(cells)) or len({parts[0] for parts in split}) * 2 > len(split):
+            continue  # paths share their first levels; lines of prose with a « / » do not
+        outline: dict[str, dict] = {}
+        spelled: dict[str, str] = {}
+        for parts in paths:
+            if len(parts) < 2 or INACTIVE.search(parts[-1]):
+                continue
+            level = outline
+            for part in parts:
+                key = "".join(c for c in unicodedata.normalize("NFKD", part.casefold()) if c.isalnum())
+                level = level.setdefault(spelled.setdefault(key, part), {})
+        return list(_outline_lines(outline, 1))
+    return None
+
+
+def _outline_lines(level: dict[str, dict], depth: int) -> Iterator[str]:
+    for label, below in level.items():
+        yield _item(depth, label)
+        yield from _outline_lines(below, depth + 1)
 
 
 def _item(depth: int, label: str) -> str:
