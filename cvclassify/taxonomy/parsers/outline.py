@@ -562,7 +562,8 @@ class Builder:
         if self.preface and item is not None and (item.kind[0] in ("dotted", "kw") or (item.kind[0] == "num" and (
                 looks_like_objective(item.label) or (self._heads_list(i, item) and self._objectives_follow(i))))):
             self.preface = False  # the tree starts (« I – Cohésion sociale » over « A. »), not a list of places
-        if self.preface and item is not None and item.kind[0] == "num":
+        if self.preface and item is not None and item.kind[0] == "num" and self.transversal_indent is None and (
+                not TRANSVERSAL.search(fold(item.label))):
             return  # « 1. Le Bourg-Neuf », « 2. La Cité des Forges » under « Les quartiers concernés »
         if item is not None and item.kind[0] in ("num", "dotted"):
             if len(item.label.split()) <= 8 and not looks_like_objective(item.label) and (
@@ -754,7 +755,8 @@ class Builder:
         if (section or heading) and any(w in folded for w in STOP_WORDS) and self._has_objectives():
             self.stopped, self.stack, self.last = True, [], None
         if TRANSVERSAL.search(folded) and (section or heading or self._announces(i)) and self._list_follows(i) and (
-                not re.search(r":\s*\S", text)) and not _enumerated(text):
+                not re.search(r":\s*\S", text)) and not _enumerated(text) and len(self.transversal) < 2:
+            # (once listed, a later « 4. Prise en compte des priorités transversales (15 points) » lists none)
             # « Priorités transversales concernées : jeunesse » opens no list, nor « | Priorités … | a – b | »
             self.transversal_indent, self.transversal_started, self.announcing = line.indent, False, text
             self.last = None
