@@ -98,6 +98,9 @@ PREFACE = re.compile(r"^(?:preambule|introduction|avant-propos|contexte|presenta
 STOP_WORDS = ("gouvernance", "pilotage", "signataire", "annexe", "evaluation", "suivi et", "moyens", "engagements des",
               "mise en oeuvre", "modalites", "financement", "calendrier", "glossaire", "sommaire", "par quartier",
               "declinaison territoriale", "fiches quartiers", "qui fait quoi", "references")
+STOP_HEADING = re.compile(r"^(?:suivi|bilan|historique(?: des (?:versions|modifications))?|a faire|questions?"
+                          r"|remarques|notes?|contacts?|documents? a telecharger)\s*[?:]?$")
+"""A heading of its own after the tree (« ## Suivi », « Historique des versions »), folded: the tree is over."""
 OBJECTIVE_HEADERS = re.compile(r"\bobjectifs?\b|\borientations?\b|\benjeux\b|\bpriorites\b")
 ANNOUNCING = re.compile(r"\bnous (?:nous )?(?:engageons|voulons|souhaitons|allons|proposons)\b"
                         r"|^(?:pour (?:cela|ce faire|y parvenir)|a cette fin|dans ce cadre)\b")
@@ -752,7 +755,8 @@ class Builder:
         heading = is_heading(self.lines, i, self.width)
         if section or heading:
             self.preface = bool(PREFACE.match(_part_title(folded)))  # « DEUXIÈME PARTIE – DIAGNOSTIC » too
-        if (section or heading) and any(w in folded for w in STOP_WORDS) and self._has_objectives():
+        if (section or heading) and (any(w in folded for w in STOP_WORDS) or STOP_HEADING.match(
+                _part_title(folded))) and self._has_objectives():
             self.stopped, self.stack, self.last = True, [], None
         if TRANSVERSAL.search(folded) and (section or heading or self._announces(i)) and self._list_follows(i) and (
                 not re.search(r":\s*\S", text)) and not _enumerated(text) and len(self.transversal) < 2:
@@ -886,8 +890,8 @@ class Builder:
         heading of a higher level (« # »), if any; else a top node."""
         self.started, self.skip_indent, self.list_ok, self.top_list = True, None, True, False
         rank = self.rank(("heading",))
-        self.stack = [(r, node) for r, node in self.stack if (node.kind[0] == "kw" and r < rank) or (
-            node.kind[0] == "heading" and 0 < node.level_depth < depth)]
+        self.stack = [(r, node) for r, node in self.stack if (node.kind[0] == "kw" and r < rank and not (
+            0 < depth <= node.level_depth)) or (node.kind[0] == "heading" and 0 < node.level_depth < depth)]
         node = self.push(("heading",), text, None, line, "thème", nest=False)
         node.level_depth = depth
 

@@ -84,6 +84,10 @@ MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 MD_QUOTE = re.compile(r"^\s*(?:>\s?)+")
 """The marks of a Markdown quotation or callout (« > Trois priorités transversales … »)."""
 MD_BULLET = re.compile(r"^(\f?)( +)(?=[-*+•]\s+\S)")
+MD_TASK = re.compile(r"^(\f?\s*[-*+]\s+)\[[ xX]\]\s+(?=\S)")
+"""A Markdown task box (« - [x] », « - [ ] »): a bullet of a checklist, ticked or not."""
+MD_NOTE = re.compile(r"\s+[—–]\s+(?:⚠️?\s*)?\*(?=[^\s*])[^*\n]+\*\s*$")
+"""A note in italics after a dash at the end of an item (« … des quartiers — *à confirmer avec la Région* »)."""
 MD_ITALIC = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*\\])\*(?![\w*])")
 """Italic text in Markdown (« *Exemples d'actions :* »); a bullet's star is followed by a space."""
 MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*\)|!\[[^\]]*\]\[[^\]]*\]")
@@ -441,6 +445,7 @@ def _plain_markdown(lines: list[str]) -> tuple[list[str], list[int]]:
         line = "" if MD_DEFINITION.match(line) else MD_ATTRIBUTES.sub("", MD_HEADING.sub(r"\1\3", line))
         if MD_CONTENTS_ENTRY.fullmatch(line.strip()):
             line = ""  # « [Axe 1 – Grandir⇥8](#heading=h.3znysh7) »: an entry of the contents, linked to its heading
+        line = MD_NOTE.sub("", MD_TASK.sub(r"\1", line))
         line = MD_ITALIC.sub(r"\1", MD_BOLD.sub(lambda m: m.group(1) or m.group(2), MD_LINK.sub(r"\1", line)))
         line = MD_QUOTE.sub("", MD_ESCAPE.sub(r"\1", line))  # a quotation or callout: its text
         if widen:
