@@ -98,8 +98,11 @@ PREFACE = re.compile(r"^(?:preambule|introduction|avant-propos|contexte|presenta
 STOP_WORDS = ("gouvernance", "pilotage", "signataire", "annexe", "evaluation", "suivi et", "moyens", "engagements des",
               "mise en oeuvre", "modalites", "financement", "calendrier", "glossaire", "sommaire", "par quartier",
               "declinaison territoriale", "fiches quartiers", "qui fait quoi", "references")
+PAGE_STATUS = re.compile(r"^(?:statut|etat d.avancement|version|derniere (?:modification|mise a jour)|mis a jour le"
+                         r"|proprietaire|auteure?)\s*:\s*\S")
+"""A line about the page or document itself (« Statut : VALIDÉ · Validé en COPIL … »), folded."""
 STOP_HEADING = re.compile(r"^(?:suivi|bilan|historique(?: des (?:versions|modifications))?|a faire|questions?"
-                          r"|remarques|notes?|contacts?|documents? a telecharger)\s*[?:]?$")
+                          r"|remarques|notes?|contacts?|documents? a telecharger|prochaines etapes)\s*[?:]?$")
 """A heading of its own after the tree (« ## Suivi », « Historique des versions »), folded: the tree is over."""
 OBJECTIVE_HEADERS = re.compile(r"\bobjectifs?\b|\borientations?\b|\benjeux\b|\bpriorites\b")
 ANNOUNCING = re.compile(r"\bnous (?:nous )?(?:engageons|voulons|souhaitons|allons|proposons)\b"
@@ -339,7 +342,7 @@ def _aside(label: str) -> bool:
         ":" in label or len(label.split()) <= 3)
 
 
-ASIDE = re.compile(r"^(?:actions?|indicateurs?|partenaires?|pilotes?|moyens|financeurs?|financements?|budget"
+ASIDE = re.compile(r"^(?:actions?(?:\s+(?:pilotes?|phares?|cles?|emblematiques?))?|indicateurs?|partenaires?|pilotes?|moyens|financeurs?|financements?|budget"
                    r"|calendrier|publics?(?: cibles?)?|porteurs?|operateurs?|exemples?)$")
 
 
@@ -745,6 +748,8 @@ class Builder:
     def read_plain(self, i: int, line: Line, folded: str) -> None:
         """A plain line: a heading, a section, a list header, a label's continuation or a description."""
         text = line.text
+        if PAGE_STATUS.match(folded):
+            return  # « Statut : VALIDÉ » under an axis's heading on a wiki page: about the page, not a heading
         if re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){1,3}\.?", text):
             return  # « 1.1 » alone, printed in large type above its heading: the heading is the node
         if self.implicit_indent is not None and line.indent > self.implicit_indent and text[:1].isupper():
@@ -780,6 +785,8 @@ class Builder:
             if examples:
                 self.last.description.append(text.split(":", 1)[-1].strip())
             self.skip_indent, self.last = line.indent, None
+            if line.heading:  # « ## Indicateurs de suivi » beside the axes' « ## »: their lists are closed
+                self.stack = [(r, node) for r, node in self.stack if 0 < node.level_depth < line.heading]
             self.skipped = ":" in text and not text.endswith(":") and not line.heading  # « Indicateur associé : … »
             # announces no list after a blank line; a heading (« ###### Actions envisagées ») or a title alone on its
             # line (« **Résultats attendus** ») does
