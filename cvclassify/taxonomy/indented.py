@@ -52,8 +52,12 @@ def outline_text(path: Path, wide: bool = False) -> str | None:
         return None
     deepest = max(levels)
     lines = []
+    concerns: int | None = None  # the level of a « Transversal » heading: the cells below it are its list
     for (text, _, _, _), level in zip(cells, levels, strict=True):
-        lines += [f"{'#' * (level + 1)} {text}", ""] if level < deepest else [f"- {text}"]
+        concerns = concerns if concerns is not None and level > concerns else (
+            level if "transvers" in text.casefold() else None)
+        listed = level == deepest or (concerns is not None and level > concerns)
+        lines += [f"- {text}"] if listed else [f"{'#' * (level + 1)} {text}", ""]
     return "\n".join(lines) + "\n"
 
 

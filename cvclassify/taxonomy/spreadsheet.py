@@ -426,6 +426,10 @@ def read_tree(path: Path, name: str) -> Taxonomy:
         if by_column is None:
             raise
         return by_column
+    if not any(row.get(column) for _, row in rows for column in ("code", "code parent", "niveau")):
+        indented = _indented_tree(path, name, wide=True)  # labels alone: their indentation or look gives the levels
+        if indented is not None and indented.depth >= 2:
+            return indented
     return tree_from_rows(rows, name, source=path.name)
 
 
