@@ -414,6 +414,9 @@ def read_tree(path: Path, name: str) -> Taxonomy:
         wide = _wide_tree(path, name) or _path_tree(path, name)
         if wide is not None:
             return wide
+    linked = _linked_sheets(path)
+    if linked is not None:
+        return tree_from_rows(linked, name, source=path.name)
     try:
         rows = read_rows(path)
     except OneColumnSheet:
@@ -487,6 +490,50 @@ def _path_tree(path: Path, name: str) -> Taxonomy | None:
             tree = best_parse("\n".join(outline), name=name, source=path.name)[1]
             layout = "Tableur de chemins : chaque cellule donne les niveaux d'un objectif, séparés par « > »."
             return replace(tree, warnings=[layout, *tree.warnings[1:]])
+    return None
+
+
+def _linked_sheets(path: Path) -> list[tuple[int, dict[str, str]]] | None:
+    """The rows of a workbook whose upper level is a sheet of its own (« Axes » : Code | Intitulé) and whose
+    objectives, on another sheet, name their parent's code in a column named by that level (« Objectifs » : Code
+    objectif | Intitulé | Axe); a cell naming the transversal concerns (« Priorités transversales : a ; b ») gives
+    them. None for other files."""
+    from cvclassify.io.readers import open_table, reader_for
+    from cvclassify.io.readers.spreadsheets import sheet_names
+    from cvclassify.taxonomy.parsers import tables
+    from cvclassify.taxonomy.parsers.outline import _enumerated
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods") or not reader_for(path).sheets:
+        return None
+    sheets = []
+    for sheet in sheet_names(path):
+        table = _headed(open_table(path, sheet))[0]
+        if table is not None:  # « Code objectif » is the code column of its sheet
+            role = {c: _COLUMN_OF.get(_key(c)) or ("code" if re.match(r"(?i)code\b(?!\s+parent)", c) else None)
+                    for c in table.columns}
+            sheets.append((sheet, table.columns, role, [r.values for r in table.rows]))
+    for top, columns, role, rows in sheets:
+        if {"code", "libellé"} - set(role.values()):
+            continue
+        code = next(c for c in columns if role[c] == "code")
+        codes = {(r.get(code) or "").strip() for r in rows} - {""}
+        for sheet, other_columns, other_role, other_rows in sheets:
+            link = next((c for c in other_columns if sheet != top and tables.level_named(c) and not other_role[c]
+                         and {(r.get(c) or "").strip() for r in other_rows} - {""} <= codes), None)
+            if link is None or {"code", "libellé"} - set(other_role.values()):
+                continue
+            out: list[tuple[int, dict[str, str]]] = []
+            for n, values in enumerate(rows, start=2):
+                cells = {role[c]: (v or "").strip() for c, v in values.items() if role.get(c)}
+                concerns = _enumerated(" ".join(v for v in cells.values() if v)) if not cells.get("libellé") else []
+                out += [(n, {"libellé": concern, "transversal": "oui"}) for concern in concerns]
+                if cells.get("libellé"):
+                    out.append((n, {**cells, "niveau": link}))
+            for n, values in enumerate(other_rows, start=2):
+                cells = {other_role[c]: (v or "").strip() for c, v in values.items() if other_role.get(c)}
+                if cells.get("libellé"):
+                    out.append((n, {**cells, "code parent": (values.get(link) or "").strip()}))
+            return [(n, row) for n, (_, row) in enumerate(out, start=2)]  # one number per row, sheets in turn
     return None
 
 

@@ -342,7 +342,8 @@ def _aside(label: str) -> bool:
         ":" in label or len(label.split()) <= 3)
 
 
-ASIDE = re.compile(r"^(?:actions?(?:\s+(?:pilotes?|phares?|cles?|emblematiques?))?|indicateurs?|partenaires?|pilotes?|moyens|financeurs?|financements?|budget"
+ASIDE = re.compile(r"^(?:actions?(?:\s+(?:pilotes?|phares?|cles?|emblematiques?))?|indicateurs?|partenaires?"
+                   r"|pilotes?|moyens|financeurs?|financements?|budget"
                    r"|calendrier|publics?(?: cibles?)?|porteurs?|operateurs?|exemples?)$")
 
 
