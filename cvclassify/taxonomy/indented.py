@@ -28,6 +28,10 @@ TYPED_INDENT = 0.5
 """The indentation of one space typed before a label, in Excel's indent steps (two spaces make one step)."""
 
 
+LEGEND = re.compile(r"^\s*(?:(?:sources?|notes?|nb|n\.b\.|l[ée]gende)\s*:|\S{1,3}\s*=\s)", re.IGNORECASE)
+"""A cell under or beside the tree that explains it (« Source : … », « X = action programmée »), not a node."""
+
+
 def outline_text(path: Path, wide: bool = False) -> str | None:
     """The one-column sheet of a workbook as an outline text (Markdown headings over list items), when its
     cells show at least two levels by their indentation, their fill colour or their weight; None otherwise (or for
@@ -37,6 +41,7 @@ def outline_text(path: Path, wide: bool = False) -> str | None:
     readers = {".xlsx": _xlsx_cells, ".xlsm": _xlsx_cells, ".ods": _ods_cells, ".csv": _text_cells,
                ".tsv": _text_cells, ".txt": _text_cells}
     cells = readers[suffix](path, wide) if suffix in readers else []
+    cells = [cell for cell in cells if not LEGEND.match(cell[0])]
     if not cells:
         return None
     depth = _depths(sorted({indent for _, indent, _, _ in cells}))

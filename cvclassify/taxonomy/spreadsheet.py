@@ -420,7 +420,7 @@ def read_tree(path: Path, name: str) -> Taxonomy:
     try:
         rows = read_rows(path)
     except OneColumnSheet:
-        indented = _indented_tree(path, name)
+        indented = _indented_tree(path, name) or _indented_tree(path, name, wide=True)
         if indented is None:
             raise
         return indented
