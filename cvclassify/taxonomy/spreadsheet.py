@@ -596,6 +596,8 @@ def _wide_tree(path: Path, name: str) -> Taxonomy | None:
     table = open_tree_table(path)
     role = {c: _COLUMN_OF.get(_key(c)) for c in table.columns}
     levels = [c for c in table.columns if tables.level_named(c)]
+    if len([c for c in levels if not tables.old_generation(c)]) >= 2:
+        levels = [c for c in levels if not tables.old_generation(c)]  # the new contract's, beside the old one's
     if "code parent" in role.values() or len(levels) < 2:
         return None
 

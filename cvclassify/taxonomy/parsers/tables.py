@@ -528,9 +528,19 @@ COLUMN_QUALIFIER = re.compile(r"\s+(?:du\s+(?:contrat(?:\s+de\s+ville)?|cv|cdv)|
 """Words after a level's name in an export's column title (« Axe du contrat de ville », « Objectif visé »)."""
 
 
+GENERATION = re.compile(r"^(?:nouve(?:au|l|lle)|ancien(?:ne)?|precedente?)\s+(?:contrat\s*[—–-]\s*)?")
+"""The contract a column belongs to when a sheet sets the old tree beside the new one (« Ancien contrat — pilier »,
+« Nouvel objectif »), folded."""
+
+
+def old_generation(title: str) -> bool:
+    """Whether a column holds the former contract's tree (« Ancien objectif »)."""
+    return re.match(r"(?:ancien|precedent)", fold(title.strip())) is not None
+
+
 def _title_level(title: str) -> str | None:
     """The level a column header names alone (« Objectifs opérationnels » → objectif operationnel)."""
-    match = KEYWORD_LINE.match(COLUMN_QUALIFIER.sub("", fold(title.strip())))
+    match = KEYWORD_LINE.match(COLUMN_QUALIFIER.sub("", GENERATION.sub("", fold(title.strip()))))
     if not match or match.group("label").strip() or match.group("code"):
         return None
     return KEYWORDS[re.sub(r"s?\s+", " ", match.group("kw"))]
