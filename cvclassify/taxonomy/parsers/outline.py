@@ -412,6 +412,7 @@ class Builder:
     def __init__(self, lines: list[Line], mode: str, capital_kind: tuple | None = None,
                  capital_titles: bool = False) -> None:
         self.lines, self.mode = lines, mode
+        self.indents = {line.number: line.indent for line in lines}
         self.capital_titles = capital_titles
         """Plain headings in capitals (« EMPLOI ET INSERTION ») are the level above the other plain headings, once
         ``build`` found that they stand over them; until then they are the document's sections."""
@@ -435,7 +436,7 @@ class Builder:
         its content."""
         self.bulleted_keywords: list[tuple[int, Node]] = []
         """The indentation and node of keyword headings written as bullets (« - Axe 1 - … » in a mind map): once
-        one has items below it, a bullet as far left is a branch of the document, not an objective."""
+        one has items indented below it, a bullet as far left is a branch of the document, not an objective."""
         self.transversal_bullet = False
         """The transversal concerns' list hangs under a bullet: an item as far left ends it."""
         self.keyword_indents: set[int] = set()
@@ -698,7 +699,8 @@ class Builder:
         if item.kind[0] == "bullet" and _aside(item.label):
             self.aside_indent, self.last = item.line.indent, None
             return
-        if item.kind[0] == "bullet" and any(node.children for _, node in self.bulleted_keywords) and (
+        if item.kind[0] == "bullet" and any(self.indents.get(node.children[0].line, 0) > indent for indent, node in
+                                            self.bulleted_keywords if node.children) and (
                 item.line.indent <= min(indent for indent, _ in self.bulleted_keywords)):
             self.last = None  # « - Gouvernance » beside « - Axe 4 - … » in a mind map: a branch of the document
             if TRANSVERSAL.search(fold(item.label)):
