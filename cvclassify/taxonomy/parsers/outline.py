@@ -853,6 +853,11 @@ class Builder:
                 and any(node.kind[0] == "kw" for _, node in self.stack) and self._items_below(i)):
             self._push_heading(line, text, 0)  # « Comment accompagner les familles ? » over its list, under « AXE 1 »
             return
+        if (self.mode == "keywords" and heading and not section and not line.heading and self.started
+                and not self.stopped and any(node.kind[0] == "kw" for _, node in self.stack)
+                and looks_like_objective(text) and self._paragraph_below(i)):
+            self.read_list_item(Item(("line",), None, text, line))  # a web page's text: « Axe 1 : … », then each
+            return  # objective on a line of its own over the paragraph that explains it
         numbered = NUMBERED_SECTION.match(text)
         if (self.mode == "lists" and numbered and not text.isupper() and not PREFACE.match(fold(numbered.group(2)))
                 and not QUARTER.match(fold(numbered.group(2)))
@@ -950,6 +955,21 @@ class Builder:
         return (bullet is not None and start - 1 <= line.indent <= start + 1 and line.indent > self.last_line.indent
                 and len(line.text.split()) <= HANGING_WORDS and not line.text.endswith(":") and not (
                     line.text.endswith((".", ";")) and last.rstrip().endswith((".", ";", ":"))))
+
+    def _paragraph_below(self, i: int) -> bool:
+        """Whether the next line is a paragraph: not an item, a sentence of eight words or more ending with a
+        full stop (on that line or one of the next two)."""
+        following = self.lines[i + 1:i + 4]
+        if not following or not following[0].text or classify(following[0]) is not None:
+            return False
+        text = ""
+        for line in following:
+            if not line.text:
+                break
+            text += " " + line.text
+            if line.text.endswith("."):
+                return len(text.split()) >= 8
+        return False
 
     def _items_below(self, i: int) -> bool:
         """Whether the next line with text is an item of a list (« - Renforcer … »)."""
