@@ -140,9 +140,11 @@ EXAMPLES = re.compile(r"^(?:exemples?|ex\.(?=\s|:)|actions?\s+(?:envisagee|possi
                       r"|pistes?\s+d.actions?|ce que nous ferons)")
 DANGLING = re.compile(r"(?:\b(?:de|des|du|la|le|les|et|a|au|aux|en|pour|sur|dans|par|avec|ou|un|une|leur|leurs|ses"
                       r"|son|sa|que|qui)|[,'’\-])$")
-FOOTNOTE_MARKS = re.compile(r"(?<=\w)(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3})|(?<=\w)\(\d\)|(?<=[A-Za-zà-ÿ]{3})[1-9](?=[\s,;.:)]|$)")
+FOOTNOTE_MARKS = re.compile(r"(?<=\w)(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3})|(?<=\w)\(\d\)|(?<=[A-Za-zà-ÿ]{3})[1-9](?=[\s,;.:)]|$)"
+                            r"|\s\(\*{1,3}\)(?=[\s.;]*$)")
 """Footnote marks glued to a word: superscripts, stars, « (1) », or a single digit a PDF's text gave at the size of
-the word (« santé mentale2 »; « Covid19 » and « CO2 » are left alone)."""
+the word (« santé mentale2 »; « Covid19 » and « CO2 » are left alone); a « (*) » ending the label (« modifié par
+l'avenant »)."""
 TRAILING = " \t;:.,"
 
 
@@ -212,6 +214,8 @@ def classify(line: Line) -> Item | None:
             ("ifs", "els")) else keyword.group("kw"))]
         code = printed_code(keyword)
         label = body[keyword.start("label"):]
+        if code and re.fullmatch(r"(?:19|20)\d\d", code):
+            return None  # « Axe      2025      2026 »: a table's header of years, not « Axe 2025 »
         ordinal = ORDINALS[keyword.group("ord")] if keyword.group("ord") else None
         if not code and not ordinal and keyword.group("sep") not in (":", "–", "—", "-", "|", "·", "•") and (
                 not titled and not alone):
