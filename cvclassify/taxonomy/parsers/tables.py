@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from cvclassify.errors import TaxonomyError
 from cvclassify.io.laid_out import SYMBOL_FONT_BULLETS
 from cvclassify.taxonomy.parsers.outline import (
+    CONTINUED,
     DANGLING,
     KEYWORD_LINE,
     KEYWORDS,
@@ -42,7 +43,7 @@ from cvclassify.taxonomy.parsers.outline import (
     printed_code,
     to_taxonomy,
 )
-from cvclassify.taxonomy.parsers.pages import PAGE_NUMBER, Line, clean
+from cvclassify.taxonomy.parsers.pages import PAGE_NUMBER, PAGE_NUMBER_END, Line, clean
 
 LAYOUT_HINT = (r"^\s*\|[^|\n]*\|[^|\n]*\||\S\t+\S"
                r"|^\s*(?:objectifs?|sous-objectifs?|orientations?|axes?|th[ée]matiques?|th[èe]mes?|piliers?|enjeux?"
@@ -273,14 +274,16 @@ def columns_as_pipes(text: str) -> str:
             starts = [[start] for start in columns]  # where each column's cells were seen to start
             printed = header
             between = [other for other in lines[ended[0] + 1:i] if other and other.strip()]
-            continued = header == ended[1] and ("\f" in "".join(between) + line[:1]) and len(between) <= 4
+            turned = "\f" in "".join(between) + line[:1] or any(  # a form feed, or a page's foot with its number
+                PAGE_NUMBER_END.search(other) for other in text.split("\n")[ended[0] + 1:i])
+            continued = header == ended[1] and turned and len(between) <= 4
             lines[i] = _pipe_line(line, header)
             continue
         if columns is None:
             continue
-        if PAGE_NUMBER.match(body):
-            lines[i] = None  # a page's number (« 3 » alone at its foot): the table goes on over the page
-            continue
+        if PAGE_NUMBER.match(body) or PAGE_NUMBER_END.search(body):
+            lines[i] = None  # a page's number (« 3 » alone at its foot, « … – Annexe 2   page 1/2 »): the table goes
+            continue  # on over the page
         if not cells and _row_follows(lines, i, columns):
             lines[i] = None  # a gap between two rows (the cells' padding), not the table's end
             continue
@@ -767,8 +770,9 @@ class _Reader:
         """Columns whose items start with a dash: in them, a line without one goes on the item above."""
 
     def heading(self, line: Line) -> None:
-        """A line outside tables: an axis heading opens a new top node; other lines are prose."""
-        self.prose = True
+        """A line outside tables: an axis heading opens a new top node; other lines are prose, but a caption
+        « (suite) » over the rest of the table."""
+        self.prose = self.prose or not CONTINUED.search(line.text)
         if self._axis(line, HEADING.sub("", line.text).strip()):
             self.open, self.header = [], []
 
@@ -890,7 +894,13 @@ class _Reader:
             return
         if above is not None and (cell[:1].islower() or DANGLING.search(fold(above.label.rstrip()))):
             joiner = "" if above.label.rstrip().endswith("-") else " "  # « Hauts-de- » / « Marvéjouls et … »
-            above.label = clean_label(f"{above.label.rstrip()}{joiner}{cell}")
+            printed = self.printed[k].rstrip()
+            if printed and _code_and_label(printed)[1] and fold(clean_label(_code_and_label(printed)[1])) == fold(
+                    above.label):  # « 1. Éducation, » / « jeunesse et » keeps its comma
+                self.printed[k] = f"{printed}{joiner}{cell}"
+                above.label = clean_label(_code_and_label(self.printed[k])[1])
+            else:
+                above.label = clean_label(f"{above.label.rstrip()}{joiner}{cell}")
             return
         if above is not None and self.printed[k] == cell:
             return  # the cell above repeated (a spreadsheet that fills every row rather than merging)
