@@ -98,9 +98,9 @@ def open_tree_table(path: Path):
     from cvclassify.io.readers.base import Table
     from cvclassify.io.readers.spreadsheets import sheet_names
 
-    table = open_table(path)
-    found, rows = _headed(table)
     names = sheet_names(path) if reader_for(path).sheets else []
+    table = open_table(path, names[0]) if len(names) > 1 else open_table(path)  # (all sheets' rows follow otherwise)
+    found, rows = _headed(table)
     if len(names) > 1:
         sheets = [(name, found if k == 0 else _headed(open_table(path, name))[0]) for k, name in enumerate(names)]
         by_sheet = _sheet_per_axis([(name, other) for name, other in sheets if other is not None])
@@ -232,7 +232,24 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
                 continue
             raise TaxonomyError(f"{row.error}.")
         rows.append((line, {columns[c]: (v or "").strip() for c, v in row.values.items() if columns.get(c)}))
-    return rows
+    return _concerns_below(rows)
+
+
+def _concerns_below(rows: list[tuple[int, dict[str, str]]]) -> list[tuple[int, dict[str, str]]]:
+    """Rows with the labels listed under a lone « Priorités transversales » cell marked transversal, and that cell
+    and a legend (« Légende : OS = objectif stratégique ») left out."""
+    from cvclassify.taxonomy.indented import LEGEND
+
+    out, concerns = [], False
+    for line, cells in rows:
+        filled = [value for value in cells.values() if value]
+        if len(filled) == 1 and not cells.get("libellé") and ("transvers" in filled[0].casefold()
+                                                              or LEGEND.match(filled[0])):
+            concerns = "transvers" in filled[0].casefold()
+            continue
+        concerns = concerns and not cells.get("code")
+        out.append((line, {**cells, "transversal": "oui"} if concerns and cells.get("libellé") else cells))
+    return out
 
 
 def _structured_rows(path: Path) -> list[dict[str, str]]:
