@@ -87,7 +87,9 @@ def _names_columns(cells: Iterable[str]) -> bool:
     from cvclassify.taxonomy.parsers import tables
 
     cells = [c for c in cells if c]
-    return any(_COLUMN_OF.get(_key(c)) == "libellé" for c in cells) or sum(map(tables.level_named, cells)) >= 2
+    numbered = [m.group("level") for c in cells if (m := NUMBERED_COLUMN.match(c.strip()))]  # « Objectif 1 »
+    return any(_COLUMN_OF.get(_key(c)) == "libellé" for c in cells) or sum(map(tables.level_named, cells)) >= 2 or (
+        bool(cells) and tables.level_named(cells[0]) and sum(map(tables.level_named, numbered)) >= 2)
 
 
 def open_tree_table(path: Path):
@@ -434,6 +436,9 @@ def read_tree(path: Path, name: str) -> Taxonomy:
     linked = _linked_sheets(path)
     if linked is not None:
         return tree_from_rows(linked, name, source=path.name)
+    by_row = _row_per_parent(path, name) if path.suffix.lower() not in (".yaml", ".yml", ".json") else None
+    if by_row is not None:
+        return by_row
     try:
         rows = read_rows(path)
     except OneColumnSheet:
@@ -552,6 +557,38 @@ def _linked_sheets(path: Path) -> list[tuple[int, dict[str, str]]] | None:
                     out.append((n, {**cells, "code parent": (values.get(link) or "").strip()}))
             return [(n, row) for n, (_, row) in enumerate(out, start=2)]  # one number per row, sheets in turn
     return None
+
+
+NUMBERED_COLUMN = re.compile(r"^(?P<level>.+?)\s*(?:n[°o]\s*)?\d{1,2}$", re.IGNORECASE)
+
+
+def _row_per_parent(path: Path, name: str) -> Taxonomy | None:
+    """The tree of a sheet of one row per axis, its objectives in the columns beside (« Axe | Objectif 1 | Objectif
+    2 | … », rows of uneven length), read as headings over their lists; a row naming the transversal priorities
+    lists them. None unless the header names a level, then two numbered columns or more of another one."""
+    from dataclasses import replace
+
+    from cvclassify.taxonomy.parsers import best_parse, tables
+
+    table = open_tree_table(path)
+    columns = list(table.columns)
+    numbered = [NUMBERED_COLUMN.match(c.strip()) for c in columns[1:]]
+    if not columns or not tables.level_named(columns[0]) or len(numbered) < 2 or not all(numbered) or len(
+            {_key(m.group("level")) for m in numbered}) != 1 or not tables.level_named(numbered[0].group("level")):
+        return None
+    lines: list[str] = []
+    for row in table.rows:
+        cells = [" ".join((row.values.get(c) or "").split()) for c in columns]
+        if not cells[0] or LEGEND_ROW.match(cells[0]):
+            continue
+        heading = "Priorités transversales :" if "transvers" in cells[0].casefold() else f"## {cells[0]}"
+        lines += [heading, "", *(f"- {cell}" for cell in cells[1:] if cell), ""]
+    tree = best_parse("\n".join(lines), name=name, source=path.name)[1]
+    layout = f"Tableur d'une ligne par {columns[0].casefold()}, ses objectifs dans les colonnes à côté."
+    return replace(tree, warnings=[layout, *tree.warnings[1:]])
+
+
+LEGEND_ROW = re.compile(r"^\s*(?:sources?|notes?|nb|l[ée]gende)\s*:", re.IGNORECASE)
 
 
 class OneColumnSheet(TaxonomyError):
