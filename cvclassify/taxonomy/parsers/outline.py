@@ -157,8 +157,12 @@ def fold(text: str) -> str:
 
 def clean_label(text: str) -> str:
     """A label as stored: footnote markers out, whitespace collapsed, trailing punctuation off."""
-    text = FOOTNOTE_MARKS.sub("", text)
+    text = LINK_BRACKETS.sub(r"\1", FOOTNOTE_MARKS.sub("", text))
     return re.sub(r"\s+", " ", text).strip().rstrip(TRAILING).strip()
+
+
+LINK_BRACKETS = re.compile(r"\[(?=[^\]\d]*[^\W\d])([^\[\]]{2,80})\](?!\()")
+"""A link's text in brackets, as a browser saves a page as text (« l'[espace France Services] du Clos-Fleuri »)."""
 
 
 @dataclass
@@ -837,11 +841,13 @@ class Builder:
         depths = self._keyword_depths()
         if (self.mode == "keywords" and heading and not section and not line.heading and self._has_objectives()
                 and self.keyword_indents and line.indent < min(self.keyword_indents)
-                and not any(node.level_depth for _, node in self.stack) and not self._items_below(i)):
+                and not any(node.level_depth for _, node in self.stack) and (
+                    not self._items_below(i) or self.bulleted_keywords)):
             self.stack, self.last, self.list_ok, self.skip_indent = [], None, False, None
             self.part_over = True
             return  # « Qui finance ? » flush left over a paragraph after « ··Axe 4 - … » (a web page's text): the
-            # tree's part is over; a heading left of the axes over a list may be their sub-heading
+            # tree's part is over; a heading left of the axes over a list may be their sub-heading, unless the axes
+            # are bullets themselves (« * Orientation 1 : … »)
         if self.mode == "keywords" and depths and 0 < line.heading <= min(depths):
             self.stack, self.last, self.list_ok, self.skip_indent = [], None, False, None
             self.part_over = True
