@@ -439,6 +439,10 @@ class Builder:
         self.ranks: dict[tuple, int] = {capital_kind: 0} if capital_kind else {}
         self.started = self.stopped = False
         self.part_over = False
+        self.heading_depth = 0
+        """The level of the last Markdown heading read."""
+        self.part_depth = 0
+        """The level of the Markdown heading over the first keyword items that are not headings themselves."""
         self.aside_indent: int | None = None
         """The indentation of the last bullet naming what is not an objective (« - Actions »): items below it are
         its content."""
@@ -566,6 +570,7 @@ class Builder:
     def read(self, i: int, line: Line) -> None:
         """Read one line of the document."""
         folded = fold(line.text)
+        self.heading_depth = line.heading or self.heading_depth
         item = classify(line)
         above = self.lines[i - 1].text if i else ""
         if item is not None and item.kind[0] == "kw" and line.text[:1].islower() and above and not above.endswith(
@@ -689,6 +694,8 @@ class Builder:
         node.level_depth = item.line.heading  # « # Axe 3 » is not over « # Gouvernance »
         if item.line.heading:
             self.heading_keywords.setdefault(item.line.heading, (item.kind, item.keyword))
+        elif not self.part_depth:
+            self.part_depth = self.heading_depth  # the Markdown heading the first axes stand under
         self.keyword_indents.add(item.line.indent)
         if BULLET.match(item.line.text):
             self.bulleted_keywords.append((item.line.indent, node))
@@ -848,6 +855,10 @@ class Builder:
             return  # « Qui finance ? » flush left over a paragraph after « ··Axe 4 - … » (a web page's text): the
             # tree's part is over; a heading left of the axes over a list may be their sub-heading, unless the axes
             # are bullets themselves (« * Orientation 1 : … »)
+        if self.mode == "keywords" and 0 < line.heading <= self.part_depth and self._has_objectives() and not depths:
+            self.stack, self.last, self.list_ok, self.skip_indent = [], None, False, None
+            self.part_over = True
+            return  # « ## Qui peut déposer un projet ? » after « ## Quels sont les axes ? » over the axes' bullets
         if self.mode == "keywords" and depths and 0 < line.heading <= min(depths):
             self.stack, self.last, self.list_ok, self.skip_indent = [], None, False, None
             self.part_over = True
