@@ -642,6 +642,11 @@ class Builder:
 
     def collect_transversal(self, i: int, line: Line, item: Item | None) -> bool:
         """Read a line of a list announced as transversal; False when the list is over."""
+        opening = NUMBERED.match(self.announcing or "")
+        if (not self.transversal_started and item is not None and item.kind[0] == "num" and opening is not None
+                and item.code == _successor(opening.group("code"))):
+            self.transversal_indent = None  # « 3. Priorités transversales » then « 4. Calendrier » in an agenda
+            return False
         if not self.transversal_started and not self.blank and line.text[:1].islower() and (
                 line.indent <= self.transversal_indent):
             self.announcing += " " + line.text
