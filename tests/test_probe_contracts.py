@@ -18,7 +18,7 @@ OTHER_CODES = {"04_cazelles_agglomeration.xlsx", "p03_grandvaux.md", "p10_hautmo
                "09_pontarnaud_eq2030.docx", "10_charnelieu_double_arbre.docx", "06_rivelande_objectif_no.txt",
                "prefecture_varennac.txt", "03_castelmoran_liste_continue.docx", "paren_orbelin.txt",
                "cadre_logique_hautval.md", "03_castelmoran_liste_continue.pdf",
-               "06_lignes_fusionnees.ods", "plan_administratif_brevailles.txt"}
+               "06_lignes_fusionnees.ods", "plan_administratif_brevailles.txt", "07_tableau_word.docx"}
 """Files whose expected codes follow another convention than the tree's (« 1° » under « A/ » is « A.1 » here)."""
 
 

@@ -319,6 +319,13 @@ def columns_as_pipes(text: str) -> str:
     return "\n".join(line for line in lines if line is not None)
 
 
+TWO_LEVELS = re.compile(r"^[•\-–\s]*(?P<upper>(?:axe|pilier|enjeu|orientation|ambition)s?\s+\d{1,2}\s*[-–—:]\s*\S.*?)"
+                        r"\s+[•\-–]?\s*(?P<lower>(?:os|oo|objectifs?(?:\s+(?:strat[ée]gique|op[ée]rationnel)s?)?)"
+                        r"\s*\d{1,2}(?:\.\d{1,2})+\s*[-–—:]\s*\S.*)$", re.IGNORECASE)
+"""A cell holding an axis and, below it, one of its objectives (« Axe 1 – Réussite éducative · OS 1.1 – Assurer
+… », its two paragraphs joined)."""
+
+
 def _coded_rows_joined(table: list[tuple[int, list[str]]], header: list[str]) -> list[int]:
     """In a column table whose first column holds each row's code (« N° »), a line with that cell blank is the
     wrapped end of the row above (« 1.1.1   Renforcer la présence de … dans les » / « quartiers »): its cells are
@@ -555,6 +562,10 @@ def _level_name(title: str) -> str:
     return title if title and len(title) <= 40 and not CODE_HEADER.match(title) else "objectif"
 
 
+DASHED_ITEMS = re.compile(r"\s+-\s+(?=[A-ZÉÈÀÂÎÔ])")
+"""Where a dashed list joined into one cell goes on (« - Achever … - Renforcer … »)."""
+
+
 def _split_items(cells: list[str]) -> list[list[str]]:
     """A row whose cells hold several coded items (« 1.3.1 - A 1.3.2 - B », the paragraphs of one cell) or a
     bulleted list (« • A • B ») as one row per item: the first items side by side, the others below with blank
@@ -562,6 +573,8 @@ def _split_items(cells: list[str]) -> list[list[str]]:
     items = []
     for cell in cells:
         bullets = [part.strip() for part in CELL_BULLET.split(cell)]
+        if len(bullets) <= 2 and cell.startswith("- ") and len(dashes := DASHED_ITEMS.split(cell[2:])) >= 2:
+            bullets = ["", *dashes]  # « - A - B - C »: a dashed list, its paragraphs joined
         if len(bullets) > 2 or (len(bullets) == 2 and not bullets[0]):  # a list in the cell
             items.append([part for part in bullets if part] or [""])
             continue
@@ -802,6 +815,14 @@ class _Reader:
             header, rows = rows[0][1], rows[1:]  # « Prioritaire | Objectif | Pilotes » over « Pilier 1 – … » rows
         header = header or (titles[0] if titles else [])
         rows = [(line, cells) for line, cells in rows if not _is_header(cells)]
+        levels = [TWO_LEVELS.match(cells[0]) if cells else None for _, cells in rows]
+        if not header and len(rows) >= 3 and not levels[0] and all(levels[1:]):
+            header, rows, levels = rows[0][1], rows[1:], levels[1:]  # its title row, not named by levels
+        if rows and header and all(levels):  # « Axe 1 – … » over « OS 1.1 – … » in one cell, every row
+            rows = [(line, [m.group("upper"), m.group("lower"), *cells[1:]])
+                    for (line, cells), m in zip(rows, levels, strict=True)]
+            upper, _, lower = header[0].partition(" et ")
+            header = [upper, lower, *header[1:]] if lower else ["Axe", header[0], *header[1:]]
         rows = [(line, part) for line, cells in rows for part in _split_items(cells)]
         width = max([len(header), *(len(cells) for _, cells in rows)])
         # the same table continued after a page break: nothing but page furniture between the two
