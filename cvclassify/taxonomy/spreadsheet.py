@@ -541,7 +541,7 @@ def _linked_sheets(path: Path) -> list[tuple[int, dict[str, str]]] | None:
         codes = {(r.get(code) or "").strip() for r in rows} - {""}
         for sheet, other_columns, other_role, other_rows in sheets:
             link = next((c for c in other_columns if sheet != top and tables.level_named(c) and not other_role[c]
-                         and {(r.get(c) or "").strip() for r in other_rows} - {""} <= codes), None)
+                         and set() < {(r.get(c) or "").strip() for r in other_rows} - {""} <= codes), None)
             if link is None or {"code", "libellé"} - set(other_role.values()):
                 continue
             out: list[tuple[int, dict[str, str]]] = []
