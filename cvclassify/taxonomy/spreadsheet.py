@@ -568,6 +568,7 @@ def _row_per_parent(path: Path, name: str) -> Taxonomy | None:
     lists them. None unless the header names a level, then two numbered columns or more of another one."""
     from dataclasses import replace
 
+    from cvclassify.taxonomy.indented import LEGEND
     from cvclassify.taxonomy.parsers import best_parse, tables
 
     table = open_tree_table(path)
@@ -579,7 +580,7 @@ def _row_per_parent(path: Path, name: str) -> Taxonomy | None:
     lines: list[str] = []
     for row in table.rows:
         cells = [" ".join((row.values.get(c) or "").split()) for c in columns]
-        if not cells[0] or LEGEND_ROW.match(cells[0]):
+        if not cells[0] or LEGEND.match(cells[0]):
             continue
         heading = "Priorités transversales :" if "transvers" in cells[0].casefold() else f"## {cells[0]}"
         lines += [heading, "", *(f"- {cell}" for cell in cells[1:] if cell), ""]
@@ -587,8 +588,6 @@ def _row_per_parent(path: Path, name: str) -> Taxonomy | None:
     layout = f"Tableur d'une ligne par {columns[0].casefold()}, ses objectifs dans les colonnes à côté."
     return replace(tree, warnings=[layout, *tree.warnings[1:]])
 
-
-LEGEND_ROW = re.compile(r"^\s*(?:sources?|notes?|nb|l[ée]gende)\s*:", re.IGNORECASE)
 
 
 class OneColumnSheet(TaxonomyError):
