@@ -855,18 +855,15 @@ class Builder:
                 and self.keyword_indents and line.indent < min(self.keyword_indents)
                 and not any(node.level_depth for _, node in self.stack) and (
                     not self._items_below(i) or self.bulleted_keywords)):
-            self.stack, self.last, self.list_ok, self.skip_indent = [], None, False, None
-            self.part_over = True
+            self._end_part()
             return  # « Qui finance ? » flush left over a paragraph after « ··Axe 4 - … » (a web page's text): the
             # tree's part is over; a heading left of the axes over a list may be their sub-heading, unless the axes
             # are bullets themselves (« * Orientation 1 : … »)
         if self.mode == "keywords" and 0 < line.heading <= self.part_depth and self._has_objectives() and not depths:
-            self.stack, self.last, self.list_ok, self.skip_indent = [], None, False, None
-            self.part_over = True
+            self._end_part()
             return  # « ## Qui peut déposer un projet ? » after « ## Quels sont les axes ? » over the axes' bullets
         if self.mode == "keywords" and depths and 0 < line.heading <= min(depths):
-            self.stack, self.last, self.list_ok, self.skip_indent = [], None, False, None
-            self.part_over = True
+            self._end_part()
             return  # « ## Comment nous travaillerons ensemble » after « ### Ambition 3 — … »: the tree's part is over
         if (self.mode == "keywords" and line.heading and not section and self.started and not self.stopped
                 and not any(w in folded for w in STOP_WORDS)
@@ -921,6 +918,11 @@ class Builder:
         self.stack = [(self.rank(node.kind), node) for node in path]
         self.started, self.list_ok, self.skip_indent, self.last, self.top_list = True, True, None, None, False
         return True
+
+    def _end_part(self) -> None:
+        """The tree's part of the document is over: no node stays open, no list goes on."""
+        self.stack, self.last, self.list_ok, self.skip_indent = [], None, False, None
+        self.part_over = True
 
     def _keyword_depths(self) -> list[int]:
         """The Markdown heading levels of the keyword headings open on the stack."""
